@@ -1,0 +1,627 @@
+//! The build pipeline: sources are read, cleaned, enriched and indexed in batches, in parallel
+//! with rayon, and committed once at the end (plus a second commit when syndicated copies or
+//! changed files need their source lists rewritten).
+//!
+//! This module only orchestrates: reading is `ingest`'s, cleaning `clean`'s, facts `enrich`'s
+//! and writing `index`'s. It owns the incremental logic (which sources are new, changed or
+//! gone) and the [`BuildReport`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value as _};
+use tantivy::{TantivyDocument, Term};
+
+use crate::clean::{self, Article};
+use crate::enrich::{self, EnrichedArticle, Gazetteer};
+use crate::index::{tantivy_to_date, ArticleIndex, SchemaSource};
+use crate::ingest::{self, IngestError, SourceRef};
+use crate::{Error, Result};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The index folder.
+    pub index_dir: PathBuf,
+    /// Files and folders to read (folders recursively).
+    pub paths: Vec<PathBuf>,
+    /// Start from an empty index instead of adding to the existing one.
+    pub rebuild: bool,
+    /// The schema declaration to build with.
+    pub schema: SchemaSource,
+    /// Folder whose name lists override the embedded ones (`None`: the embedded lists).
+    pub lists_dir: Option<PathBuf>,
+    /// Files read per batch; bounds memory on large corpora.
+    pub batch_files: usize,
+}
+
+impl BuildOptions {
+    /// Options to index `paths` into `index_dir` with the embedded schema.
+    pub fn new(index_dir: impl Into<PathBuf>, paths: Vec<PathBuf>) -> Self {
+        BuildOptions {
+            index_dir: index_dir.into(),
+            paths,
+            rebuild: false,
+            schema: SchemaSource::Embedded,
+            lists_dir: None,
+            batch_files: 64,
+        }
+    }
+}
+
+/// The named steps of a build, reported through [`Progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildStage {
+    /// Walking the paths for source files.
+    Discovering,
+    /// Reading, cleaning, enriching and writing articles.
+    Indexing,
+    /// Rewriting the source lists of syndicated copies and changed files.
+    Reconciling,
+    /// Committing to disk.
+    Committing,
+}
+
+/// Receives a build's progress; the binary draws it, tests and embedders may ignore it.
+pub trait Progress: Sync {
+    /// A new stage starts; `n_files` and `n_bytes` are the totals known so far.
+    fn stage(&self, _stage: BuildStage, _n_files: u64, _n_bytes: u64) {}
+    /// One more source file is done.
+    fn file_done(&self, _n_bytes: u64, _n_articles: u64) {}
+}
+
+/// A [`Progress`] that ignores everything.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Wall-clock time of each stage, in milliseconds. Reading, cleaning and enriching run in
+/// parallel, so theirs are summed over threads (CPU time spent in the stage).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageTimes {
+    /// Reading and decoding source files (summed over threads).
+    pub reading_ms: f64,
+    /// Cleaning (summed over threads).
+    pub cleaning_ms: f64,
+    /// Enriching (summed over threads).
+    pub enriching_ms: f64,
+    /// Handing documents to the index writer.
+    pub writing_ms: f64,
+    /// Commits.
+    pub committing_ms: f64,
+    /// The whole build.
+    pub total_ms: f64,
+}
+
+/// A problem with one source or record that did not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The file.
+    pub path: PathBuf,
+    /// The line, for multi-record files.
+    pub line: Option<u64>,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+impl From<IngestError> for Skipped {
+    fn from(error: IngestError) -> Self {
+        Skipped {
+            path: error.path,
+            line: error.line,
+            reason: error.reason,
+        }
+    }
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(formatter, "{}:{line}: {}", self.path.display(), self.reason),
+            None => write!(formatter, "{}: {}", self.path.display(), self.reason),
+        }
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildReport {
+    /// The index folder.
+    pub index: PathBuf,
+    /// Source files found.
+    pub files_seen: u64,
+    /// Bytes of text read.
+    pub bytes_read: u64,
+    /// Articles read (records, before merging identical texts).
+    pub articles_read: u64,
+    /// Articles newly added to the index.
+    pub articles_added: u64,
+    /// Articles already in the index and unchanged.
+    pub articles_unchanged: u64,
+    /// Articles rewritten because their list of sources changed.
+    pub articles_updated: u64,
+    /// Articles removed because every source of theirs changed or disappeared.
+    pub articles_removed: u64,
+    /// Records whose text was identical to another record's (syndicated copies).
+    pub duplicates: u64,
+    /// Articles in the index after the build.
+    pub articles_in_index: u64,
+    /// New articles per language.
+    pub by_language: BTreeMap<String, u64>,
+    /// Files and records that could not be read.
+    pub skipped: Vec<Skipped>,
+    /// Notes from cleaning, e.g. a page whose article body was not found.
+    pub warnings: Vec<Skipped>,
+    /// Time per stage.
+    pub timings: StageTimes,
+}
+
+#[derive(Default)]
+struct StageClock {
+    reading: AtomicU64,
+    cleaning: AtomicU64,
+    enriching: AtomicU64,
+}
+
+impl StageClock {
+    fn add(counter: &AtomicU64, started: Instant) {
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, Ordering::Relaxed);
+    }
+}
+
+fn millis(nanos: u64) -> f64 {
+    nanos as f64 / 1e6
+}
+
+/// One cleaned record with its content id.
+struct CleanRecord {
+    id: String,
+    article: Article,
+}
+
+/// Content id of an article: a hash of its title and body, so identical texts share it.
+pub fn article_id(article: &Article) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(article.title.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(article.body.as_bytes());
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+/// Loads the name lists: the embedded ones, or a folder's overrides.
+pub fn load_gazetteer(lists_dir: Option<&Path>) -> Result<Gazetteer> {
+    match lists_dir {
+        None => Ok(Gazetteer::embedded()),
+        Some(dir) => Gazetteer::from_dir(dir).map_err(|error| Error::Schema {
+            path: dir.join(&error.file),
+            line: error.line,
+            message: error.message,
+        }),
+    }
+}
+
+/// Reads and cleans one source file; a panic inside becomes a skipped file.
+fn read_and_clean(
+    path: &Path,
+    clock: &StageClock,
+) -> (Vec<CleanRecord>, Vec<Skipped>, Vec<Skipped>, u64) {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let started = Instant::now();
+        let records = ingest::read_source_file(path);
+        StageClock::add(&clock.reading, started);
+        let started = Instant::now();
+        let mut cleaned = Vec::with_capacity(records.docs.len());
+        let mut warnings = Vec::new();
+        for doc in records.docs {
+            let (article, article_warnings) = clean::clean_source_doc(doc);
+            for warning in article_warnings {
+                warnings.push(Skipped {
+                    path: article.source.path.clone(),
+                    line: article.source.line,
+                    reason: warning.message,
+                });
+            }
+            if article.title.trim().is_empty() && article.body.trim().is_empty() {
+                warnings.push(Skipped {
+                    path: article.source.path.clone(),
+                    line: article.source.line,
+                    reason: "no text left after cleaning; article skipped".to_string(),
+                });
+                continue;
+            }
+            cleaned.push(CleanRecord {
+                id: article_id(&article),
+                article,
+            });
+        }
+        StageClock::add(&clock.cleaning, started);
+        let skipped = records.errors.into_iter().map(Skipped::from).collect();
+        (cleaned, skipped, warnings, records.n_bytes)
+    }));
+    outcome.unwrap_or_else(|panic| {
+        let skipped = Skipped {
+            path: path.to_path_buf(),
+            line: None,
+            reason: format!(
+                "internal error while reading (file skipped): {}",
+                panic_message(&panic)
+            ),
+        };
+        (Vec::new(), vec![skipped], Vec::new(), 0)
+    })
+}
+
+fn enrich_guarded(
+    article: Article,
+    gazetteer: &Gazetteer,
+    clock: &StageClock,
+) -> std::result::Result<EnrichedArticle, Skipped> {
+    let source = article.source.clone();
+    let started = Instant::now();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        enrich::enrich_article(article, gazetteer)
+    }));
+    StageClock::add(&clock.enriching, started);
+    outcome.map_err(|panic| Skipped {
+        path: source.path,
+        line: source.line,
+        reason: format!(
+            "internal error while extracting facts (article skipped): {}",
+            panic_message(&panic)
+        ),
+    })
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// The file part of a stored source (`path` or `path:line`).
+fn source_path(source: &str) -> &str {
+    match source.rsplit_once(':') {
+        Some((path, line))
+            if !line.is_empty() && line.bytes().all(|byte| byte.is_ascii_digit()) =>
+        {
+            path
+        }
+        _ => source,
+    }
+}
+
+/// Builds or updates the index described by `options`.
+pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    let started = Instant::now();
+    let decl = options.schema.load()?;
+    let gazetteer = load_gazetteer(options.lists_dir.as_deref())?;
+    let mut report = BuildReport {
+        index: options.index_dir.clone(),
+        ..BuildReport::default()
+    };
+
+    progress.stage(BuildStage::Discovering, 0, 0);
+    let (files, discover_errors) = ingest::discover(&options.paths);
+    report
+        .skipped
+        .extend(discover_errors.into_iter().map(Skipped::from));
+    report.files_seen = files.len() as u64;
+    if files.is_empty() {
+        let roots: Vec<String> = options
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        return Err(Error::NothingIndexed {
+            reason: format!(
+                "no .txt, .md, .html, .jsonl or .csv files (gzipped or not) under {}{}",
+                roots.join(", "),
+                report
+                    .skipped
+                    .first()
+                    .map(|skipped| format!(" ({skipped})"))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum();
+
+    let target = ArticleIndex::open_for_build(&options.index_dir, &decl, options.rebuild)?;
+    let index = &target.index;
+    let existing: HashMap<String, Vec<String>> = if target.fresh {
+        HashMap::new()
+    } else {
+        index.sources_by_id()?
+    };
+    let n_threads = std::thread::available_parallelism().map_or(2, |count| count.get());
+    let mut writer = index.writer(n_threads)?;
+    if target.fresh && target.staging.is_none() {
+        writer.delete_all_documents()?;
+    }
+
+    progress.stage(BuildStage::Indexing, files.len() as u64, total_bytes);
+    let clock = StageClock::default();
+    let mut writing = Duration::ZERO;
+    let scanned_files: HashSet<String> = files
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    // Sources of every article seen in this build, and what the index holds (or will hold
+    // after this build's writes) for it.
+    let mut seen: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut written: HashMap<String, BTreeSet<String>> = existing
+        .iter()
+        .map(|(id, sources)| (id.clone(), sources.iter().cloned().collect()))
+        .collect();
+
+    for batch in files.chunks(options.batch_files.max(1)) {
+        let outcomes: Vec<_> = batch
+            .par_iter()
+            .map(|path| read_and_clean(path, &clock))
+            .collect();
+        let mut new_articles: Vec<(String, Article, BTreeSet<String>)> = Vec::new();
+        let mut new_index: HashMap<String, usize> = HashMap::new();
+        for (records, skipped, warnings, n_bytes) in outcomes {
+            report.skipped.extend(skipped);
+            report.warnings.extend(warnings);
+            report.bytes_read += n_bytes;
+            progress.file_done(n_bytes, records.len() as u64);
+            for record in records {
+                report.articles_read += 1;
+                let source = record.article.source.display();
+                let first_sighting = !seen.contains_key(&record.id);
+                seen.entry(record.id.clone())
+                    .or_default()
+                    .insert(source.clone());
+                if !first_sighting {
+                    report.duplicates += 1;
+                }
+                if let Some(&position) = new_index.get(&record.id) {
+                    new_articles[position].2.insert(source);
+                    continue;
+                }
+                if written.contains_key(&record.id) {
+                    continue;
+                }
+                new_index.insert(record.id.clone(), new_articles.len());
+                new_articles.push((record.id, record.article, BTreeSet::from([source])));
+            }
+        }
+        let enriched: Vec<_> = new_articles
+            .into_par_iter()
+            .map(|(id, article, sources)| {
+                (id, enrich_guarded(article, &gazetteer, &clock), sources)
+            })
+            .collect();
+        let write_started = Instant::now();
+        for (id, outcome, sources) in enriched {
+            match outcome {
+                Ok(article) => {
+                    *report
+                        .by_language
+                        .entry(article.language.clone())
+                        .or_default() += 1;
+                    let sources_list: Vec<String> = sources.iter().cloned().collect();
+                    writer.add_document(index.document(
+                        &article,
+                        &id,
+                        &sources_list,
+                        &gazetteer,
+                    ))?;
+                    report.articles_added += 1;
+                    written.insert(id, sources);
+                }
+                Err(skipped) => report.skipped.push(skipped),
+            }
+        }
+        writing += write_started.elapsed();
+    }
+
+    if report.articles_read == 0 && existing.is_empty() {
+        // Nothing could be read: keep whatever index was there and say why.
+        drop(writer);
+        if let Some((staging, _)) = &target.staging {
+            let _ = std::fs::remove_dir_all(staging);
+        }
+        let first_problem = report
+            .skipped
+            .first()
+            .map(|skipped| format!(" (first problem: {skipped})"))
+            .unwrap_or_default();
+        return Err(Error::NothingIndexed {
+            reason: format!(
+                "{} files seen, no article could be read{first_problem}",
+                report.files_seen
+            ),
+        });
+    }
+
+    let commit_started = Instant::now();
+    progress.stage(BuildStage::Committing, files.len() as u64, total_bytes);
+    index.commit(&mut writer)?;
+    let mut committing = commit_started.elapsed();
+
+    // Reconcile source lists: syndicated copies found in later batches, sources whose file
+    // changed or disappeared, and existing articles found in new places.
+    progress.stage(BuildStage::Reconciling, files.len() as u64, total_bytes);
+    let roots: Vec<String> = options
+        .paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    let is_stale = |source: &str| {
+        let path = source_path(source);
+        scanned_files.contains(path)
+            || (roots.iter().any(|root| path.starts_with(root.as_str()))
+                && !Path::new(path).exists())
+    };
+    let mut rewrites: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for (id, held) in &written {
+        let mut wanted: BTreeSet<String> = held
+            .iter()
+            .filter(|source| !is_stale(source))
+            .cloned()
+            .collect();
+        if let Some(sources) = seen.get(id) {
+            wanted.extend(sources.iter().cloned());
+        }
+        if &wanted != held {
+            rewrites.push((id.clone(), wanted));
+        }
+    }
+    rewrites.sort();
+    let n_existing_seen = existing.keys().filter(|id| seen.contains_key(*id)).count();
+    let n_existing_rewritten = rewrites
+        .iter()
+        .filter(|(id, _)| existing.contains_key(id))
+        .count();
+    report.articles_unchanged = n_existing_seen.saturating_sub(n_existing_rewritten) as u64;
+    if !rewrites.is_empty() {
+        let searcher = index.reader()?.searcher();
+        let write_started = Instant::now();
+        for (id, sources) in rewrites {
+            index.delete(&writer, &id);
+            if sources.is_empty() {
+                report.articles_removed += 1;
+                continue;
+            }
+            let Some(article) = stored_article(index, &searcher, &id)? else {
+                continue;
+            };
+            let enriched = enrich_guarded(article, &gazetteer, &clock)
+                .map_err(|skipped| Error::Internal(skipped.reason))?;
+            let sources_list: Vec<String> = sources.into_iter().collect();
+            writer.add_document(index.document(&enriched, &id, &sources_list, &gazetteer))?;
+            if existing.contains_key(&id) {
+                report.articles_updated += 1;
+            }
+        }
+        writing += write_started.elapsed();
+        let commit_started = Instant::now();
+        index.commit(&mut writer)?;
+        committing += commit_started.elapsed();
+    }
+    let wait_started = Instant::now();
+    writer.wait_merging_threads()?;
+    committing += wait_started.elapsed();
+
+    if let Some((staging, final_path)) = &target.staging {
+        ArticleIndex::finish_rebuild(staging, final_path)?;
+    }
+    let final_index = ArticleIndex::open(&options.index_dir)?;
+    report.articles_in_index = final_index.reader()?.searcher().num_docs();
+    report.timings = StageTimes {
+        reading_ms: millis(clock.reading.load(Ordering::Relaxed)),
+        cleaning_ms: millis(clock.cleaning.load(Ordering::Relaxed)),
+        enriching_ms: millis(clock.enriching.load(Ordering::Relaxed)),
+        writing_ms: writing.as_secs_f64() * 1000.0,
+        committing_ms: committing.as_secs_f64() * 1000.0,
+        total_ms: started.elapsed().as_secs_f64() * 1000.0,
+    };
+    Ok(report)
+}
+
+/// Rebuilds the cleaned article of a committed document from its stored fields.
+fn stored_article(
+    index: &ArticleIndex,
+    searcher: &tantivy::Searcher,
+    id: &str,
+) -> Result<Option<Article>> {
+    let fields = index.fields();
+    let query = TermQuery::new(
+        Term::from_field_text(fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let Some((_, address)) = found.first() else {
+        return Ok(None);
+    };
+    let document: TantivyDocument = searcher.doc(*address)?;
+    let text = |field| ArticleIndex::first_text(&document, field);
+    let first_source = text(fields.source).unwrap_or_default();
+    let (path, line) = match first_source.rsplit_once(':') {
+        Some((path, line))
+            if line.bytes().all(|byte| byte.is_ascii_digit()) && !line.is_empty() =>
+        {
+            (path.to_string(), line.parse().ok())
+        }
+        _ => (first_source.clone(), None),
+    };
+    Ok(Some(Article {
+        source: SourceRef {
+            path: PathBuf::from(path),
+            line,
+            record_id: None,
+        },
+        url: text(fields.url),
+        title: fields.title.stored.and_then(text).unwrap_or_default(),
+        body: fields.body.stored.and_then(text).unwrap_or_default(),
+        published: document
+            .get_first(fields.published)
+            .and_then(|value| value.as_datetime())
+            .and_then(tantivy_to_date),
+        declared_language: text(fields.language),
+        n_bytes: 0,
+    }))
+}
+
+/// Runs ingest, cleaning and enrichment over `paths` without indexing, calling `each` with
+/// every article in source order (files sorted by path, records by line). Returns the
+/// skipped files and records.
+pub fn extract(
+    paths: &[PathBuf],
+    gazetteer: &Gazetteer,
+    mut each: impl FnMut(EnrichedArticle),
+) -> Vec<Skipped> {
+    let (files, discover_errors) = ingest::discover(paths);
+    let mut skipped: Vec<Skipped> = discover_errors.into_iter().map(Skipped::from).collect();
+    let clock = StageClock::default();
+    for batch in files.chunks(64) {
+        let outcomes: Vec<_> = batch
+            .par_iter()
+            .map(|path| {
+                let (records, file_skipped, _warnings, _) = read_and_clean(path, &clock);
+                let enriched: Vec<_> = records
+                    .into_iter()
+                    .map(|record| enrich_guarded(record.article, gazetteer, &clock))
+                    .collect();
+                (enriched, file_skipped)
+            })
+            .collect();
+        for (enriched, file_skipped) in outcomes {
+            skipped.extend(file_skipped);
+            for outcome in enriched {
+                match outcome {
+                    Ok(article) => each(article),
+                    Err(problem) => skipped.push(problem),
+                }
+            }
+        }
+    }
+    skipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_path_strips_only_a_line_number() {
+        assert_eq!(source_path("corpus/a.jsonl:12"), "corpus/a.jsonl");
+        assert_eq!(source_path("corpus/a.txt"), "corpus/a.txt");
+        assert_eq!(source_path("c:/x/a.txt"), "c:/x/a.txt");
+    }
+}

@@ -1,0 +1,251 @@
+//! Command-line flags (clap derive) and their conversion into the library's options. Like
+//! ripgrep's `LowArgs`, these structs only hold what the user typed; `main.rs` acts on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A search engine for news archives: one binary, no server, exact answers, clean facts.
+#[derive(Debug, Parser)]
+#[command(name = "idx", version, about, long_about = None, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  the command did its work (for query: at least one hit)
+  1  query: no article matched
+  2  an error: bad usage, a malformed query, a missing index, a build that indexed nothing,
+     or (build --strict) a skipped file";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index folders of news articles (.txt .md .html .jsonl .csv, gzipped or not).
+    #[command(after_long_help = BUILD_EXAMPLES)]
+    Build(BuildArgs),
+    /// Search an index.
+    #[command(after_long_help = QUERY_EXAMPLES)]
+    Query(QueryArgs),
+    /// Summarise an index: articles, languages, dates, top actors and places, size.
+    Stats(StatsArgs),
+    /// Print the facts idx finds in articles (JSON Lines), without indexing.
+    Extract(ExtractArgs),
+}
+
+const BUILD_EXAMPLES: &str = "\
+Examples:
+  idx build examples/corpus
+  idx build --index ~/news-index archive/2022 feeds/wire.jsonl.gz
+  idx build --rebuild --json corpus/ > report.json
+
+Building again over the same folders adds only new and changed articles; identical texts
+are stored once with all their sources. A file that cannot be read is named on stderr and
+skipped; the rest is indexed.
+
+Exit status: 0 when the index was committed, 2 when nothing could be indexed (or, with
+--strict, when any file or record was skipped).";
+
+const QUERY_EXAMPLES: &str = "\
+Examples:
+  idx query \"security guarantees\"
+  idx query '\"security guarantees\" actor:lavrov published:[2022-01-01 TO 2022-02-15]'
+  idx query 'blingen~1 OR place:geneva -lang:ru' --facets actor,place --json
+
+Syntax: words (ranked by BM25), \"exact phrase\", AND / OR / NOT, +required, -excluded,
+(grouping), term~1 or term~2 (fuzzy), prefix*, and filters actor: person: org: place:
+lang: published: date: source: title:. Dates: 2022-02-15, 2022-02, 2022, or
+[2022-01-01 TO 2022-02-15] (either end may be *).
+
+Exit status: 0 with hits, 1 with none (--json still prints its object), 2 on error.";
+
+/// Where the index lives, shared by every subcommand that uses one.
+#[derive(Debug, Args)]
+pub struct IndexArg {
+    /// Index folder [default: $IDX_INDEX, else ./idx-index].
+    #[arg(long, env = "IDX_INDEX", default_value = "idx-index")]
+    pub index: PathBuf,
+}
+
+/// `idx build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Files and folders to index (folders are walked recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Start from an empty index instead of adding to the existing one.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Use this schema declaration instead of the embedded index-schema/schema.json.
+    ///
+    /// Name lists (places.tsv, actors.tsv, ...) in the same folder override the embedded
+    /// ones too.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Exit with status 2 if any file or record was skipped.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the build report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Best match first.
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// `idx query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query (quote it in the shell).
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Order of hits.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Facets to count over all matches: any of actor, place, lang, year; "none" for none.
+    #[arg(long, value_delimiter = ',', default_value = "actor,place,lang,year")]
+    pub facets: Vec<String>,
+    /// Print one JSON object (query, total, took_ms, hits, facets).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `idx stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `idx extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files and folders to read.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON Lines (the only format; accepted for symmetry with the other commands).
+    #[arg(long)]
+    pub json: bool,
+    /// Add the cleaned article text to each object as "body".
+    #[arg(long)]
+    pub body: bool,
+    /// Folder with name lists overriding the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub lists: Option<PathBuf>,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl QueryArgs {
+    /// The library's search options for these flags.
+    pub fn search_options(&self) -> Result<idx::SearchOptions, String> {
+        let mut facets = Vec::new();
+        for name in &self.facets {
+            if name.trim().is_empty() || name.trim() == "none" {
+                continue;
+            }
+            match idx::FacetKind::from_name(name) {
+                Some(kind) if !facets.contains(&kind) => facets.push(kind),
+                Some(_) => {}
+                None => {
+                    return Err(format!(
+                        "unknown facet '{name}' (facets: actor, place, lang, year, none)"
+                    ))
+                }
+            }
+        }
+        Ok(idx::SearchOptions {
+            limit: self.limit,
+            offset: self.offset,
+            sort: match self.sort {
+                SortArg::Relevance => idx::SortOrder::Relevance,
+                SortArg::Date => idx::SortOrder::Date,
+            },
+            facets,
+            ..idx::SearchOptions::default()
+        })
+    }
+}
+
+impl BuildArgs {
+    /// The library's build options for these flags.
+    pub fn build_options(&self) -> idx::BuildOptions {
+        let mut options = idx::BuildOptions::new(&self.index.index, self.paths.clone());
+        options.rebuild = self.rebuild;
+        if let Some(schema_file) = &self.schema {
+            options.schema = idx::SchemaSource::File(schema_file.clone());
+            options.lists_dir = schema_file.parent().map(PathBuf::from);
+        }
+        options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn facets_flag_parses_names_and_none() {
+        let cli = Cli::parse_from(["idx", "query", "x", "--facets", "place,lang"]);
+        let Command::Query(args) = cli.command else {
+            panic!("expected query");
+        };
+        let options = args.search_options().expect("valid");
+        assert_eq!(
+            options.facets,
+            vec![idx::FacetKind::Place, idx::FacetKind::Lang]
+        );
+        let cli = Cli::parse_from(["idx", "query", "x", "--facets", "none"]);
+        let Command::Query(args) = cli.command else {
+            panic!("expected query");
+        };
+        assert!(args.search_options().expect("valid").facets.is_empty());
+        let cli = Cli::parse_from(["idx", "query", "x", "--facets", "actr"]);
+        let Command::Query(args) = cli.command else {
+            panic!("expected query");
+        };
+        assert!(args
+            .search_options()
+            .expect_err("invalid")
+            .contains("unknown facet 'actr'"));
+    }
+}

@@ -1,0 +1,472 @@
+//! The index on disk: creating or opening it with the right schema, turning enriched articles
+//! into tantivy documents, committing, and reading back what an incremental build needs.
+//!
+//! This is the only module that writes the index folder. It knows nothing of query syntax
+//! (`query` builds tantivy queries) nor of how facts are found (`enrich`).
+//!
+//! Crash safety comes from tantivy: a commit swaps `meta.json` atomically, so a killed build
+//! leaves the last committed index. Every commit carries a [`CommitPayload`] naming the schema
+//! declaration it was written with, which is how a later query opens the index with the same
+//! schema, and how a build notices that the declaration changed.
+
+pub mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Value;
+use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::enrich::{EnrichedArticle, Gazetteer};
+use crate::{Error, Result};
+pub use schema::{Fields, SchemaDecl, SchemaSource};
+
+/// What every commit records in tantivy's `meta.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommitPayload {
+    /// [`schema::INDEX_FORMAT`] of the idx that wrote the commit.
+    pub format: u32,
+    /// The schema declaration the index was built with.
+    pub schema: SchemaDecl,
+}
+
+/// An idx index: the tantivy index plus the declaration it was built with.
+pub struct ArticleIndex {
+    path: PathBuf,
+    tantivy: tantivy::Index,
+    decl: SchemaDecl,
+    fields: Fields,
+}
+
+/// How many bytes the tantivy writer may buffer before it flushes a segment. Two writer threads
+/// share it; 256 MB keeps a million-article build well under 2 GiB.
+const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+
+impl ArticleIndex {
+    /// Opens an existing index for reading, with the schema stored in it.
+    pub fn open(path: &Path) -> Result<ArticleIndex> {
+        if !path.join("meta.json").is_file() {
+            return Err(Error::NoIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        let tantivy = tantivy::Index::open_in_dir(path)?;
+        let decl = match read_payload(&tantivy, path)? {
+            Some(payload) => payload.schema,
+            // An index whose first build was interrupted before its first commit: nothing in
+            // it yet, written with the schema this idx embeds.
+            None if is_empty(&tantivy)? => SchemaDecl::embedded(),
+            None => {
+                return Err(Error::SchemaMismatch {
+                    path: path.to_path_buf(),
+                    reason: "was not written by idx (no schema in its commit)".to_string(),
+                })
+            }
+        };
+        ArticleIndex::with_decl(path, tantivy, decl)
+    }
+
+    /// Opens the index at `path` for a build with `decl`, creating it when absent.
+    ///
+    /// When the index exists with another declaration, an incremental build is refused with
+    /// [`Error::SchemaMismatch`]; with `rebuild` the caller gets a fresh index in a staging folder
+    /// beside `path` that [`ArticleIndex::finish_rebuild`] swaps in after its commit, so the old
+    /// index stays usable until then.
+    pub fn open_for_build(path: &Path, decl: &SchemaDecl, rebuild: bool) -> Result<BuildTarget> {
+        let exists = path.join("meta.json").is_file();
+        if !exists {
+            if path.exists() && !is_empty_dir(path)? {
+                return Err(Error::SchemaMismatch {
+                    path: path.to_path_buf(),
+                    reason: "is a folder that holds other files, not an index".to_string(),
+                });
+            }
+            std::fs::create_dir_all(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let index = ArticleIndex::create(path, decl)?;
+            return Ok(BuildTarget {
+                index,
+                staging: None,
+                fresh: true,
+            });
+        }
+        let existing = ArticleIndex::open(path);
+        match existing {
+            Ok(index) if index.decl.fingerprint() == decl.fingerprint() => Ok(BuildTarget {
+                index,
+                staging: None,
+                fresh: rebuild,
+            }),
+            Ok(index) if !rebuild => Err(Error::SchemaMismatch {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "was built with another schema (fingerprint {}, this build uses {})",
+                    index.decl.fingerprint(),
+                    decl.fingerprint()
+                ),
+            }),
+            Err(error @ Error::SchemaMismatch { .. }) if !rebuild => Err(error),
+            Err(error) if !matches!(error, Error::SchemaMismatch { .. }) => Err(error),
+            _ => {
+                let staging = staging_path(path, "new");
+                if staging.exists() {
+                    std::fs::remove_dir_all(&staging).map_err(|source| Error::Io {
+                        path: staging.clone(),
+                        source,
+                    })?;
+                }
+                std::fs::create_dir_all(&staging).map_err(|source| Error::Io {
+                    path: staging.clone(),
+                    source,
+                })?;
+                let index = ArticleIndex::create(&staging, decl)?;
+                Ok(BuildTarget {
+                    index,
+                    staging: Some((staging, path.to_path_buf())),
+                    fresh: true,
+                })
+            }
+        }
+    }
+
+    fn create(path: &Path, decl: &SchemaDecl) -> Result<ArticleIndex> {
+        let (tantivy_schema, _) = decl.build();
+        let tantivy = tantivy::Index::create_in_dir(path, tantivy_schema)?;
+        ArticleIndex::with_decl(path, tantivy, decl.clone())
+    }
+
+    fn with_decl(path: &Path, tantivy: tantivy::Index, decl: SchemaDecl) -> Result<ArticleIndex> {
+        let (expected_schema, fields) = decl.build();
+        if expected_schema != tantivy.schema() {
+            return Err(Error::SchemaMismatch {
+                path: path.to_path_buf(),
+                reason: "has fields that do not match its own schema declaration".to_string(),
+            });
+        }
+        schema::register_analyzers(tantivy.tokenizers(), &decl);
+        Ok(ArticleIndex {
+            path: path.to_path_buf(),
+            tantivy,
+            decl,
+            fields,
+        })
+    }
+
+    /// The index folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema declaration the index was built with.
+    pub fn decl(&self) -> &SchemaDecl {
+        &self.decl
+    }
+
+    /// Handles of every field.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The tantivy index underneath, for embedders who need more than idx offers.
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.tantivy
+    }
+
+    /// A reader that sees the last commit.
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self
+            .tantivy
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+
+    /// Takes the writer lock; a second build on the same index gets [`Error::IndexBusy`].
+    pub fn writer(&self, n_threads: usize) -> Result<IndexWriter> {
+        let n_threads = n_threads.clamp(1, 8);
+        match self
+            .tantivy
+            .writer_with_num_threads(n_threads, WRITER_MEMORY_BYTES)
+        {
+            Ok(writer) => Ok(writer),
+            Err(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _,
+            )) => Err(Error::IndexBusy {
+                path: self.path.clone(),
+            }),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Commits everything added through `writer`, recording the schema in the commit.
+    pub fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
+        let payload = CommitPayload {
+            format: schema::INDEX_FORMAT,
+            schema: self.decl.clone(),
+        };
+        let payload_json = serde_json::to_string(&payload).map_err(|error| {
+            Error::Internal(format!("cannot serialise the commit payload: {error}"))
+        })?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload_json);
+        prepared.commit()?;
+        Ok(())
+    }
+
+    /// Every source recorded in the index, with the id of the article it holds.
+    ///
+    /// Incremental builds compare this with what they read: a source whose content hash is
+    /// unchanged is skipped. Read from fast-field columns, which is much cheaper than loading
+    /// stored documents.
+    pub fn sources_by_id(&self) -> Result<HashMap<String, Vec<String>>> {
+        let searcher = self.reader()?.searcher();
+        let mut sources_by_id: HashMap<String, Vec<String>> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let fast_fields = segment.fast_fields();
+            let (Some(id_column), Some(source_column)) = (
+                fast_fields.str(schema::names::ID)?,
+                fast_fields.str(schema::names::SOURCE)?,
+            ) else {
+                continue;
+            };
+            let mut id_text = String::new();
+            let mut source_text = String::new();
+            for doc in 0..segment.max_doc() {
+                if segment
+                    .alive_bitset()
+                    .is_some_and(|alive| !alive.is_alive(doc))
+                {
+                    continue;
+                }
+                let Some(id_ord) = id_column.term_ords(doc).next() else {
+                    continue;
+                };
+                id_text.clear();
+                id_column
+                    .ord_to_str(id_ord, &mut id_text)
+                    .map_err(tantivy::TantivyError::from)?;
+                let sources = sources_by_id.entry(id_text.clone()).or_default();
+                for source_ord in source_column.term_ords(doc) {
+                    source_text.clear();
+                    source_column
+                        .ord_to_str(source_ord, &mut source_text)
+                        .map_err(tantivy::TantivyError::from)?;
+                    sources.push(source_text.clone());
+                }
+            }
+        }
+        Ok(sources_by_id)
+    }
+
+    /// The tantivy document for one article.
+    ///
+    /// `sources` lists every source holding this text (syndicated copies share one document).
+    /// Names are indexed with their canonical form, the spellings seen in the article, and the
+    /// aliases the name lists know, so that `actor:blingen` finds an article that only says
+    /// "Blinken".
+    pub fn document(
+        &self,
+        article: &EnrichedArticle,
+        id: &str,
+        sources: &[String],
+        gazetteer: &Gazetteer,
+    ) -> TantivyDocument {
+        let fields = &self.fields;
+        let mut document = TantivyDocument::default();
+        document.add_text(fields.id, id);
+        for source in sources {
+            document.add_text(fields.source, source);
+            document.add_text(fields.source_words, source);
+        }
+        if let Some(url) = &article.article.url {
+            document.add_text(fields.url, url);
+            document.add_text(fields.source_words, url);
+        }
+        let language = article.language.as_str();
+        if let Some(stored) = fields.title.stored {
+            document.add_text(stored, &article.article.title);
+        }
+        document.add_text(fields.title.for_language(language), &article.article.title);
+        if let Some(stored) = fields.body.stored {
+            document.add_text(stored, &article.article.body);
+        }
+        document.add_text(fields.body.for_language(language), &article.article.body);
+        document.add_text(fields.language, language);
+        if let Some(published) = article.published {
+            document.add_date(fields.published, date_to_tantivy(published));
+        }
+        let entity_groups = [
+            (&article.people, fields.person, fields.person_names),
+            (
+                &article.organizations,
+                fields.organization,
+                fields.organization_names,
+            ),
+            (&article.places, fields.place, fields.place_names),
+        ];
+        for (entities, canonical_field, names_field) in entity_groups {
+            for entity in entities {
+                document.add_text(canonical_field, &entity.name);
+                document.add_text(names_field, &entity.name);
+                for alias in &entity.aliases {
+                    document.add_text(names_field, alias);
+                }
+                if let Some(known) = gazetteer.lookup(&entity.name) {
+                    for alias in known
+                        .aliases
+                        .iter()
+                        .filter(|alias| !entity.aliases.contains(alias))
+                    {
+                        document.add_text(names_field, alias);
+                    }
+                }
+            }
+        }
+        for mention in &article.dates {
+            document.add_text(fields.date, &mention.date);
+        }
+        let facts = StoredFacts {
+            people: &article.people,
+            organizations: &article.organizations,
+            places: &article.places,
+            dates: &article.dates,
+        };
+        if let Ok(facts_json) = serde_json::to_string(&facts) {
+            document.add_text(fields.facts, &facts_json);
+        }
+        document
+    }
+
+    /// Deletes the article with `id` (used before re-adding it with a new list of sources).
+    pub fn delete(&self, writer: &IndexWriter, id: &str) {
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Total size of the index files in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        walkdir::WalkDir::new(&self.path)
+            .into_iter()
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.metadata().ok())
+            .filter(|metadata| metadata.is_file())
+            .map(|metadata| metadata.len())
+            .sum()
+    }
+
+    /// The stored string of `field` in `document`, if any.
+    pub fn first_text(document: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+        document
+            .get_first(field)
+            .and_then(|value| value.as_str())
+            .map(str::to_string)
+    }
+}
+
+/// An index opened for a build, possibly in a staging folder (see
+/// [`ArticleIndex::open_for_build`]).
+pub struct BuildTarget {
+    /// The index to write to.
+    pub index: ArticleIndex,
+    /// `(staging folder, final folder)` when a rebuild writes beside the old index.
+    pub staging: Option<(PathBuf, PathBuf)>,
+    /// True when the build starts from an empty index (new, or `--rebuild`).
+    pub fresh: bool,
+}
+
+impl ArticleIndex {
+    /// After the staging index committed, moves it into place: the old index is renamed away
+    /// first and removed only once the new one is in its folder.
+    pub fn finish_rebuild(staging: &Path, target: &Path) -> Result<()> {
+        let retired = staging_path(target, "old");
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        if retired.exists() {
+            std::fs::remove_dir_all(&retired).map_err(io_error(&retired))?;
+        }
+        std::fs::rename(target, &retired).map_err(io_error(target))?;
+        std::fs::rename(staging, target).map_err(io_error(staging))?;
+        std::fs::remove_dir_all(&retired).map_err(io_error(&retired))?;
+        Ok(())
+    }
+}
+
+/// The facts stored with each article, in the shape `idx extract` prints them.
+#[derive(Serialize)]
+struct StoredFacts<'a> {
+    people: &'a [crate::enrich::Entity],
+    organizations: &'a [crate::enrich::Entity],
+    places: &'a [crate::enrich::Entity],
+    dates: &'a [crate::enrich::DateMention],
+}
+
+/// A calendar date as tantivy's `DateTime` at midnight UTC.
+pub fn date_to_tantivy(date: jiff::civil::Date) -> DateTime {
+    let seconds = date
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|zoned| zoned.timestamp().as_second())
+        .unwrap_or(0);
+    DateTime::from_timestamp_secs(seconds)
+}
+
+/// The calendar date (UTC) of a tantivy `DateTime`.
+pub fn tantivy_to_date(datetime: DateTime) -> Option<jiff::civil::Date> {
+    let timestamp = jiff::Timestamp::from_second(datetime.into_timestamp_secs()).ok()?;
+    Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+fn read_payload(tantivy: &tantivy::Index, path: &Path) -> Result<Option<CommitPayload>> {
+    let metas = tantivy.load_metas()?;
+    let Some(payload_json) = metas.payload else {
+        return Ok(None);
+    };
+    #[derive(Deserialize)]
+    struct FormatOnly {
+        format: u32,
+    }
+    let format = serde_json::from_str::<FormatOnly>(&payload_json)
+        .map(|only| only.format)
+        .unwrap_or(0);
+    if format != schema::INDEX_FORMAT {
+        return Err(Error::SchemaMismatch {
+            path: path.to_path_buf(),
+            reason: format!(
+                "was written in index format {format}, this idx reads format {}",
+                schema::INDEX_FORMAT
+            ),
+        });
+    }
+    let payload = serde_json::from_str(&payload_json).map_err(|error| Error::SchemaMismatch {
+        path: path.to_path_buf(),
+        reason: format!("has a commit payload idx cannot read ({error})"),
+    })?;
+    Ok(Some(payload))
+}
+
+fn is_empty(tantivy: &tantivy::Index) -> Result<bool> {
+    Ok(tantivy
+        .searchable_segment_metas()?
+        .iter()
+        .all(|meta| meta.num_docs() == 0))
+}
+
+fn is_empty_dir(path: &Path) -> Result<bool> {
+    let mut entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(entries.next().is_none())
+}
+
+fn staging_path(target: &Path, suffix: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|name| name.to_string_lossy().to_string())
+        .unwrap_or_else(|| "idx-index".to_string());
+    target.with_file_name(format!(".{name}.{suffix}"))
+}

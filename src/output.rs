@@ -1,0 +1,348 @@
+//! Rendering results for people (a terminal) and for programs (JSON).
+//!
+//! Nothing here searches or builds; it turns [`Hits`], [`BuildReport`]s, [`IndexStats`] and
+//! extracted articles into text. The binary decides where the text goes and whether colour
+//! is on.
+//!
+//! # Wire format
+//!
+//! Field names are snake_case, dates ISO 8601 (`YYYY-MM-DD`, or `YYYY-MM`/`YYYY` for a
+//! mentioned date known only to the month or year), and an unknown value is `null`, never a
+//! guess. Fields may be added; renaming or removing one is a breaking change.
+//!
+//! ## `idx query --json`: one object
+//!
+//! ```json
+//! {"query": "security guarantees", "total": 6, "took_ms": 1.9,
+//!  "hits": [{"id": "3f0c…", "source": "en/geneva.txt", "sources": ["en/geneva.txt"],
+//!            "url": null, "title": "…", "published": "2022-01-20", "language": "en",
+//!            "score": 7.42, "snippet": "…", "highlights": [[12, 20]],
+//!            "people": ["Antony Blinken"], "organizations": ["NATO"], "places": ["Geneva"],
+//!            "dates": ["2022-01-21"]}],
+//!  "facets": {"actor": [{"value": "Antony Blinken", "count": 4}], "place": […],
+//!             "lang": […], "year": […]}}
+//! ```
+//! `highlights` are byte ranges of `snippet`. `score` is `null` with `--sort date`.
+//!
+//! ## `idx build --json`: one object, the [`BuildReport`]
+//!
+//! `{"index", "files_seen", "bytes_read", "articles_read", "articles_added",
+//! "articles_unchanged", "articles_updated", "articles_removed", "duplicates",
+//! "articles_in_index", "by_language": {"en": 12}, "skipped": [{"path", "line", "reason"}],
+//! "warnings": [...], "timings": {"reading_ms", "cleaning_ms", "enriching_ms", "writing_ms",
+//! "committing_ms", "total_ms"}}`
+//!
+//! ## `idx extract --json`: JSON Lines, one object per article
+//!
+//! `{"source": "dir/a.txt" | "dir/feed.jsonl#wire-001" | "dir/feed.jsonl:7", "language": "en",
+//! "title": "…", "published": "2022-01-31" | null, "people": [{"name", "aliases",
+//! "mentions"}], "organizations": [...], "places": [...], "dates": [{"date", "text"}]}`
+//!
+//! ## `idx stats --json`: one object, the [`IndexStats`]
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::build::BuildReport;
+use crate::enrich::{DateMention, EnrichedArticle, Entity};
+use crate::query::{FacetCounts, Hits};
+
+/// Summary of an index, as `idx stats` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    /// The index folder.
+    pub index: String,
+    /// Articles in the index.
+    pub articles: usize,
+    /// Earliest publication date.
+    pub published_from: Option<String>,
+    /// Latest publication date.
+    pub published_to: Option<String>,
+    /// Size of the index files in bytes.
+    pub size_bytes: u64,
+    /// Languages, top actors, top places and years.
+    pub facets: FacetCounts,
+}
+
+/// One article as `idx extract` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractedArticle<'a> {
+    /// `path`, `path#record-id` or `path:line`.
+    pub source: String,
+    /// ISO 639-1 code or `und`.
+    pub language: &'a str,
+    /// Headline.
+    pub title: &'a str,
+    /// Publication date, `null` when unknown.
+    pub published: Option<String>,
+    /// People, merged by canonical name.
+    pub people: &'a [Entity],
+    /// Organisations, merged by canonical name.
+    pub organizations: &'a [Entity],
+    /// Places, merged by canonical name.
+    pub places: &'a [Entity],
+    /// Dates the article mentions.
+    pub dates: &'a [DateMention],
+    /// The cleaned article text, with `--body`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+}
+
+impl<'a> ExtractedArticle<'a> {
+    /// The printable view of an enriched article.
+    pub fn new(article: &'a EnrichedArticle, with_body: bool) -> Self {
+        let source_ref = &article.article.source;
+        let source = match &source_ref.record_id {
+            Some(record_id) => format!("{}#{record_id}", source_ref.path.display()),
+            None => source_ref.display(),
+        };
+        ExtractedArticle {
+            source,
+            language: &article.language,
+            title: &article.article.title,
+            published: article.published.map(|date| date.to_string()),
+            people: &article.people,
+            organizations: &article.organizations,
+            places: &article.places,
+            dates: &article.dates,
+            body: with_body.then_some(article.article.body.as_str()),
+        }
+    }
+}
+
+/// Writes `value` as one line of JSON.
+pub fn write_json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Styles used in human output; all plain when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    title: Style,
+    dim: Style,
+    highlight: Style,
+}
+
+impl Palette {
+    /// Colours for a terminal, or none.
+    pub fn new(color: bool) -> Self {
+        if color {
+            Palette {
+                title: Style::new().bold(),
+                dim: Style::new().fg_color(Some(AnsiColor::BrightBlack.into())),
+                highlight: Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+            }
+        } else {
+            Palette {
+                title: Style::new(),
+                dim: Style::new(),
+                highlight: Style::new(),
+            }
+        }
+    }
+}
+
+fn styled(style: Style, text: &str) -> String {
+    if style == Style::new() {
+        text.to_string()
+    } else {
+        format!("{style}{text}{style:#}")
+    }
+}
+
+/// Human output of a query: numbered hits with title, date, language, source and snippet,
+/// then the facets.
+pub fn write_hits(
+    out: &mut dyn Write,
+    hits: &Hits,
+    offset: usize,
+    palette: Palette,
+) -> io::Result<()> {
+    for (position, hit) in hits.hits.iter().enumerate() {
+        let title = if hit.title.is_empty() {
+            "(no title)"
+        } else {
+            hit.title.as_str()
+        };
+        writeln!(
+            out,
+            "{:>3}. {}",
+            offset + position + 1,
+            styled(palette.title, title)
+        )?;
+        let published = hit.published.as_deref().unwrap_or("date unknown");
+        let mut source = hit.source.clone();
+        if hit.sources.len() > 1 {
+            source.push_str(&format!(" (+{} copies)", hit.sources.len() - 1));
+        }
+        writeln!(
+            out,
+            "     {}",
+            styled(
+                palette.dim,
+                &format!("{published} · {} · {source}", hit.language)
+            )
+        )?;
+        let mut snippet = String::new();
+        let mut cursor = 0;
+        for [start, end] in &hit.highlights {
+            let (Some(before), Some(matched)) = (
+                hit.snippet.get(cursor..*start),
+                hit.snippet.get(*start..*end),
+            ) else {
+                continue;
+            };
+            snippet.push_str(before);
+            if palette.highlight == Style::new() {
+                snippet.push_str(matched);
+            } else {
+                snippet.push_str(&styled(palette.highlight, matched));
+            }
+            cursor = *end;
+        }
+        snippet.push_str(hit.snippet.get(cursor..).unwrap_or(""));
+        let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !snippet.is_empty() {
+            writeln!(out, "     {snippet}")?;
+        }
+        writeln!(out)?;
+    }
+    let shown = if hits.hits.is_empty() {
+        String::new()
+    } else {
+        format!("; showing {}-{}", offset + 1, offset + hits.hits.len())
+    };
+    let noun = if hits.total == 1 {
+        "article"
+    } else {
+        "articles"
+    };
+    writeln!(
+        out,
+        "{} {noun} matched in {:.1} ms{shown}",
+        hits.total, hits.took_ms
+    )?;
+    write_facets(out, &hits.facets, palette)
+}
+
+/// Facet counts, one line per facet.
+pub fn write_facets(out: &mut dyn Write, facets: &FacetCounts, palette: Palette) -> io::Result<()> {
+    for (kind, values) in facets.iter() {
+        if values.is_empty() {
+            continue;
+        }
+        let listed: Vec<String> = values
+            .iter()
+            .map(|value| format!("{} ({})", value.value, value.count))
+            .collect();
+        writeln!(
+            out,
+            "{} {}",
+            styled(palette.dim, &format!("{:>6}:", kind.name())),
+            listed.join(" · ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The one-line summary of a build, e.g. `indexed 34 articles from 21 files (0.1 MB) in 0.4 s`.
+pub fn build_summary(report: &BuildReport) -> String {
+    let seconds = report.timings.total_ms / 1000.0;
+    let megabytes = report.bytes_read as f64 / 1e6;
+    let mut summary = format!(
+        "indexed {} new articles from {} files ({megabytes:.1} MB) in {seconds:.1} s",
+        thousands(report.articles_added),
+        thousands(report.files_seen),
+    );
+    let mut extras = Vec::new();
+    if report.articles_unchanged > 0 {
+        extras.push(format!(
+            "{} unchanged",
+            thousands(report.articles_unchanged)
+        ));
+    }
+    if report.articles_updated > 0 {
+        extras.push(format!("{} updated", thousands(report.articles_updated)));
+    }
+    if report.articles_removed > 0 {
+        extras.push(format!("{} removed", thousands(report.articles_removed)));
+    }
+    if report.duplicates > 0 {
+        extras.push(format!(
+            "{} identical copies merged",
+            thousands(report.duplicates)
+        ));
+    }
+    if !report.skipped.is_empty() {
+        extras.push(format!(
+            "{} skipped (see above)",
+            thousands(report.skipped.len() as u64)
+        ));
+    }
+    if !extras.is_empty() {
+        summary.push_str("; ");
+        summary.push_str(&extras.join(", "));
+    }
+    let languages: Vec<String> = report
+        .by_language
+        .iter()
+        .map(|(code, count)| format!("{code} {count}"))
+        .collect();
+    if !languages.is_empty() {
+        summary.push_str(&format!("; languages: {}", languages.join(", ")));
+    }
+    summary.push_str(&format!(
+        "; {} articles in the index",
+        thousands(report.articles_in_index)
+    ));
+    summary
+}
+
+/// Human output of `idx stats`.
+pub fn write_stats(out: &mut dyn Write, stats: &IndexStats, palette: Palette) -> io::Result<()> {
+    writeln!(out, "index:     {}", stats.index)?;
+    writeln!(out, "articles:  {}", thousands(stats.articles as u64))?;
+    match (&stats.published_from, &stats.published_to) {
+        (Some(from), Some(to)) => writeln!(out, "published: {from} to {to}")?,
+        _ => writeln!(out, "published: no dates known")?,
+    }
+    writeln!(out, "size:      {:.1} MB", stats.size_bytes as f64 / 1e6)?;
+    write_facets(out, &stats.facets, palette)
+}
+
+/// `12345` as `12,345`.
+pub fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn plain_palette_adds_no_escape_codes() {
+        let palette = Palette::new(false);
+        assert_eq!(styled(palette.highlight, "x"), "x");
+        let coloured = Palette::new(true);
+        assert!(styled(coloured.highlight, "x").contains('\u{1b}'));
+    }
+}

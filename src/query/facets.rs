@@ -1,0 +1,293 @@
+//! Facet counts over every matching article: actors, places, languages and publication years.
+//!
+//! The collector reads fast-field columns and counts term ordinals per segment, turning
+//! ordinals into names only once per segment at the end, so counting costs one array increment
+//! per value of each matching article.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::schema::names;
+use crate::index::tantivy_to_date;
+
+/// A facet idx can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacetKind {
+    /// People and organisations, by canonical name.
+    Actor,
+    /// Places, by canonical name.
+    Place,
+    /// Language code.
+    Lang,
+    /// Year of publication.
+    Year,
+}
+
+impl FacetKind {
+    /// Every facet, in display order.
+    pub const ALL: [FacetKind; 4] = [
+        FacetKind::Actor,
+        FacetKind::Place,
+        FacetKind::Lang,
+        FacetKind::Year,
+    ];
+
+    /// The facet's name as written on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetKind::Actor => "actor",
+            FacetKind::Place => "place",
+            FacetKind::Lang => "lang",
+            FacetKind::Year => "year",
+        }
+    }
+
+    /// Parses a facet name.
+    pub fn from_name(name: &str) -> Option<FacetKind> {
+        FacetKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name.trim().to_lowercase())
+    }
+}
+
+/// One value of a facet and the number of matching articles that have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetValue {
+    /// The value (a canonical name, a language code or a year).
+    pub value: String,
+    /// Matching articles with this value.
+    pub count: u64,
+}
+
+/// Counts per facet; a facet not asked for is `None` and absent from JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FacetCounts {
+    /// People and organisations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Vec<FacetValue>>,
+    /// Places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<Vec<FacetValue>>,
+    /// Languages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Vec<FacetValue>>,
+    /// Publication years.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<Vec<FacetValue>>,
+}
+
+impl FacetCounts {
+    /// The facets in display order, with their names.
+    pub fn iter(&self) -> impl Iterator<Item = (FacetKind, &[FacetValue])> {
+        [
+            (FacetKind::Actor, self.actor.as_deref()),
+            (FacetKind::Place, self.place.as_deref()),
+            (FacetKind::Lang, self.lang.as_deref()),
+            (FacetKind::Year, self.year.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, values)| values.map(|values| (kind, values)))
+    }
+}
+
+/// Full counts before they are cut to the top values.
+#[derive(Debug, Default)]
+pub struct FacetTally {
+    kinds: Vec<FacetKind>,
+    counts: HashMap<FacetKind, HashMap<String, u64>>,
+}
+
+impl FacetTally {
+    /// The `limit` most frequent values of each facet; ties by value so the order is stable.
+    pub fn top(&self, limit: usize) -> FacetCounts {
+        let top_of = |kind: FacetKind| -> Option<Vec<FacetValue>> {
+            if !self.kinds.contains(&kind) {
+                return None;
+            }
+            let mut values: Vec<FacetValue> = self
+                .counts
+                .get(&kind)
+                .map(|counts| {
+                    counts
+                        .iter()
+                        .map(|(value, count)| FacetValue {
+                            value: value.clone(),
+                            count: *count,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if kind == FacetKind::Year {
+                values.sort_by(|left, right| right.value.cmp(&left.value));
+            } else {
+                values.sort_by(|left, right| {
+                    right
+                        .count
+                        .cmp(&left.count)
+                        .then_with(|| left.value.cmp(&right.value))
+                });
+            }
+            values.truncate(limit);
+            Some(values)
+        };
+        FacetCounts {
+            actor: top_of(FacetKind::Actor),
+            place: top_of(FacetKind::Place),
+            lang: top_of(FacetKind::Lang),
+            year: top_of(FacetKind::Year),
+        }
+    }
+}
+
+/// Collects [`FacetTally`] for a query.
+pub struct FacetCollector {
+    kinds: Vec<FacetKind>,
+}
+
+impl FacetCollector {
+    /// A collector counting `kinds`.
+    pub fn new(kinds: Vec<FacetKind>) -> Self {
+        FacetCollector { kinds }
+    }
+}
+
+/// One string column being counted: the facet it feeds and a count per term ordinal.
+struct OrdinalCounts {
+    kind: FacetKind,
+    column: StrColumn,
+    counts: Vec<u64>,
+}
+
+/// Per-segment state of [`FacetCollector`].
+pub struct FacetSegmentCollector {
+    string_columns: Vec<OrdinalCounts>,
+    published: Option<Column<DateTime>>,
+    /// Counts per day since the epoch; turned into years once at harvest.
+    days: HashMap<i64, u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = FacetTally;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let fast_fields = segment.fast_fields();
+        let mut string_columns = Vec::new();
+        let mut add_column = |kind: FacetKind, field: &str| -> tantivy::Result<()> {
+            if let Some(column) = fast_fields.str(field)? {
+                let n_terms = column.num_terms();
+                string_columns.push(OrdinalCounts {
+                    kind,
+                    column,
+                    counts: vec![0; n_terms],
+                });
+            }
+            Ok(())
+        };
+        if self.kinds.contains(&FacetKind::Actor) {
+            add_column(FacetKind::Actor, names::PERSON)?;
+            add_column(FacetKind::Actor, names::ORGANIZATION)?;
+        }
+        if self.kinds.contains(&FacetKind::Place) {
+            add_column(FacetKind::Place, names::PLACE)?;
+        }
+        if self.kinds.contains(&FacetKind::Lang) {
+            add_column(FacetKind::Lang, names::LANGUAGE)?;
+        }
+        let published = if self.kinds.contains(&FacetKind::Year) {
+            Some(fast_fields.date(names::PUBLISHED)?)
+        } else {
+            None
+        };
+        Ok(FacetSegmentCollector {
+            string_columns,
+            published,
+            days: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segment_fruits: Vec<FacetTally>) -> tantivy::Result<FacetTally> {
+        let mut merged = FacetTally {
+            kinds: self.kinds.clone(),
+            counts: HashMap::new(),
+        };
+        for fruit in segment_fruits {
+            for (kind, counts) in fruit.counts {
+                let target = merged.counts.entry(kind).or_default();
+                for (value, count) in counts {
+                    *target.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = FacetTally;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for column in &mut self.string_columns {
+            for ordinal in column.column.term_ords(doc) {
+                if let Some(count) = column.counts.get_mut(ordinal as usize) {
+                    *count += 1;
+                }
+            }
+        }
+        if let Some(published) = &self.published {
+            if let Some(datetime) = published.first(doc) {
+                *self
+                    .days
+                    .entry(datetime.into_timestamp_secs().div_euclid(86_400))
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetTally {
+        let mut counts: HashMap<FacetKind, HashMap<String, u64>> = HashMap::new();
+        let mut name = String::new();
+        for column in self.string_columns {
+            let target = counts.entry(column.kind).or_default();
+            for (ordinal, count) in column.counts.iter().enumerate() {
+                if *count == 0 {
+                    continue;
+                }
+                name.clear();
+                if column
+                    .column
+                    .ord_to_str(ordinal as u64, &mut name)
+                    .unwrap_or(false)
+                {
+                    *target.entry(name.clone()).or_default() += count;
+                }
+            }
+        }
+        if !self.days.is_empty() {
+            let target = counts.entry(FacetKind::Year).or_default();
+            for (day, count) in self.days {
+                let datetime = DateTime::from_timestamp_secs(day * 86_400);
+                if let Some(date) = tantivy_to_date(datetime) {
+                    *target.entry(format!("{:04}", date.year())).or_default() += count;
+                }
+            }
+        }
+        FacetTally {
+            kinds: Vec::new(),
+            counts,
+        }
+    }
+}

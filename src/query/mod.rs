@@ -1,0 +1,891 @@
+//! Running a query: the query string becomes tantivy queries over the per-language fields and
+//! the fact fields, and the results become [`Hits`] with snippets and facet counts.
+//!
+//! This module reads the index but never writes it. It does not know how facts were found;
+//! it only knows which fields hold them (`index::schema`). Rendering hits for a terminal or as
+//! JSON is `output`'s job.
+
+mod facets;
+pub mod parser;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, PhraseQuery,
+    Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value as _};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use crate::enrich::Gazetteer;
+use crate::index::schema::names;
+use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex};
+use crate::{Error, Result};
+pub use facets::{FacetCounts, FacetKind, FacetValue};
+pub use parser::{parse_query, Clause, Occur, QueryExpr, Value};
+
+/// How to order hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best BM25 match first; ties broken by article id so the order never depends on how
+    /// the index was segmented.
+    #[default]
+    Relevance,
+    /// Newest publication date first; articles with no known date come last.
+    Date,
+}
+
+/// What to return for a query.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Hits per page (0 returns only the total and facets).
+    pub limit: usize,
+    /// Hits to skip, for paging.
+    pub offset: usize,
+    /// Ranking.
+    pub sort: SortOrder,
+    /// Facets to count over all matching articles.
+    pub facets: Vec<FacetKind>,
+    /// How many values each facet lists.
+    pub facet_limit: usize,
+    /// Longest snippet, in characters.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            sort: SortOrder::Relevance,
+            facets: FacetKind::ALL.to_vec(),
+            facet_limit: 10,
+            snippet_chars: 220,
+        }
+    }
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hits {
+    /// The query as given.
+    pub query: String,
+    /// Number of matching articles (all pages).
+    pub total: usize,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts over all matching articles.
+    pub facets: FacetCounts,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Stable id (hash of title and body).
+    pub id: String,
+    /// The first source holding the article (`path` or `path:line`).
+    pub source: String,
+    /// Every source holding the same text (syndicated copies).
+    pub sources: Vec<String>,
+    /// The article's url, when known.
+    pub url: Option<String>,
+    /// Headline.
+    pub title: String,
+    /// Publication date, when known.
+    pub published: Option<String>,
+    /// ISO 639-1 language code, or `und`.
+    pub language: String,
+    /// BM25 score (`None` when sorted by date).
+    pub score: Option<f32>,
+    /// A passage of the body around the best match.
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched the query.
+    pub highlights: Vec<[usize; 2]>,
+    /// Canonical names of the people mentioned.
+    pub people: Vec<String>,
+    /// Canonical names of the organisations mentioned.
+    pub organizations: Vec<String>,
+    /// Canonical names of the places mentioned.
+    pub places: Vec<String>,
+    /// Dates the article mentions (YYYY-MM-DD, YYYY-MM or YYYY).
+    pub dates: Vec<String>,
+}
+
+/// Runs `query_text` against `index`.
+pub fn search(
+    index: &ArticleIndex,
+    gazetteer: &Gazetteer,
+    query_text: &str,
+    options: &SearchOptions,
+) -> Result<Hits> {
+    let started = Instant::now();
+    let expr = parse_query(query_text)?;
+    let searcher = index.reader()?.searcher();
+    let compiler = Compiler::new(index, &searcher, gazetteer, query_text)?;
+    let query = compiler.compile(&expr)?;
+    let facet_collector = facets::FacetCollector::new(options.facets.clone());
+    let page = options.limit;
+    // Fetch one page beyond what is shown so that a tie at the page edge is broken by id,
+    // not by where tantivy happened to store the article.
+    let fetch = options.offset + page;
+    let (total, facet_counts, ranked) = if page == 0 {
+        let (total, facet_counts) = searcher.search(&query, &(Count, facet_collector))?;
+        (total, facet_counts, Vec::new())
+    } else {
+        match options.sort {
+            SortOrder::Relevance => {
+                let top = TopDocs::with_limit(fetch + 1).order_by_score();
+                let (total, facet_counts, top_docs) =
+                    searcher.search(&query, &(Count, facet_collector, top))?;
+                let ranked: Vec<(Option<f32>, DocAddress)> = top_docs
+                    .into_iter()
+                    .map(|(score, address)| (Some(score), address))
+                    .collect();
+                (total, facet_counts, ranked)
+            }
+            SortOrder::Date => {
+                let top = TopDocs::with_limit(fetch + 1)
+                    .order_by_fast_field::<DateTime>(names::PUBLISHED, Order::Desc);
+                let (total, facet_counts, top_docs) =
+                    searcher.search(&query, &(Count, facet_collector, top))?;
+                let ranked = top_docs
+                    .into_iter()
+                    .map(|(_, address)| (None, address))
+                    .collect();
+                (total, facet_counts, ranked)
+            }
+        }
+    };
+    let mut loaded: Vec<(Option<f32>, TantivyDocument)> = Vec::with_capacity(ranked.len());
+    for (score, address) in ranked {
+        loaded.push((score, searcher.doc(address)?));
+    }
+    let fields = index.fields();
+    let id_of = |document: &TantivyDocument| {
+        ArticleIndex::first_text(document, fields.id).unwrap_or_default()
+    };
+    let published_of = |document: &TantivyDocument| {
+        document
+            .get_first(fields.published)
+            .and_then(|value| value.as_datetime())
+            .map(|datetime| datetime.into_timestamp_secs())
+    };
+    if options.sort == SortOrder::Relevance {
+        loaded.sort_by(|left, right| {
+            let by_score = right.0.unwrap_or(0.0).total_cmp(&left.0.unwrap_or(0.0));
+            by_score.then_with(|| id_of(&left.1).cmp(&id_of(&right.1)))
+        });
+    } else {
+        loaded.sort_by(|left, right| {
+            let by_date = published_of(&right.1).cmp(&published_of(&left.1));
+            by_date.then_with(|| id_of(&left.1).cmp(&id_of(&right.1)))
+        });
+    }
+    let mut snippets = SnippetMaker::new(&searcher, &*query, index, options.snippet_chars);
+    let mut hits = Vec::new();
+    for (score, document) in loaded.into_iter().skip(options.offset).take(page) {
+        hits.push(make_hit(index, &document, score, &mut snippets)?);
+    }
+    Ok(Hits {
+        query: query_text.to_string(),
+        total,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        hits,
+        facets: facet_counts.top(options.facet_limit),
+    })
+}
+
+/// Counts facets over every article in the index (used by `idx stats`).
+pub fn facets_of_all(index: &ArticleIndex, limit: usize) -> Result<(usize, FacetCounts)> {
+    let searcher = index.reader()?.searcher();
+    let collector = facets::FacetCollector::new(FacetKind::ALL.to_vec());
+    let (total, counts) = searcher.search(&AllQuery, &(Count, collector))?;
+    Ok((total, counts.top(limit)))
+}
+
+/// The earliest and latest publication dates in the index.
+pub fn published_span(index: &ArticleIndex) -> Result<Option<(String, String)>> {
+    let searcher = index.reader()?.searcher();
+    let oldest = searcher.search(
+        &AllQuery,
+        &TopDocs::with_limit(1).order_by_fast_field::<DateTime>(names::PUBLISHED, Order::Asc),
+    )?;
+    let newest = searcher.search(
+        &AllQuery,
+        &TopDocs::with_limit(1).order_by_fast_field::<DateTime>(names::PUBLISHED, Order::Desc),
+    )?;
+    let as_text = |found: Option<&(Option<DateTime>, DocAddress)>| {
+        found
+            .and_then(|(datetime, _)| *datetime)
+            .and_then(tantivy_to_date)
+            .map(|date| date.to_string())
+    };
+    Ok(as_text(oldest.first()).zip(as_text(newest.first())))
+}
+
+fn make_hit(
+    index: &ArticleIndex,
+    document: &TantivyDocument,
+    score: Option<f32>,
+    snippets: &mut SnippetMaker,
+) -> Result<Hit> {
+    let fields = index.fields();
+    let text = |field: Field| ArticleIndex::first_text(document, field);
+    let sources: Vec<String> = document
+        .get_all(fields.source)
+        .filter_map(|value| value.as_str().map(str::to_string))
+        .collect();
+    let language = text(fields.language).unwrap_or_else(|| "und".to_string());
+    let body = fields.body.stored.and_then(text).unwrap_or_default();
+    let (snippet, highlights) = snippets.make(&language, &body);
+    let facts: serde_json::Value = text(fields.facts)
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let names_of = |key: &str| -> Vec<String> {
+        facts[key]
+            .as_array()
+            .map(|entities| {
+                entities
+                    .iter()
+                    .filter_map(|entity| entity["name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let dates: Vec<String> = facts["dates"]
+        .as_array()
+        .map(|mentions| {
+            mentions
+                .iter()
+                .filter_map(|mention| mention["date"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let published = document
+        .get_first(fields.published)
+        .and_then(|value| value.as_datetime())
+        .and_then(tantivy_to_date)
+        .map(|date| date.to_string());
+    Ok(Hit {
+        id: text(fields.id).unwrap_or_default(),
+        source: sources.first().cloned().unwrap_or_default(),
+        sources,
+        url: text(fields.url),
+        title: fields.title.stored.and_then(text).unwrap_or_default(),
+        published,
+        language,
+        score,
+        snippet,
+        highlights,
+        people: names_of("people"),
+        organizations: names_of("organizations"),
+        places: names_of("places"),
+        dates,
+    })
+}
+
+/// Makes snippets, with one tantivy `SnippetGenerator` per language met (each language's body
+/// field has its own analyzer, so the query's terms differ per language).
+struct SnippetMaker<'a> {
+    searcher: &'a Searcher,
+    query: &'a dyn Query,
+    index: &'a ArticleIndex,
+    max_chars: usize,
+    generators: HashMap<String, Option<SnippetGenerator>>,
+}
+
+impl<'a> SnippetMaker<'a> {
+    fn new(
+        searcher: &'a Searcher,
+        query: &'a dyn Query,
+        index: &'a ArticleIndex,
+        max_chars: usize,
+    ) -> Self {
+        SnippetMaker {
+            searcher,
+            query,
+            index,
+            max_chars,
+            generators: HashMap::new(),
+        }
+    }
+
+    fn make(&mut self, language: &str, body: &str) -> (String, Vec<[usize; 2]>) {
+        let (searcher, query, index, max_chars) =
+            (self.searcher, self.query, self.index, self.max_chars);
+        let generator = self
+            .generators
+            .entry(language.to_string())
+            .or_insert_with(|| {
+                let field = index.fields().body.for_language(language);
+                let mut generator = SnippetGenerator::create(searcher, query, field).ok()?;
+                generator.set_max_num_chars(max_chars);
+                Some(generator)
+            });
+        if let Some(generator) = generator {
+            let snippet = generator.snippet(body);
+            if !snippet.is_empty() && !snippet.highlighted().is_empty() {
+                let highlights = snippet
+                    .highlighted()
+                    .iter()
+                    .map(|range| [range.start, range.end])
+                    .collect();
+                return (snippet.fragment().to_string(), highlights);
+            }
+        }
+        (leading_text(body, self.max_chars), Vec::new())
+    }
+}
+
+/// The start of `body`, cut at a word boundary, when no passage matched.
+fn leading_text(body: &str, max_chars: usize) -> String {
+    let flattened: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flattened.chars().count() <= max_chars {
+        return flattened;
+    }
+    let cut = flattened
+        .char_indices()
+        .nth(max_chars)
+        .map_or(flattened.len(), |(index, _)| index);
+    let at_space = flattened[..cut].rfind(' ').unwrap_or(cut);
+    format!("{}…", &flattened[..at_space])
+}
+
+/// Turns a parsed query into a tantivy query for one index.
+struct Compiler<'a> {
+    index: &'a ArticleIndex,
+    gazetteer: &'a Gazetteer,
+    query_text: &'a str,
+    /// Languages that occur in the index; words are only looked up in their fields.
+    languages: BTreeSet<String>,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(
+        index: &'a ArticleIndex,
+        searcher: &Searcher,
+        gazetteer: &'a Gazetteer,
+        query_text: &'a str,
+    ) -> Result<Self> {
+        let mut languages = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(index.fields().language)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|error| Error::Internal(error.to_string()))?;
+            while stream.advance() {
+                languages.insert(String::from_utf8_lossy(stream.key()).to_string());
+            }
+        }
+        Ok(Compiler {
+            index,
+            gazetteer,
+            query_text,
+            languages,
+        })
+    }
+
+    fn compile(&self, expr: &QueryExpr) -> Result<Box<dyn Query>> {
+        match expr {
+            QueryExpr::Clause(clause) => self.compile_clause(clause),
+            QueryExpr::Or(parts) => {
+                let mut clauses = Vec::new();
+                for part in parts {
+                    clauses.push((tantivy::query::Occur::Should, self.compile(part)?));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            QueryExpr::Group(parts) => {
+                let mut required = Vec::new();
+                let mut optional = Vec::new();
+                let mut excluded = Vec::new();
+                for (occur, part) in parts {
+                    let compiled = self.compile(part)?;
+                    match occur {
+                        Occur::Must => required.push(compiled),
+                        Occur::Should => optional.push(compiled),
+                        Occur::MustNot => excluded.push(compiled),
+                    }
+                }
+                use tantivy::query::Occur as TantivyOccur;
+                let mut clauses: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
+                if !optional.is_empty() {
+                    if required.is_empty() && excluded.is_empty() {
+                        for query in optional {
+                            clauses.push((TantivyOccur::Should, query));
+                        }
+                    } else {
+                        // Optional words next to a filter must still match once: `actor:lavrov
+                        // security` is about security, not every Lavrov article.
+                        let words: Vec<(TantivyOccur, Box<dyn Query>)> = optional
+                            .into_iter()
+                            .map(|query| (TantivyOccur::Should, query))
+                            .collect();
+                        clauses.push((TantivyOccur::Must, Box::new(BooleanQuery::new(words))));
+                    }
+                }
+                for query in required {
+                    clauses.push((TantivyOccur::Must, query));
+                }
+                if clauses.is_empty() {
+                    clauses.push((
+                        TantivyOccur::Must,
+                        Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
+                    ));
+                }
+                for query in excluded {
+                    clauses.push((TantivyOccur::MustNot, query));
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+        }
+    }
+
+    fn error(&self, clause: &Clause, message: impl Into<String>, hint: Option<String>) -> Error {
+        Error::query(self.query_text, clause.span.clone(), message, hint)
+    }
+
+    fn compile_clause(&self, clause: &Clause) -> Result<Box<dyn Query>> {
+        let fields = self.index.fields();
+        let field_name = clause.field.as_deref();
+        match field_name {
+            None => self.text_query(clause, true),
+            Some("title") => self.text_query(clause, false),
+            Some(filter @ ("actor" | "person" | "org" | "place")) => {
+                let targets = match filter {
+                    "actor" => vec![fields.person_names, fields.organization_names],
+                    "person" => vec![fields.person_names],
+                    "org" => vec![fields.organization_names],
+                    _ => vec![fields.place_names],
+                };
+                let query = self.names_query(clause, &targets)?;
+                Ok(Box::new(ConstScoreQuery::new(query, 0.0)))
+            }
+            Some("source") => {
+                let query = self.names_query(clause, &[fields.source_words])?;
+                Ok(Box::new(ConstScoreQuery::new(query, 0.0)))
+            }
+            Some("lang") => {
+                let code = match &clause.value {
+                    Value::Word(word) | Value::Phrase(word) => word.trim().to_lowercase(),
+                    _ => {
+                        return Err(self.error(
+                            clause,
+                            "lang: takes a language code",
+                            Some("for example lang:ru".to_string()),
+                        ))
+                    }
+                };
+                let term = Term::from_field_text(fields.language, &code);
+                Ok(Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    0.0,
+                )))
+            }
+            Some("published") => {
+                let (lower, upper) = self.date_bounds(clause)?;
+                let to_term = |date: jiff::civil::Date| {
+                    Term::from_field_date(fields.published, date_to_tantivy(date))
+                };
+                let query = RangeQuery::new(lower.map(to_term), upper.map(to_term));
+                Ok(Box::new(ConstScoreQuery::new(Box::new(query), 0.0)))
+            }
+            Some("date") => self.mentioned_date_query(clause),
+            Some(other) => Err(self.error(clause, format!("unknown field '{other}'"), None)),
+        }
+    }
+
+    /// Words, phrases, fuzzy and prefix terms over title and body (or title alone), in the
+    /// field of each language present, each analysed with that language's stemmer.
+    fn text_query(&self, clause: &Clause, with_body: bool) -> Result<Box<dyn Query>> {
+        let fields = self.index.fields();
+        let mut targets: Vec<(Field, f32)> = Vec::new();
+        let mut lang_groups = vec![&fields.title];
+        if with_body {
+            lang_groups.push(&fields.body);
+        }
+        for group in lang_groups {
+            for (code, field) in group.all() {
+                let present = if code == "other" {
+                    self.languages.iter().any(|language| {
+                        !self
+                            .index
+                            .decl()
+                            .languages
+                            .iter()
+                            .any(|known| known == language)
+                    })
+                } else {
+                    self.languages.contains(code)
+                };
+                if present {
+                    targets.push((field, group.boost));
+                }
+            }
+        }
+        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in targets {
+            if let Some(query) = self.value_query(clause, field)? {
+                let boosted: Box<dyn Query> = if (boost - 1.0).abs() > f32::EPSILON {
+                    Box::new(BoostQuery::new(query, boost))
+                } else {
+                    query
+                };
+                clauses.push((tantivy::query::Occur::Should, boosted));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Names fields: the value analysed like names, plus the canonical name when the name
+    /// lists know the value as an alias.
+    fn names_query(&self, clause: &Clause, targets: &[Field]) -> Result<Box<dyn Query>> {
+        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        let canonical = match &clause.value {
+            Value::Word(text) | Value::Phrase(text) => {
+                self.gazetteer.lookup(text).map(|known| known.name)
+            }
+            Value::Range(..) => {
+                return Err(self.error(
+                    clause,
+                    "a name filter takes a name, not a range",
+                    Some("for example actor:lavrov or place:\"eastern europe\"".to_string()),
+                ))
+            }
+            _ => None,
+        };
+        for &field in targets {
+            if let Some(query) = self.value_query(clause, field)? {
+                clauses.push((tantivy::query::Occur::Should, query));
+            }
+            if let Some(name) = &canonical {
+                let alias_clause = Clause {
+                    field: clause.field.clone(),
+                    value: Value::Phrase(name.clone()),
+                    span: clause.span.clone(),
+                };
+                if let Some(query) = self.value_query(&alias_clause, field)? {
+                    clauses.push((tantivy::query::Occur::Should, query));
+                }
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The query for one value in one text field, or `None` when the field's analyzer leaves
+    /// nothing of it.
+    fn value_query(&self, clause: &Clause, field: Field) -> Result<Option<Box<dyn Query>>> {
+        let mut analyzer = self.index.tantivy().tokenizer_for_field(field)?;
+        let mut tokens_of = |text: &str| -> Vec<(usize, String)> {
+            let mut stream = analyzer.token_stream(text);
+            let mut tokens = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                tokens.push((token.position, token.text.clone()));
+            }
+            tokens
+        };
+        let query: Box<dyn Query> = match &clause.value {
+            Value::Word(text) | Value::Phrase(text) => {
+                let tokens = tokens_of(text);
+                match tokens.len() {
+                    0 => return Ok(None),
+                    1 => Box::new(TermQuery::new(
+                        Term::from_field_text(field, &tokens[0].1),
+                        IndexRecordOption::WithFreqsAndPositions,
+                    )),
+                    _ => {
+                        let first_position = tokens[0].0;
+                        let terms = tokens
+                            .into_iter()
+                            .map(|(position, text)| {
+                                (
+                                    position - first_position,
+                                    Term::from_field_text(field, &text),
+                                )
+                            })
+                            .collect();
+                        Box::new(PhraseQuery::new_with_offset(terms))
+                    }
+                }
+            }
+            Value::Fuzzy(word, distance) => {
+                // Fuzzy terms are compared with what the index holds (stemmed words), so the
+                // word is lowercased and folded but not stemmed.
+                let normalised = normalise_word(word);
+                if normalised.is_empty() {
+                    return Ok(None);
+                }
+                Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(field, &normalised),
+                    *distance,
+                    true,
+                ))
+            }
+            Value::Prefix(prefix) => {
+                let normalised = normalise_word(prefix);
+                if normalised.is_empty() {
+                    return Ok(None);
+                }
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(field, &normalised),
+                    0,
+                    true,
+                ))
+            }
+            Value::Range(..) => {
+                return Err(self.error(
+                    clause,
+                    "a range only works with published: and date:",
+                    Some("for example published:[2022-01-01 TO 2022-02-15]".to_string()),
+                ))
+            }
+        };
+        Ok(Some(query))
+    }
+
+    /// Calendar bounds of a date value: `lower <= date < upper`.
+    fn date_bounds(
+        &self,
+        clause: &Clause,
+    ) -> Result<(Bound<jiff::civil::Date>, Bound<jiff::civil::Date>)> {
+        let parse = |text: &str| {
+            parse_partial_date(text).ok_or_else(|| {
+                self.error(
+                    clause,
+                    format!("'{text}' is not a date"),
+                    Some(
+                        "write 2022-02-15, 2022-02, 2022, or a range [2022-01-01 TO 2022-02-15]"
+                            .to_string(),
+                    ),
+                )
+            })
+        };
+        match &clause.value {
+            Value::Word(text) | Value::Phrase(text) => {
+                let date = parse(text)?;
+                Ok((
+                    Bound::Included(date.first_day()),
+                    Bound::Excluded(date.after_last_day()),
+                ))
+            }
+            Value::Range(lower, upper) => {
+                let lower = match lower {
+                    Some(text) => Bound::Included(parse(text)?.first_day()),
+                    None => Bound::Unbounded,
+                };
+                let upper = match upper {
+                    Some(text) => Bound::Excluded(parse(text)?.after_last_day()),
+                    None => Bound::Unbounded,
+                };
+                Ok((lower, upper))
+            }
+            _ => Err(self.error(
+                clause,
+                "expected a date",
+                Some("for example published:2022-02".to_string()),
+            )),
+        }
+    }
+
+    /// `date:` searches the dates articles mention, stored as `YYYY-MM-DD`, `YYYY-MM` or
+    /// `YYYY` strings; a month matches the month itself and every day in it.
+    fn mentioned_date_query(&self, clause: &Clause) -> Result<Box<dyn Query>> {
+        let field = self.index.fields().date;
+        let parse = |text: &str| {
+            parse_partial_date(text).ok_or_else(|| {
+                self.error(
+                    clause,
+                    format!("'{text}' is not a date"),
+                    Some(
+                        "write 2022-02-15, 2022-02, 2022, or a range [2022-01-01 TO 2022-02-15]"
+                            .to_string(),
+                    ),
+                )
+            })
+        };
+        let term = |text: String| Term::from_field_text(field, &text);
+        // '~' sorts after every digit and '-', so "2022-02~" bounds all of February's strings.
+        let (lower, upper) = match &clause.value {
+            Value::Word(text) | Value::Phrase(text) => {
+                let date = parse(text)?;
+                (
+                    Bound::Included(term(date.text())),
+                    Bound::Included(term(format!("{}~", date.text()))),
+                )
+            }
+            Value::Range(lower, upper) => {
+                let lower = match lower {
+                    Some(text) => Bound::Included(term(parse(text)?.text())),
+                    None => Bound::Unbounded,
+                };
+                let upper = match upper {
+                    Some(text) => Bound::Included(term(format!("{}~", parse(text)?.text()))),
+                    None => Bound::Unbounded,
+                };
+                (lower, upper)
+            }
+            _ => {
+                return Err(self.error(
+                    clause,
+                    "expected a date",
+                    Some("for example date:2022-02-15".to_string()),
+                ))
+            }
+        };
+        Ok(Box::new(ConstScoreQuery::new(
+            Box::new(RangeQuery::new(lower, upper)),
+            0.0,
+        )))
+    }
+}
+
+/// Lowercases and folds a word the way the analyzers do, keeping one token: diacritics come
+/// off Latin letters ("Blíngen" → "blingen"), letters of other scripts stay as they are ("й"
+/// is a letter of its own in Russian, not "и" with a mark).
+fn normalise_word(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut normalised = String::new();
+    for character in word.chars().flat_map(char::to_lowercase) {
+        if !character.is_alphanumeric() {
+            continue;
+        }
+        let base = std::iter::once(character).nfd().next().unwrap_or(character);
+        normalised.push(if base.is_ascii() { base } else { character });
+    }
+    normalised
+}
+
+/// A date written as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartialDate {
+    /// A year.
+    Year(i16),
+    /// A month of a year.
+    Month(i16, i8),
+    /// A day.
+    Day(jiff::civil::Date),
+}
+
+impl PartialDate {
+    fn first_day(self) -> jiff::civil::Date {
+        match self {
+            PartialDate::Year(year) => jiff::civil::date(year, 1, 1),
+            PartialDate::Month(year, month) => jiff::civil::date(year, month, 1),
+            PartialDate::Day(date) => date,
+        }
+    }
+
+    fn after_last_day(self) -> jiff::civil::Date {
+        let next = match self {
+            PartialDate::Year(year) => jiff::civil::Date::new(year.saturating_add(1), 1, 1),
+            PartialDate::Month(year, 12) => jiff::civil::Date::new(year.saturating_add(1), 1, 1),
+            PartialDate::Month(year, month) => jiff::civil::Date::new(year, month + 1, 1),
+            PartialDate::Day(date) => date.tomorrow(),
+        };
+        next.unwrap_or(jiff::civil::Date::MAX)
+    }
+
+    /// The date as idx stores mentioned dates.
+    pub fn text(self) -> String {
+        match self {
+            PartialDate::Year(year) => format!("{year:04}"),
+            PartialDate::Month(year, month) => format!("{year:04}-{month:02}"),
+            PartialDate::Day(date) => date.to_string(),
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (years 1000 to 2999).
+pub fn parse_partial_date(text: &str) -> Option<PartialDate> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let number = |part: &str, width: usize| -> Option<i64> {
+        (part.len() == width && part.bytes().all(|byte| byte.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let year = i16::try_from(number(parts.first()?, 4)?).ok()?;
+    if !(1000..=2999).contains(&year) {
+        return None;
+    }
+    match parts.as_slice() {
+        [_] => Some(PartialDate::Year(year)),
+        [_, month] => {
+            let month = i8::try_from(number(month, 2)?).ok()?;
+            (1..=12)
+                .contains(&month)
+                .then_some(PartialDate::Month(year, month))
+        }
+        [_, month, day] => {
+            let month = i8::try_from(number(month, 2)?).ok()?;
+            let day = i8::try_from(number(day, 2)?).ok()?;
+            jiff::civil::Date::new(year, month, day)
+                .ok()
+                .map(PartialDate::Day)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_date(text: &str, expected: Option<&str>) {
+        assert_eq!(
+            parse_partial_date(text).map(PartialDate::text).as_deref(),
+            expected,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn partial_dates() {
+        check_date("2022-02-15", Some("2022-02-15"));
+        check_date("2022-02", Some("2022-02"));
+        check_date("2022", Some("2022"));
+        check_date("2022-02-30", None);
+        check_date("2022-13", None);
+        check_date("22-02-15", None);
+        check_date("2022-2-15", None);
+        check_date("tuesday", None);
+        check_date("", None);
+        check_date("9999", None);
+    }
+
+    #[test]
+    fn date_bounds_cover_the_whole_period() {
+        let month = parse_partial_date("2022-12").expect("valid");
+        assert_eq!(month.first_day().to_string(), "2022-12-01");
+        assert_eq!(month.after_last_day().to_string(), "2023-01-01");
+        let year = parse_partial_date("2021").expect("valid");
+        assert_eq!(year.after_last_day().to_string(), "2022-01-01");
+    }
+
+    #[test]
+    fn leading_text_cuts_at_a_word() {
+        assert_eq!(leading_text("one two three", 100), "one two three");
+        assert_eq!(leading_text("one two three", 9), "one two…");
+    }
+
+    #[test]
+    fn normalise_word_folds_and_lowercases() {
+        assert_eq!(normalise_word("Blíngen"), "blingen");
+        assert_eq!(normalise_word("ЛАВРОВ"), "лавров");
+    }
+}
