@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A search engine for news archives: one binary, no server, exact answers, clean facts.
 #[derive(Debug, Parser)]
-#[command(name = "idx", version, about, long_about = None, after_long_help = EXIT_CODES)]
+#[command(name = "idx", version, about, long_about = None, after_long_help = EXIT_CODES, args_override_self = true)]
 pub struct Cli {
     /// When to colour output: auto (a terminal, and NO_COLOR unset), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]

@@ -188,10 +188,12 @@ impl SchemaDecl {
             if field.kind == "text" {
                 match field.analysis.as_deref() {
                     Some("per_language") | Some("names") => {}
-                    other => return Err(problem(format!(
+                    other => {
+                        return Err(problem(format!(
                         "field '{}' has analysis {other:?}; expected \"per_language\" or \"names\"",
                         field.name
-                    ))),
+                    )))
+                    }
                 }
             }
         }

@@ -457,6 +457,16 @@ impl<'a> Compiler<'a> {
     fn compile_clause(&self, clause: &Clause) -> Result<Box<dyn Query>> {
         let fields = self.index.fields();
         let field_name = clause.field.as_deref();
+        if clause.value == Value::All {
+            return match field_name {
+                None => Ok(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))),
+                Some(field) => Err(self.error(
+                    clause,
+                    format!("'{field}:*' is not supported; '*' alone matches every article"),
+                    None,
+                )),
+            };
+        }
         match field_name {
             None => self.text_query(clause, true),
             Some("title") => self.text_query(clause, false),
@@ -648,6 +658,7 @@ impl<'a> Compiler<'a> {
                     true,
                 ))
             }
+            Value::All => return Ok(None),
             Value::Range(..) => {
                 return Err(self.error(
                     clause,

@@ -6,7 +6,7 @@
 //! and      = unary { [ "AND" | "&&" ] unary } ;       (juxtaposition, see below)
 //! unary    = ("NOT" | "!" | "-") unary | "+" unary | primary ;
 //! primary  = "(" query ")" | [ FIELD ":" ] value ;
-//! value    = PHRASE | RANGE | WORD [ "~" [0-2] ] | WORD "*" ;
+//! value    = PHRASE | RANGE | "*" | WORD [ "~" [0-2] ] | WORD "*" ;
 //! PHRASE   = '"' any characters but '"' '"' ;
 //! RANGE    = "[" (DATE | "*") "TO" (DATE | "*") "]" ;
 //! FIELD    = actor | person | org | place | lang | published | date | source | title ;
@@ -91,6 +91,8 @@ pub enum Value {
     Prefix(String),
     /// An inclusive range of dates; `None` is open.
     Range(Option<String>, Option<String>),
+    /// `*` alone: every article.
+    All,
 }
 
 /// Parses a query string.
@@ -361,6 +363,9 @@ fn lex_value(query: &str, start: usize) -> Result<(Option<Value>, usize)> {
                 }
                 return Ok((Some(Value::Fuzzy(base.to_string(), distance)), end));
             }
+            if word == "*" {
+                return Ok((Some(Value::All), end));
+            }
             if let Some(base) = word.strip_suffix('*') {
                 if base.is_empty() || base.contains('*') {
                     return Err(Error::query(
@@ -577,6 +582,7 @@ mod tests {
                     Value::Phrase(phrase) => format!("\"{phrase}\""),
                     Value::Fuzzy(word, distance) => format!("{word}~{distance}"),
                     Value::Prefix(prefix) => format!("{prefix}*"),
+                    Value::All => "*".to_string(),
                     Value::Range(lower, upper) => format!(
                         "[{} TO {}]",
                         lower.as_deref().unwrap_or("*"),
@@ -681,7 +687,8 @@ mod tests {
         check_error("published:[2022 TO]", "expected a range", 11);
         check_error("", "empty query", 1);
         check_error("()", "empty parentheses", 1);
-        check_error("*", "prefix search needs", 1);
+        check_error("**", "prefix search needs", 1);
+        check("*", "*");
         check_error(&"(".repeat(40), "nested more than", 33);
     }
 

@@ -1,0 +1,432 @@
+//! `idx query` from the user's side: every query form, filter, facet, output shape and exit
+//! code, on the example corpus (examples/CORPUS.md lists what each article holds).
+
+use crate::util::{example_index, hit_sources, idx, query_json, total};
+
+#[test]
+fn words_find_more_than_the_phrase() {
+    // MANIFEST: six articles hold the phrase, a seventh (nato-stoltenberg-reply) only the words.
+    let phrase = hit_sources("\"security guarantees\" lang:en");
+    let words = hit_sources("security guarantees lang:en");
+    assert_eq!(phrase.len(), 6, "{phrase:?}");
+    assert!(!phrase.contains(&"nato-stoltenberg-reply.txt".to_string()));
+    assert!(
+        words.contains(&"nato-stoltenberg-reply.txt".to_string()),
+        "{words:?}"
+    );
+    for source in &phrase {
+        assert!(
+            words.contains(source),
+            "{source} has the phrase but not the words?"
+        );
+    }
+}
+
+#[test]
+fn stemming_matches_other_word_forms() {
+    // English: the singular finds the plural.
+    assert!(total("\"security guarantee\"") >= 6);
+    // Russian: "гарантии" and "гарантий" share a stem; the phrase finds both articles.
+    let russian = hit_sources("\"гарантии безопасности\"");
+    assert_eq!(russian, vec!["wire.jsonl:1", "wire.jsonl:2"]);
+    // Spanish, with and without the accent.
+    assert_eq!(total("\"garantías de seguridad\""), 2);
+    assert_eq!(total("\"garantias de seguridad\""), 2);
+}
+
+#[test]
+fn fuzzy_finds_transliteration_typos() {
+    // Only one article says "Blingen"; a plain word query finds just that one.
+    assert_eq!(hit_sources("blingen"), vec!["mt-blingen-lavrov.txt"]);
+    // blinken~1 also reaches the "Blingen" article.
+    let fuzzy = hit_sources("blinken~1 lang:en");
+    assert!(
+        fuzzy.contains(&"mt-blingen-lavrov.txt".to_string()),
+        "{fuzzy:?}"
+    );
+    assert!(fuzzy.len() > 1);
+}
+
+#[test]
+fn boolean_operators() {
+    let either = total("scholz OR scholes");
+    let scholz = total("scholz");
+    let scholes = total("scholes");
+    assert!(scholes >= 1 && scholz >= 1);
+    assert_eq!(either, scholz + scholes);
+    assert_eq!(total("scholz AND scholes"), 0);
+    let without = total("geneva -lavrov");
+    let with = total("geneva +lavrov");
+    assert_eq!(without + with, total("geneva"));
+    assert_eq!(total("geneva NOT lavrov"), without);
+    assert_eq!(
+        total("(scholz OR scholes) AND -berlin"),
+        total("scholz OR scholes") - total("+(scholz OR scholes) +berlin")
+    );
+}
+
+#[test]
+fn prefix_search() {
+    let prefixed = hit_sources("stoltenb*");
+    assert!(
+        prefixed.contains(&"nato-stoltenberg-reply.txt".to_string()),
+        "{prefixed:?}"
+    );
+}
+
+#[test]
+fn language_filter() {
+    assert_eq!(total("lang:ru"), 7);
+    assert_eq!(total("lang:de"), 6);
+    assert_eq!(total("lang:es"), 6);
+    assert_eq!(total("lang:en"), 15);
+}
+
+#[test]
+fn published_filter() {
+    assert_eq!(total("published:2021"), 2);
+    assert_eq!(total("published:[2021-12-01 TO 2021-12-31]"), 2);
+    assert_eq!(total("published:[* TO 2021]"), 2);
+    // January 2022 and February 2022 partition the 2022 articles.
+    let january = total("published:2022-01");
+    let february = total("published:2022-02");
+    assert_eq!(january + february, total("published:2022"));
+    assert_eq!(january, total("published:[2022-01-01 TO 2022-01-31]"));
+    // 30 of the 34 articles have a publication date.
+    assert_eq!(total("published:[* TO *]"), 30);
+}
+
+#[test]
+fn mentioned_date_filter() {
+    // zakharova-briefing says "February 15, 2022"; en-scholz-kyiv says "tomorrow" on 02-14.
+    let mentioned = hit_sources("date:2022-02-15");
+    assert!(
+        mentioned.contains(&"zakharova-briefing.txt".to_string()),
+        "{mentioned:?}"
+    );
+    assert!(
+        mentioned.contains(&"en-scholz-kyiv.html".to_string()),
+        "{mentioned:?}"
+    );
+    // "on Monday" in an article with no publication date resolves to nothing.
+    let monday = query_json("title:sanctions", &[]);
+    let hit = &monday["hits"][0];
+    assert_eq!(hit["published"], serde_json::Value::Null);
+    assert_eq!(hit["dates"], serde_json::json!([]));
+}
+
+#[test]
+fn actor_filters_match_aliases() {
+    let blinken = hit_sources("actor:blinken");
+    // The machine-translated "Anthony Blingen" is merged into Antony Blinken.
+    assert!(
+        blinken.contains(&"mt-blingen-lavrov.txt".to_string()),
+        "{blinken:?}"
+    );
+    assert_eq!(hit_sources("actor:blingen"), blinken);
+    assert_eq!(hit_sources("actor:\"antony blinken\""), blinken);
+    assert_eq!(hit_sources("person:blinken"), blinken);
+    // Cyrillic and Latin spellings are one actor.
+    let lavrov = hit_sources("actor:lavrov");
+    assert!(lavrov.contains(&"wire.jsonl:1".to_string()), "{lavrov:?}");
+    assert!(
+        lavrov.contains(&"mt-blingen-lavrov.txt".to_string()),
+        "{lavrov:?}"
+    );
+    assert!(total("org:nato") >= 3);
+    assert_eq!(total("org:blinken"), 0);
+}
+
+#[test]
+fn place_filter_merges_names_across_languages() {
+    let geneva = hit_sources("place:geneva");
+    for expected in [
+        "geneva-blinken-lavrov.txt",
+        "wire.jsonl:1",
+        "de-genf-treffen.html",
+        "wire.jsonl:4",
+    ] {
+        assert!(
+            geneva.contains(&expected.to_string()),
+            "{expected} not in {geneva:?}"
+        );
+    }
+    let kyiv = hit_sources("place:kyiv");
+    assert!(
+        kyiv.contains(&"mt-blingen-lavrov.txt".to_string()),
+        "Kiev is Kyiv: {kyiv:?}"
+    );
+    assert_eq!(hit_sources("place:kiev"), kyiv);
+    let luhansk = hit_sources("place:luhansk");
+    assert!(
+        luhansk.contains(&"wire.jsonl:5".to_string()),
+        "Lugansk is Luhansk: {luhansk:?}"
+    );
+}
+
+#[test]
+fn source_and_title_filters() {
+    assert_eq!(total("source:wire"), 10);
+    assert_eq!(total("source:desk"), 6);
+    assert_eq!(
+        hit_sources("title:glaciers"),
+        vec!["science-glacier-study.md"]
+    );
+    // "glacier" is in the body of no other article; title: does not search bodies.
+    assert_eq!(total("title:record"), 1);
+}
+
+#[test]
+fn filters_combine_with_words() {
+    let lavrov_security = total("actor:lavrov security");
+    assert!(lavrov_security >= 1);
+    assert!(lavrov_security < total("actor:lavrov"));
+    assert!(lavrov_security < total("security"));
+}
+
+#[test]
+fn facets_count_all_matches_not_only_the_page() {
+    let everything = query_json("*", &["--limit", "1"]);
+    assert_eq!(everything["total"], 34);
+    assert_eq!(everything["hits"].as_array().map(Vec::len), Some(1));
+    let languages = &everything["facets"]["lang"];
+    let count_of = |code: &str| {
+        languages
+            .as_array()
+            .expect("lang facet")
+            .iter()
+            .find(|value| value["value"] == code)
+            .and_then(|value| value["count"].as_u64())
+    };
+    assert_eq!(count_of("en"), Some(15));
+    assert_eq!(count_of("ru"), Some(7));
+    assert_eq!(count_of("de"), Some(6));
+    assert_eq!(count_of("es"), Some(6));
+    let years = &everything["facets"]["year"];
+    assert_eq!(years[0], serde_json::json!({"value": "2022", "count": 28}));
+    assert_eq!(years[1], serde_json::json!({"value": "2021", "count": 2}));
+    // Each actor facet count equals the number of hits of the matching filter.
+    let top_actor = &everything["facets"]["actor"][0];
+    let name = top_actor["value"].as_str().expect("actor name");
+    assert_eq!(
+        top_actor["count"].as_u64(),
+        Some(total(&format!("actor:\"{name}\"")))
+    );
+}
+
+#[test]
+fn facets_flag_selects_facets() {
+    let result = query_json("geneva", &["--facets", "place,lang"]);
+    let facets = result["facets"].as_object().expect("facets object");
+    let mut names: Vec<&String> = facets.keys().collect();
+    names.sort();
+    assert_eq!(names, ["lang", "place"]);
+}
+
+#[test]
+fn json_shape_is_stable() {
+    let result = query_json("\"security guarantees\"", &["--limit", "2"]);
+    let mut keys: Vec<&String> = result.as_object().expect("object").keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["facets", "hits", "query", "took_ms", "total"]);
+    assert_eq!(result["query"], "\"security guarantees\"");
+    let hit = result["hits"][0].as_object().expect("hit object");
+    for key in [
+        "id",
+        "source",
+        "url",
+        "title",
+        "published",
+        "language",
+        "score",
+        "snippet",
+        "people",
+        "organizations",
+        "places",
+        "dates",
+    ] {
+        assert!(hit.contains_key(key), "hit lacks {key}: {hit:?}");
+    }
+    assert!(hit["score"].as_f64().expect("score") > 0.0);
+    let snippet = hit["snippet"].as_str().expect("snippet");
+    let [start, end] = [0, 1].map(|i| hit["highlights"][0][i].as_u64().expect("range") as usize);
+    assert!(
+        snippet[start..end].eq_ignore_ascii_case("security"),
+        "{snippet}"
+    );
+    for facet in ["actor", "place", "lang", "year"] {
+        assert!(result["facets"][facet].is_array(), "{facet}");
+    }
+}
+
+#[test]
+fn paging_and_date_sort() {
+    let all = query_json("security", &["--limit", "50"]);
+    let second_page = query_json("security", &["--limit", "2", "--offset", "2"]);
+    assert_eq!(second_page["hits"][0]["id"], all["hits"][2]["id"]);
+    assert_eq!(second_page["hits"][1]["id"], all["hits"][3]["id"]);
+    let by_date = query_json("security", &["--sort", "date"]);
+    let dates: Vec<&str> = by_date["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|hit| hit["published"].as_str())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert!(by_date["hits"][0]["score"].is_null());
+}
+
+#[test]
+fn human_output_has_title_source_and_snippet_without_colour_when_piped() {
+    let output = idx()
+        .args(["query", "--index"])
+        .arg(example_index())
+        .arg("\"security guarantees\" lang:en")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(text.contains("  1. "), "{text}");
+    assert!(text.contains("security guarantees"), "{text}");
+    assert!(text.contains("6 articles matched"), "{text}");
+    assert!(text.contains("  lang: en (6)"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no ANSI codes when piped");
+    let coloured = idx()
+        .args(["query", "--color", "always", "--index"])
+        .arg(example_index())
+        .arg("\"security guarantees\"")
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn no_match_exits_1_and_json_still_prints() {
+    let output = idx()
+        .args(["query", "--json", "--index"])
+        .arg(example_index())
+        .arg("zanzibarification")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(result["total"], 0);
+    assert_eq!(result["hits"], serde_json::json!([]));
+}
+
+fn check_query_error(query: &str, expected_message: &str, expected_caret_line: &str) {
+    let output = idx()
+        .args(["query", "--index"])
+        .arg(example_index())
+        .arg(query)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{query}");
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(stderr.starts_with("idx: error: "), "{stderr}");
+    assert!(stderr.contains(expected_message), "{query}: {stderr}");
+    assert!(
+        stderr.lines().any(|line| line == expected_caret_line),
+        "{query}: {stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn malformed_queries_name_the_position() {
+    check_query_error(
+        "\"security guarantees",
+        "unclosed '\"' at column 1",
+        "  ^^^^^^^^^^^^^^^^^^^^",
+    );
+    check_query_error("lavrov (geneva", "unclosed '(' at column 8", "         ^");
+    check_query_error(
+        "published:2022-13",
+        "'2022-13' is not a date at column 1",
+        "  ^^^^^^^^^^^^^^^^^",
+    );
+    check_query_error(
+        "blinken~3",
+        "fuzzy distance '3' is not 0, 1 or 2 at column 8",
+        "         ^^",
+    );
+}
+
+#[test]
+fn unknown_field_suggests_a_fix() {
+    let output = idx()
+        .args(["query", "--index"])
+        .arg(example_index())
+        .arg("actr:lavrov")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(
+        stderr.contains("unknown field 'actr' at column 1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean 'actor'?"), "{stderr}");
+}
+
+#[test]
+fn missing_index_says_how_to_build_one() {
+    let dir = crate::util::temp_dir();
+    let output = idx()
+        .args(["query", "--index"])
+        .arg(dir.path().join("nowhere"))
+        .arg("geneva")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    assert!(stderr.contains("no index at"), "{stderr}");
+    assert!(stderr.contains("idx build --index"), "{stderr}");
+}
+
+#[test]
+fn index_location_comes_from_the_environment() {
+    let output = idx()
+        .env("IDX_INDEX", example_index())
+        .args(["query", "--json", "lang:ru"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn stats_summarise_the_index() {
+    let output = idx()
+        .args(["stats", "--json", "--index"])
+        .arg(example_index())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stats: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(stats["articles"], 34);
+    assert_eq!(stats["published_from"], "2021-12-17");
+    assert_eq!(stats["published_to"], "2022-02-20");
+    assert!(stats["size_bytes"].as_u64().expect("size") > 10_000);
+    assert_eq!(
+        stats["facets"]["lang"][0],
+        serde_json::json!({"value": "en", "count": 15})
+    );
+    let human = idx()
+        .args(["stats", "--index"])
+        .arg(example_index())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(human.stdout).expect("utf-8");
+    assert!(text.contains("articles:  34"), "{text}");
+    assert!(
+        text.contains("published: 2021-12-17 to 2022-02-20"),
+        "{text}"
+    );
+}

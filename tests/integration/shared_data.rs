@@ -1,0 +1,87 @@
+//! Builds over the shared real corpora (skipped with a printed line when `../shared` is absent).
+
+use crate::util::{idx, shared, temp_dir};
+
+#[test]
+fn seeds_build_and_answer() {
+    let Some(seeds) = shared("seeds") else { return };
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    let output = idx()
+        .args(["build", "--json", "--index"])
+        .arg(&index)
+        .arg(&seeds)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["articles_in_index"], 5);
+    // gold.json is not an article source: .json is not a corpus format.
+    assert_eq!(report["files_seen"], 5);
+    let query = |text: &str| -> serde_json::Value {
+        let output = idx()
+            .args(["query", "--json", "--index"])
+            .arg(&index)
+            .arg(text)
+            .output()
+            .expect("runs");
+        serde_json::from_slice(&output.stdout).expect("json")
+    };
+    // All five are about Lavrov and Blinken, whatever the spelling.
+    assert_eq!(query("actor:blinken")["total"], 5);
+    assert_eq!(query("actor:\"sergei lavrov\"")["total"], 5);
+    assert_eq!(query("blingen")["total"], 1);
+    assert!(
+        query("\"security guarantees\"")["total"]
+            .as_u64()
+            .expect("total")
+            >= 2
+    );
+    // Furniture is not indexed: "Leave a Reply" forms and story lists.
+    assert_eq!(query("\"leave a reply\"")["total"], 0);
+    assert_eq!(query("\"El Dorado\"")["total"], 0);
+}
+
+#[test]
+fn news_articles_en_builds_completely() {
+    let Some(news) = shared("data/news-articles-en") else {
+        return;
+    };
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    let output = idx()
+        .args(["build", "--json", "--index"])
+        .arg(&index)
+        .arg(&news)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["articles_read"], 3824, "{}", report["skipped"]);
+    assert_eq!(report["skipped"], serde_json::json!([]));
+    let in_index = report["articles_in_index"].as_u64().expect("count");
+    // About 3,782 distinct texts (SOURCES.md); identical copies are merged.
+    assert!((3700..=3824).contains(&in_index), "{in_index}");
+    let output = idx()
+        .args(["query", "--json", "--index"])
+        .arg(&index)
+        .arg("published:2017-02")
+        .output()
+        .expect("runs");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(
+        result["total"].as_u64().expect("total") > 1000,
+        "{}",
+        result["total"]
+    );
+}
