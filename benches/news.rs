@@ -20,7 +20,9 @@ fn percentile(sorted_ms: &[f64], fraction: f64) -> f64 {
 fn main() {
     let corpus = std::env::var_os("IDX_BENCH_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news-articles-en"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/news-articles-en")
+        });
     if !corpus.exists() {
         println!("skipped: {} not found", corpus.display());
         return;
@@ -54,11 +56,42 @@ fn main() {
     );
 
     let forms: &[(&str, &[&str])] = &[
-        ("words", &["security council", "trade deal", "climate change", "refugees border", "oil prices"]),
-        ("phrase", &["\"security council\"", "\"prime minister\"", "\"white house\"", "\"climate change\""]),
-        ("boolean", &["trump AND (mexico OR wall)", "brexit -may", "+syria +russia talks"]),
+        (
+            "words",
+            &[
+                "security council",
+                "trade deal",
+                "climate change",
+                "refugees border",
+                "oil prices",
+            ],
+        ),
+        (
+            "phrase",
+            &[
+                "\"security council\"",
+                "\"prime minister\"",
+                "\"white house\"",
+                "\"climate change\"",
+            ],
+        ),
+        (
+            "boolean",
+            &[
+                "trump AND (mexico OR wall)",
+                "brexit -may",
+                "+syria +russia talks",
+            ],
+        ),
         ("fuzzy", &["trmp~1", "merkle~1", "brexti~1", "refugess~2"]),
-        ("filtered", &["refugees lang:en published:2017-02", "place:berlin election", "actor:trump trade"]),
+        (
+            "filtered",
+            &[
+                "refugees lang:en published:2017-02",
+                "place:berlin election",
+                "actor:trump trade",
+            ],
+        ),
         ("faceted *", &["*"]),
     ];
     let search_options = idx::SearchOptions::default();

@@ -13,7 +13,11 @@ fn main() -> idx::Result<()> {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
     let scratch = std::env::temp_dir().join(format!("idx-embed-example-{}", std::process::id()));
     let report = idx::build(&idx::BuildOptions::new(&scratch, vec![corpus]))?;
-    println!("indexed {} articles; {} skipped", report.articles_in_index, report.skipped.len());
+    println!(
+        "indexed {} articles; {} skipped",
+        report.articles_in_index,
+        report.skipped.len()
+    );
 
     // # Search
     //
@@ -24,7 +28,10 @@ fn main() -> idx::Result<()> {
         ..idx::SearchOptions::default()
     };
     let hits = index.search("\"security guarantees\" actor:lavrov", &options)?;
-    println!("{} articles mention security guarantees and Lavrov:", hits.total);
+    println!(
+        "{} articles mention security guarantees and Lavrov:",
+        hits.total
+    );
     for hit in &hits.hits {
         let published = hit.published.as_deref().unwrap_or("undated");
         println!("  {published}  {}  ({})", hit.title, hit.source);
@@ -34,7 +41,10 @@ fn main() -> idx::Result<()> {
     //
     // Counted over every match, not only the page of hits.
     if let Some(places) = &hits.facets.place {
-        let listed: Vec<String> = places.iter().map(|place| format!("{} {}", place.value, place.count)).collect();
+        let listed: Vec<String> = places
+            .iter()
+            .map(|place| format!("{} {}", place.value, place.count))
+            .collect();
         println!("places: {}", listed.join(", "));
     }
 

@@ -287,8 +287,22 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-/// The file part of a stored source (`path` or `path:line`).
+/// How a source is named in the index, in hits and in `idx extract`: `path` for a one-article
+/// file, `path#id` for a record with an id of its own (a JSONL `id`, a CSV `article_id`), else
+/// `path:line`.
+pub fn source_label(source: &SourceRef) -> String {
+    match (&source.record_id, source.line) {
+        (Some(record_id), _) => format!("{}#{record_id}", source.path.display()),
+        (None, Some(line)) => format!("{}:{line}", source.path.display()),
+        (None, None) => source.path.display().to_string(),
+    }
+}
+
+/// The file part of a source label (see [`source_label`]).
 fn source_path(source: &str) -> &str {
+    if let Some((path, _record_id)) = source.rsplit_once('#') {
+        return path;
+    }
     match source.rsplit_once(':') {
         Some((path, line))
             if !line.is_empty() && line.bytes().all(|byte| byte.is_ascii_digit()) =>
@@ -381,7 +395,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             progress.file_done(n_bytes, records.len() as u64);
             for record in records {
                 report.articles_read += 1;
-                let source = record.article.source.display();
+                let source = source_label(&record.article.source);
                 let first_sighting = !seen.contains_key(&record.id);
                 seen.entry(record.id.clone())
                     .or_default()
@@ -552,19 +566,15 @@ fn stored_article(
     let document: TantivyDocument = searcher.doc(*address)?;
     let text = |field| ArticleIndex::first_text(&document, field);
     let first_source = text(fields.source).unwrap_or_default();
-    let (path, line) = match first_source.rsplit_once(':') {
-        Some((path, line))
-            if line.bytes().all(|byte| byte.is_ascii_digit()) && !line.is_empty() =>
-        {
-            (path.to_string(), line.parse().ok())
-        }
-        _ => (first_source.clone(), None),
-    };
+    let path = source_path(&first_source).to_string();
+    let suffix = &first_source[path.len()..];
+    let line = suffix.strip_prefix(':').and_then(|line| line.parse().ok());
+    let record_id = suffix.strip_prefix('#').map(str::to_string);
     Ok(Some(Article {
         source: SourceRef {
             path: PathBuf::from(path),
             line,
-            record_id: None,
+            record_id,
         },
         url: text(fields.url),
         title: fields.title.stored.and_then(text).unwrap_or_default(),
@@ -623,5 +633,6 @@ mod tests {
         assert_eq!(source_path("corpus/a.jsonl:12"), "corpus/a.jsonl");
         assert_eq!(source_path("corpus/a.txt"), "corpus/a.txt");
         assert_eq!(source_path("c:/x/a.txt"), "c:/x/a.txt");
+        assert_eq!(source_path("corpus/a.jsonl#wire-001"), "corpus/a.jsonl");
     }
 }

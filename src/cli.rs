@@ -57,6 +57,7 @@ Examples:
   idx query \"security guarantees\"
   idx query '\"security guarantees\" actor:lavrov published:[2022-01-01 TO 2022-02-15]'
   idx query 'blingen~1 OR place:geneva -lang:ru' --facets actor,place --json
+  idx query --batch queries.jsonl --words --trec --limit 100 > run.trec
 
 Syntax: words (ranked by BM25), \"exact phrase\", AND / OR / NOT, +required, -excluded,
 (grouping), term~1 or term~2 (fuzzy), prefix*, and filters actor: person: org: place:
@@ -111,7 +112,27 @@ pub enum SortArg {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query (quote it in the shell).
-    pub query: String,
+    #[arg(required_unless_present = "batch")]
+    pub query: Option<String>,
+    /// Run every query in FILE: one per line, or BEIR queries.jsonl lines ({"_id", "text"}).
+    ///
+    /// Prints JSON Lines, one object per query as it finishes (the --json object plus
+    /// "query_id"), or a TREC run with --trec. A query that fails to parse is reported on
+    /// stderr with its id and the others still run.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub batch: Option<PathBuf>,
+    /// With --batch: print a TREC run file (qid Q0 docid rank score run) instead of JSON.
+    ///
+    /// docid is the record's own id (JSONL "id"/"_id", CSV "article_id") when it has one,
+    /// else its source.
+    #[arg(long, requires = "batch")]
+    pub trec: bool,
+    /// Name of the run in --trec output.
+    #[arg(long, default_value = "idx", requires = "trec")]
+    pub run_name: String,
+    /// Read queries as plain words: no operators, quotes or filters.
+    #[arg(long)]
+    pub words: bool,
     #[command(flatten)]
     pub index: IndexArg,
     /// Hits to show.
@@ -195,6 +216,11 @@ impl QueryArgs {
                 SortArg::Date => idx::SortOrder::Date,
             },
             facets,
+            syntax: if self.words {
+                idx::QuerySyntax::Words
+            } else {
+                idx::QuerySyntax::Full
+            },
             ..idx::SearchOptions::default()
         })
     }

@@ -57,14 +57,16 @@ pub mod query;
 use std::path::{Path, PathBuf};
 
 pub use build::{
-    article_id, load_gazetteer, BuildOptions, BuildReport, BuildStage, NoProgress, Progress,
-    Skipped, StageTimes,
+    article_id, load_gazetteer, source_label, BuildOptions, BuildReport, BuildStage, NoProgress,
+    Progress, Skipped, StageTimes,
 };
 pub use enrich::{EnrichedArticle, Gazetteer};
 pub use error::{Error, Result};
 pub use index::{SchemaDecl as Schema, SchemaSource};
 pub use output::IndexStats;
-pub use query::{FacetCounts, FacetKind, FacetValue, Hit, Hits, SearchOptions, SortOrder};
+pub use query::{
+    FacetCounts, FacetKind, FacetValue, Hit, Hits, QuerySyntax, SearchOptions, SortOrder,
+};
 
 /// Builds or updates an index (see [`BuildOptions`]).
 ///

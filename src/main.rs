@@ -113,7 +113,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Query(args) => {
             let options = args.search_options().map_err(anyhow::Error::msg)?;
             let index = idx::Index::open(&args.index.index)?;
-            let hits = index.search(&args.query, &options)?;
+            if let Some(batch_file) = &args.batch {
+                return run_batch(&index, batch_file, &args, options, &mut stdout);
+            }
+            let query = args.query.as_deref().unwrap_or_default();
+            let hits = index.search(query, &options)?;
             if args.json {
                 output::write_json_line(&mut stdout, &hits)?;
             } else {
@@ -161,9 +165,110 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
+/// One query of a batch, as printed in JSON Lines.
+#[derive(serde::Serialize)]
+struct BatchResult<'a> {
+    query_id: &'a str,
+    #[serde(flatten)]
+    hits: &'a idx::Hits,
+}
+
+/// `idx query --batch`: every query of a file, streamed as JSON Lines or a TREC run.
+fn run_batch(
+    index: &idx::Index,
+    batch_file: &std::path::Path,
+    args: &cli::QueryArgs,
+    mut options: idx::SearchOptions,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let text = std::fs::read_to_string(batch_file)
+        .with_context(|| format!("reading {}", batch_file.display()))?;
+    if args.trec {
+        options.facets.clear();
+    }
+    let mut n_failed = 0;
+    let mut any_hit = false;
+    for (line_idx, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let line_number = (line_idx + 1).to_string();
+        let (query_id, query) = match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(object)) => {
+                let query_id = object
+                    .get("_id")
+                    .or_else(|| object.get("id"))
+                    .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_string))
+                    .unwrap_or_else(|| line_number.clone());
+                let Some(query) = object
+                    .get("text")
+                    .or_else(|| object.get("query"))
+                    .and_then(|value| value.as_str())
+                else {
+                    eprintln!(
+                        "idx: error: {}:{line_number}: no \"text\" field in the query object",
+                        batch_file.display()
+                    );
+                    n_failed += 1;
+                    continue;
+                };
+                (query_id, query.to_string())
+            }
+            _ => (line_number.clone(), line.to_string()),
+        };
+        let hits = match index.search(&query, &options) {
+            Ok(hits) => hits,
+            Err(error) => {
+                eprintln!(
+                    "idx: error: {}:{line_number}: query {query_id}: {error}",
+                    batch_file.display()
+                );
+                n_failed += 1;
+                continue;
+            }
+        };
+        any_hit |= hits.total > 0;
+        if args.trec {
+            let mut rank = 0;
+            for hit in &hits.hits {
+                for source in &hit.sources {
+                    rank += 1;
+                    let doc_id = source
+                        .rsplit_once('#')
+                        .map_or(source.as_str(), |(_, record_id)| record_id);
+                    let score = hit.score.unwrap_or(0.0);
+                    writeln!(
+                        stdout,
+                        "{query_id} Q0 {doc_id} {rank} {score:.6} {}",
+                        args.run_name
+                    )?;
+                }
+            }
+        } else {
+            output::write_json_line(
+                stdout,
+                &BatchResult {
+                    query_id: &query_id,
+                    hits: &hits,
+                },
+            )?;
+        }
+    }
+    stdout.flush()?;
+    Ok(if n_failed > 0 {
+        Outcome::Failed
+    } else if any_hit {
+        Outcome::Done
+    } else {
+        Outcome::NoMatch
+    })
+}
+
 /// Draws the build's progress on stderr when it is a terminal.
 struct BuildProgress {
     bar: Option<indicatif::ProgressBar>,
+    n_articles: std::sync::atomic::AtomicU64,
 }
 
 impl BuildProgress {
@@ -178,7 +283,10 @@ impl BuildProgress {
             bar.set_style(style);
             bar
         });
-        BuildProgress { bar }
+        BuildProgress {
+            bar,
+            n_articles: std::sync::atomic::AtomicU64::new(0),
+        }
     }
 
     fn finish(&self) {

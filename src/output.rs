@@ -93,13 +93,8 @@ pub struct ExtractedArticle<'a> {
 impl<'a> ExtractedArticle<'a> {
     /// The printable view of an enriched article.
     pub fn new(article: &'a EnrichedArticle, with_body: bool) -> Self {
-        let source_ref = &article.article.source;
-        let source = match &source_ref.record_id {
-            Some(record_id) => format!("{}#{record_id}", source_ref.path.display()),
-            None => source_ref.display(),
-        };
         ExtractedArticle {
-            source,
+            source: crate::build::source_label(&article.article.source),
             language: &article.language,
             title: &article.article.title,
             published: article.published.map(|date| date.to_string()),

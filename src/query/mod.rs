@@ -27,7 +27,7 @@ use crate::index::schema::names;
 use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex};
 use crate::{Error, Result};
 pub use facets::{FacetCounts, FacetKind, FacetValue};
-pub use parser::{parse_query, Clause, Occur, QueryExpr, Value};
+pub use parser::{parse_query, parse_words, Clause, Occur, QueryExpr, Value};
 
 /// How to order hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -56,6 +56,18 @@ pub struct SearchOptions {
     pub facet_limit: usize,
     /// Longest snippet, in characters.
     pub snippet_chars: usize,
+    /// How to read the query string.
+    pub syntax: QuerySyntax,
+}
+
+/// How a query string is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuerySyntax {
+    /// idx's query language (see [`parser`]).
+    #[default]
+    Full,
+    /// Plain words, no operators or filters (see [`parse_words`]).
+    Words,
 }
 
 impl Default for SearchOptions {
@@ -67,6 +79,7 @@ impl Default for SearchOptions {
             facets: FacetKind::ALL.to_vec(),
             facet_limit: 10,
             snippet_chars: 220,
+            syntax: QuerySyntax::Full,
         }
     }
 }
@@ -127,7 +140,10 @@ pub fn search(
     options: &SearchOptions,
 ) -> Result<Hits> {
     let started = Instant::now();
-    let expr = parse_query(query_text)?;
+    let expr = match options.syntax {
+        QuerySyntax::Full => parse_query(query_text)?,
+        QuerySyntax::Words => parse_words(query_text)?,
+    };
     let searcher = index.reader()?.searcher();
     let compiler = Compiler::new(index, &searcher, gazetteer, query_text)?;
     let query = compiler.compile(&expr)?;
@@ -611,6 +627,24 @@ impl<'a> Compiler<'a> {
             tokens
         };
         let query: Box<dyn Query> = match &clause.value {
+            Value::Words(text) => {
+                let mut seen = BTreeSet::new();
+                let clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = tokens_of(text)
+                    .into_iter()
+                    .filter(|(_, token)| seen.insert(token.clone()))
+                    .map(|(_, token)| {
+                        let query: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(field, &token),
+                            IndexRecordOption::WithFreqs,
+                        ));
+                        (tantivy::query::Occur::Should, query)
+                    })
+                    .collect();
+                if clauses.is_empty() {
+                    return Ok(None);
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
             Value::Word(text) | Value::Phrase(text) => {
                 let tokens = tokens_of(text);
                 match tokens.len() {

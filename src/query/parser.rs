@@ -93,6 +93,22 @@ pub enum Value {
     Range(Option<String>, Option<String>),
     /// `*` alone: every article.
     All,
+    /// Plain text read as a bag of words, with no query syntax (see [`parse_words`]).
+    Words(String),
+}
+
+/// Reads `text` as plain words with no operators, quotes or filters: every word is optional
+/// and ranked by BM25. For natural-language queries (saved topic lists, benchmark queries)
+/// whose punctuation would otherwise be read as syntax.
+pub fn parse_words(text: &str) -> Result<QueryExpr> {
+    if text.trim().is_empty() {
+        return Err(Error::query(text, 0..text.len(), "empty query", None));
+    }
+    Ok(QueryExpr::Clause(Clause {
+        field: None,
+        value: Value::Words(text.to_string()),
+        span: 0..text.len(),
+    }))
 }
 
 /// Parses a query string.
@@ -583,6 +599,7 @@ mod tests {
                     Value::Fuzzy(word, distance) => format!("{word}~{distance}"),
                     Value::Prefix(prefix) => format!("{prefix}*"),
                     Value::All => "*".to_string(),
+                    Value::Words(text) => format!("words({text})"),
                     Value::Range(lower, upper) => format!(
                         "[{} TO {}]",
                         lower.as_deref().unwrap_or("*"),

@@ -28,7 +28,7 @@ fn stemming_matches_other_word_forms() {
     assert!(total("\"security guarantee\"") >= 6);
     // Russian: "гарантии" and "гарантий" share a stem; the phrase finds both articles.
     let russian = hit_sources("\"гарантии безопасности\"");
-    assert_eq!(russian, vec!["wire.jsonl:1", "wire.jsonl:2"]);
+    assert_eq!(russian, vec!["wire.jsonl#wire-001", "wire.jsonl#wire-002"]);
     // Spanish, with and without the accent.
     assert_eq!(total("\"garantías de seguridad\""), 2);
     assert_eq!(total("\"garantias de seguridad\""), 2);
@@ -128,7 +128,10 @@ fn actor_filters_match_aliases() {
     assert_eq!(hit_sources("person:blinken"), blinken);
     // Cyrillic and Latin spellings are one actor.
     let lavrov = hit_sources("actor:lavrov");
-    assert!(lavrov.contains(&"wire.jsonl:1".to_string()), "{lavrov:?}");
+    assert!(
+        lavrov.contains(&"wire.jsonl#wire-001".to_string()),
+        "{lavrov:?}"
+    );
     assert!(
         lavrov.contains(&"mt-blingen-lavrov.txt".to_string()),
         "{lavrov:?}"
@@ -142,9 +145,9 @@ fn place_filter_merges_names_across_languages() {
     let geneva = hit_sources("place:geneva");
     for expected in [
         "geneva-blinken-lavrov.txt",
-        "wire.jsonl:1",
+        "wire.jsonl#wire-001",
         "de-genf-treffen.html",
-        "wire.jsonl:4",
+        "wire.jsonl#wire-004",
     ] {
         assert!(
             geneva.contains(&expected.to_string()),
@@ -159,7 +162,7 @@ fn place_filter_merges_names_across_languages() {
     assert_eq!(hit_sources("place:kiev"), kyiv);
     let luhansk = hit_sources("place:luhansk");
     assert!(
-        luhansk.contains(&"wire.jsonl:5".to_string()),
+        luhansk.contains(&"wire.jsonl#wire-005".to_string()),
         "Lugansk is Luhansk: {luhansk:?}"
     );
 }
