@@ -315,13 +315,11 @@ impl idx::Progress for BuildProgress {
     fn file_done(&self, n_bytes: u64, n_articles: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(n_bytes);
-            let so_far: u64 = bar
-                .prefix()
-                .split_whitespace()
-                .next()
-                .and_then(|count| count.parse().ok())
-                .unwrap_or(0);
-            bar.set_prefix(format!("{} articles", so_far + n_articles));
+            let so_far = self
+                .n_articles
+                .fetch_add(n_articles, std::sync::atomic::Ordering::Relaxed)
+                + n_articles;
+            bar.set_prefix(format!("{so_far} articles"));
         }
     }
 }
