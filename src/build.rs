@@ -195,16 +195,43 @@ pub fn article_id(article: &Article) -> String {
     hasher.finalize().to_hex()[..32].to_string()
 }
 
-/// Loads the name lists: the embedded ones, or a folder's overrides.
+/// Loads the name lists: the embedded ones, with any list file present in `lists_dir`
+/// (`places.tsv`, `actors.tsv`, `given-names.txt`, …) taking the place of its embedded copy.
 pub fn load_gazetteer(lists_dir: Option<&Path>) -> Result<Gazetteer> {
-    match lists_dir {
-        None => Ok(Gazetteer::embedded()),
-        Some(dir) => Gazetteer::from_dir(dir).map_err(|error| Error::Schema {
-            path: dir.join(&error.file),
-            line: error.line,
-            message: error.message,
-        }),
-    }
+    let Some(dir) = lists_dir else {
+        return Ok(Gazetteer::embedded());
+    };
+    let embedded = crate::enrich::ListTexts::embedded();
+    let read = |name: &str, fallback: &'static str| -> Result<std::borrow::Cow<'static, str>> {
+        let path = dir.join(name);
+        if !path.is_file() {
+            return Ok(std::borrow::Cow::Borrowed(fallback));
+        }
+        std::fs::read_to_string(&path)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|source| Error::Io { path, source })
+    };
+    let places = read("places.tsv", embedded.places)?;
+    let actors = read("actors.tsv", embedded.actors)?;
+    let given_names = read("given-names.txt", embedded.given_names)?;
+    let person_titles = read("person-titles.txt", embedded.person_titles)?;
+    let org_words = read("org-words.txt", embedded.org_words)?;
+    let common_words = read("common-words.txt", embedded.common_words)?;
+    let demonyms = read("demonyms.txt", embedded.demonyms)?;
+    let texts = crate::enrich::ListTexts {
+        places: &places,
+        actors: &actors,
+        given_names: &given_names,
+        person_titles: &person_titles,
+        org_words: &org_words,
+        common_words: &common_words,
+        demonyms: &demonyms,
+    };
+    Gazetteer::from_list_texts(&texts).map_err(|error| Error::Schema {
+        path: dir.join(&error.file),
+        line: error.line,
+        message: error.message,
+    })
 }
 
 /// Reads and cleans one source file; a panic inside becomes a skipped file.

@@ -1,44 +1,1534 @@
-//! STUB (replaced by the real clean module).
-#![allow(missing_docs)]
-use crate::ingest::{SourceDoc, SourceRef};
+//! Turns a [`SourceDoc`] into an [`Article`]: title, body, URL and metadata publication date.
+//!
+//! This module owns HTML text extraction (with scraper), stripping site furniture (comment
+//! forms, related-story lists, share buttons, photo credits, crawl stamps), Unicode NFC,
+//! whitespace normalisation, choosing the title, and parsing the publication date that the
+//! record's metadata gives. It is pure: it reads no files and never fails; problems come back
+//! as [`Warning`] values. It does not read dates in the article text ("Moscow, Feb 12 –");
+//! `enrich` does that, so date lines at the top of the body are kept for it.
+
+use jiff::civil::Date;
+use scraper::{ElementRef, Html, Node, Selector};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::ingest::{Format, SourceDoc, SourceRef};
+
+/// One cleaned article, ready for enrichment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
+    /// Where the article came from.
     pub source: SourceRef,
+    /// The article's URL from the record or the page's canonical link.
     pub url: Option<String>,
+    /// The title; may be empty when nothing gives one.
     pub title: String,
+    /// The text: paragraphs separated by "\n\n", NFC, no trailing spaces, furniture removed.
     pub body: String,
-    pub published: Option<jiff::civil::Date>,
+    /// Publication date from the record's metadata (field or HTML meta); None when unknown. Text datelines are NOT parsed here (enrich does that).
+    pub published: Option<Date>,
+    /// The language the record or page declares (e.g. "en", "de-AT"), as written.
     pub declared_language: Option<String>,
+    /// Size in bytes of the decoded text the article came from.
     pub n_bytes: u64,
 }
+
+/// Something odd met while cleaning one article; the article is still usable.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {
+    /// What was odd and what was done about it: lowercase, no trailing period.
     pub message: String,
 }
+
+impl Warning {
+    fn new(message: impl Into<String>) -> Warning {
+        Warning {
+            message: message.into(),
+        }
+    }
+}
+
+/// Cleans one record into an article. Never fails: an article with no text comes back with an
+/// empty body and a warning.
+///
+/// The title is the record's own title when it has one; otherwise (plain text) the first line
+/// that is neither furniture nor a date line, or (HTML) `og:title`, `<title>` or the first `<h1>`.
+/// A first body line that repeats the title is removed.
 pub fn clean_source_doc(doc: SourceDoc) -> (Article, Vec<Warning>) {
-    let (title, body) = match doc.title {
-        Some(t) => (t, doc.text),
-        None => {
-            let mut it = doc.text.trim().splitn(2, '\n');
-            (
-                it.next().unwrap_or("").trim().to_string(),
-                it.next().unwrap_or("").trim().to_string(),
+    let mut warnings = Vec::new();
+    let SourceDoc {
+        source,
+        format,
+        mut url,
+        title: record_title,
+        text,
+        mut published_raw,
+        mut language,
+        n_bytes,
+    } = doc;
+    let given_title = record_title.map(|title| normalize_inline(&title));
+    let (title, body_with_title) = match format {
+        Format::Html => {
+            let page = extract_html(&text);
+            if !page.found_body {
+                warnings.push(Warning::new("no article body found; kept the page text"));
+            }
+            url = url.or(page.url);
+            published_raw = published_raw.or(page.published_raw);
+            language = language.or(page.language);
+            // A page without a title element gets no title: its first paragraph is the lead,
+            // not a headline, and the body should keep it.
+            split_title(
+                &page.body,
+                Some(given_title.or(page.title).unwrap_or_default()),
+                false,
             )
         }
+        Format::Markdown => {
+            let front_matter = read_front_matter(&text);
+            published_raw = published_raw.or(front_matter.date);
+            let title = given_title.or(front_matter.title);
+            split_title(front_matter.rest, title, true)
+        }
+        Format::Text | Format::Jsonl | Format::Csv => split_title(&text, given_title, false),
     };
-    (
-        Article {
-            source: doc.source,
-            url: doc.url,
-            title,
-            body,
-            published: doc.published_raw.and_then(|r| parse_published(&r)),
-            declared_language: doc.language,
-            n_bytes: doc.n_bytes,
-        },
-        vec![],
-    )
+    let body = strip_furniture(&body_with_title);
+    if body.is_empty() {
+        warnings.push(Warning::new("article has no body text"));
+    }
+    let published = published_raw.as_deref().and_then(|raw| {
+        let parsed = parse_published(raw);
+        if parsed.is_none() && !raw.trim().is_empty() {
+            let shown: String = raw.trim().chars().take(60).collect();
+            warnings.push(Warning::new(format!(
+                "could not read the publication date '{shown}'; left it unknown"
+            )));
+        }
+        parsed
+    });
+    let article = Article {
+        source,
+        url: url
+            .map(|url| url.trim().to_string())
+            .filter(|url| !url.is_empty()),
+        title,
+        body,
+        published,
+        declared_language: language
+            .map(|lang| lang.trim().to_string())
+            .filter(|lang| !lang.is_empty()),
+        n_bytes,
+    };
+    (article, warnings)
 }
-pub fn parse_published(raw: &str) -> Option<jiff::civil::Date> {
-    raw.trim().get(..10)?.parse().ok()
+
+// ---------------------------------------------------------------------------------------------
+// Publication dates
+// ---------------------------------------------------------------------------------------------
+
+/// Exposed for enrich/tests: parse a metadata date string leniently.
+///
+/// Accepts ISO dates with or without a time (`2022-02-15`, `2022-02-15T10:00:00+03:00`),
+/// `2017/2/7` with an optional time, `15.02.2022`, `Feb 15, 2022`, `15 February 2022` and RFC
+/// 2822 (`Tue, 15 Feb 2022 10:00:00 +0000`). The date is taken as written, not converted to
+/// UTC. Returns `None` for anything else, for impossible dates, for years before 1800 (CMS
+/// placeholders such as `0001-01-01`), and when day and month order is ambiguous
+/// (`03/04/2022`), because a wrong date is worse than none.
+pub fn parse_published(raw: &str) -> Option<Date> {
+    let text = strip_leading_weekday(raw.trim());
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(date) = parse_numeric_date(text) {
+            return Some(date);
+        }
+    }
+    parse_named_month_date(text)
+}
+
+fn make_date(year: i64, month: i64, day: i64) -> Option<Date> {
+    if !(1800..=2200).contains(&year) {
+        return None;
+    }
+    Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
+}
+
+fn strip_leading_weekday(text: &str) -> &str {
+    let word_end = text
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(text.len());
+    let word = text[..word_end].to_lowercase();
+    let is_weekday = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+    .iter()
+    .any(|day| word.len() >= 3 && day.starts_with(word.as_str()));
+    if is_weekday {
+        text[word_end..].trim_start_matches(|c: char| c == ',' || c == '.' || c.is_whitespace())
+    } else {
+        text
+    }
+}
+
+/// Reads `2022-02-15…`, `2017/2/7 7:11`, `15.02.2022` and unambiguous `25/12/2022`.
+fn parse_numeric_date(text: &str) -> Option<Date> {
+    let date_end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '/' || c == '.'))
+        .unwrap_or(text.len());
+    let (date_part, rest) = text.split_at(date_end);
+    let date_part = date_part.trim_end_matches('.');
+    // What follows a date must be a time or nothing; "2022-02-15x" is not a date.
+    if !(rest.is_empty() || rest.starts_with(['T', 't', ' ', ','])) {
+        return None;
+    }
+    let separator = date_part.chars().find(|c| !c.is_ascii_digit());
+    let Some(separator) = separator else {
+        // A bare YYYYMMDD, as some pages put in `<meta name=date>`.
+        if date_part.len() == 8 && rest.is_empty() {
+            let number = |range: std::ops::Range<usize>| date_part[range].parse::<i64>().ok();
+            return make_date(number(0..4)?, number(4..6)?, number(6..8)?);
+        }
+        return None;
+    };
+    let parts: Vec<&str> = date_part.split(separator).collect();
+    let [first, second, third] = parts.as_slice() else {
+        return None;
+    };
+    let digits_ok = |part: &str, lengths: &[usize]| {
+        lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let number = |part: &str| part.parse::<i64>().ok();
+    if digits_ok(first, &[4]) && digits_ok(second, &[1, 2]) && digits_ok(third, &[1, 2]) {
+        return make_date(number(first)?, number(second)?, number(third)?);
+    }
+    if !(digits_ok(first, &[1, 2]) && digits_ok(second, &[1, 2]) && digits_ok(third, &[4])) {
+        return None;
+    }
+    let (a, b, year) = (number(first)?, number(second)?, number(third)?);
+    if separator == '.' {
+        // Dotted dates are day-first wherever they are written.
+        return make_date(year, b, a);
+    }
+    match (a > 12, b > 12) {
+        (true, false) => make_date(year, b, a),
+        (false, true) => make_date(year, a, b),
+        _ => None,
+    }
+}
+
+fn month_number(word: &str) -> Option<i64> {
+    #[rustfmt::skip]
+    const MONTHS: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december"
+    ];
+    let word = word.trim_end_matches('.').to_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    let index = MONTHS.iter().position(|month| {
+        *month == word
+            || (word.len() == 3 && month.starts_with(word.as_str()))
+            || (word == "sept" && *month == "september")
+    })?;
+    Some(index as i64 + 1)
+}
+
+fn day_number(word: &str) -> Option<i64> {
+    let digits = word.trim_end_matches(['.', ',']);
+    let digits = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|suffix| digits.strip_suffix(suffix))
+        .unwrap_or(digits);
+    (digits.len() <= 2 && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+fn year_number(word: &str) -> Option<i64> {
+    let digits = word.trim_end_matches(['.', ',']);
+    (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Reads `Feb 15, 2022`, `February 15 2022` and `15 February 2022`; anything after the year
+/// (a time, a zone) is ignored.
+fn parse_named_month_date(text: &str) -> Option<Date> {
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty());
+    let (first, second, third) = (words.next()?, words.next()?, words.next()?);
+    if let (Some(month), Some(day)) = (month_number(first), day_number(second)) {
+        return make_date(year_number(third)?, month, day);
+    }
+    if let (Some(day), Some(month)) = (day_number(first), month_number(second)) {
+        return make_date(year_number(third)?, month, day);
+    }
+    None
+}
+
+/// Words that introduce a date line without a colon.
+#[rustfmt::skip]
+const DATE_LABELS: &[&str] = &[
+    "published", "published on", "updated", "updated on", "last updated", "posted", "posted on",
+    "first published", "publish date", "date", "on"
+];
+
+/// True for short lines that state a date, with or without a label: "January 31, 2022",
+/// "Publish date12 Feb 2022 - 18:40", "Updated: 2022-02-15". Such lines are not titles.
+fn is_date_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.chars().count() > 60 || !line.contains(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut previous: Option<char> = None;
+    for (index, current) in line.char_indices() {
+        let starts_word = match previous {
+            None => true,
+            Some(before) => {
+                before.is_whitespace()
+                    || before == ':'
+                    || (before.is_alphabetic() && current.is_ascii_digit())
+            }
+        };
+        previous = Some(current);
+        if !starts_word || current.is_whitespace() {
+            continue;
+        }
+        let label = &line[..index];
+        if index > 30
+            || !label
+                .chars()
+                .all(|c| c.is_alphabetic() || c.is_whitespace() || c == ':')
+        {
+            return false;
+        }
+        // A label must look like one ("Updated:", "Published", "Publish date12 …"), so that a
+        // short sentence ending in a date is not taken for a date line.
+        let label_words = label.trim().trim_end_matches(':').to_lowercase();
+        let is_label = label.is_empty()
+            || label.trim_end().ends_with(':')
+            || !label.ends_with(char::is_whitespace)
+            || DATE_LABELS.contains(&label_words.as_str());
+        if is_label && parse_published(&line[index..]).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text: title and whitespace
+// ---------------------------------------------------------------------------------------------
+
+/// Titles longer than this are a first paragraph, not a headline; the article gets no title
+/// rather than losing its lead from the body.
+const MAX_TITLE_CHARS: usize = 300;
+
+/// Chooses the title and returns it with the body that remains. A given title wins (an empty
+/// one means "no title, do not guess"); otherwise the first line that is neither furniture nor
+/// a date line. The title line (and a repeat of
+/// it right after, as many sites print the headline twice) is removed from the body.
+fn split_title(text: &str, given_title: Option<String>, is_markdown: bool) -> (String, String) {
+    let text = normalize_whitespace(text);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let heading_text = |line: &str| -> String {
+        let line = if is_markdown {
+            line.trim_start_matches('#').trim_end_matches('#')
+        } else {
+            line
+        };
+        normalize_inline(line)
+    };
+    // Only the first few lines are searched, so a line deep in the text that happens to
+    // equal the title is never taken out.
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&index| {
+            !lines[index].is_empty()
+                && !is_droppable_line(lines[index])
+                && !is_date_line(lines[index])
+        })
+        .take(3)
+        .collect();
+    let (title, title_index) = match given_title {
+        Some(title) => {
+            let found = candidates
+                .iter()
+                .copied()
+                .find(|&index| !title.is_empty() && heading_text(lines[index]) == title);
+            (title, found)
+        }
+        None => match candidates.first() {
+            Some(&index) if heading_text(lines[index]).chars().count() <= MAX_TITLE_CHARS => {
+                (heading_text(lines[index]), Some(index))
+            }
+            _ => (String::new(), None),
+        },
+    };
+    let Some(title_index) = title_index else {
+        return (title, text);
+    };
+    let mut removed = vec![title_index];
+    let next_line = (title_index + 1..lines.len()).find(|&index| !lines[index].is_empty());
+    if let Some(next_index) = next_line {
+        let next_text = lines[next_index];
+        let is_setext_underline =
+            is_markdown && !next_text.is_empty() && next_text.chars().all(|c| c == '=' || c == '-');
+        if heading_text(next_text) == title || is_setext_underline {
+            removed.push(next_index);
+        }
+    }
+    let body: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !removed.contains(index))
+        .map(|(_, line)| *line)
+        .collect();
+    (title, normalize_whitespace(&body.join("\n")))
+}
+
+/// The parts of a Markdown file's YAML front matter that idx uses.
+struct FrontMatter<'a> {
+    title: Option<String>,
+    date: Option<String>,
+    rest: &'a str,
+}
+
+/// Reads `title:` and `date:` from a leading `---` block, which static-site generators put
+/// at the top of Markdown posts; the block itself is not article text.
+fn read_front_matter(text: &str) -> FrontMatter<'_> {
+    let no_front_matter = FrontMatter {
+        title: None,
+        date: None,
+        rest: text,
+    };
+    let Some(after_open) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return no_front_matter;
+    };
+    let Some(close) = after_open.find("\n---") else {
+        return no_front_matter;
+    };
+    let block = &after_open[..close];
+    let rest = after_open[close + 4..].trim_start_matches('-');
+    let value_of = |key: &str| {
+        block.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            (name.trim().eq_ignore_ascii_case(key))
+                .then(|| value.trim().trim_matches(['"', '\'']).to_string())
+        })
+    };
+    FrontMatter {
+        title: value_of("title").filter(|t| !t.is_empty()),
+        date: value_of("date"),
+        rest,
+    }
+}
+
+/// NFC, one space for any run of spaces, tabs or other blank characters, no spaces at line
+/// ends, at most one blank line in a row, and no blank lines at either end.
+fn normalize_whitespace(text: &str) -> String {
+    let mut output = String::with_capacity(text.len());
+    let mut pending_blank_line = false;
+    for line in text
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}'], "\n")
+        .replace('\u{2029}', "\n\n")
+        .split('\n')
+    {
+        let line = normalize_inline(line);
+        if line.is_empty() {
+            pending_blank_line = !output.is_empty();
+            continue;
+        }
+        if !output.is_empty() {
+            output.push_str(if pending_blank_line { "\n\n" } else { "\n" });
+        }
+        output.push_str(&line);
+        pending_blank_line = false;
+    }
+    output
+}
+
+/// One line of text with blank runs collapsed to one space, invisible characters (soft
+/// hyphens, zero-width spaces, stray BOMs) removed, and the ends trimmed.
+fn normalize_inline(text: &str) -> String {
+    let mut output = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for character in text.nfc() {
+        if matches!(
+            character,
+            '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+        ) {
+            continue;
+        }
+        if character.is_whitespace() {
+            pending_space = !output.is_empty();
+            continue;
+        }
+        if character.is_control() {
+            continue;
+        }
+        if pending_space {
+            output.push(' ');
+            pending_space = false;
+        }
+        output.push(character);
+    }
+    output
+}
+
+// ---------------------------------------------------------------------------------------------
+// Furniture
+// ---------------------------------------------------------------------------------------------
+
+/// Removes site furniture from plain text: single furniture lines anywhere ("2 mins read",
+/// "Story Code : 538334", "Today: November 25, 2024", "See also …" teasers, bare URLs, photo
+/// credits, "Source: X") and the trailing furniture block that starts at a marker line such as
+/// "Leave a Reply", "Related" or "Previous Story". Comment-form markers cut wherever they are;
+/// other markers cut only in the second half of the text, so a stray "Related" line near the
+/// top never costs the article. Lines of prose are never dropped for containing such words:
+/// markers must be the whole line (or a short labelled line).
+///
+/// Date lines such as "January 31, 2022" are kept: `enrich` reads them. The result is
+/// normalised like [`Article::body`], and `strip_furniture(strip_furniture(x)) == strip_furniture(x)`.
+pub fn strip_furniture(text: &str) -> String {
+    let mut current = normalize_whitespace(text);
+    // Cutting can move a marker into the second half of what remains, so repeat to a fixed
+    // point; that is what makes the function idempotent. Each round only removes text.
+    loop {
+        let next = strip_furniture_once(&current);
+        if next.len() >= current.len() {
+            return current;
+        }
+        current = next;
+    }
+}
+
+fn strip_furniture_once(text: &str) -> String {
+    // Markers are looked for before single lines are dropped, because some markers
+    // ("Related posts:") would otherwise go as teaser lines and leave their block behind.
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let line_chars: Vec<usize> = lines.iter().map(|line| line.chars().count()).collect();
+    let total_chars: usize = line_chars.iter().sum();
+    let mut chars_before = 0;
+    for (index, line) in lines.iter().enumerate() {
+        let cut_here = match marker_kind(line) {
+            Some(MarkerKind::CommentForm) => true,
+            Some(MarkerKind::TrailingBlock) => {
+                // Related-story lists and tag lines are short lines; prose after a marker
+                // means the marker was a stray line inside the article.
+                let is_late = chars_before >= total_chars - chars_before;
+                let only_short_lines_follow = chars_before > 0
+                    && lines[index + 1..]
+                        .iter()
+                        .all(|later| word_count(later) <= MAX_FURNITURE_WORDS);
+                is_late || only_short_lines_follow
+            }
+            None => false,
+        };
+        if cut_here {
+            lines.truncate(index);
+            break;
+        }
+        chars_before += line_chars[index];
+    }
+    // Dropped lines are removed, not blanked, so a paragraph keeps its lines together.
+    let kept: Vec<String> = lines
+        .into_iter()
+        .filter(|line| !is_droppable_line(line))
+        .map(strip_photo_credit)
+        .collect();
+    normalize_whitespace(&kept.join("\n"))
+}
+
+/// Lines longer than this many words are prose, never part of a furniture block.
+const MAX_FURNITURE_WORDS: usize = 25;
+
+enum MarkerKind {
+    /// A comment form starts here; nothing after it is the article.
+    CommentForm,
+    /// A related-stories, tags or navigation block starts here, if it is late in the text.
+    TrailingBlock,
+}
+
+/// Lowercase with everything but letters and digits removed, so "Go toTop", "Go to top" and
+/// "LEAVE A REPLY:" compare equal to their keys.
+fn squeeze(line: &str) -> String {
+    line.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn marker_kind(line: &str) -> Option<MarkerKind> {
+    if line.is_empty() || word_count(line) > 12 {
+        return None;
+    }
+    let key = squeeze(line);
+    #[rustfmt::skip]
+    const COMMENT_FORM: &[&str] = &[
+        "leaveareply", "leaveacomment", "leaveareplycancelreply", "postacomment", "addacomment",
+        "commentsareclosed"
+    ];
+    if COMMENT_FORM.contains(&key.as_str()) || key.starts_with("youremailaddresswillnotbepublished")
+    {
+        return Some(MarkerKind::CommentForm);
+    }
+    #[rustfmt::skip]
+    const TRAILING_BLOCK: &[&str] = &[
+        "latestposts", "recentposts", "popularposts", "relatedposts", "related", "relatedarticles",
+        "relatedstories", "relatednews", "relatedcontent", "relatedtopics", "morestories",
+        "morenews", "moreonthistopic", "moreonthisstory", "previousstory", "nextstory",
+        "previousarticle", "nextarticle", "previouspost", "nextpost", "latestfromblog", "gototop",
+        "backtotop", "sourcelink", "categories", "tags", "yourname", "youremailaddress",
+        "securitycode", "seealso", "readmore", "readalso", "alsoread", "sharethis",
+        "sharethisarticle", "sharethisstory", "sharethispost", "share", "comments",
+        "youmayalsolike", "youmightalsolike", "recommended", "recommendedforyou", "mostread",
+        "mostpopular", "trending", "trendingnow", "topstories", "newsletter",
+        "signupforournewsletter", "subscribe"
+    ];
+    if TRAILING_BLOCK.contains(&key.as_str()) {
+        return Some(MarkerKind::TrailingBlock);
+    }
+    let lowered = line.to_lowercase();
+    let is_labelled_list = ["tags:", "categories:", "filed under:", "topics:"]
+        .iter()
+        .any(|label| lowered.starts_with(label));
+    is_labelled_list.then_some(MarkerKind::TrailingBlock)
+}
+
+/// Lines that are furniture wherever they appear.
+fn is_droppable_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() || line.chars().count() > 250 {
+        return false;
+    }
+    if !line.chars().any(char::is_alphanumeric) {
+        return true;
+    }
+    let lowered = line.to_lowercase();
+    let key = squeeze(line);
+    #[rustfmt::skip]
+    const EXACT: &[&str] = &[
+        "sourcelink", "advertisement", "advertisements", "skipadvertisement",
+        "storycontinuesbelowadvertisement", "continuereadingbelow", "sponsored", "sharethis",
+        "sharethisarticle", "share", "tweet", "print", "email", "facebook", "twitter", "whatsapp",
+        "linkedin", "pinterest", "telegram", "reddit", "copylink", "seealso", "readmore",
+        "readalso", "alsoread"
+    ];
+    if EXACT.contains(&key.as_str()) {
+        return true;
+    }
+    // Reading-time badges: "2 mins read", "5 min read".
+    let words: Vec<&str> = lowered.split_whitespace().collect();
+    if let [number, unit, "read"] = words.as_slice() {
+        if number.bytes().all(|b| b.is_ascii_digit())
+            && ["min", "mins", "minute", "minutes"].contains(unit)
+        {
+            return true;
+        }
+    }
+    // Story identifiers: "Story Code : 538334", "Article ID: 1234".
+    let is_story_code = ["storycode", "articleid", "newsid", "newscode"]
+        .iter()
+        .any(|label| {
+            key.strip_prefix(label)
+                .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+        });
+    // The crawl date: "Today: November 25, 2024" says when the page was fetched, not published.
+    let is_crawl_date = lowered.starts_with("today") && is_date_line(line);
+    let is_bare_url = (lowered.starts_with("http://")
+        || lowered.starts_with("https://")
+        || lowered.starts_with("www."))
+        && !line.contains(' ');
+    // Short calls to action: "Watch TVN24 live on TVN24 GO", "Follow us on Twitter".
+    let is_promo = words.len() <= 10
+        && ([
+            "follow us on",
+            "subscribe to our",
+            "sign up for our",
+            "click here to",
+            "download our app",
+        ]
+        .iter()
+        .any(|prefix| lowered.starts_with(prefix))
+            || (lowered.starts_with("watch ") && lowered.contains(" live on ")));
+    is_story_code
+        || is_crawl_date
+        || is_bare_url
+        || is_promo
+        || is_teaser_line(line, &lowered)
+        || is_credit_line(&lowered)
+}
+
+/// "See also  A country to introduce …": a link to another story, dropped as a whole line.
+/// The marker must be followed by a label break or a capitalised headline, so prose such as
+/// "See also the report of the commission" survives.
+fn is_teaser_line(line: &str, lowered: &str) -> bool {
+    #[rustfmt::skip]
+    const TEASER_MARKERS: &[&str] = &[
+        "see also", "read also", "also read", "read more", "related", "more on this",
+        "recommended", "watch:", "listen:"
+    ];
+    // Byte offsets found in the lowercased line are only valid in the original if the two agree.
+    if lowered.len() != line.len() {
+        return false;
+    }
+    TEASER_MARKERS.iter().any(|marker| {
+        if !lowered.starts_with(marker) || !line.is_char_boundary(marker.len()) {
+            return false;
+        }
+        let rest = &line[marker.len()..];
+        let separated =
+            marker.ends_with(':') || rest.starts_with([' ', ':', '|', '-', '–', '—', '»']);
+        let headline = rest.trim_start_matches([':', '|', '-', '–', '—', '»', '>', ' ']);
+        let has_label_break = marker.ends_with(':') || rest.trim_start() != headline;
+        let starts_like_headline = headline.starts_with(|c: char| {
+            c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'')
+        });
+        separated
+            && !headline.is_empty()
+            && (has_label_break || starts_like_headline)
+            && word_count(headline) <= 30
+    })
+}
+
+/// Short credit lines: "Photo: AFP", "Main photo source: PAP / EPA", "Source: IZ".
+fn is_credit_line(lowered: &str) -> bool {
+    #[rustfmt::skip]
+    const CREDIT_LABELS: &[&str] = &[
+        "photo:", "photos:", "photo credit:", "main photo source:", "photo source:", "image:",
+        "image source:", "image credit:", "picture:", "credit:", "source:", "sources:"
+    ];
+    CREDIT_LABELS.iter().any(|label| {
+        lowered
+            .strip_prefix(label)
+            .is_some_and(|rest| !rest.trim().is_empty() && word_count(rest) <= 6)
+    })
+}
+
+/// Removes a trailing photo credit from a caption line: "… Lavrov and Blinken. Photo: AFP".
+fn strip_photo_credit(line: &str) -> String {
+    let lowered = line.to_lowercase();
+    for label in ["photo:", "(photo:", "photo credit:", "photo by"] {
+        let Some(start) = lowered.rfind(label) else {
+            continue;
+        };
+        // Lowercasing can change byte lengths in rare scripts; only cut on a real boundary.
+        if start == 0 || !line.is_char_boundary(start) || lowered.len() != line.len() {
+            continue;
+        }
+        let before = line[..start].trim_end();
+        let credit = &line[start + label.len()..];
+        let follows_sentence = before.ends_with(['.', '!', '?', '"', '”', ')']);
+        if follows_sentence && word_count(credit) <= 6 && !credit.trim().is_empty() {
+            return before.to_string();
+        }
+    }
+    line.to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+// ---------------------------------------------------------------------------------------------
+
+/// What a web page says about its article.
+struct HtmlPage {
+    title: Option<String>,
+    url: Option<String>,
+    published_raw: Option<String>,
+    language: Option<String>,
+    /// Paragraphs separated by blank lines, before furniture stripping.
+    body: String,
+    /// False when no block text was found and the whole page text was kept instead.
+    found_body: bool,
+}
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("hard-coded CSS selectors are valid")
+}
+
+fn extract_html(html_text: &str) -> HtmlPage {
+    let document = Html::parse_document(html_text);
+    let metas = read_meta_tags(&document);
+    let meta = |keys: &[&str]| {
+        keys.iter().find_map(|key| {
+            metas
+                .iter()
+                .find(|(name, _)| name.as_str() == *key)
+                .map(|(_, value)| value.clone())
+        })
+    };
+    let first_text = |css: &str| {
+        document
+            .select(&selector(css))
+            .map(|el| normalize_inline(&el.text().collect::<String>()))
+            .find(|t| !t.is_empty())
+    };
+    let first_attr = |css: &str, attr: &str| {
+        document
+            .select(&selector(css))
+            .find_map(|el| el.attr(attr))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+
+    let title = meta(&["og:title"])
+        .map(|title| normalize_inline(&title))
+        .filter(|title| !title.is_empty())
+        .or_else(|| first_text("title").map(|title| cut_site_name(&title)))
+        .or_else(|| first_text("h1"));
+    let url = meta(&["og:url"]).or_else(|| first_attr("link[rel=canonical]", "href"));
+    // Crawlers and CMSs stamp the fetch or edit time into `<meta name=date>`; the Open Graph
+    // article time is what the publisher states, so it is asked first.
+    let published_raw = meta(&["article:published_time"])
+        .or_else(|| {
+            meta(&[
+                "date",
+                "pubdate",
+                "publishdate",
+                "dc.date.issued",
+                "dc.date",
+                "datepublished",
+            ])
+        })
+        .or_else(|| {
+            document
+                .select(&selector("[itemprop=datePublished]"))
+                .find_map(|el| {
+                    let value = el
+                        .attr("datetime")
+                        .or(el.attr("content"))
+                        .map(str::to_string)
+                        .unwrap_or_else(|| el.text().collect());
+                    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+                })
+        })
+        .or_else(|| json_ld_date_published(&document))
+        .or_else(|| first_attr("article time[datetime]", "datetime"));
+    let language =
+        first_attr("html[lang]", "lang").or_else(|| meta(&["content-language", "language"]));
+
+    let container = choose_container(&document);
+    let mut paragraphs = collect_paragraphs(container, true);
+    let found_body = !paragraphs.is_empty();
+    if !found_body {
+        paragraphs = collect_paragraphs(document.root_element(), false);
+    }
+    HtmlPage {
+        title,
+        url,
+        published_raw,
+        language,
+        body: paragraphs.join("\n\n"),
+        found_body,
+    }
+}
+
+/// Every `<meta>` as (lowercased name, property, itemprop or http-equiv; content), in page order.
+fn read_meta_tags(document: &Html) -> Vec<(String, String)> {
+    document
+        .select(&selector("meta[content]"))
+        .filter_map(|el| {
+            let name = el
+                .attr("property")
+                .or(el.attr("name"))
+                .or(el.attr("itemprop"))
+                .or(el.attr("http-equiv"))?;
+            let content = el.attr("content")?.trim();
+            (!content.is_empty()).then(|| (name.trim().to_lowercase(), content.to_string()))
+        })
+        .collect()
+}
+
+/// "Lavrov and Blinken talk again | The Daily Site" → "Lavrov and Blinken talk again", but only
+/// when what remains still has three words, so "News | Site" keeps its title whole.
+fn cut_site_name(title: &str) -> String {
+    let cut = [" | ", " - ", " – ", " — ", " :: ", " · "]
+        .iter()
+        .filter_map(|separator| title.rfind(separator))
+        .max();
+    match cut {
+        Some(position) if word_count(&title[..position]) >= 3 => {
+            title[..position].trim().to_string()
+        }
+        _ => title.to_string(),
+    }
+}
+
+/// The first `datePublished` in the page's JSON-LD, which may be an object, an array of them,
+/// or nested under `@graph`. Walked with an explicit stack so odd nesting cannot overflow.
+fn json_ld_date_published(document: &Html) -> Option<String> {
+    for script in document.select(&selector(r#"script[type="application/ld+json"]"#)) {
+        let Ok(value) =
+            serde_json::from_str::<serde_json::Value>(&script.text().collect::<String>())
+        else {
+            continue;
+        };
+        let mut pending = vec![&value];
+        while let Some(current) = pending.pop() {
+            match current {
+                serde_json::Value::Object(object) => {
+                    if let Some(serde_json::Value::String(date)) = object.get("datePublished") {
+                        return Some(date.clone());
+                    }
+                    pending.extend(object.values().rev());
+                }
+                serde_json::Value::Array(items) => pending.extend(items.iter().rev()),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// The element that holds the article: the largest `[itemprop=articleBody]`, else the largest
+/// `<article>`, else `<main>`, else `<body>`. Candidates that look like furniture (a comment
+/// is often an `<article class="comment">`) or sit inside `<aside>`, `<nav>` or `<footer>` are passed over, and so
+/// are small ones: on a listing page each teaser is an `<article>`, and none of them is the story.
+fn choose_container(document: &Html) -> ElementRef<'_> {
+    let text_len = |el: &ElementRef| el.text().map(str::len).sum::<usize>();
+    let body = document
+        .select(&selector("body"))
+        .next()
+        .unwrap_or_else(|| document.root_element());
+    let body_text_len = text_len(&body);
+    let is_substantial = |el: &ElementRef| {
+        let len = text_len(el);
+        len >= MIN_CONTAINER_BYTES || len * 4 >= body_text_len
+    };
+    // Ancestors are judged by tag only: page wrappers often carry classes such as
+    // "has-sidebar" or "header-fixed" while holding the whole page.
+    let is_clean = |el: &ElementRef| {
+        !looks_like_furniture(el.value())
+            && !el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|ancestor| ["aside", "nav", "footer"].contains(&ancestor.value().name()))
+    };
+    // An explicit articleBody is trusted at any size; short news items are still news.
+    let article_body = document
+        .select(&selector("[itemprop=articleBody]"))
+        .filter(|el| is_clean(el) && text_len(el) > 0)
+        .max_by_key(text_len);
+    let largest = |css: &str| {
+        document
+            .select(&selector(css))
+            .filter(|el| is_clean(el) && is_substantial(el))
+            .max_by_key(text_len)
+    };
+    article_body
+        .or_else(|| largest("article"))
+        .or_else(|| largest("main, [role=main]"))
+        .unwrap_or(body)
+}
+
+/// Text size (bytes) from which an `<article>` counts as a story rather than a teaser.
+const MIN_CONTAINER_BYTES: usize = 500;
+
+/// Elements that never hold article text.
+const NEVER_TEXT_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea",
+    "input", "head", "object", "embed", "canvas", "video", "audio", "map", "dialog",
+];
+/// Elements that usually hold site furniture.
+const FURNITURE_TAGS: &[&str] = &["nav", "header", "footer", "aside", "form", "menu"];
+/// Words in a class or id that mark site furniture.
+#[rustfmt::skip]
+const FURNITURE_WORDS: &[&str] = &[
+    "nav", "menu", "footer", "header", "sidebar", "comment", "share", "social", "related", "promo",
+    "newsletter", "subscribe", "cookie", "banner", "advert", "breadcrumb"
+];
+/// Class or id words that are furniture without matching a stem above.
+#[rustfmt::skip]
+const FURNITURE_TOKENS: &[&str] = &[
+    "navigation", "masthead", "ad", "ads", "adslot", "advertisement", "advertising", "sponsored",
+    "popup", "modal", "toolbar", "outbrain", "taboola", "disqus", "subscription"
+];
+/// What may follow a furniture word inside one class token: "sidebar-widget", "navbar", "comments".
+#[rustfmt::skip]
+const FURNITURE_SUFFIXES: &[&str] = &[
+    "", "s", "bar", "box", "list", "area", "wrap", "wrapper", "container", "block", "links",
+    "widget", "section", "module", "panel", "top", "bottom", "menu", "nav"
+];
+/// Block elements: each starts a new paragraph.
+#[rustfmt::skip]
+const BLOCK_TAGS: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "pre", "td", "th", "tr", "table", "div", "section", "article", "main", "figure", "figcaption",
+    "address", "hr", "br", "body"
+];
+
+/// Splits a class or id into lowercase words at punctuation and camelCase humps.
+fn class_words(value: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for character in value.chars() {
+        if !character.is_alphanumeric() {
+            words.push(std::mem::take(&mut word));
+            previous_lower = false;
+            continue;
+        }
+        if character.is_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = character.is_lowercase() || character.is_ascii_digit();
+        word.extend(character.to_lowercase());
+    }
+    words.push(word);
+    words.retain(|word| !word.is_empty());
+    words
+}
+
+fn looks_like_furniture(element: &scraper::node::Element) -> bool {
+    if FURNITURE_TAGS.contains(&element.name()) {
+        return true;
+    }
+    let role = element.attr("role").unwrap_or_default();
+    if [
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+    ]
+    .contains(&role)
+    {
+        return true;
+    }
+    let hidden_style = element.attr("style").is_some_and(|style| {
+        style
+            .replace(' ', "")
+            .to_lowercase()
+            .contains("display:none")
+    });
+    if element.attr("hidden").is_some()
+        || element.attr("aria-hidden") == Some("true")
+        || hidden_style
+    {
+        return true;
+    }
+    let class_and_id = format!(
+        "{} {}",
+        element.attr("class").unwrap_or_default(),
+        element.attr("id").unwrap_or_default()
+    );
+    class_words(&class_and_id).iter().any(|word| {
+        FURNITURE_TOKENS.contains(&word.as_str())
+            || FURNITURE_WORDS.iter().any(|stem| {
+                word.strip_prefix(stem)
+                    .is_some_and(|suffix| FURNITURE_SUFFIXES.contains(&suffix))
+            })
+    })
+}
+
+/// Collects the text under `container` as paragraphs, one per block element, with inline text
+/// joined by single spaces. With `skip_furniture`, elements that look like furniture are left
+/// out, unless one holds most of the container's text (ASP.NET pages wrap everything in a
+/// `<form>`, and some themes put the whole page in a "has-sidebar" wrapper).
+///
+/// The walk uses an explicit stack, so deeply nested markup cannot overflow the call stack.
+fn collect_paragraphs(container: ElementRef<'_>, skip_furniture: bool) -> Vec<String> {
+    let container_text_len: usize = container.text().map(str::len).sum();
+    let mut paragraphs = Vec::new();
+    let mut paragraph = String::new();
+    let mut flush = |paragraph: &mut String| {
+        let text = normalize_inline(paragraph);
+        if !text.is_empty() {
+            paragraphs.push(text);
+        }
+        paragraph.clear();
+    };
+    // Each entry is a node and whether it is being entered (true) or left (false).
+    let mut stack = vec![(*container, true)];
+    while let Some((node, entering)) = stack.pop() {
+        match node.value() {
+            Node::Text(text) if entering => paragraph.push_str(text),
+            Node::Element(element) => {
+                let is_block = BLOCK_TAGS.contains(&element.name());
+                if entering {
+                    if node.id() != container.id() {
+                        if NEVER_TEXT_TAGS.contains(&element.name()) {
+                            continue;
+                        }
+                        if skip_furniture && looks_like_furniture(element) {
+                            let element_text_len: usize = ElementRef::wrap(node)
+                                .map_or(0, |el| el.text().map(str::len).sum());
+                            if element_text_len * 2 <= container_text_len {
+                                continue;
+                            }
+                        }
+                    }
+                    if is_block {
+                        flush(&mut paragraph);
+                    } else {
+                        // Inline elements are joined by a space only where the markup had one,
+                        // but a line break or image between words must not glue them together.
+                        if matches!(element.name(), "img" | "wbr") {
+                            paragraph.push(' ');
+                        }
+                    }
+                    stack.push((node, false));
+                    stack.extend(node.children().rev().map(|child| (child, true)));
+                } else if is_block {
+                    flush(&mut paragraph);
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut paragraph);
+    paragraphs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{read_source_bytes, read_source_file};
+    use std::path::{Path, PathBuf};
+
+    fn doc(format: Format, text: &str) -> SourceDoc {
+        SourceDoc {
+            source: SourceRef {
+                path: PathBuf::from("a"),
+                line: None,
+                record_id: None,
+            },
+            format,
+            url: None,
+            title: None,
+            text: text.to_string(),
+            published_raw: None,
+            language: None,
+            n_bytes: text.len() as u64,
+        }
+    }
+
+    /// Cleans `text` as a file of `format` and compares "title || body" with `expected`.
+    fn check(format: Format, text: &str, expected: &str) {
+        let (article, _warnings) = clean_source_doc(doc(format, text));
+        assert_eq!(
+            format!("{} || {}", article.title, article.body),
+            expected,
+            "cleaning {text:?}"
+        );
+    }
+
+    fn check_date(raw: &str, expected: Option<&str>) {
+        let actual = parse_published(raw).map(|date| date.to_string());
+        assert_eq!(actual.as_deref(), expected, "parsing {raw:?}");
+    }
+
+    fn check_strip(text: &str, expected: &str) {
+        let stripped = strip_furniture(text);
+        assert_eq!(stripped, expected, "stripping {text:?}");
+        assert_eq!(
+            strip_furniture(&stripped),
+            stripped,
+            "stripping twice {text:?}"
+        );
+    }
+
+    /// Cleans an HTML page and compares one rendered field.
+    fn check_html(html: &str, field: fn(&Article) -> String, expected: &str) {
+        let (article, _warnings) = clean_source_doc(doc(Format::Html, html));
+        assert_eq!(field(&article), expected, "cleaning {html:?}");
+    }
+
+    fn title(article: &Article) -> String {
+        article.title.clone()
+    }
+    fn body(article: &Article) -> String {
+        article.body.clone()
+    }
+    fn published(article: &Article) -> String {
+        article
+            .published
+            .map(|date| date.to_string())
+            .unwrap_or_default()
+    }
+    fn url(article: &Article) -> String {
+        article.url.clone().unwrap_or_default()
+    }
+    fn language(article: &Article) -> String {
+        article.declared_language.clone().unwrap_or_default()
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn publication_dates() {
+        check_date("2022-02-15", Some("2022-02-15"));
+        check_date("2022-02-15T10:00:00Z", Some("2022-02-15"));
+        check_date("2022-02-15T23:30:00-05:00", Some("2022-02-15"));
+        check_date("2022-02-15 10:00:00+03:00", Some("2022-02-15"));
+        check_date("2017/2/7", Some("2017-02-07"));
+        check_date("          2016/12/30 7:11", Some("2016-12-30"));
+        check_date("15.02.2022", Some("2022-02-15"));
+        check_date("15.2.2022.", Some("2022-02-15"));
+        check_date("Feb 15, 2022", Some("2022-02-15"));
+        check_date("Feb. 15, 2022", Some("2022-02-15"));
+        check_date("February 15, 2022", Some("2022-02-15"));
+        check_date("February 15th 2022", Some("2022-02-15"));
+        check_date("15 February 2022", Some("2022-02-15"));
+        check_date("Sept 1, 2021", Some("2021-09-01"));
+        check_date("Tue, 15 Feb 2022 10:00:00 +0000", Some("2022-02-15"));
+        check_date("Tuesday, February 15, 2022", Some("2022-02-15"));
+        check_date("25/12/2022", Some("2022-12-25"));
+        check_date("12/25/2022", Some("2022-12-25"));
+        check_date("20220215", Some("2022-02-15"));
+        check_date("03/04/2022", None);
+        check_date("2022-02-30", None);
+        check_date("2022-13-01", None);
+        check_date("31 June 2022", None);
+        check_date("0001-01-01", None);
+        check_date("2022-02-15x", None);
+        check_date("February 2022", None);
+        check_date("yesterday", None);
+        check_date("", None);
+        check_date("1644883200", None);
+        check_date("12 Feb", None);
+        check_date("May 5 22", None);
+    }
+
+    #[test]
+    fn date_lines() {
+        assert!(is_date_line("January 31, 2022"));
+        assert!(is_date_line("Publish date12 Feb 2022 - 18:40"));
+        assert!(is_date_line("Updated: 2022-02-15 10:00"));
+        assert!(is_date_line("Today: November 25, 2024"));
+        assert!(!is_date_line("Talks resumed on January 31, 2022"));
+        assert!(!is_date_line("Lavrov and Blinken talk"));
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn plain_text_titles() {
+        check(Format::Text, "Title line\n\nFirst paragraph.", "Title line || First paragraph.");
+        check(Format::Text, "\n\n  Title  \n\nBody", "Title || Body");
+        check(Format::Text, "Same title\n\nSame title\n\nBody", "Same title || Body");
+        check(Format::Text, "Same title\n\nBody\n\nSame title", "Same title || Body\n\nSame title");
+        check(Format::Text, "Today: November 25, 2024\nJanuary 31, 2022\n3 mins read\n\nReal title\n\nReal title\n\nBody.", "Real title || January 31, 2022\n\nBody.");
+        check(Format::Text, "Publish date12 Feb 2022 - 18:40\nStory Code : 538334\n\nHeadline here\n\nBody.", "Headline here || Publish date12 Feb 2022 - 18:40\n\nBody.");
+        check(Format::Text, "Only one line", "Only one line || ");
+        check(Format::Text, "", " || ");
+        check(Format::Markdown, "# A *title*\n\nBody text", "A *title* || Body text");
+        check(Format::Markdown, "Setext title\n============\n\nBody", "Setext title || Body");
+        check(Format::Markdown, "---\ntitle: \"From front matter\"\ndate: 2022-02-15\n---\n# From front matter\n\nBody", "From front matter || Body");
+        let long_line = "word ".repeat(80);
+        check(Format::Text, &long_line, &format!(" || {}", long_line.trim()));
+    }
+
+    #[test]
+    fn records_use_their_fields() {
+        let mut record = doc(
+            Format::Jsonl,
+            "Given title\n\nBody  with   spaces \t\n\n\n\nSecond",
+        );
+        record.title = Some(" Given  title ".into());
+        record.published_raw = Some("2017/2/7".into());
+        record.url = Some(" http://x ".into());
+        record.language = Some("en".into());
+        let (article, warnings) = clean_source_doc(record);
+        assert_eq!(article.title, "Given title");
+        assert_eq!(article.body, "Body with spaces\n\nSecond");
+        assert_eq!(
+            article.published.map(|d| d.to_string()).as_deref(),
+            Some("2017-02-07")
+        );
+        assert_eq!(article.url.as_deref(), Some("http://x"));
+        assert_eq!(article.declared_language.as_deref(), Some("en"));
+        assert_eq!(warnings, []);
+
+        let mut record = doc(Format::Csv, "");
+        record.title = Some("Title only".into());
+        record.published_raw = Some("03/04/2022".into());
+        let (article, warnings) = clean_source_doc(record);
+        assert_eq!(
+            (
+                article.title.as_str(),
+                article.body.as_str(),
+                article.published
+            ),
+            ("Title only", "", None)
+        );
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "article has no body text",
+                "could not read the publication date '03/04/2022'; left it unknown"
+            ]
+        );
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn whitespace_and_unicode() {
+        check(Format::Text, "T\n\ncafe\u{301} au  lait\u{a0}\u{a0}noir \r\nsecond\tline", "T || café au lait noir\nsecond line");
+        check(Format::Text, "T\n\nsoft\u{ad}hyphen zero\u{200b}width", "T || softhyphen zerowidth");
+        check(Format::Text, "T\n\n\n\n\nA\n \n\t\n\nB\n\n", "T || A\n\nB");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn furniture_lines_anywhere() {
+        check_strip("First.\n\n2 mins read\n\nSecond.", "First.\n\nSecond.");
+        check_strip("Story Code : 123456\nBody.", "Body.");
+        check_strip("Today: March 3, 2023\nMarch 1, 2023\nBody.", "March 1, 2023\nBody.");
+        check_strip("Body one.\n\nSee also\u{a0} A bank will issue a coin. Press release\n\nBody two.", "Body one.\n\nBody two.");
+        check_strip("Body one.\n\nRead more: Talks stall in Geneva\n\nBody two.", "Body one.\n\nBody two.");
+        check_strip("See also the report of the commission, which found no fault.", "See also the report of the commission, which found no fault.");
+        check_strip("Related to this, the minister said the talks would go on.", "Related to this, the minister said the talks would go on.");
+        check_strip("The two met in Geneva. Photo: AFP\n\nMore text.", "The two met in Geneva.\n\nMore text.");
+        check_strip("The two met in Geneva (Photo: Reuters)", "The two met in Geneva (Photo: Reuters)");
+        check_strip("Main photo source: AGENCY / EPA\nText.", "Text.");
+        check_strip("Text.\n\nSource: XY", "Text.");
+        check_strip("Text.\n\nSource: the ministry said on Monday that it would publish the figures later", "Text.\n\nSource: the ministry said on Monday that it would publish the figures later");
+        check_strip("Text.\nhttps://example.com/a/b.html\nMore.", "Text.\nMore.");
+        check_strip("Text.\n\nAdvertisement\n\nMore.", "Text.\n\nMore.");
+        check_strip("Author: Jan Kowalski\n\nText.", "Author: Jan Kowalski\n\nText.");
+        check_strip("* * *\n\nText.", "Text.");
+        check_strip("Text.\n\nWatch NEWS24 live on NEWS24 GO\n\nMore.", "Text.\n\nMore.");
+        check_strip("Watch the video: the minister, live on air, said the talks had failed and would not resume.", "Watch the video: the minister, live on air, said the talks had failed and would not resume.");
+        check_strip("Follow us on Twitter\nText.", "Text.");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn trailing_furniture_blocks() {
+        check_strip("Body.\n\nAuthor: A B\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *", "Body.\n\nAuthor: A B");
+        check_strip("Body.\n\nYour email address will not be published.\n\nName", "Body.");
+        check_strip("Long body paragraph here.\n\nSource link\n\nLatest Posts\n\nOther story\n\nCategories\n\nPrevious Story\n\nNext Story\n\nGo toTop", "Long body paragraph here.");
+        check_strip("A long enough first paragraph of the story.\nYour Name\nYour Email Address\nSecurity Code", "A long enough first paragraph of the story.");
+        check_strip("Intro.\n\nRelated\n\nThe real article is long and keeps going after a stray marker near the top, with sentences of prose that no related-story list would ever hold, and more.", "Intro.\n\nRelated\n\nThe real article is long and keeps going after a stray marker near the top, with sentences of prose that no related-story list would ever hold, and more.");
+        check_strip("Body of the article.\n\nTags: Russia, Ukraine, talks", "Body of the article.");
+        check_strip("Body of the article.\n\nRELATED POSTS:\n\nSome other headline\n\nAnother headline", "Body of the article.");
+        check_strip("Leave a Reply", "");
+        check_strip("", "");
+    }
+
+    #[test]
+    fn strip_furniture_is_idempotent() {
+        let cases = [
+            "aaaa\nRelated\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\nComments\ncc",
+            "x\n\nSee also: Y\n\nRead more\n\nz Photo: AFP Photo: EPA",
+            "Related\nRelated\nRelated\ntext",
+        ];
+        for case in cases {
+            let once = strip_furniture(case);
+            assert_eq!(strip_furniture(&once), once, "{case:?}");
+        }
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn html_titles() {
+        check_html(r#"<meta property="og:title" content="OG title"><title>Tag title words | Site</title>"#, title, "OG title");
+        check_html("<title>Three word title | The Site</title>", title, "Three word title");
+        check_html("<title>Talks collapse - Geneva - News Site</title>", title, "Talks collapse - Geneva");
+        check_html("<title>Short | Site</title>", title, "Short | Site");
+        check_html("<body><h1> Heading  one </h1><p>text</p></body>", title, "Heading one");
+        check_html("<p>no title at all</p>", title, "");
+        check_html("<p>no title at all</p>", body, "no title at all");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn html_metadata() {
+        check_html(r#"<meta property="article:published_time" content="2022-02-15T10:00:00Z"><meta name="date" content="2024-11-25">"#, published, "2022-02-15");
+        check_html(r#"<meta name="DC.date.issued" content="2022-02-14">"#, published, "2022-02-14");
+        check_html(r#"<span itemprop="datePublished" content="2022-02-13">Feb 13</span>"#, published, "2022-02-13");
+        check_html(r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2022-02-12T08:00:00+01:00"}</script>"#, published, "2022-02-12");
+        check_html(r#"<script type="application/ld+json">[{"@type":"WebPage"},{"datePublished":"2022-02-11"}]</script>"#, published, "2022-02-11");
+        check_html(r#"<script type="application/ld+json">{"@graph":[{"@type":"Person"},{"@type":"Article","datePublished":"2022-02-10"}]}</script>"#, published, "2022-02-10");
+        check_html(r#"<script type="application/ld+json">{ broken</script><article><time datetime="2022-02-09">Feb 9</time><p>x</p></article>"#, published, "2022-02-09");
+        check_html("<time datetime=\"2022-02-09\">outside any article</time>", published, "");
+        check_html(r#"<meta property="og:url" content="https://a.example/x"><link rel="canonical" href="https://b.example/y">"#, url, "https://a.example/x");
+        check_html(r#"<link rel="canonical" href="https://b.example/y">"#, url, "https://b.example/y");
+        check_html(r#"<html lang="de-AT"><p>x</p></html>"#, language, "de-AT");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn html_bodies() {
+        check_html("<body><p>One <b>bold</b> word.</p><p>Two.</p></body>", body, "One bold word.\n\nTwo.");
+        check_html("<body><nav><p>Home</p></nav><article><h1>T</h1><p>Story.</p><aside>Ad</aside><div class=\"share-buttons\">Share</div></article><footer>(c)</footer></body>", body, "Story.");
+        check_html("<article><p>Short teaser.</p></article><article><p>The long story, which is longer.</p><ul><li>point</li></ul></article>", body, "The long story, which is longer.\n\npoint");
+        check_html("<div itemprop=\"articleBody\"><p>Body.</p></div><div class=\"sidebar\"><p>Other.</p></div>", body, "Body.");
+        check_html("<main><p>Main text.</p><div id=\"relatedStories\"><p>Other story</p></div><div class=\"commentary\"><p>Kept.</p></div></main>", body, "Main text.\n\nKept.");
+        check_html("<body><form id=\"aspnetForm\"><p>Whole page is a form.</p></form></body>", body, "Whole page is a form.");
+        check_html("<body><p>a<br>b</p><script>var x = 1;</script><style>p{}</style><p>c &amp; d</p></body>", body, "a\n\nb\n\nc & d");
+        check_html("<body><p>Text.</p><p>Leave a Reply</p><p>Your email address will not be published.</p></body>", body, "Text.");
+        check_html("<title>Same as heading words</title><article><h1>Same as heading words</h1><p>Body.</p></article>", body, "Body.");
+    }
+
+    #[test]
+    fn html_without_blocks_keeps_page_text() {
+        let (article, warnings) = clean_source_doc(doc(
+            Format::Html,
+            "<html><body><nav>Menu one</nav><div class=\"sidebar\">Side two</div></body></html>",
+        ));
+        assert_eq!(article.body, "Menu one\n\nSide two");
+        assert_eq!(
+            warnings,
+            [Warning::new("no article body found; kept the page text")]
+        );
+    }
+
+    #[test]
+    fn deeply_nested_html_does_not_overflow() {
+        // html5ever's time grows with the square of the depth, so a few thousand levels is enough
+        // to show the walk does not recurse.
+        let depth = 5_000;
+        let html = format!(
+            "{}<p>deep</p>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let (article, _warnings) = clean_source_doc(doc(Format::Html, &html));
+        assert_eq!(article.body, "deep");
+    }
+
+    #[test]
+    fn html_files_through_ingest() {
+        let page = b"<html lang=en><head><title>Caf\xe9 prices rise in Lisbon | Site</title></head><body><article><p>Caf\xe9 text.</p></article></body></html>";
+        let records = read_source_bytes(Path::new("page.html"), page);
+        let (article, warnings) = clean_source_doc(records.docs[0].clone());
+        assert_eq!(
+            (article.title.as_str(), article.body.as_str()),
+            ("Café prices rise in Lisbon", "Café text.")
+        );
+        assert_eq!(
+            (article.declared_language.as_deref(), warnings.len()),
+            (Some("en"), 0)
+        );
+    }
+
+    #[test]
+    fn shared_seed_articles() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        if !seeds.exists() {
+            println!("skipped: ../shared/seeds not found");
+            return;
+        }
+        let (files, errors) = crate::ingest::discover(std::slice::from_ref(&seeds));
+        assert_eq!(errors, []);
+        assert_eq!(files.len(), 5);
+        // The real last paragraph of each seed, in file order.
+        let last_words = [
+            "Author: Liviu Kojan",
+            "a serious diplomatic way forward.”",
+            "shipment of large quantities of weapons to Ukraine by NATO countries.",
+            "operating near the conflict zone in eastern Ukraine.",
+            "sanctions against Russia if it invaded the country.",
+        ];
+        for (file, expected_ending) in files.iter().zip(last_words) {
+            let records = read_source_file(file);
+            assert_eq!(
+                (records.docs.len(), records.errors.len()),
+                (1, 0),
+                "{}",
+                file.display()
+            );
+            let (article, _warnings) = clean_source_doc(records.docs[0].clone());
+            for furniture in [
+                "Leave a Reply",
+                "Latest Posts",
+                "Your Email Address",
+                "Georgia to buy weapons",
+                "See also",
+                "Central Bank",
+                "Serbia",
+                "Story Code",
+                "2 mins read",
+                "Source link",
+                "Security Code",
+                "Main photo source",
+                "November 25, 2024",
+                "Watch TVN24 live",
+            ] {
+                assert!(
+                    !article.body.contains(furniture),
+                    "{furniture:?} survived in {}:\n{}",
+                    file.display(),
+                    article.body
+                );
+            }
+            assert!(
+                article.body.ends_with(expected_ending),
+                "{}:\n{}",
+                file.display(),
+                article.body
+            );
+        }
+    }
+
+    #[test]
+    fn shared_seed_titles_match_gold() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        let Ok(gold_text) = std::fs::read_to_string(seeds.join("gold.json")) else {
+            println!("skipped: ../shared/seeds not found");
+            return;
+        };
+        let gold: serde_json::Value = serde_json::from_str(&gold_text).unwrap();
+        for (name, expected) in gold["documents"].as_object().unwrap() {
+            let records = read_source_file(&seeds.join(name));
+            let (article, _warnings) = clean_source_doc(records.docs[0].clone());
+            assert_eq!(article.title, expected["title"].as_str().unwrap(), "{name}");
+            assert!(
+                !article.body.starts_with(&article.title),
+                "{name} still starts with its title"
+            );
+        }
+    }
+
+    #[test]
+    fn shared_news_articles_dates() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/news-articles-en/NewsArticles.csv.gz");
+        if !path.exists() {
+            println!("skipped: ../shared/data/news-articles-en not found");
+            return;
+        }
+        let records = read_source_file(&path);
+        let raw_dates = records
+            .docs
+            .iter()
+            .filter_map(|doc| doc.published_raw.as_deref());
+        assert_eq!(raw_dates.filter_map(parse_published).count(), 3824);
+        // Cleaning all 3,824 takes ~20 s in a debug build, so a spread sample is cleaned.
+        for doc in records.docs.iter().step_by(37) {
+            let (article, _warnings) = clean_source_doc(doc.clone());
+            assert_eq!(
+                article.title.is_empty(),
+                doc.title.is_none(),
+                "{}",
+                doc.source.display()
+            );
+            assert_eq!(
+                article.body.is_empty(),
+                doc.text.trim().is_empty(),
+                "{}",
+                doc.source.display()
+            );
+        }
+    }
 }

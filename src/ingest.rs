@@ -1,157 +1,982 @@
-//! STUB (replaced by the real ingest module).
-#![allow(missing_docs)]
+//! Finds source files and splits them into records.
+//!
+//! This module owns walking the corpus paths, choosing a format from the file name
+//! (`.txt`, `.md`, `.html`, `.jsonl`, `.csv`, each optionally gzipped), gunzipping,
+//! decoding bytes to UTF-8, and splitting JSON Lines and CSV files into one record per
+//! article. It is the only module that reads corpus files. It does not judge the text:
+//! HTML stays raw and dates stay as written; `clean` turns a [`SourceDoc`] into an article.
+//!
+//! Problems are reported as [`IngestError`] values next to the records that could be read.
+//! Nothing here is fatal and nothing here prints.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+
+/// Where a record came from: its source file and, for multi-record files, its line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct SourceRef {
+    /// The source file, as it was given or found by the walk (not canonicalised).
     pub path: PathBuf,
+    /// The 1-based line where the record starts; `None` for single-article files.
     pub line: Option<u64>,
+    /// The record's own identifier (`id`, `_id` or `article_id`) when it has one.
     pub record_id: Option<String>,
 }
+
 impl SourceRef {
+    /// "path" for single-article files, "path:LINE" for JSONL/CSV records (1-based line where
+    /// the record starts). The path is shown as given, not canonicalised.
     pub fn display(&self) -> String {
         match self.line {
-            Some(l) => format!("{}:{l}", self.path.display()),
+            Some(line) => format!("{}:{}", self.path.display(), line),
             None => self.path.display().to_string(),
         }
     }
 }
+
+/// The layout of a source file, chosen from its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Format {
+    /// Plain text (`.txt`): one article, the first line usually being its title.
     Text,
+    /// Markdown (`.md`, `.markdown`): one article, read as plain text.
     Markdown,
+    /// HTML (`.html`, `.htm`, `.xhtml`): one web page holding one article.
     Html,
+    /// JSON Lines (`.jsonl`, `.ndjson`): one article object per line.
     Jsonl,
+    /// CSV with a header row (`.csv`): one article per row.
     Csv,
 }
+
+impl Format {
+    /// Chooses the format from the file name, ignoring case and a trailing `.gz`
+    /// (`a.jsonl.gz` is JSON Lines). Returns `None` for names idx does not read.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let file_name = path.file_name()?.to_string_lossy().to_lowercase();
+        let without_gzip = file_name.strip_suffix(".gz").unwrap_or(&file_name);
+        let (stem, extension) = without_gzip.rsplit_once('.')?;
+        // A name like ".txt" is a hidden file with no extension, not a text file named "".
+        if stem.is_empty() {
+            return None;
+        }
+        match extension {
+            "txt" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// One record as read from a source file, before cleaning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceDoc {
+    /// Where the record came from.
     pub source: SourceRef,
+    /// The format of the source file.
     pub format: Format,
+    /// The article's URL, when the record gives one.
     pub url: Option<String>,
+    /// The article's title, when the record gives one in a field of its own.
     pub title: Option<String>,
+    /// Article text; raw HTML when format == Html (clean extracts it).
     pub text: String,
+    /// Publication date exactly as the record gives it (field or none); clean parses it.
     pub published_raw: Option<String>,
+    /// Language declared by the record, if any.
     pub language: Option<String>,
+    /// Size in bytes of the decoded text this record came from (for throughput figures).
     pub n_bytes: u64,
 }
+
+/// A file or record that could not be read; reported, never fatal.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IngestError {
+    /// The source file (or walked path) with the problem.
     pub path: PathBuf,
+    /// The 1-based line of the bad record, when the problem is in one record.
     pub line: Option<u64>,
+    /// What went wrong: lowercase, no trailing period.
     pub reason: String,
 }
-impl std::fmt::Display for IngestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}:{l}: {}", self.path.display(), self.reason),
-            None => write!(f, "{}: {}", self.path.display(), self.reason),
+
+impl IngestError {
+    fn new(path: &Path, line: Option<u64>, reason: impl Into<String>) -> IngestError {
+        IngestError {
+            path: path.to_path_buf(),
+            line,
+            reason: reason.into(),
         }
     }
 }
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(
+                formatter,
+                "{}:{}: {}",
+                self.path.display(),
+                line,
+                self.reason
+            ),
+            None => write!(formatter, "{}: {}", self.path.display(), self.reason),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// All the records of one source file, plus the problems met in it.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileRecords {
+    /// The records that could be read, in file order.
     pub docs: Vec<SourceDoc>,
+    /// The problems met: one per bad record, or one for the whole file.
     pub errors: Vec<IngestError>,
+    /// Size in bytes of the file's decoded text (0 when it could not be decoded).
     pub n_bytes: u64,
 }
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<IngestError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            files.push(p.clone())
-        } else if p.is_dir() {
-            for e in walkdir::WalkDir::new(p) {
-                match e {
-                    Ok(e) => {
-                        if e.file_type().is_file() {
-                            files.push(e.path().to_path_buf())
-                        }
-                    }
-                    Err(err) => errors.push(IngestError {
-                        path: p.clone(),
-                        line: None,
-                        reason: err.to_string(),
-                    }),
-                }
-            }
-        } else {
-            errors.push(IngestError {
-                path: p.clone(),
-                line: None,
-                reason: "no such file or folder".into(),
-            })
+
+impl FileRecords {
+    fn failed(error: IngestError) -> FileRecords {
+        FileRecords {
+            docs: Vec::new(),
+            errors: vec![error],
+            n_bytes: 0,
         }
     }
-    files.sort();
-    (files, errors)
 }
-pub fn read_source_file(path: &Path) -> FileRecords {
-    match std::fs::read(path) {
-        Ok(b) => read_source_bytes(path, &b),
-        Err(e) => FileRecords {
-            docs: vec![],
-            errors: vec![IngestError {
-                path: path.into(),
-                line: None,
-                reason: e.to_string(),
-            }],
-            n_bytes: 0,
-        },
-    }
-}
-pub fn read_source_bytes(path: &Path, bytes: &[u8]) -> FileRecords {
-    let text = String::from_utf8_lossy(bytes).to_string();
-    if path.extension().is_some_and(|e| e == "jsonl") {
-        let mut docs = vec![];
-        let mut errors = vec![];
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
+
+/// Walks each path (file or folder, recursively, following symlinks but reporting loops as errors, not hanging), keeps files whose Format is known, returns them sorted and deduplicated, plus errors for unreadable entries / missing paths. Hidden files and dirs (starting with '.') are skipped inside folders.
+///
+/// A file named explicitly whose format is unknown is reported as an error rather than
+/// skipped silently, because the user asked for it by name.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<IngestError>) {
+    let mut found_files = BTreeSet::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        let metadata = match std::fs::metadata(root) {
+            Ok(metadata) => metadata,
+            Err(io_error) => {
+                errors.push(IngestError::new(root, None, describe_io_error(&io_error)));
                 continue;
             }
-            match serde_json::from_str::<serde_json::Value>(line) {
-                Ok(v) => docs.push(SourceDoc {
-                    source: SourceRef {
-                        path: path.into(),
-                        line: Some(i as u64 + 1),
-                        record_id: v["id"].as_str().map(String::from),
-                    },
-                    format: Format::Jsonl,
-                    url: v["url"].as_str().map(String::from),
-                    title: v["title"].as_str().map(String::from),
-                    text: v["text"].as_str().unwrap_or("").to_string(),
-                    published_raw: v["published"].as_str().map(String::from),
-                    language: v["language"].as_str().map(String::from),
-                    n_bytes: line.len() as u64,
-                }),
-                Err(e) => errors.push(IngestError {
-                    path: path.into(),
-                    line: Some(i as u64 + 1),
-                    reason: e.to_string(),
-                }),
+        };
+        if !metadata.is_dir() {
+            if Format::from_path(root).is_some() {
+                found_files.insert(root.clone());
+            } else {
+                errors.push(IngestError::new(
+                    root,
+                    None,
+                    "unknown format (expected .txt, .md, .html, .jsonl, .ndjson or .csv, optionally .gz)",
+                ));
+            }
+            continue;
+        }
+        // walkdir detects symlink loops itself and reports them as one error for the looping entry.
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_file() && Format::from_path(entry.path()).is_some() {
+                        found_files.insert(entry.into_path());
+                    }
+                }
+                Err(walk_error) => errors.push(describe_walk_error(root, &walk_error)),
             }
         }
-        return FileRecords {
-            docs,
-            errors,
-            n_bytes: bytes.len() as u64,
-        };
     }
+    (found_files.into_iter().collect(), errors)
+}
+
+fn is_hidden(file_name: &std::ffi::OsStr) -> bool {
+    file_name.to_string_lossy().starts_with('.')
+}
+
+fn describe_walk_error(root: &Path, walk_error: &walkdir::Error) -> IngestError {
+    let path = walk_error.path().unwrap_or(root);
+    let reason = if let Some(ancestor) = walk_error.loop_ancestor() {
+        format!(
+            "symlink loop: points back to {}, not followed",
+            ancestor.display()
+        )
+    } else if let Some(io_error) = walk_error.io_error() {
+        describe_io_error(io_error)
+    } else {
+        lowercase_first(&walk_error.to_string())
+    };
+    IngestError::new(path, None, reason)
+}
+
+fn describe_io_error(io_error: &std::io::Error) -> String {
+    match io_error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => lowercase_first(&io_error.to_string()),
+    }
+}
+
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Reads one file. Never panics; an unreadable file gives docs=[] and one error.
+pub fn read_source_file(path: &Path) -> FileRecords {
+    match std::fs::read(path) {
+        Ok(bytes) => read_source_bytes(path, &bytes),
+        Err(io_error) => {
+            FileRecords::failed(IngestError::new(path, None, describe_io_error(&io_error)))
+        }
+    }
+}
+
+/// Same from bytes already in memory (used by tests and by embedders); `path` only names the source.
+///
+/// The format comes from `path`'s name. A bug that panics on one file's content is caught
+/// and reported as an error for that file, so one odd file never stops a build.
+pub fn read_source_bytes(path: &Path, bytes: &[u8]) -> FileRecords {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_source_bytes_unguarded(path, bytes)
+    }));
+    outcome.unwrap_or_else(|_| {
+        FileRecords::failed(IngestError::new(
+            path,
+            None,
+            "internal error: reading this file panicked (a bug in idx; the file was skipped)",
+        ))
+    })
+}
+
+fn read_source_bytes_unguarded(path: &Path, bytes: &[u8]) -> FileRecords {
+    let Some(format) = Format::from_path(path) else {
+        return FileRecords::failed(IngestError::new(path, None, "unknown format"));
+    };
+    let is_gzipped = path
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().to_lowercase().ends_with(".gz"));
+    let gunzipped;
+    let plain_bytes = if is_gzipped {
+        // MultiGzDecoder because `cat a.gz b.gz` is a valid gzip file holding both members.
+        let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
+        let mut buffer = Vec::new();
+        if let Err(io_error) = decoder.read_to_end(&mut buffer) {
+            let reason = format!(
+                "corrupt gzip data: {}",
+                lowercase_first(&io_error.to_string())
+            );
+            return FileRecords::failed(IngestError::new(path, None, reason));
+        }
+        gunzipped = buffer;
+        &gunzipped[..]
+    } else {
+        bytes
+    };
+    let text = match decode_text(plain_bytes, format) {
+        Ok(text) => text,
+        Err(reason) => return FileRecords::failed(IngestError::new(path, None, reason)),
+    };
+    let n_bytes = text.len() as u64;
+    let mut records = match format {
+        Format::Text | Format::Markdown | Format::Html => read_single_article(path, format, &text),
+        Format::Jsonl => read_jsonl_records(path, std::io::Cursor::new(text.as_bytes())),
+        Format::Csv => read_csv_records(path, &text),
+    };
+    records.n_bytes = n_bytes;
+    records
+}
+
+/// How many leading bytes are searched for NUL bytes and for an HTML charset declaration.
+const SNIFF_LEN: usize = 8 * 1024;
+
+/// Decodes a file's bytes to UTF-8: a BOM wins, then valid UTF-8, then the charset an HTML
+/// page declares, then Windows-1252 (a superset of Latin-1's printable range), which never
+/// fails, so old Western European files read with their accents intact.
+fn decode_text(bytes: &[u8], format: Format) -> Result<String, String> {
+    if bytes.is_empty() {
+        return Err("empty file".to_string());
+    }
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return Ok(text.into_owned());
+    }
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    // UTF-16 without a BOM is not supported, so NUL bytes here mean a binary file.
+    if head.contains(&0) {
+        return Err("binary file, not text".to_string());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    let declared = if format == Format::Html {
+        declared_html_charset(head)
+    } else {
+        None
+    };
+    let encoding = declared.unwrap_or(encoding_rs::WINDOWS_1252);
+    let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
+    Ok(text.into_owned())
+}
+
+/// Finds `charset=NAME` in the head of an HTML page, for pages that are not UTF-8.
+fn declared_html_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let lowered = head.to_ascii_lowercase();
+    let marker = b"charset=";
+    let start = lowered
+        .windows(marker.len())
+        .position(|window| window == marker)?
+        + marker.len();
+    let label: Vec<u8> = lowered[start..]
+        .iter()
+        .skip_while(|byte| matches!(byte, b'"' | b'\'' | b' '))
+        .take_while(|byte| {
+            byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b':' | b'.')
+        })
+        .copied()
+        .collect();
+    let encoding = encoding_rs::Encoding::for_label(&label)?;
+    // A page that declares UTF-8 but is not valid UTF-8 is better read as Windows-1252.
+    (encoding != encoding_rs::UTF_8).then_some(encoding)
+}
+
+fn read_single_article(path: &Path, format: Format, text: &str) -> FileRecords {
+    if text.trim().is_empty() {
+        return FileRecords::failed(IngestError::new(path, None, "file holds only whitespace"));
+    }
+    let doc = SourceDoc {
+        source: SourceRef {
+            path: path.to_path_buf(),
+            line: None,
+            record_id: None,
+        },
+        format,
+        url: None,
+        title: None,
+        text: text.to_string(),
+        published_raw: None,
+        language: None,
+        n_bytes: text.len() as u64,
+    };
     FileRecords {
-        docs: vec![SourceDoc {
+        docs: vec![doc],
+        errors: Vec::new(),
+        n_bytes: 0,
+    }
+}
+
+/// Field names accepted for each article attribute, in order of preference.
+const ID_FIELDS: &[&str] = &["id", "_id", "article_id"];
+const URL_FIELDS: &[&str] = &["url", "link", "article_source_link", "source_url"];
+const TITLE_FIELDS: &[&str] = &["title"];
+const TEXT_FIELDS: &[&str] = &["text", "body", "content", "article", "description"];
+const PUBLISHED_FIELDS: &[&str] = &[
+    "published",
+    "date",
+    "publish_date",
+    "published_at",
+    "pubdate",
+];
+const LANGUAGE_FIELDS: &[&str] = &["language", "lang"];
+
+/// JSON Lines accepts fewer text fields than CSV: `article` and `description` in JSON
+/// are as often metadata objects or summaries as the body.
+const JSONL_TEXT_FIELDS: &[&str] = &["text", "body", "content"];
+
+fn read_jsonl_records(path: &Path, reader: impl BufRead) -> FileRecords {
+    let mut records = FileRecords::default();
+    for (line_idx, line) in reader.split(b'\n').enumerate() {
+        let line_number = line_idx as u64 + 1;
+        let line = match line {
+            Ok(line) => line,
+            Err(io_error) => {
+                records.errors.push(IngestError::new(
+                    path,
+                    Some(line_number),
+                    describe_io_error(&io_error),
+                ));
+                break;
+            }
+        };
+        // The text was decoded to UTF-8 already, but a reader handed in by an embedder may not be.
+        let line = String::from_utf8_lossy(&line);
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_jsonl_record(path, line_number, line) {
+            Ok(doc) => records.docs.push(doc),
+            Err(reason) => records
+                .errors
+                .push(IngestError::new(path, Some(line_number), reason)),
+        }
+    }
+    records
+}
+
+fn parse_jsonl_record(path: &Path, line_number: u64, line: &str) -> Result<SourceDoc, String> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(describe_json_error)?;
+    let serde_json::Value::Object(object) = value else {
+        return Err(format!(
+            "expected a JSON object, found {}",
+            describe_json_type(&value)
+        ));
+    };
+    let record_id = json_field(&object, ID_FIELDS, true)?;
+    let url = json_field(&object, URL_FIELDS, false)?;
+    let title = json_field(&object, TITLE_FIELDS, false)?;
+    let text = json_field(&object, JSONL_TEXT_FIELDS, false)?;
+    // Dates are kept as written; a Unix timestamp arrives as a number and is kept as its digits.
+    let published_raw = json_field(
+        &object,
+        &["published", "date", "publish_date", "published_at"],
+        true,
+    )?;
+    let language = json_field(&object, LANGUAGE_FIELDS, false)?;
+    // An empty text is a record with nothing to say, which clean reports; a missing one means
+    // the file is laid out differently from what idx reads, which is an error here.
+    let has_text_or_title = JSONL_TEXT_FIELDS
+        .iter()
+        .chain(TITLE_FIELDS)
+        .any(|name| object.get(*name).is_some_and(|value| !value.is_null()));
+    if !has_text_or_title {
+        return Err("no 'text', 'body' or 'content' field".to_string());
+    }
+    Ok(SourceDoc {
+        source: SourceRef {
+            path: path.to_path_buf(),
+            line: Some(line_number),
+            record_id,
+        },
+        format: Format::Jsonl,
+        url,
+        title,
+        text: text.unwrap_or_default(),
+        published_raw,
+        language,
+        n_bytes: line.len() as u64,
+    })
+}
+
+/// Returns the first of `names` that holds a non-empty value. `null` and missing fields are
+/// absent; any other non-string type is an error, because it means the record is not laid
+/// out the way idx reads it (a numeric `text` would otherwise vanish silently).
+fn json_field(
+    object: &serde_json::Map<String, serde_json::Value>,
+    names: &[&str],
+    numbers_allowed: bool,
+) -> Result<Option<String>, String> {
+    for name in names {
+        match object.get(*name) {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(text)) => {
+                if !text.trim().is_empty() {
+                    return Ok(Some(text.clone()));
+                }
+            }
+            Some(serde_json::Value::Number(number)) if numbers_allowed => {
+                return Ok(Some(number.to_string()));
+            }
+            Some(other) => {
+                let expected = if numbers_allowed {
+                    "a string or a number"
+                } else {
+                    "a string"
+                };
+                return Err(format!(
+                    "field '{name}' should be {expected}, found {}",
+                    describe_json_type(other)
+                ));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn describe_json_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// serde_json reports "... at line 1 column 42"; the line is ours to give, so keep the column.
+fn describe_json_error(json_error: serde_json::Error) -> String {
+    let message = json_error.to_string();
+    let problem = match message.rfind(" at line ") {
+        Some(cut) => &message[..cut],
+        None => &message,
+    };
+    let problem = problem.replace('`', "'");
+    if json_error.column() > 0 {
+        format!("invalid JSON: {problem} at column {}", json_error.column())
+    } else {
+        format!("invalid JSON: {problem}")
+    }
+}
+
+/// The header columns a CSV file maps to article attributes, each a list of column indices
+/// in order of preference.
+struct CsvColumns {
+    id: Vec<usize>,
+    url: Vec<usize>,
+    title: Vec<usize>,
+    text: Vec<usize>,
+    published: Vec<usize>,
+    language: Vec<usize>,
+}
+
+impl CsvColumns {
+    fn from_header(header: &csv::StringRecord) -> CsvColumns {
+        let lowered: Vec<String> = header
+            .iter()
+            .map(|name| name.trim().to_lowercase())
+            .collect();
+        let find = |names: &[&str]| -> Vec<usize> {
+            names
+                .iter()
+                .filter_map(|wanted| lowered.iter().position(|name| name == wanted))
+                .collect()
+        };
+        CsvColumns {
+            id: find(ID_FIELDS),
+            url: find(URL_FIELDS),
+            title: find(TITLE_FIELDS),
+            text: find(TEXT_FIELDS),
+            published: find(PUBLISHED_FIELDS),
+            language: find(LANGUAGE_FIELDS),
+        }
+    }
+}
+
+fn csv_field(record: &csv::StringRecord, columns: &[usize]) -> Option<String> {
+    columns
+        .iter()
+        .filter_map(|column| record.get(*column))
+        .find(|value| !value.trim().is_empty())
+        .map(str::to_string)
+}
+
+fn read_csv_records(path: &Path, text: &str) -> FileRecords {
+    let mut records = FileRecords::default();
+    let header_line = text.lines().next().unwrap_or_default();
+    let semicolons = header_line.matches(';').count();
+    let commas = header_line.matches(',').count();
+    let delimiter = if semicolons > commas { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let header = match reader.headers() {
+        Ok(header) => header.clone(),
+        Err(csv_error) => {
+            records.errors.push(IngestError::new(
+                path,
+                Some(1),
+                describe_csv_error(&csv_error),
+            ));
+            return records;
+        }
+    };
+    let columns = CsvColumns::from_header(&header);
+    if columns.text.is_empty() {
+        let found: Vec<&str> = header.iter().collect();
+        // A headerless file puts a whole article in the "header"; quote only its start.
+        let mut shown: String = found
+            .join(", ")
+            .chars()
+            .take(MAX_SHOWN_HEADER_CHARS)
+            .collect();
+        if shown.len() < found.join(", ").len() {
+            shown.push('…');
+        }
+        let reason = format!(
+            "no text column (expected one of text, body, content, article, description); the header has: {shown}"
+        );
+        records.errors.push(IngestError::new(path, Some(1), reason));
+        return records;
+    }
+    let needed_width = columns.text.iter().min().map_or(0, |column| column + 1);
+    // Collect first so each record's byte size is the distance to the next record's start.
+    let mut rows: Vec<(u64, u64, Result<csv::StringRecord, String>)> = Vec::new();
+    for row in reader.records() {
+        match row {
+            Ok(record) => {
+                let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+                rows.push((line, byte, Ok(record)));
+            }
+            Err(csv_error) => {
+                let (line, byte) = csv_error
+                    .position()
+                    .map_or((0, 0), |p| (p.line(), p.byte()));
+                rows.push((line, byte, Err(describe_csv_error(&csv_error))));
+            }
+        }
+    }
+    for row_idx in 0..rows.len() {
+        let next_start = rows
+            .get(row_idx + 1)
+            .map_or(text.len() as u64, |next| next.1);
+        let (line_number, start, row) = &rows[row_idx];
+        let line = (*line_number > 0).then_some(*line_number);
+        let record = match row {
+            Ok(record) => record,
+            Err(reason) => {
+                records
+                    .errors
+                    .push(IngestError::new(path, line, reason.clone()));
+                continue;
+            }
+        };
+        if record.len() < needed_width {
+            let reason = format!(
+                "row has {} fields but the text column is field {} of {}",
+                record.len(),
+                needed_width,
+                header.len()
+            );
+            records.errors.push(IngestError::new(path, line, reason));
+            continue;
+        }
+        // A row with empty cells is still a record (NewsArticles.csv has picture galleries with
+        // no text); clean warns about it and the index decides whether to keep it.
+        let title = csv_field(record, &columns.title);
+        let text = csv_field(record, &columns.text);
+        records.docs.push(SourceDoc {
             source: SourceRef {
-                path: path.into(),
-                line: None,
-                record_id: None,
+                path: path.to_path_buf(),
+                line,
+                record_id: csv_field(record, &columns.id),
             },
-            format: Format::Text,
-            url: None,
-            title: None,
-            text,
-            published_raw: None,
-            language: None,
-            n_bytes: bytes.len() as u64,
-        }],
-        errors: vec![],
-        n_bytes: bytes.len() as u64,
+            format: Format::Csv,
+            url: csv_field(record, &columns.url),
+            title,
+            text: text.unwrap_or_default(),
+            published_raw: csv_field(record, &columns.published),
+            language: csv_field(record, &columns.language),
+            n_bytes: next_start.saturating_sub(*start),
+        });
+    }
+    records
+}
+
+/// How much of a header without a text column is quoted in the error.
+const MAX_SHOWN_HEADER_CHARS: usize = 120;
+
+fn describe_csv_error(csv_error: &csv::Error) -> String {
+    let message = lowercase_first(&csv_error.to_string());
+    format!("invalid CSV: {message}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Reads `bytes` as a file called `name` and renders each record and error on one line,
+    /// so a case reads as input and expected output side by side.
+    fn check(name: &str, bytes: &[u8], expected: &[&str]) {
+        let records = read_source_bytes(Path::new(name), bytes);
+        let mut actual: Vec<String> = records.docs.iter().map(render_doc).collect();
+        actual.extend(records.errors.iter().map(|error| format!("error {error}")));
+        assert_eq!(actual, expected, "reading {name}");
+    }
+
+    fn render_doc(doc: &SourceDoc) -> String {
+        let mut parts = vec![format!("{} {:?}", doc.source.display(), doc.format)];
+        let mut push = |label: &str, value: &Option<String>| {
+            if let Some(value) = value {
+                parts.push(format!("{label}={value}"));
+            }
+        };
+        push("id", &doc.source.record_id);
+        push("url", &doc.url);
+        push("title", &doc.title);
+        push("published", &doc.published_raw);
+        push("lang", &doc.language);
+        parts.push(format!("text={}", doc.text.escape_debug()));
+        parts.join(" | ")
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn check_format(name: &str, expected: Option<Format>) {
+        assert_eq!(Format::from_path(Path::new(name)), expected, "{name}");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn formats_come_from_file_names() {
+        check_format("a.txt", Some(Format::Text));
+        check_format("dir/A.TXT", Some(Format::Text));
+        check_format("a.md", Some(Format::Markdown));
+        check_format("a.markdown", Some(Format::Markdown));
+        check_format("a.html", Some(Format::Html));
+        check_format("a.htm", Some(Format::Html));
+        check_format("a.xhtml", Some(Format::Html));
+        check_format("a.jsonl", Some(Format::Jsonl));
+        check_format("a.ndjson.gz", Some(Format::Jsonl));
+        check_format("a.jsonl.gz", Some(Format::Jsonl));
+        check_format("a.CSV.GZ", Some(Format::Csv));
+        check_format("a.json", None);
+        check_format("a.gz", None);
+        check_format("a.tar.gz", None);
+        check_format("README", None);
+        check_format(".txt", None);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn single_article_files() {
+        check("a.txt", b"Title\n\nBody.", &["a.txt Text | text=Title\\n\\nBody."]);
+        check("a.md", b"# Title\nBody", &["a.md Markdown | text=# Title\\nBody"]);
+        check("a.html", b"<p>Hi</p>", &["a.html Html | text=<p>Hi</p>"]);
+        check("a.txt", b"", &["error a.txt: empty file"]);
+        check("a.txt", b" \n\t\n", &["error a.txt: file holds only whitespace"]);
+        check("a.txt", b"PK\x03\x04\x00\x00", &["error a.txt: binary file, not text"]);
+        check("a.pdf", b"%PDF", &["error a.pdf: unknown format"]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn decoding() {
+        check("a.txt", b"caf\xe9", &["a.txt Text | text=café"]);
+        check("a.txt", b"\x93quoted\x94 \x80 5", &["a.txt Text | text=“quoted” € 5"]);
+        check("a.txt", b"\xef\xbb\xbfcaf\xc3\xa9", &["a.txt Text | text=café"]);
+        check("a.txt", b"\xff\xfec\x00a\x00f\x00\xe9\x00", &["a.txt Text | text=café"]);
+        check("a.txt", b"\xfe\xff\x00c\x00a\x00f\x00\xe9", &["a.txt Text | text=café"]);
+        check("a.html", b"<meta charset=\"iso-8859-7\"><p>\xe1\xe2</p>", &["a.html Html | text=<meta charset=\\\"iso-8859-7\\\"><p>αβ</p>"]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn gzip_files() {
+        check("a.txt.gz", &gzip(b"Gzipped body"), &["a.txt.gz Text | text=Gzipped body"]);
+        let jsonl = gzip(b"{\"id\":1,\"text\":\"one\"}\n{\"id\":2,\"text\":\"two\"}\n");
+        check("a.jsonl.gz", &jsonl, &["a.jsonl.gz:1 Jsonl | id=1 | text=one", "a.jsonl.gz:2 Jsonl | id=2 | text=two"]);
+        let mut two_members = gzip(b"first ");
+        two_members.extend(gzip(b"second"));
+        check("a.txt.gz", &two_members, &["a.txt.gz Text | text=first second"]);
+        check("a.txt.gz", b"\x1f\x8bnot really", &["error a.txt.gz: corrupt gzip data: invalid gzip header"]);
+        check("a.txt.gz", &gzip(b""), &["error a.txt.gz: empty file"]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn jsonl_records() {
+        check("a.jsonl", br#"{"id":"x1","title":"T","text":"Body"}"#, &["a.jsonl:1 Jsonl | id=x1 | title=T | text=Body"]);
+        check("a.jsonl", br#"{"_id":"4983","title":"T","text":"B","metadata":{}}"#, &["a.jsonl:1 Jsonl | id=4983 | title=T | text=B"]);
+        check("a.jsonl", br#"{"link":"http://x","body":"B","date":"2022-02-15","lang":"de"}"#, &["a.jsonl:1 Jsonl | url=http://x | published=2022-02-15 | lang=de | text=B"]);
+        check("a.jsonl", br#"{"text":"","content":"C","published_at":1644883200}"#, &["a.jsonl:1 Jsonl | published=1644883200 | text=C"]);
+        check("a.jsonl", br#"{"title":"Only a title","text":null}"#, &["a.jsonl:1 Jsonl | title=Only a title | text="]);
+        check("a.jsonl", b"\n{\"text\":\"a\"}\r\n\n  \n{\"text\":\"b\"}", &["a.jsonl:2 Jsonl | text=a", "a.jsonl:5 Jsonl | text=b"]);
+        check("a.jsonl", b"[1,2]", &["error a.jsonl:1: expected a JSON object, found an array"]);
+        check("a.jsonl", b"\"text\"", &["error a.jsonl:1: expected a JSON object, found a string"]);
+        check("a.jsonl", br#"{"text":"","title":""}"#, &["a.jsonl:1 Jsonl | text="]);
+        check("a.jsonl", br#"{"url":"u","text":null}"#, &["error a.jsonl:1: no 'text', 'body' or 'content' field"]);
+        check("a.jsonl", br#"{"text":5}"#, &["error a.jsonl:1: field 'text' should be a string, found a number"]);
+        check("a.jsonl", br#"{"id":{},"text":"t"}"#, &["error a.jsonl:1: field 'id' should be a string or a number, found an object"]);
+        check("a.jsonl", b"{\"text\":\"ok\"}\n{\"text\":\"a\" \"b\"}\n{\"text\":\"still read\"}", &["a.jsonl:1 Jsonl | text=ok", "a.jsonl:3 Jsonl | text=still read", "error a.jsonl:2: invalid JSON: expected ',' or '}' at column 13"]);
+        check("a.jsonl", b"{\"text\":\"cut", &["error a.jsonl:1: invalid JSON: EOF while parsing a string at column 12"]);
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn csv_records() {
+        check("a.csv", b"article_id,publish_date,article_source_link,title,subtitle,text\n1,2017/2/7,http://x,T,,\"Body\"\n", &["a.csv:2 Csv | id=1 | url=http://x | title=T | published=2017/2/7 | text=Body"]);
+        check("a.csv", b"Title,BODY\nA,\"line one\nline two\"\nB,b\n", &["a.csv:2 Csv | title=A | text=line one\\nline two", "a.csv:4 Csv | title=B | text=b"]);
+        check("a.csv", b"text,title\nonly text\nt,T,extra\n", &["a.csv:2 Csv | text=only text", "a.csv:3 Csv | title=T | text=t"]);
+        check("a.csv", b"title,text\nshort row\nT,t\n", &["a.csv:3 Csv | title=T | text=t", "error a.csv:2: row has 1 fields but the text column is field 2 of 2"]);
+        check("a.csv", b"title;text;url\nT;a, b;u\n", &["a.csv:2 Csv | url=u | title=T | text=a, b"]);
+        check("a.csv", b"name,value\nx,1\n", &["error a.csv:1: no text column (expected one of text, body, content, article, description); the header has: name, value"]);
+        check("a.csv", b"title,text\n,\n", &["a.csv:2 Csv | text="]);
+        check("a.csv", format!("label;{}\n", "word ".repeat(40)).as_bytes(), &[&format!("error a.csv:1: no text column (expected one of text, body, content, article, description); the header has: label, {}…", &"word ".repeat(40)[..113])]);
+        check("a.csv", b"description,lang\nd,en\n", &["a.csv:2 Csv | lang=en | text=d"]);
+    }
+
+    #[test]
+    fn source_refs_and_errors_display() {
+        let single = SourceRef {
+            path: PathBuf::from("dir/a.txt"),
+            line: None,
+            record_id: None,
+        };
+        assert_eq!(single.display(), "dir/a.txt");
+        let record = SourceRef {
+            path: PathBuf::from("a.jsonl"),
+            line: Some(7),
+            record_id: Some("x".into()),
+        };
+        assert_eq!(record.display(), "a.jsonl:7");
+        assert_eq!(
+            IngestError::new(Path::new("a.csv"), Some(3), "bad").to_string(),
+            "a.csv:3: bad"
+        );
+        assert_eq!(
+            IngestError::new(Path::new("a.csv"), None, "bad").to_string(),
+            "a.csv: bad"
+        );
+    }
+
+    #[test]
+    fn byte_counts() {
+        let records = read_source_bytes(
+            Path::new("a.jsonl"),
+            b"{\"text\":\"a\"}\n{\"text\":\"bb\"}\n",
+        );
+        assert_eq!(records.n_bytes, 27);
+        assert_eq!(
+            records
+                .docs
+                .iter()
+                .map(|doc| doc.n_bytes)
+                .collect::<Vec<_>>(),
+            vec![12, 13]
+        );
+        let records = read_source_bytes(Path::new("a.csv"), b"text\naa\nbbb\n");
+        assert_eq!(
+            records
+                .docs
+                .iter()
+                .map(|doc| doc.n_bytes)
+                .collect::<Vec<_>>(),
+            vec![3, 4]
+        );
+    }
+
+    fn scratch_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("idx-ingest-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn discover_walks_sorts_and_skips_hidden() {
+        let dir = scratch_dir("walk");
+        for name in [
+            "b.txt",
+            "a.md",
+            "sub/c.jsonl.gz",
+            "sub/notes.doc",
+            ".hidden/d.txt",
+            "sub/.e.txt",
+        ] {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let missing = dir.join("missing");
+        let explicit_hidden = dir.join(".hidden/d.txt");
+        let explicit_unknown = dir.join("sub/notes.doc");
+        let (files, errors) = discover(&[
+            dir.clone(),
+            dir.join("b.txt"),
+            missing.clone(),
+            explicit_hidden,
+            explicit_unknown.clone(),
+        ]);
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(&dir).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, [".hidden/d.txt", "a.md", "b.txt", "sub/c.jsonl.gz"]);
+        let reasons: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(reasons, [
+            format!("{}: no such file or directory", missing.display()),
+            format!("{}: unknown format (expected .txt, .md, .html, .jsonl, .ndjson or .csv, optionally .gz)", explicit_unknown.display()),
+        ]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn discover_reports_symlink_loops() {
+        let dir = scratch_dir("loop");
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("sub/a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(&dir, dir.join("sub/back")).unwrap();
+        let (files, errors) = discover(std::slice::from_ref(&dir));
+        assert_eq!(files, [dir.join("sub/a.txt")]);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].reason.starts_with("symlink loop: points back to"),
+            "{}",
+            errors[0]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn read_source_file_reports_missing_files() {
+        let records = read_source_file(Path::new("/nonexistent/idx/a.txt"));
+        assert_eq!(records.docs, []);
+        assert_eq!(
+            records.errors[0].to_string(),
+            "/nonexistent/idx/a.txt: no such file or directory"
+        );
+    }
+
+    fn shared_data(relative: &str) -> Option<PathBuf> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data")
+            .join(relative);
+        if path.exists() {
+            Some(path)
+        } else {
+            println!("skipped: ../shared/data/{relative} not found");
+            None
+        }
+    }
+
+    #[test]
+    fn shared_news_articles_csv() {
+        let Some(path) = shared_data("news-articles-en/NewsArticles.csv.gz") else {
+            return;
+        };
+        let records = read_source_file(&path);
+        assert_eq!(records.errors, []);
+        assert_eq!(records.docs.len(), 3824);
+        let first = &records.docs[0];
+        assert_eq!(first.source.record_id.as_deref(), Some("1"));
+        assert_eq!(first.published_raw.as_deref(), Some("2017/2/7"));
+        assert!(first
+            .title
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("Betsy DeVos Confirmed"));
+    }
+
+    #[test]
+    fn shared_beir_scifact_jsonl() {
+        let Some(path) = shared_data("beir-scifact/corpus.jsonl.gz") else {
+            return;
+        };
+        let records = read_source_file(&path);
+        assert_eq!(records.errors, []);
+        assert_eq!(records.docs.len(), 5183);
+        assert_eq!(records.docs[0].source.record_id.as_deref(), Some("4983"));
+        assert_eq!(records.n_bytes, 8_106_566);
     }
 }

@@ -11,7 +11,7 @@
 //! ```
 //! # fn main() -> idx::Result<()> {
 //! let corpus = tempfile::tempdir().expect("temp dir");
-//! std::fs::write(corpus.path().join("a.txt"), "Talks in Geneva\n\nDiplomats discussed security guarantees in Geneva.").expect("write");
+//! std::fs::write(corpus.path().join("a.txt"), "Talks in Geneva\n\nThe diplomats said that they discussed security guarantees with their hosts in Geneva.").expect("write");
 //! std::fs::write(corpus.path().join("b.txt"), "Floods in Germany\n\nHeavy rain flooded the Rhine valley.").expect("write");
 //! let index_dir = corpus.path().join("index");
 //!

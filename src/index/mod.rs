@@ -286,7 +286,19 @@ impl ArticleIndex {
             document.add_text(fields.url, url);
             document.add_text(fields.source_words, url);
         }
-        let language = article.language.as_str();
+        // An article tagged "und" (too short for a sure guess) is still stemmed with its most
+        // likely language; its language field stays "und".
+        let guessed;
+        let analyzed_as = if article.language == "und" {
+            guessed = crate::enrich::guess_language(&format!(
+                "{}\n{}",
+                article.article.title, article.article.body
+            ));
+            guessed.unwrap_or("und")
+        } else {
+            article.language.as_str()
+        };
+        let language = analyzed_as;
         if let Some(stored) = fields.title.stored {
             document.add_text(stored, &article.article.title);
         }
@@ -295,7 +307,8 @@ impl ArticleIndex {
             document.add_text(stored, &article.article.body);
         }
         document.add_text(fields.body.for_language(language), &article.article.body);
-        document.add_text(fields.language, language);
+        document.add_text(fields.language, &article.language);
+        document.add_text(fields.analyzed_as, analyzed_as);
         if let Some(published) = article.published {
             document.add_date(fields.published, date_to_tantivy(published));
         }

@@ -44,6 +44,8 @@ pub mod names {
     pub const BODY: &str = "body";
     /// ISO 639-1 language code or `und`.
     pub const LANGUAGE: &str = "language";
+    /// Language whose analyzer was used for title and body.
+    pub const ANALYZED_AS: &str = "analyzed_as";
     /// Publication date.
     pub const PUBLISHED: &str = "published";
     /// Canonical person names (facet column).
@@ -72,6 +74,7 @@ pub mod names {
         (TITLE, "text"),
         (BODY, "text"),
         (LANGUAGE, "keyword"),
+        (ANALYZED_AS, "keyword"),
         (PUBLISHED, "date"),
         (PERSON, "keyword"),
         (ORGANIZATION, "keyword"),
@@ -337,6 +340,7 @@ impl SchemaDecl {
             title: take_lang(names::TITLE),
             body: take_lang(names::BODY),
             language: take(names::LANGUAGE),
+            analyzed_as: take(names::ANALYZED_AS),
             published: take(names::PUBLISHED),
             person: take(names::PERSON),
             organization: take(names::ORGANIZATION),
@@ -368,6 +372,8 @@ pub struct Fields {
     pub body: LangFields,
     /// See [`names::LANGUAGE`].
     pub language: Field,
+    /// See [`names::ANALYZED_AS`].
+    pub analyzed_as: Field,
     /// See [`names::PUBLISHED`].
     pub published: Field,
     /// See [`names::PERSON`].
@@ -479,16 +485,16 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
         let Some(language) = stemmer_language(code) else {
             continue;
         };
-        // Folding after stemming lets "garantias" find "garantías" without feeding the
-        // stemmer words stripped of the accents its rules expect. Scripts other than Latin
-        // have nothing to fold.
+        // Folding before stemming makes "garantias" and "garantías" one word: people type
+        // queries without accents, and consistency matters more than the few suffix rules
+        // that look at accented vowels. Scripts other than Latin have nothing to fold.
         let latin_script = !matches!(code.as_str(), "ar" | "el" | "ru" | "ta");
         let analyzer = if latin_script {
             TextAnalyzer::builder(SimpleTokenizer::default())
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
                 .filter(LowerCaser)
-                .filter(Stemmer::new(language))
                 .filter(AsciiFoldingFilter)
+                .filter(Stemmer::new(language))
                 .build()
         } else {
             TextAnalyzer::builder(SimpleTokenizer::default())
@@ -552,7 +558,7 @@ mod tests {
         let field_names: Vec<&str> = schema.fields().map(|(_, entry)| entry.name()).collect();
         let expected_start = ["id", "source", "source_words", "url", "title", "title_ar"];
         assert_eq!(&field_names[..6], &expected_start);
-        assert_eq!(field_names.len(), 16 - 2 + 2 * (1 + 18 + 1));
+        assert_eq!(field_names.len(), 17 - 2 + 2 * (1 + 18 + 1));
     }
 
     fn check_error(text: &str, expected: &str) {

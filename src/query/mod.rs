@@ -15,8 +15,8 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, FuzzyTermQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
 use tantivy::snippet::SnippetGenerator;
@@ -260,8 +260,9 @@ fn make_hit(
         .filter_map(|value| value.as_str().map(str::to_string))
         .collect();
     let language = text(fields.language).unwrap_or_else(|| "und".to_string());
+    let analyzed_as = text(fields.analyzed_as).unwrap_or_else(|| language.clone());
     let body = fields.body.stored.and_then(text).unwrap_or_default();
-    let (snippet, highlights) = snippets.make(&language, &body);
+    let (snippet, highlights) = snippets.make(&analyzed_as, &body);
     let facts: serde_json::Value = text(fields.facts)
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or(serde_json::Value::Null);
@@ -380,7 +381,7 @@ struct Compiler<'a> {
     index: &'a ArticleIndex,
     gazetteer: &'a Gazetteer,
     query_text: &'a str,
-    /// Languages that occur in the index; words are only looked up in their fields.
+    /// Languages whose analyzers the index used; words are only looked up in their fields.
     languages: BTreeSet<String>,
 }
 
@@ -393,7 +394,7 @@ impl<'a> Compiler<'a> {
     ) -> Result<Self> {
         let mut languages = BTreeSet::new();
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(index.fields().language)?;
+            let inverted = segment.inverted_index(index.fields().analyzed_as)?;
             let mut stream = inverted
                 .terms()
                 .stream()
@@ -519,6 +520,11 @@ impl<'a> Compiler<'a> {
             }
             Some("published") => {
                 let (lower, upper) = self.date_bounds(clause)?;
+                if lower == Bound::Unbounded && upper == Bound::Unbounded {
+                    // `[* TO *]`: every article with a known publication date.
+                    let exists = ExistsQuery::new(names::PUBLISHED.to_string(), false);
+                    return Ok(Box::new(ConstScoreQuery::new(Box::new(exists), 0.0)));
+                }
                 let to_term = |date: jiff::civil::Date| {
                     Term::from_field_date(fields.published, date_to_tantivy(date))
                 };

@@ -310,7 +310,7 @@ fn no_match_exits_1_and_json_still_prints() {
     let output = idx()
         .args(["query", "--json", "--index"])
         .arg(example_index())
-        .arg("zanzibarification")
+        .arg("qwertyuiopasdf")
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));

@@ -1,0 +1,974 @@
+//! Finds the dates an article body mentions and the article's own publication date. Explicit
+//! dates are read in English, Russian, German, Spanish and French ("February 12", "12 February
+//! 2022", "5 марта 2024", "12 de febrero", "12. Februar", ISO and "12.02.2022"). Year-less dates
+//! take the year that puts them closest to the publication date (not after it unless the sentence
+//! speaks of the future); with no publication date, closest to an explicitly dated mention in the
+//! same article, else they are left out. Relative dates ("on Tuesday", "tomorrow") are resolved
+//! against the publication date only, never a crawl date. Knows nothing of names.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use jiff::civil::{Date, Weekday};
+use jiff::ToSpan;
+
+use super::DateMention;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Keyword {
+    /// A month name; English names must be capitalised ("may" is a verb), abbreviations need a
+    /// day beside them.
+    Month {
+        month: i8,
+        english: bool,
+        abbreviation: bool,
+    },
+    Weekday {
+        weekday: Weekday,
+        language: &'static str,
+    },
+    /// Days relative to publication: -1 yesterday, 0 today, 1 tomorrow.
+    Relative { days: i8, language: &'static str },
+    /// "of this month" (0) / "of last month" (-1) after an ordinal day.
+    OfMonth { months: i8 },
+}
+
+#[rustfmt::skip]
+const MONTHS: &[(&str, i8)] = &[
+    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
+    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
+    ("december", 12),
+];
+#[rustfmt::skip]
+const MONTH_ABBREVIATIONS: &[(&str, i8)] = &[
+    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8), ("sep", 9),
+    ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12),
+];
+/// Russian (genitive, nominative, prepositional), German, Spanish and French month names.
+#[rustfmt::skip]
+const FOREIGN_MONTHS: &[(&str, i8)] = &[
+    ("января", 1), ("февраля", 2), ("марта", 3), ("апреля", 4), ("мая", 5), ("июня", 6),
+    ("июля", 7), ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11), ("декабря", 12),
+    ("январь", 1), ("февраль", 2), ("март", 3), ("апрель", 4), ("май", 5), ("июнь", 6),
+    ("июль", 7), ("август", 8), ("сентябрь", 9), ("октябрь", 10), ("ноябрь", 11), ("декабрь", 12),
+    ("январе", 1), ("феврале", 2), ("марте", 3), ("апреле", 4), ("мае", 5), ("июне", 6),
+    ("июле", 7), ("августе", 8), ("сентябре", 9), ("октябре", 10), ("ноябре", 11), ("декабре", 12),
+    ("januar", 1), ("jänner", 1), ("februar", 2), ("märz", 3), ("mai", 5), ("juni", 6),
+    ("juli", 7), ("oktober", 10), ("dezember", 12), ("enero", 1), ("febrero", 2), ("marzo", 3),
+    ("abril", 4), ("mayo", 5), ("junio", 6), ("julio", 7), ("agosto", 8), ("septiembre", 9),
+    ("setiembre", 9), ("octubre", 10), ("noviembre", 11), ("diciembre", 12), ("janvier", 1),
+    ("février", 2), ("mars", 3), ("avril", 4), ("juin", 6), ("juillet", 7), ("août", 8),
+    ("septembre", 9), ("octobre", 10), ("novembre", 11), ("décembre", 12),
+];
+#[rustfmt::skip]
+const WEEKDAYS: &[(&str, Weekday, &str)] = &[
+    ("monday", Weekday::Monday, "en"), ("tuesday", Weekday::Tuesday, "en"),
+    ("wednesday", Weekday::Wednesday, "en"), ("thursday", Weekday::Thursday, "en"),
+    ("friday", Weekday::Friday, "en"), ("saturday", Weekday::Saturday, "en"),
+    ("sunday", Weekday::Sunday, "en"), ("понедельник", Weekday::Monday, "ru"),
+    ("вторник", Weekday::Tuesday, "ru"), ("среду", Weekday::Wednesday, "ru"),
+    ("среда", Weekday::Wednesday, "ru"), ("четверг", Weekday::Thursday, "ru"),
+    ("пятницу", Weekday::Friday, "ru"), ("пятница", Weekday::Friday, "ru"),
+    ("субботу", Weekday::Saturday, "ru"), ("суббота", Weekday::Saturday, "ru"),
+    ("воскресенье", Weekday::Sunday, "ru"), ("montag", Weekday::Monday, "de"),
+    ("dienstag", Weekday::Tuesday, "de"), ("mittwoch", Weekday::Wednesday, "de"),
+    ("donnerstag", Weekday::Thursday, "de"), ("freitag", Weekday::Friday, "de"),
+    ("samstag", Weekday::Saturday, "de"), ("sonntag", Weekday::Sunday, "de"),
+    ("lunes", Weekday::Monday, "es"), ("martes", Weekday::Tuesday, "es"),
+    ("miércoles", Weekday::Wednesday, "es"), ("jueves", Weekday::Thursday, "es"),
+    ("viernes", Weekday::Friday, "es"), ("sábado", Weekday::Saturday, "es"),
+    ("domingo", Weekday::Sunday, "es"), ("lundi", Weekday::Monday, "fr"),
+    ("mardi", Weekday::Tuesday, "fr"), ("mercredi", Weekday::Wednesday, "fr"),
+    ("jeudi", Weekday::Thursday, "fr"), ("vendredi", Weekday::Friday, "fr"),
+    ("samedi", Weekday::Saturday, "fr"), ("dimanche", Weekday::Sunday, "fr"),
+];
+#[rustfmt::skip]
+const RELATIVE_DAYS: &[(&str, i8, &str)] = &[
+    ("yesterday", -1, "en"), ("today", 0, "en"), ("tomorrow", 1, "en"), ("вчера", -1, "ru"),
+    ("сегодня", 0, "ru"), ("завтра", 1, "ru"), ("gestern", -1, "de"), ("heute", 0, "de"),
+    ("morgen", 1, "de"), ("ayer", -1, "es"), ("hoy", 0, "es"), ("mañana", 1, "es"),
+    ("hier", -1, "fr"), ("aujourd'hui", 0, "fr"), ("demain", 1, "fr"),
+];
+
+/// Words directly before a bare month or year that make it a date ("in January", "since 2014").
+#[rustfmt::skip]
+const DATE_PREPOSITIONS: &[&str] = &[
+    "in", "since", "of", "until", "by", "during", "early", "late", "mid", "after", "before",
+    "from", "im", "seit", "en", "desde", "depuis", "в", "с", "до",
+];
+#[rustfmt::skip]
+const FUTURE_MARKERS: &[&str] = &[
+    "will", "shall", "going", "scheduled", "expected", "plans", "plan", "planned", "next",
+    "upcoming", "tomorrow", "ll",
+];
+#[rustfmt::skip]
+const PAST_MARKERS: &[&str] = &[
+    "said", "was", "were", "had", "did", "held", "met", "spoke", "told", "sent", "made", "took",
+    "gave", "came", "went", "saw", "found", "began", "left", "wrote", "ago", "last", "yesterday",
+    "earlier",
+];
+
+fn keywords() -> &'static (AhoCorasick, Vec<Keyword>) {
+    static KEYWORDS: OnceLock<(AhoCorasick, Vec<Keyword>)> = OnceLock::new();
+    KEYWORDS.get_or_init(|| {
+        let mut texts: Vec<&str> = Vec::new();
+        let mut kinds = Vec::new();
+        for &(name, month) in MONTHS {
+            texts.push(name);
+            kinds.push(Keyword::Month {
+                month,
+                english: true,
+                abbreviation: false,
+            });
+        }
+        for &(name, month) in MONTH_ABBREVIATIONS {
+            texts.push(name);
+            kinds.push(Keyword::Month {
+                month,
+                english: true,
+                abbreviation: true,
+            });
+        }
+        for &(name, month) in FOREIGN_MONTHS {
+            texts.push(name);
+            kinds.push(Keyword::Month {
+                month,
+                english: false,
+                abbreviation: false,
+            });
+        }
+        for &(name, weekday, language) in WEEKDAYS {
+            texts.push(name);
+            kinds.push(Keyword::Weekday { weekday, language });
+        }
+        for &(name, days, language) in RELATIVE_DAYS {
+            texts.push(name);
+            kinds.push(Keyword::Relative { days, language });
+        }
+        texts.push("of this month");
+        kinds.push(Keyword::OfMonth { months: 0 });
+        texts.push("of last month");
+        kinds.push(Keyword::OfMonth { months: -1 });
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            // A DFA costs a few megabytes once and searches several times faster than the NFA.
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&texts)
+            .expect("the date keywords are a fixed, valid pattern set");
+        (automaton, kinds)
+    })
+}
+
+/// What a date mention says before it is placed on the calendar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RawDate {
+    Full(Date),
+    MonthOfYear { year: i16, month: i8 },
+    Year(i16),
+    DayOfMonth { month: i8, day: i8 },
+    Month(i8),
+    Weekday { weekday: Weekday, shift: i8 },
+    Relative(i8),
+    DayOfPublicationMonth { day: i8, months: i8 },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RawMention {
+    raw: RawDate,
+    span: (usize, usize),
+}
+
+fn char_before(text: &str, idx: usize) -> Option<char> {
+    text[..idx].chars().next_back()
+}
+
+fn char_after(text: &str, idx: usize) -> Option<char> {
+    text[idx..].chars().next()
+}
+
+/// Parses 1-2 digits (a day) at the start of `text`, with an optional ordinal suffix; returns
+/// the day and the bytes consumed.
+fn day_at(text: &str) -> Option<(i8, usize)> {
+    let n_digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if n_digits == 0 || n_digits > 2 {
+        return None;
+    }
+    let day: i8 = text[..n_digits].parse().ok()?;
+    let mut used = n_digits;
+    for suffix in ["st", "nd", "rd", "th", "er"] {
+        if text[used..].starts_with(suffix) {
+            used += suffix.len();
+            break;
+        }
+    }
+    if char_after(text, used).is_some_and(char::is_alphanumeric) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some((day, used))
+}
+
+/// Parses a 4-digit year (1900-2100) at the start of `text`; returns it and the bytes consumed.
+fn year_at(text: &str) -> Option<(i16, usize)> {
+    let n_digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if n_digits != 4 || char_after(text, 4).is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let year: i16 = text[..4].parse().ok()?;
+    (1900..=2100).contains(&year).then_some((year, 4))
+}
+
+/// A day written before a month: "12 ", "12. ", "21st of ", "12 de ". Returns day and start.
+fn day_before(text: &str, month_start: usize) -> Option<(i8, usize)> {
+    let before = &text[..month_start];
+    let mut trimmed = before.trim_end_matches(' ');
+    for joiner in [" de", " of", "."] {
+        if let Some(shorter) = trimmed.strip_suffix(joiner) {
+            trimmed = shorter.trim_end_matches(' ');
+            break;
+        }
+    }
+    if trimmed.len() == before.len() && !before.ends_with('.') {
+        return None;
+    }
+    let word_start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, ch)| ch.is_alphanumeric())
+        .last()
+        .map(|(idx, _)| idx)?;
+    let (day, used) = day_at(&trimmed[word_start..])?;
+    (word_start + used == trimmed.len()).then_some((day, word_start))
+}
+
+/// The word that ends right before `idx` (skipping spaces), lowercased.
+fn previous_word(text: &str, idx: usize) -> (String, usize) {
+    let trimmed = text[..idx].trim_end();
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, ch)| ch.is_alphabetic())
+        .last()
+        .map(|(idx, _)| idx)
+        .unwrap_or(trimmed.len());
+    (trimmed[start..].to_lowercase(), start)
+}
+
+fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
+    let (automaton, kinds) = keywords();
+    let mut mentions: Vec<RawMention> = Vec::new();
+    for found in automaton.find_iter(text) {
+        let (start, end) = (found.start(), found.end());
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        if char_before(text, start).is_some_and(char::is_alphanumeric)
+            || char_after(text, end).is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        if mentions.last().is_some_and(|last| start < last.span.1) {
+            continue;
+        }
+        let first_upper = char_after(text, start).is_some_and(char::is_uppercase);
+        match kinds[found.pattern().as_usize()] {
+            Keyword::Month {
+                month,
+                english,
+                abbreviation,
+            } => {
+                if english && !first_upper {
+                    continue;
+                }
+                let mut after = end;
+                if abbreviation && text[after..].starts_with('.') {
+                    after += 1;
+                }
+                let rest = &text[after..];
+                let day_after = {
+                    let spaced = rest.trim_start_matches(' ');
+                    let skipped = rest.len() - spaced.len();
+                    (skipped > 0)
+                        .then(|| day_at(spaced).map(|(day, used)| (day, after + skipped + used)))
+                        .flatten()
+                };
+                let (day, span_start, mut span_end) = match (day_before(text, start), day_after) {
+                    (Some((day, day_start)), _) => (Some(day), day_start, after),
+                    (None, Some((day, day_end))) => (Some(day), start, day_end),
+                    (None, None) => (None, start, after),
+                };
+                // A year may follow: "12 February 2022", "January 31, 2022", "de febrero de 2022".
+                let tail = &text[span_end..];
+                let mut year = None;
+                for joiner in [", ", " ", " de ", ". "] {
+                    if let Some(candidate) = tail.strip_prefix(joiner) {
+                        if let Some((found_year, used)) = year_at(candidate) {
+                            year = Some(found_year);
+                            span_end += joiner.len() + used;
+                            break;
+                        }
+                    }
+                }
+                let raw = match (day, year) {
+                    (Some(day), Some(year)) => match Date::new(year, month, day) {
+                        Ok(date) => RawDate::Full(date),
+                        Err(_) => continue,
+                    },
+                    (Some(day), None) => RawDate::DayOfMonth { month, day },
+                    (None, Some(year)) if !abbreviation => RawDate::MonthOfYear { year, month },
+                    (None, None) if !abbreviation => {
+                        let (word, _) = previous_word(text, start);
+                        let needs_in = month == 5 && english;
+                        if !(DATE_PREPOSITIONS.contains(&word.as_str())
+                            && (!needs_in || word == "in"))
+                        {
+                            continue;
+                        }
+                        RawDate::Month(month)
+                    }
+                    _ => continue,
+                };
+                mentions.push(RawMention {
+                    raw,
+                    span: (span_start, span_end),
+                });
+            }
+            Keyword::Weekday {
+                weekday,
+                language: keyword_language,
+            } => {
+                if keyword_language != language || (keyword_language == "en" && !first_upper) {
+                    continue;
+                }
+                let (word, word_start) = previous_word(text, start);
+                let (shift, span_start) = match word.as_str() {
+                    "last" => (-1, word_start),
+                    "next" => (1, word_start),
+                    "on" | "this" | "since" | "until" | "later" | "earlier" => (0, word_start),
+                    _ => (0, start),
+                };
+                mentions.push(RawMention {
+                    raw: RawDate::Weekday { weekday, shift },
+                    span: (span_start, end),
+                });
+            }
+            Keyword::Relative {
+                days,
+                language: keyword_language,
+            } => {
+                let lowercase_only = keyword_language == "de" || keyword_language == "es";
+                if keyword_language != language
+                    || (lowercase_only && first_upper)
+                    || text[end..].starts_with(':')
+                    || (keyword_language == "es"
+                        && ["la", "esta", "por"].contains(&previous_word(text, start).0.as_str()))
+                {
+                    continue;
+                }
+                mentions.push(RawMention {
+                    raw: RawDate::Relative(days),
+                    span: (start, end),
+                });
+            }
+            Keyword::OfMonth { months } => {
+                let before = text[..start].trim_end();
+                let Some(number_start) = before
+                    .rfind(|ch: char| !ch.is_alphanumeric())
+                    .map(|idx| idx + 1)
+                else {
+                    continue;
+                };
+                let Some((day, used)) = day_at(&before[number_start..]) else {
+                    continue;
+                };
+                if number_start + used != before.len() {
+                    continue;
+                }
+                let (word, word_start) = previous_word(text, number_start);
+                let span_start = if word == "the" {
+                    word_start
+                } else {
+                    number_start
+                };
+                mentions.push(RawMention {
+                    raw: RawDate::DayOfPublicationMonth { day, months },
+                    span: (span_start, end),
+                });
+            }
+        }
+    }
+    numeric_mentions(text, &mut mentions);
+    mentions.sort_by_key(|mention| mention.span);
+    mentions
+}
+
+/// ISO dates, "12.02.2022" dates and bare years after a preposition ("after 1997").
+fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
+    let bytes = text.as_bytes();
+    let known: Vec<(usize, usize)> = mentions.iter().map(|mention| mention.span).collect();
+    let mut idx = 0;
+    while idx < bytes.len() {
+        if !bytes[idx].is_ascii_digit()
+            || (idx > 0
+                && (bytes[idx - 1].is_ascii_alphanumeric()
+                    || bytes[idx - 1] == b'.'
+                    || bytes[idx - 1] == b','))
+        {
+            idx += 1;
+            continue;
+        }
+        let n_digits = bytes[idx..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        let run_end = idx + n_digits;
+        let inside_known = known.iter().any(|&(from, to)| idx >= from && idx < to);
+        if inside_known {
+            idx = run_end;
+            continue;
+        }
+        let rest = &text[idx..];
+        if n_digits == 4 && rest.len() >= 10 && bytes[idx + 4] == b'-' && bytes[idx + 7] == b'-' {
+            let parsed = (
+                rest[..4].parse::<i16>(),
+                rest[5..7].parse::<i8>(),
+                rest[8..10].parse::<i8>(),
+            );
+            if let (Ok(year), Ok(month), Ok(day)) = parsed {
+                if let Ok(date) = Date::new(year, month, day) {
+                    if !rest[10..].starts_with(|ch: char| ch.is_ascii_digit()) {
+                        mentions.push(RawMention {
+                            raw: RawDate::Full(date),
+                            span: (idx, idx + 10),
+                        });
+                        idx += 10;
+                        continue;
+                    }
+                }
+            }
+        }
+        if (1..=2).contains(&n_digits) && bytes.get(run_end) == Some(&b'.') {
+            // "12.02.2022": day, month and year with full stops.
+            let month_start = run_end + 1;
+            let n_month_digits = bytes[month_start..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+            if (1..=2).contains(&n_month_digits)
+                && bytes.get(month_start + n_month_digits) == Some(&b'.')
+            {
+                let year_start = month_start + n_month_digits + 1;
+                let day = text[idx..run_end].parse::<i8>();
+                let month = text[month_start..month_start + n_month_digits].parse::<i8>();
+                if let (Some((year, used)), Ok(day), Ok(month)) =
+                    (year_at(&text[year_start..]), day, month)
+                {
+                    if let Ok(date) = Date::new(year, month, day) {
+                        mentions.push(RawMention {
+                            raw: RawDate::Full(date),
+                            span: (idx, year_start + used),
+                        });
+                        idx = year_start + used;
+                        continue;
+                    }
+                }
+            }
+        }
+        if n_digits == 4 {
+            if let Some((year, _)) = year_at(rest) {
+                let (word, word_start) = previous_word(text, idx);
+                let followed_by_number = rest[4..].starts_with(',')
+                    && rest[5..].starts_with(|ch: char| ch.is_ascii_digit());
+                if DATE_PREPOSITIONS.contains(&word.as_str()) && word != "of" && !followed_by_number
+                {
+                    mentions.push(RawMention {
+                        raw: RawDate::Year(year),
+                        span: (word_start, idx + 4),
+                    });
+                }
+            }
+        }
+        idx = run_end;
+    }
+}
+
+/// Whether the sentence around `span` speaks of the future: the nearest tense marker to the
+/// mention is a future one ("will hold talks on Tuesday") rather than a past one.
+fn speaks_of_future(text: &str, span: (usize, usize)) -> bool {
+    let sentence_start = text[..span.0]
+        .rfind(['.', '!', '?', '\n'])
+        .map_or(0, |idx| idx + 1);
+    let sentence_end = text[span.1..]
+        .find(['.', '!', '?', '\n'])
+        .map_or(text.len(), |idx| span.1 + idx);
+    let mut nearest_future = usize::MAX;
+    let mut nearest_past = usize::MAX;
+    let sentence = &text[sentence_start..sentence_end];
+    let mut offset = 0;
+    for word in sentence.split(|ch: char| !ch.is_alphanumeric()) {
+        let word_start = sentence_start + offset;
+        offset += word.len() + 1;
+        if word.is_empty() || word.starts_with(char::is_uppercase) && word != "Will" {
+            continue;
+        }
+        if word_start >= span.0 && word_start < span.1 {
+            continue;
+        }
+        let distance = if word_start < span.0 {
+            span.0 - word_start
+        } else {
+            word_start - span.1
+        };
+        let lowered = word.to_ascii_lowercase();
+        if FUTURE_MARKERS.contains(&lowered.as_str()) {
+            nearest_future = nearest_future.min(distance);
+        } else if PAST_MARKERS.contains(&lowered.as_str())
+            || (lowered.len() > 4 && lowered.ends_with("ed"))
+        {
+            nearest_past = nearest_past.min(distance);
+        }
+    }
+    nearest_future < nearest_past
+}
+
+fn days_between(left: Date, right: Date) -> i64 {
+    (left.to_jiff_date_days() - right.to_jiff_date_days()).abs()
+}
+
+trait DaysSinceEpoch {
+    fn to_jiff_date_days(self) -> i64;
+}
+
+impl DaysSinceEpoch for Date {
+    fn to_jiff_date_days(self) -> i64 {
+        self.since(Date::constant(1900, 1, 1))
+            .map_or(0, |span| i64::from(span.get_days()))
+    }
+}
+
+/// Places a month and day in the year nearest `reference`; with a publication date, a past
+/// context keeps it on or before publication.
+fn place_day(
+    month: i8,
+    day: i8,
+    reference: Date,
+    is_publication: bool,
+    future: bool,
+) -> Option<Date> {
+    let candidates: Vec<Date> = (reference.year() - 1..=reference.year() + 1)
+        .filter_map(|year| Date::new(year, month, day).ok())
+        .collect();
+    let nearest = candidates
+        .iter()
+        .copied()
+        .min_by_key(|&date| days_between(date, reference))?;
+    if is_publication && nearest > reference && !future {
+        return candidates
+            .iter()
+            .copied()
+            .filter(|&date| date <= reference)
+            .max();
+    }
+    Some(nearest)
+}
+
+fn format_month(date: Date) -> String {
+    format!("{:04}-{:02}", date.year(), date.month())
+}
+
+/// Finds the dates `body` mentions, deduplicated by date with the first surface text kept, in
+/// order of first mention. `language` gates relative words ("hier" is French, not German).
+pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<DateMention> {
+    let mentions = raw_mentions(body, language);
+    // Explicitly dated mentions anchor year-less ones when there is no publication date.
+    let anchors: Vec<(usize, Date)> = mentions
+        .iter()
+        .filter_map(|mention| match mention.raw {
+            RawDate::Full(date) => Some((mention.span.0, date)),
+            RawDate::MonthOfYear { year, month } => Date::new(year, month, 15)
+                .ok()
+                .map(|date| (mention.span.0, date)),
+            _ => None,
+        })
+        .collect();
+    let mut dates: Vec<DateMention> = Vec::new();
+    for (mention_idx, mention) in mentions.iter().enumerate() {
+        let reference = published.map(|date| (date, true)).or_else(|| {
+            anchors
+                .iter()
+                .min_by_key(|(position, _)| position.abs_diff(mention.span.0))
+                .map(|&(_, date)| (date, false))
+        });
+        let future = || speaks_of_future(body, mention.span);
+        let resolved = match mention.raw {
+            RawDate::Full(date) => Some(date.to_string()),
+            RawDate::MonthOfYear { year, month } => Some(format!("{year:04}-{month:02}")),
+            RawDate::Year(year) => Some(format!("{year:04}")),
+            RawDate::DayOfMonth { month, day } => reference
+                .and_then(|(date, is_publication)| {
+                    place_day(month, day, date, is_publication, future())
+                })
+                .map(|date| date.to_string()),
+            RawDate::Month(month) => reference
+                .and_then(|(date, is_publication)| {
+                    place_day(month, 1, date.first_of_month(), is_publication, future())
+                })
+                .map(format_month),
+            RawDate::Weekday { weekday, shift } => {
+                // A weekday right before an explicit date ("Tuesday, February 1") adds nothing.
+                let next_is_close = mentions.get(mention_idx + 1).is_some_and(|next| {
+                    next.span.0 >= mention.span.1
+                        && body[mention.span.1..next.span.0]
+                            .chars()
+                            .all(|ch| " ,(".contains(ch))
+                });
+                match published {
+                    Some(date) if !next_is_close => resolve_weekday(date, weekday, shift, future()),
+                    _ => None,
+                }
+            }
+            RawDate::Relative(days) => published
+                .and_then(|date| date.checked_add(i64::from(days).days()).ok())
+                .map(|date| date.to_string()),
+            RawDate::DayOfPublicationMonth { day, months } => published
+                .and_then(|date| {
+                    date.first_of_month()
+                        .checked_add(i64::from(months).months())
+                        .ok()
+                })
+                .and_then(|month_start| {
+                    Date::new(month_start.year(), month_start.month(), day).ok()
+                })
+                .map(|date| date.to_string()),
+        };
+        if let Some(date) = resolved {
+            if !dates.iter().any(|known| known.date == date) {
+                dates.push(DateMention {
+                    date,
+                    text: body[mention.span.0..mention.span.1].to_string(),
+                    span: mention.span,
+                });
+            }
+        }
+    }
+    dates
+}
+
+/// The `weekday` nearest publication: on or before it in a past context, on or after it in a
+/// future one; "last" and "next" force the direction and exclude the publication day.
+fn resolve_weekday(published: Date, weekday: Weekday, shift: i8, future: bool) -> Option<String> {
+    let date = match shift {
+        -1 => published.nth_weekday(-1, weekday).ok()?,
+        1 => published.nth_weekday(1, weekday).ok()?,
+        _ if published.weekday() == weekday => published,
+        _ if future => published.nth_weekday(1, weekday).ok()?,
+        _ => published.nth_weekday(-1, weekday).ok()?,
+    };
+    Some(date.to_string())
+}
+
+/// Words allowed beside the date on a dateline ("Publish date 12 Feb 2022 - 18:40").
+#[rustfmt::skip]
+const DATELINE_WORDS: &[&str] = &[
+    "published", "publish", "date", "posted", "on", "at", "am", "pm", "utc", "gmt", "cet", "msk",
+    "est", "edt", "veröffentlicht", "um", "uhr", "publicado", "el", "publié", "le", "опубликовано",
+    "дата", "публикации", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "h",
+];
+
+/// The publication date from a dateline near the top: the title or one of the first lines of the
+/// body that is only a full date, optionally with a label and a time. Lines naming "today" or an
+/// update are crawl or edit stamps, not publication, and are skipped.
+pub fn find_published_date(title: &str, body: &str) -> Option<Date> {
+    let head_lines = body.lines().filter(|line| !line.trim().is_empty()).take(6);
+    for line in std::iter::once(title).chain(head_lines) {
+        let line = line.trim();
+        if line.is_empty() || line.chars().count() > 80 {
+            continue;
+        }
+        let lowered = line.to_lowercase();
+        if [
+            "today",
+            "updated",
+            "copyright",
+            "©",
+            "сегодня",
+            "heute",
+            "hoy",
+            "aujourd",
+        ]
+        .iter()
+        .any(|word| lowered.contains(word))
+        {
+            continue;
+        }
+        // Sites glue labels to numbers ("Publish date12 Feb 2022"); split letters from digits.
+        let mut spaced = String::with_capacity(line.len() + 4);
+        let mut previous: Option<char> = None;
+        for ch in line.chars() {
+            if previous.is_some_and(char::is_alphabetic) && ch.is_ascii_digit() {
+                spaced.push(' ');
+            }
+            spaced.push(ch);
+            previous = Some(ch);
+        }
+        let mentions = raw_mentions(&spaced, "und");
+        let [mention] = mentions.as_slice() else {
+            continue;
+        };
+        let RawDate::Full(date) = mention.raw else {
+            continue;
+        };
+        let rest = format!(
+            "{} {}",
+            &spaced[..mention.span.0],
+            &spaced[mention.span.1..]
+        );
+        let only_label = rest
+            .split(|ch: char| !(ch.is_alphanumeric() || ch == ':'))
+            .filter(|word| !word.is_empty())
+            .all(|word| {
+                let lowered = word.to_lowercase();
+                DATELINE_WORDS.contains(&lowered.as_str())
+                    || word.chars().all(|ch| ch.is_ascii_digit() || ch == ':') && word.contains(':')
+            });
+        if only_label {
+            return Some(date);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        text.parse().expect("test dates are valid")
+    }
+
+    /// Checks the dates found in `body` as "date=text" pairs joined by "; ".
+    fn check(body: &str, published: Option<&str>, expected: &str) {
+        let found = find_dates(body, "en", published.map(date));
+        let described: Vec<String> = found
+            .iter()
+            .map(|mention| format!("{}={}", mention.date, mention.text))
+            .collect();
+        assert_eq!(described.join("; "), expected, "dates in {body:?}");
+    }
+
+    fn check_language(body: &str, language: &str, published: Option<&str>, expected: &str) {
+        let found = find_dates(body, language, published.map(date));
+        let described: Vec<String> = found
+            .iter()
+            .map(|mention| format!("{}={}", mention.date, mention.text))
+            .collect();
+        assert_eq!(described.join("; "), expected, "dates in {body:?}");
+    }
+
+    fn check_published(title: &str, body: &str, expected: Option<&str>) {
+        assert_eq!(
+            find_published_date(title, body),
+            expected.map(date),
+            "published of {title:?} / {body:?}"
+        );
+    }
+
+    #[test]
+    fn explicit_dates() {
+        check(
+            "It happened on 12 February 2022.",
+            None,
+            "2022-02-12=12 February 2022",
+        );
+        check(
+            "It happened on February 12, 2022 in Kyiv.",
+            None,
+            "2022-02-12=February 12, 2022",
+        );
+        check(
+            "Signed 2021-12-17 in Moscow.",
+            None,
+            "2021-12-17=2021-12-17",
+        );
+        check("Stand: 12.02.2022, Berlin", None, "2022-02-12=12.02.2022");
+        check(
+            "demands made in December 2021 remain",
+            None,
+            "2021-12=December 2021",
+        );
+        check("after 1997 and 100,000 troops", None, "1997=after 1997");
+        check(
+            "Photo taken on January 21st 2022",
+            None,
+            "2022-01-21=January 21st 2022",
+        );
+        check("12 Feb 2022 - 18:40", None, "2022-02-12=12 Feb 2022");
+        check("the 31 February 2022 typo", None, "");
+        check("you may march in May", None, "");
+    }
+
+    #[test]
+    fn foreign_dates() {
+        check_language(
+            "Встреча состоялась 5 марта 2024 года.",
+            "ru",
+            None,
+            "2024-03-05=5 марта 2024",
+        );
+        check_language(
+            "Am 12. Februar 2022 telefonierten sie.",
+            "de",
+            None,
+            "2022-02-12=12. Februar 2022",
+        );
+        check_language(
+            "El 12 de febrero de 2022 hablaron.",
+            "es",
+            None,
+            "2022-02-12=12 de febrero de 2022",
+        );
+        check_language(
+            "Le 1er mars 2022, ils ont parlé.",
+            "fr",
+            None,
+            "2022-03-01=1er mars 2022",
+        );
+        check_language(
+            "El 12 de febrero hablaron.",
+            "es",
+            Some("2022-03-01"),
+            "2022-02-12=12 de febrero",
+        );
+        check_language(
+            "Sie sprachen gestern.",
+            "de",
+            Some("2022-03-01"),
+            "2022-02-28=gestern",
+        );
+        check_language("Guten Morgen aus Berlin.", "de", Some("2022-03-01"), "");
+    }
+
+    #[test]
+    fn year_less_dates_take_the_nearest_year() {
+        check(
+            "Talks were held on December 19.",
+            Some("2022-01-31"),
+            "2021-12-19=December 19",
+        );
+        check(
+            "A call will take place on February 1.",
+            Some("2022-01-31"),
+            "2022-02-01=February 1",
+        );
+        check(
+            "They met on February 3.",
+            Some("2022-01-31"),
+            "2021-02-03=February 3",
+        );
+        check("They met on February 3.", None, "");
+        // No publication date: an explicit date in the article gives the year.
+        check(
+            "On December 17, 2021, drafts were published. On January 10, talks began.",
+            None,
+            "2021-12-17=December 17, 2021; 2022-01-10=January 10",
+        );
+        check(
+            "Demands came in December 2021. They met on January 21st in Geneva.",
+            None,
+            "2021-12=December 2021; 2022-01-21=January 21st",
+        );
+        check(
+            "Since the beginning of January, talks went on.",
+            Some("2022-01-31"),
+            "2022-01=January",
+        );
+        check(
+            "proposals presented in December were rejected",
+            Some("2022-02-12"),
+            "2021-12=December",
+        );
+    }
+
+    #[test]
+    fn relative_dates_need_a_publication_date() {
+        check("Lavrov said on Tuesday that talks stalled.", None, "");
+        check(
+            "Lavrov said on Tuesday that talks stalled.",
+            Some("2022-02-17"),
+            "2022-02-15=on Tuesday",
+        );
+        check(
+            "Lavrov will hold a call on Tuesday with Blinken.",
+            Some("2022-01-31"),
+            "2022-02-01=on Tuesday",
+        );
+        check(
+            "Zajarova declared on Monday.",
+            Some("2022-01-31"),
+            "2022-01-31=on Monday",
+        );
+        check(
+            "They held talks Saturday.",
+            Some("2022-02-12"),
+            "2022-02-12=Saturday",
+        );
+        check(
+            "They will talk tomorrow.",
+            Some("2022-01-31"),
+            "2022-02-01=tomorrow",
+        );
+        check(
+            "He left yesterday.",
+            Some("2022-01-31"),
+            "2022-01-30=yesterday",
+        );
+        check(
+            "Talks last Monday failed.",
+            Some("2022-01-31"),
+            "2022-01-24=last Monday",
+        );
+        check("They met last week and recently.", Some("2022-01-31"), "");
+        check(
+            "On Tuesday, February 1, a call will take place.",
+            Some("2022-01-31"),
+            "2022-02-01=February 1",
+        );
+        check(
+            "They met on the 21st of this month.",
+            Some("2022-01-31"),
+            "2022-01-21=the 21st of this month",
+        );
+        check(
+            "Today: November 25, 2024",
+            Some("2022-01-31"),
+            "2024-11-25=November 25, 2024",
+        );
+    }
+
+    #[test]
+    fn publication_date_from_dateline() {
+        check_published(
+            "Publish date12 Feb 2022 - 18:40",
+            "Story Code : 538334",
+            Some("2022-02-12"),
+        );
+        check_published(
+            "Today: November 25, 2024",
+            "January 31, 2022\n2 mins read\n\nThe ministers",
+            Some("2022-01-31"),
+        );
+        check_published("Talks", "Today: November 25, 2024\n\nText", None);
+        check_published(
+            "Talks on February 12",
+            "Lavrov met Blinken on January 31, 2022 in Geneva.",
+            None,
+        );
+        check_published(
+            "Talks",
+            "Published on 2022-02-12 10:00 UTC\n\nText",
+            Some("2022-02-12"),
+        );
+        check_published("", "", None);
+    }
+}

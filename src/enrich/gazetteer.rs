@@ -1,0 +1,580 @@
+//! Owns the compiled name lists: places, known actors with their aliases, and the word lists
+//! (given names, person titles, organisation head words, common capitalised words) that the
+//! actor rules consult. Parses the list texts of `index-schema/`, reports bad lines with file and
+//! line, and builds one aho-corasick automaton over every alias so that an article is scanned once.
+//! Knows nothing of articles; `actors` and `places` decide what a match means in context.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use unicode_normalization::UnicodeNormalization;
+
+use super::EntityKind;
+
+/// A bad line in one of the name lists, named by file and 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ListError {
+    /// The list's file name, e.g. `actors.tsv`.
+    pub file: String,
+    /// The 1-based line number of the bad entry.
+    pub line: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// The texts of every list the gazetteer is built from, so the index can override any of them
+/// from a user folder and keep the embedded defaults for the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct ListTexts<'a> {
+    /// `places.tsv`: `canonical<TAB>alias|alias`.
+    pub places: &'a str,
+    /// `actors.tsv`: `person|organization<TAB>canonical<TAB>alias|alias`.
+    pub actors: &'a str,
+    /// `given-names.txt`: one given name per line.
+    pub given_names: &'a str,
+    /// `person-titles.txt`: one title per line ("foreign minister").
+    pub person_titles: &'a str,
+    /// `org-words.txt`: one organisation head word per line ("ministry").
+    pub org_words: &'a str,
+    /// `common-words.txt`: capitalised words that never start a name on their own.
+    pub common_words: &'a str,
+    /// `demonyms.txt`: country and people adjectives ("russian").
+    pub demonyms: &'a str,
+}
+
+impl ListTexts<'static> {
+    /// The lists shipped in `index-schema/`, embedded at compile time.
+    pub fn embedded() -> ListTexts<'static> {
+        ListTexts {
+            places: include_str!("../../index-schema/places.tsv"),
+            actors: include_str!("../../index-schema/actors.tsv"),
+            given_names: include_str!("../../index-schema/given-names.txt"),
+            person_titles: include_str!("../../index-schema/person-titles.txt"),
+            org_words: include_str!("../../index-schema/org-words.txt"),
+            common_words: include_str!("../../index-schema/common-words.txt"),
+            demonyms: include_str!("../../index-schema/demonyms.txt"),
+        }
+    }
+}
+
+/// A known entity as the query side sees it: canonical name, kind and every listed alias.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KnownEntity {
+    /// The canonical name, e.g. "Antony Blinken".
+    pub name: String,
+    /// Person, organisation or place.
+    pub kind: EntityKind,
+    /// Every listed alias, canonical name excluded, in list order.
+    pub aliases: Vec<String>,
+}
+
+/// One listed entity with the folded first and last words of its multi-word names, used to merge
+/// misspelt mentions ("Anthony Bling") into it.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityRecord {
+    pub(crate) known: KnownEntity,
+    pub(crate) first_names: Vec<String>,
+    pub(crate) surnames: Vec<String>,
+}
+
+/// How one automaton pattern must be checked against the text it matched.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PatternInfo {
+    pub(crate) entity_idx: u32,
+    /// Short all-capital aliases ("US", "WHO") match only in capitals, or every "us" would count.
+    pub(crate) exact_case: bool,
+    /// An alias starting with a capital must start with a capital in the text too.
+    pub(crate) needs_capital: bool,
+    /// One-word person aliases are surnames; `actors` lets a preceding unknown given name win.
+    pub(crate) single_word: bool,
+}
+
+/// A validated list match in a text: byte span and entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListMatch {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) entity_idx: u32,
+    pub(crate) single_word: bool,
+}
+
+/// The compiled lists. Built once and shared read-only across threads (it is `Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    pub(crate) entities: Vec<EntityRecord>,
+    automaton: AhoCorasick,
+    patterns: Vec<PatternInfo>,
+    by_folded_alias: HashMap<String, u32>,
+    pub(crate) given_names: HashSet<String>,
+    pub(crate) person_titles: HashSet<String>,
+    pub(crate) max_title_words: usize,
+    pub(crate) org_words: HashSet<String>,
+    pub(crate) common_words: HashSet<String>,
+    pub(crate) demonyms: HashSet<String>,
+}
+
+/// Lowercases and strips combining marks, so "Zürich", "ZURICH" and "zurich" compare equal.
+pub fn fold_name(name: &str) -> String {
+    let mut folded = String::with_capacity(name.len());
+    for ch in name.nfd() {
+        if ('\u{300}'..='\u{36f}').contains(&ch) {
+            continue;
+        }
+        folded.extend(ch.to_lowercase());
+    }
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lines that carry data: trimmed of the line end, with blank and `#` lines dropped.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(line_idx, line)| (line_idx + 1, line.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+}
+
+fn word_set(text: &str) -> HashSet<String> {
+    data_lines(text).map(|(_, line)| fold_name(line)).collect()
+}
+
+fn is_short_acronym(alias: &str) -> bool {
+    let letters: Vec<char> = alias.chars().filter(|ch| ch.is_alphabetic()).collect();
+    !letters.is_empty()
+        && letters.len() <= 5
+        && letters.iter().all(|ch| ch.is_uppercase())
+        && alias
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
+}
+
+impl Gazetteer {
+    /// The gazetteer of the lists shipped in `index-schema/`.
+    pub fn embedded() -> Gazetteer {
+        Gazetteer::from_list_texts(&ListTexts::embedded())
+            .expect("the embedded lists are checked by a unit test")
+    }
+
+    /// Builds a gazetteer from user-supplied place and actor lists, keeping the embedded word
+    /// lists (given names, titles, organisation words, common words).
+    pub fn from_lists(places: &str, actors: &str) -> Result<Gazetteer, ListError> {
+        Gazetteer::from_list_texts(&ListTexts {
+            places,
+            actors,
+            ..ListTexts::embedded()
+        })
+    }
+
+    /// Builds a gazetteer from the texts of every list.
+    pub fn from_list_texts(lists: &ListTexts<'_>) -> Result<Gazetteer, ListError> {
+        let mut entities = Vec::new();
+        // Where each entity was listed, for errors found after parsing (duplicate aliases).
+        let mut origins: Vec<(&str, usize)> = Vec::new();
+        for (line_no, line) in data_lines(lists.places) {
+            let mut columns = line.split('\t');
+            let canonical = columns.next().unwrap_or("").trim();
+            let aliases = columns.next().unwrap_or("");
+            if canonical.is_empty() {
+                return Err(list_error("places.tsv", line_no, "empty canonical name"));
+            }
+            if columns.next().is_some() {
+                return Err(list_error(
+                    "places.tsv",
+                    line_no,
+                    "expected 'canonical<TAB>alias|alias', found a third column",
+                ));
+            }
+            entities.push(make_record(EntityKind::Place, canonical, aliases));
+            origins.push(("places.tsv", line_no));
+        }
+        for (line_no, line) in data_lines(lists.actors) {
+            let columns: Vec<&str> = line.split('\t').collect();
+            let kind = match columns.first().map(|kind| kind.trim()) {
+                Some("person") => EntityKind::Person,
+                Some("organization") => EntityKind::Organization,
+                other => {
+                    return Err(list_error(
+                        "actors.tsv",
+                        line_no,
+                        &format!(
+                        "unknown kind '{}'; expected 'person' or 'organization' followed by a TAB",
+                        other.unwrap_or("")
+                    ),
+                    ))
+                }
+            };
+            let canonical = columns.get(1).map(|name| name.trim()).unwrap_or("");
+            if canonical.is_empty() || columns.len() > 3 {
+                return Err(list_error(
+                    "actors.tsv",
+                    line_no,
+                    "expected 'kind<TAB>canonical<TAB>alias|alias'",
+                ));
+            }
+            entities.push(make_record(kind, canonical, columns.get(2).unwrap_or(&"")));
+            origins.push(("actors.tsv", line_no));
+        }
+
+        let mut by_folded_alias: HashMap<String, u32> = HashMap::new();
+        let mut pattern_texts: Vec<String> = Vec::new();
+        let mut patterns = Vec::new();
+        for (entity_idx, record) in entities.iter().enumerate() {
+            let entity_idx = entity_idx as u32;
+            let names = std::iter::once(&record.known.name).chain(&record.known.aliases);
+            for name in names {
+                let folded = fold_name(name);
+                if let Some(&other_idx) = by_folded_alias.get(&folded) {
+                    if other_idx != entity_idx {
+                        let (file, line) = origins[entity_idx as usize];
+                        return Err(list_error(
+                            file,
+                            line,
+                            &format!(
+                                "alias '{name}' is already listed under '{}'",
+                                entities[other_idx as usize].known.name
+                            ),
+                        ));
+                    }
+                }
+                by_folded_alias.insert(folded.clone(), entity_idx);
+                let info = PatternInfo {
+                    entity_idx,
+                    exact_case: is_short_acronym(name),
+                    needs_capital: name.chars().next().is_some_and(|ch| ch.is_uppercase()),
+                    single_word: record.known.kind == EntityKind::Person
+                        && !name.contains([' ', '-']),
+                };
+                pattern_texts.push(name.clone());
+                patterns.push(info);
+                // Diacritics are often dropped in English copy ("Erdogan"), so list both forms.
+                let stripped: String = name
+                    .nfd()
+                    .filter(|ch| !('\u{300}'..='\u{36f}').contains(ch))
+                    .collect();
+                if stripped != *name
+                    && name
+                        .chars()
+                        .all(|ch| !('\u{400}'..='\u{4ff}').contains(&ch))
+                {
+                    pattern_texts.push(stripped);
+                    patterns.push(info);
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            // A DFA costs a few megabytes once and searches several times faster than the NFA.
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&pattern_texts)
+            .map_err(|error| {
+                list_error("actors.tsv", 0, &format!("cannot compile lists: {error}"))
+            })?;
+        let person_titles = word_set(lists.person_titles);
+        let max_title_words = person_titles
+            .iter()
+            .map(|title| title.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        Ok(Gazetteer {
+            entities,
+            automaton,
+            patterns,
+            by_folded_alias,
+            given_names: word_set(lists.given_names),
+            person_titles,
+            max_title_words,
+            org_words: word_set(lists.org_words),
+            common_words: word_set(lists.common_words),
+            demonyms: word_set(lists.demonyms),
+        })
+    }
+
+    /// Canonical name, kind and aliases for a user-typed name or alias, ignoring case and
+    /// diacritics ("blingen" and "Anthony Blinken" both give "Antony Blinken"). When no alias is
+    /// equal, a listed person whose surname is within a small edit distance is returned, so a
+    /// misspelt query still finds the actor; `None` when nothing is close.
+    pub fn lookup(&self, name: &str) -> Option<KnownEntity> {
+        let folded = fold_name(name);
+        if folded.is_empty() {
+            return None;
+        }
+        if let Some(&entity_idx) = self.by_folded_alias.get(&folded) {
+            return Some(self.entities[entity_idx as usize].known.clone());
+        }
+        self.closest_person(&folded)
+            .map(|entity_idx| self.entities[entity_idx as usize].known.clone())
+    }
+
+    /// The listed person whose folded name or surname is closest to `folded`, if close enough.
+    pub(crate) fn closest_person(&self, folded: &str) -> Option<u32> {
+        let words: Vec<&str> = folded.split(' ').collect();
+        let last = words.last().copied().unwrap_or("");
+        let first = if words.len() > 1 {
+            Some(words[0])
+        } else {
+            None
+        };
+        let mut best: Option<(usize, u32)> = None;
+        for (entity_idx, record) in self.entities.iter().enumerate() {
+            if record.known.kind != EntityKind::Person {
+                continue;
+            }
+            if let Some(first) = first {
+                if !record
+                    .first_names
+                    .iter()
+                    .any(|name| names_close(name, first))
+                {
+                    continue;
+                }
+            }
+            for surname in &record.surnames {
+                let distance = strsim::damerau_levenshtein(surname, last);
+                if surname_close(surname, last) && best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, entity_idx as u32));
+                }
+            }
+        }
+        best.map(|(_, entity_idx)| entity_idx)
+    }
+
+    /// Every validated list match in `text`, left to right, without overlaps.
+    pub(crate) fn find_matches(&self, text: &str) -> Vec<ListMatch> {
+        let mut found = Vec::new();
+        for candidate in self.automaton.find_iter(text) {
+            let info = self.patterns[candidate.pattern().as_usize()];
+            let (start, end) = (candidate.start(), candidate.end());
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            let matched = &text[start..end];
+            if start > 0 && char_before(text, start).is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            if !right_boundary_ok(text, end) {
+                continue;
+            }
+            if info.exact_case && matched.chars().any(|ch| ch.is_lowercase()) {
+                continue;
+            }
+            if info.needs_capital && !matched.chars().next().is_some_and(|ch| ch.is_uppercase()) {
+                continue;
+            }
+            found.push(ListMatch {
+                start,
+                end,
+                entity_idx: info.entity_idx,
+                single_word: info.single_word,
+            });
+        }
+        found
+    }
+
+    pub(crate) fn lookup_folded_alias(&self, folded: &str) -> Option<u32> {
+        self.by_folded_alias.get(folded).copied()
+    }
+
+    pub(crate) fn kind_of(&self, entity_idx: u32) -> &EntityKind {
+        &self.entities[entity_idx as usize].known.kind
+    }
+
+    pub(crate) fn name_of(&self, entity_idx: u32) -> &str {
+        &self.entities[entity_idx as usize].known.name
+    }
+}
+
+/// Whether two given names are the same or spelling variants ("Anthony" / "Antony").
+/// Misspellings rarely touch the first letter, so names with different first letters are never
+/// close; this also keeps the edit-distance work off the hot path.
+pub(crate) fn names_close(left: &str, right: &str) -> bool {
+    left == right
+        || (left.len() >= 4
+            && left.chars().next() == right.chars().next()
+            && left.len().abs_diff(right.len()) <= 1
+            && strsim::damerau_levenshtein(left, right) <= 1)
+}
+
+/// Whether two folded surnames are close enough to be one person's typo variants: a small edit
+/// distance relative to the length, or one a prefix of the other ("Bling" / "Blingen").
+pub(crate) fn surname_close(left: &str, right: &str) -> bool {
+    if left.chars().next() != right.chars().next() || left.len().abs_diff(right.len()) > 4 {
+        return false;
+    }
+    let shorter = left.chars().count().min(right.chars().count());
+    if shorter < 4 {
+        return left == right;
+    }
+    let distance = strsim::damerau_levenshtein(left, right);
+    let allowed = if shorter >= 7 { 2 } else { 1 };
+    distance <= allowed
+        || (shorter >= 5 && (left.starts_with(right) || right.starts_with(left)) && distance <= 2)
+}
+
+pub(crate) fn char_before(text: &str, idx: usize) -> Option<char> {
+    text[..idx].chars().next_back()
+}
+
+/// Words that crawlers glue onto the previous word when they drop a space ("Ukrainewhich",
+/// "Eastern Europeto"); a name followed by one of these still counts as a whole word.
+#[rustfmt::skip]
+const GLUED_WORDS: &[&str] = &[
+    "to", "which", "about", "and", "the", "of", "in", "on", "at", "for", "from", "with", "that",
+    "was", "were", "has", "have", "will", "by", "as", "or", "but", "who", "where", "when",
+];
+
+fn right_boundary_ok(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let Some(next) = rest.chars().next() else {
+        return true;
+    };
+    if !next.is_alphanumeric() {
+        return true;
+    }
+    // Only a lowercase function word glued directly after a name that ends in lowercase counts.
+    let prev_is_lower = char_before(text, end).is_some_and(char::is_lowercase);
+    let word_len = rest
+        .find(|ch: char| !ch.is_alphanumeric())
+        .unwrap_or(rest.len());
+    let glued = &rest[..word_len];
+    prev_is_lower && end >= 5 && GLUED_WORDS.contains(&glued)
+}
+
+fn list_error(file: &str, line: usize, message: &str) -> ListError {
+    ListError {
+        file: file.to_string(),
+        line,
+        message: message.to_string(),
+    }
+}
+
+fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord {
+    let mut alias_list: Vec<String> = Vec::new();
+    for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+        if alias != canonical && !alias_list.iter().any(|known| known == alias) {
+            alias_list.push(alias.to_string());
+        }
+    }
+    let mut first_names = Vec::new();
+    let mut surnames = Vec::new();
+    if kind == EntityKind::Person {
+        for name in std::iter::once(canonical).chain(alias_list.iter().map(String::as_str)) {
+            let words: Vec<String> = fold_name(name)
+                .split(' ')
+                .filter(|word| word.chars().count() > 2 || !word.ends_with('.'))
+                .map(str::to_string)
+                .collect();
+            if let Some(last) = words.last() {
+                if !surnames.contains(last) {
+                    surnames.push(last.clone());
+                }
+            }
+            if words.len() > 1 && !first_names.contains(&words[0]) {
+                first_names.push(words[0].clone());
+            }
+        }
+    }
+    EntityRecord {
+        known: KnownEntity {
+            name: canonical.to_string(),
+            kind,
+            aliases: alias_list,
+        },
+        first_names,
+        surnames,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_lookup(query: &str, expected: Option<&str>) {
+        let gazetteer = Gazetteer::embedded();
+        let found = gazetteer.lookup(query).map(|known| known.name);
+        assert_eq!(found.as_deref(), expected, "lookup({query:?})");
+    }
+
+    fn check_list_error(places: &str, actors: &str, expected: &str) {
+        let error = Gazetteer::from_lists(places, actors).expect_err("list should be rejected");
+        assert_eq!(error.to_string(), expected);
+    }
+
+    fn check_matches(text: &str, expected: &[&str]) {
+        let gazetteer = Gazetteer::embedded();
+        let found: Vec<&str> = gazetteer
+            .find_matches(text)
+            .iter()
+            .map(|found| gazetteer.name_of(found.entity_idx))
+            .collect();
+        assert_eq!(found, expected, "matches in {text:?}");
+    }
+
+    #[test]
+    fn gazetteer_is_shared_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Gazetteer>();
+    }
+
+    #[test]
+    fn embedded_lists_parse() {
+        let gazetteer = Gazetteer::embedded();
+        assert!(gazetteer.entities.len() > 400);
+        assert!(gazetteer.given_names.contains("sergei"));
+        assert!(gazetteer.person_titles.contains("foreign minister"));
+    }
+
+    #[test]
+    fn lookup_by_alias_and_misspelling() {
+        check_lookup("blingen", Some("Antony Blinken"));
+        check_lookup("Anthony Blinken", Some("Antony Blinken"));
+        check_lookup("ZAJAROVA", Some("Maria Zakharova"));
+        check_lookup("Kiew", Some("Kyiv"));
+        check_lookup("Киев", Some("Kyiv"));
+        check_lookup("lukansk", Some("Luhansk"));
+        check_lookup("Moscú", Some("Moscow"));
+        check_lookup("zurich", Some("Zurich"));
+        check_lookup("Zelenskyy", Some("Volodymyr Zelensky"));
+        check_lookup("Stoltenbreg", Some("Jens Stoltenberg"));
+        check_lookup("Sergey Lavrow", Some("Sergei Lavrov"));
+        check_lookup(
+            "ministry of foreign affairs of the russian federation",
+            Some("Russian Foreign Ministry"),
+        );
+        check_lookup("Nobody Atall", None);
+        check_lookup("", None);
+    }
+
+    #[test]
+    fn list_errors_name_file_and_line() {
+        check_list_error(
+            "# c\nRussia\tRossiya\tx\n",
+            "",
+            "places.tsv:2: expected 'canonical<TAB>alias|alias', found a third column",
+        );
+        check_list_error("\tRossiya", "", "places.tsv:1: empty canonical name");
+        check_list_error("", "robot\tR2D2\n", "actors.tsv:1: unknown kind 'robot'; expected 'person' or 'organization' followed by a TAB");
+        check_list_error(
+            "",
+            "person\n",
+            "actors.tsv:1: expected 'kind<TAB>canonical<TAB>alias|alias'",
+        );
+        check_list_error(
+            "Georgia\n",
+            "\nperson\tX Y\tGeorgia\n",
+            "actors.tsv:2: alias 'Georgia' is already listed under 'Georgia'",
+        );
+    }
+
+    #[test]
+    fn matches_respect_case_and_word_boundaries() {
+        check_matches("Talks with us in the US.", &["United States"]);
+        check_matches("the Russian side and Russia", &["Russia"]);
+        check_matches("deployed to Ukrainewhich aroused", &["Ukraine"]);
+        check_matches("in Eastern Europeto the", &["Eastern Europe"]);
+        check_matches("Romanian troops", &[]);
+        check_matches("Zürich and Zurich", &["Zurich", "Zurich"]);
+        check_matches("moscow", &[]);
+        check_matches("the Crimean peninsula", &["Crimea"]);
+    }
+}

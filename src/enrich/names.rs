@@ -1,0 +1,894 @@
+//! Finds people, organisations and places in an article body and merges their spellings into
+//! canonical names. One aho-corasick pass finds listed names; one scan over the words groups
+//! capitalised words into runs; rules on each run (titles, given names, organisation head words,
+//! "town of") classify the names the lists do not know. Mentions of one actor are merged per
+//! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
+//! dates or languages.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch};
+use super::{Entity, EntityKind};
+
+/// The entities of one article, each list in order of first mention.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FoundNames {
+    /// People.
+    pub people: Vec<Entity>,
+    /// Organisations.
+    pub organizations: Vec<Entity>,
+    /// Places.
+    pub places: Vec<Entity>,
+}
+
+/// One word of the body: letters and digits, with inner apostrophes ("O'Brien") but not a
+/// possessive "'s", which ends the word.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    capitalised: bool,
+    /// A single capital followed by a full stop ("J."), part of a name.
+    initial: bool,
+}
+
+/// Paragraph openings of related-story links that sites leave in the body; names there are
+/// about other stories.
+#[rustfmt::skip]
+const FURNITURE_OPENINGS: &[&str] = &[
+    "see also", "read also", "also read", "read more", "related:", "related stories", "more:",
+];
+
+/// Name particles that may sit inside a person's name ("Ursula von der Leyen").
+#[rustfmt::skip]
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "do", "dos", "das", "du", "del", "della", "di", "van", "von", "der", "den", "al",
+    "el", "bin", "ibn", "ben", "la", "le",
+];
+
+/// Lowercase words that may sit inside an organisation's or a title's name ("Ministry of
+/// Defence", "Secretary of State").
+const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "the", "in", "on"];
+
+/// Verbs that introduce reported speech; an unknown two- or three-word name right before or after
+/// one is a person ("Phil Simmons said", "said Ann Smith").
+#[rustfmt::skip]
+const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "added", "stated", "declared", "wrote",
+];
+
+/// Lowercase words before a name that make it a place ("the Polish town of Redzikowo").
+#[rustfmt::skip]
+const PLACE_NOUNS: &[&str] = &[
+    "town", "city", "village", "region", "province", "port", "capital",
+];
+
+fn split_words(text: &str) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, ch)) = chars.next() {
+        if !ch.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + ch.len_utf8();
+        while let Some(&(idx, next)) = chars.peek() {
+            if next.is_alphanumeric() {
+                end = idx + next.len_utf8();
+                chars.next();
+            } else if next == '\'' || next == '’' {
+                // Keep "O'Brien" whole, but stop before a possessive "'s" and a closing quote.
+                let after = &text[idx + next.len_utf8()..];
+                let mut after_chars = after.chars();
+                let first = after_chars.next();
+                let second = after_chars.next();
+                let possessive =
+                    matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
+                if first.is_some_and(char::is_alphabetic) && !possessive {
+                    chars.next();
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let capitalised = ch.is_uppercase();
+        let initial = capitalised && end == start + ch.len_utf8() && text[end..].starts_with('.');
+        words.push(Word {
+            start,
+            end,
+            capitalised,
+            initial,
+        });
+    }
+    words
+}
+
+/// Byte ranges of furniture paragraphs (related-story links) to ignore.
+fn furniture_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let lowered: String = trimmed
+            .chars()
+            .take(20)
+            .flat_map(char::to_lowercase)
+            .collect();
+        if FURNITURE_OPENINGS
+            .iter()
+            .any(|opening| lowered.starts_with(opening))
+        {
+            ranges.push((line_start, line_start + line.len()));
+        }
+        line_start += line.len();
+    }
+    ranges
+}
+
+/// Byte ranges of lines in Title Case ("Lavrov Tells Blinken Propaganda About ..."): there
+/// capitalisation says nothing about names, so only listed names are taken from them.
+fn headline_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let long_words: Vec<&str> = line
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 4)
+            .collect();
+        // Running text nearly always has a lowercase word of four letters or more.
+        let all_capitalised = long_words
+            .iter()
+            .all(|word| !word.starts_with(char::is_lowercase));
+        if long_words.len() >= 5 && all_capitalised {
+            ranges.push((line_start, line_start + line.len()));
+        }
+        line_start += line.len();
+    }
+    ranges
+}
+
+/// Whether two neighbouring words belong to one name: only a space, a hyphen, or an initial's
+/// full stop between them.
+fn joined(text: &str, left: &Word, right: &Word) -> bool {
+    let gap = &text[left.end..right.start];
+    gap == " " || gap == "-" || (left.initial && (gap == ". " || gap == "."))
+}
+
+/// A mention candidate before article-level merging.
+#[derive(Debug, Clone)]
+struct Candidate {
+    kind: EntityKind,
+    /// A listed one-word surname ("Stoltenberg"), which yields to an unlisted full name with the
+    /// same surname in the article ("Jason Stoltenberg").
+    lone_surname: bool,
+    /// Listed entity, when known.
+    entity_idx: Option<u32>,
+    surface: String,
+    span: (usize, usize),
+}
+
+/// A stretch of a run: either a list match or free capitalised words (word index range).
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Listed(ListMatch),
+    Free(usize, usize),
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    words: Vec<Word>,
+    folded: Vec<Cow<'a, str>>,
+    gazetteer: &'a Gazetteer,
+    candidates: Vec<Candidate>,
+    headlines: Vec<(usize, usize)>,
+    /// Single unknown capitalised words, resolved against the article's people at the end.
+    lone_words: Vec<(usize, usize)>,
+}
+
+impl Scanner<'_> {
+    /// The lowercased, diacritic-folded form of word `word_idx`.
+    fn key(&self, word_idx: usize) -> &str {
+        &self.folded[word_idx]
+    }
+
+    fn word_text(&self, word_idx: usize) -> &str {
+        &self.text[self.words[word_idx].start..self.words[word_idx].end]
+    }
+
+    fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
+        // The longest listed title starting at `from`, as a number of words; plurals count.
+        let max = self.gazetteer.max_title_words.min(to - from);
+        let mut phrase = String::new();
+        let mut longest = None;
+        for n_words in 1..=max {
+            if n_words > 1 {
+                phrase.push(' ');
+            }
+            phrase.push_str(self.key(from + n_words - 1));
+            if self.gazetteer.person_titles.contains(&phrase)
+                || phrase
+                    .strip_suffix('s')
+                    .is_some_and(|singular| self.gazetteer.person_titles.contains(singular))
+            {
+                longest = Some(n_words);
+            }
+        }
+        longest
+    }
+
+    fn is_common(&self, word_idx: usize) -> bool {
+        let folded = self.key(word_idx);
+        self.gazetteer.common_words.contains(folded) || self.gazetteer.demonyms.contains(folded)
+    }
+
+    /// Strips leading common words, demonyms and titles; returns the first name word and whether
+    /// a title was seen.
+    fn strip_leading(&self, from: usize, to: usize) -> (usize, bool) {
+        let mut idx = from;
+        let mut saw_title = false;
+        while idx < to {
+            if let Some(n_words) = self.is_title_at(idx, to) {
+                idx += n_words;
+                saw_title = true;
+            } else if self.is_common(idx) || ORG_CONNECTORS.contains(&self.key(idx)) {
+                idx += 1;
+            } else {
+                break;
+            }
+        }
+        (idx, saw_title)
+    }
+
+    fn title_before(&self, word_idx: usize) -> bool {
+        // A lowercase title directly before the run ("spokesman Ned Price", "counterpart Antony").
+        let start = word_idx.saturating_sub(self.gazetteer.max_title_words);
+        (start..word_idx).any(|from| {
+            self.is_title_at(from, word_idx) == Some(word_idx - from)
+                && (from..word_idx).all(|idx| {
+                    idx + 1 >= self.words.len()
+                        || joined(self.text, &self.words[idx], &self.words[idx + 1])
+                })
+        })
+    }
+
+    fn span_of(&self, from: usize, to: usize) -> (usize, usize) {
+        (self.words[from].start, self.words[to - 1].end)
+    }
+
+    fn push(&mut self, kind: EntityKind, entity_idx: Option<u32>, span: (usize, usize)) {
+        self.candidates.push(Candidate {
+            kind,
+            lone_surname: false,
+            entity_idx,
+            surface: self.text[span.0..span.1].to_string(),
+            span,
+        });
+    }
+
+    fn push_listed(&mut self, found: &ListMatch) {
+        let kind = self.gazetteer.kind_of(found.entity_idx).clone();
+        self.push(kind, Some(found.entity_idx), (found.start, found.end));
+        if let Some(last) = self.candidates.last_mut() {
+            last.lone_surname = found.single_word;
+        }
+    }
+
+    /// Classifies free capitalised words `from..to` of a run that the lists do not know.
+    fn classify_free(&mut self, from: usize, to: usize, run_start: usize) {
+        let (name_start, saw_title) = self.strip_leading(from, to);
+        if name_start >= to {
+            return;
+        }
+        let n_words = to - name_start;
+        let last = self.key(to - 1);
+        // Organisations: "Defence Ministry", "Acme Inc", "Ministry of Defence". A leading
+        // demonym stays ("German Defence Ministry").
+        let org_from = (from..name_start)
+            .rev()
+            .take_while(|&idx| self.gazetteer.demonyms.contains(self.key(idx)))
+            .last()
+            .unwrap_or(name_start);
+        let ends_with_org_word = self.gazetteer.org_words.contains(last);
+        let starts_org_of = n_words >= 3
+            && self.gazetteer.org_words.contains(self.key(name_start))
+            && self.folded[name_start + 1] == "of";
+        if (ends_with_org_word && to - org_from >= 2) || starts_org_of {
+            let span = self.span_of(org_from, to);
+            self.push(EntityKind::Organization, None, span);
+            return;
+        }
+        let all_caps =
+            (name_start..to).all(|idx| !self.word_text(idx).chars().any(char::is_lowercase));
+        if n_words >= 2 && all_caps {
+            // Photo credits and shouted headings ("MARTIAL TREZZINI"), not names we can trust.
+            return;
+        }
+        let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start));
+        let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
+        // Months, adjectives and organisation words do not occur inside a person's name.
+        let name_like = (name_start..to)
+            .all(|idx| !self.is_common(idx) && !self.gazetteer.org_words.contains(self.key(idx)));
+        let beside_speech_verb = self
+            .folded
+            .get(to)
+            .is_some_and(|next| SPEECH_VERBS.contains(&next.as_ref()))
+            || (name_start == run_start
+                && name_start > 0
+                && SPEECH_VERBS.contains(&self.key(name_start - 1)));
+        if (2..=4).contains(&n_words)
+            && name_like
+            && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb))
+        {
+            let span = self.span_of(name_start, to);
+            self.push(EntityKind::Person, None, span);
+            return;
+        }
+        if n_words <= 2 && from > 1 && name_start == run_start {
+            let before = self.key(from - 1);
+            let noun = self.key(from - 2);
+            if before == "of" && PLACE_NOUNS.contains(&noun) {
+                let span = self.span_of(name_start, to);
+                self.push(EntityKind::Place, None, span);
+                return;
+            }
+        }
+        if n_words == 1 && !all_caps {
+            self.lone_words.push(self.span_of(name_start, to));
+        }
+    }
+
+    fn scan_run(&mut self, pieces: &[Piece], run_start: usize) {
+        let run_offset = self.words[run_start].start;
+        if self
+            .headlines
+            .iter()
+            .any(|&(from, to)| run_offset >= from && run_offset < to)
+        {
+            for piece in pieces {
+                if let Piece::Listed(found) = piece {
+                    self.push_listed(found);
+                }
+            }
+            return;
+        }
+        let mut skip_next_listed = false;
+        for (piece_idx, piece) in pieces.iter().enumerate() {
+            match *piece {
+                Piece::Listed(found) => {
+                    if skip_next_listed {
+                        skip_next_listed = false;
+                        continue;
+                    }
+                    self.push_listed(&found);
+                }
+                Piece::Free(from, to) => {
+                    let next = pieces.get(piece_idx + 1);
+                    // "Hunter Biden": an unknown given name before a listed surname is a
+                    // different person unless it is one of the listed person's first names.
+                    if let Some(Piece::Listed(found)) = next {
+                        let after_name = piece_idx > 0;
+                        if found.single_word
+                            && (!after_name
+                                || self.gazetteer.given_names.contains(self.key(to - 1)))
+                        {
+                            let (name_start, _) = self.strip_leading(from, to);
+                            if name_start < to && to - name_start <= 2 {
+                                let span = (self.words[name_start].start, found.end);
+                                self.push(EntityKind::Person, None, span);
+                                skip_next_listed = true;
+                                continue;
+                            }
+                        }
+                    }
+                    // "Moscow City Court": a listed place followed by an organisation word.
+                    if let Some(Piece::Listed(found)) =
+                        piece_idx.checked_sub(1).map(|idx| pieces[idx])
+                    {
+                        let last = self.key(to - 1);
+                        if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && self.gazetteer.org_words.contains(last)
+                            && self.strip_leading(from, to).0 == from
+                        {
+                            if let Some(previous) = self.candidates.pop() {
+                                let span = (previous.span.0, self.words[to - 1].end);
+                                self.push(EntityKind::Organization, None, span);
+                            }
+                            continue;
+                        }
+                    }
+                    self.classify_free(from, to, run_start);
+                }
+            }
+        }
+    }
+}
+
+/// Finds and merges the people, organisations and places named in `body`.
+pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
+    let furniture = furniture_ranges(body);
+    let in_furniture = |idx: usize| furniture.iter().any(|&(from, to)| idx >= from && idx < to);
+    let words: Vec<Word> = split_words(body)
+        .into_iter()
+        .filter(|word| !in_furniture(word.start))
+        .collect();
+    // Most words are lowercase ASCII already; borrow those instead of allocating.
+    let folded: Vec<Cow<'_, str>> = words
+        .iter()
+        .map(|word| {
+            let text = &body[word.start..word.end];
+            if !text
+                .bytes()
+                .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
+            {
+                Cow::Borrowed(text)
+            } else if text.is_ascii() {
+                Cow::Owned(text.to_ascii_lowercase())
+            } else {
+                Cow::Owned(fold_name(text))
+            }
+        })
+        .collect();
+    let matches: Vec<ListMatch> = gazetteer
+        .find_matches(body)
+        .into_iter()
+        .filter(|found| !in_furniture(found.start))
+        .collect();
+    let mut scanner = Scanner {
+        text: body,
+        words,
+        folded,
+        gazetteer,
+        candidates: Vec::new(),
+        headlines: headline_ranges(body),
+        lone_words: Vec::new(),
+    };
+
+    // Walk the words once, grouping capitalised words and list matches into runs.
+    let n_words = scanner.words.len();
+    let mut match_idx = 0;
+    let mut word_idx = 0;
+    let mut pieces: Vec<Piece> = Vec::new();
+    while word_idx < n_words {
+        pieces.clear();
+        let run_start = word_idx;
+        let mut free_start: Option<usize> = None;
+        let mut has_org_or_title = false;
+        loop {
+            let word = scanner.words[word_idx];
+            while match_idx < matches.len() && matches[match_idx].start < word.start {
+                match_idx += 1;
+            }
+            let listed = matches
+                .get(match_idx)
+                .filter(|found| found.start == word.start)
+                .copied();
+            let next_idx = if let Some(found) = listed {
+                if let Some(start) = free_start.take() {
+                    pieces.push(Piece::Free(start, word_idx));
+                }
+                let mut end_idx = word_idx + 1;
+                while end_idx < n_words && scanner.words[end_idx].start < found.end {
+                    end_idx += 1;
+                }
+                pieces.push(Piece::Listed(found));
+                end_idx
+            } else if word.capitalised {
+                let folded = scanner.key(word_idx);
+                if gazetteer.org_words.contains(folded)
+                    || scanner.is_title_at(word_idx, word_idx + 1).is_some()
+                {
+                    has_org_or_title = true;
+                }
+                free_start.get_or_insert(word_idx);
+                word_idx + 1
+            } else {
+                break;
+            };
+            word_idx = next_idx;
+            if word_idx >= n_words
+                || !joined(body, &scanner.words[word_idx - 1], &scanner.words[word_idx])
+            {
+                break;
+            }
+            // Let lowercase connectors continue a run when a capitalised word follows.
+            let mut look = word_idx;
+            while look < n_words
+                && !scanner.words[look].capitalised
+                && !starts_listed(&matches, match_idx, scanner.words[look].start)
+            {
+                let folded = scanner.key(look);
+                let allowed = NAME_PARTICLES.contains(&folded)
+                    || (has_org_or_title && ORG_CONNECTORS.contains(&folded));
+                if !allowed
+                    || look + 1 >= n_words
+                    || !joined(body, &scanner.words[look], &scanner.words[look + 1])
+                {
+                    break;
+                }
+                look += 1;
+            }
+            let continues = look < n_words
+                && (scanner.words[look].capitalised
+                    || starts_listed(&matches, match_idx, scanner.words[look].start));
+            if !continues {
+                break;
+            }
+            word_idx = look;
+        }
+        if let Some(start) = free_start.take() {
+            pieces.push(Piece::Free(start, word_idx));
+        }
+        if pieces.is_empty() {
+            word_idx += 1;
+            continue;
+        }
+        let owned_pieces = pieces.clone();
+        scanner.scan_run(&owned_pieces, run_start);
+    }
+    merge(scanner)
+}
+
+/// Whether a list match at or after `from_match` starts at byte `word_start`.
+fn starts_listed(matches: &[ListMatch], from_match: usize, word_start: usize) -> bool {
+    matches
+        .iter()
+        .skip(from_match)
+        .take_while(|found| found.start <= word_start)
+        .any(|found| found.start == word_start)
+}
+
+/// One merged entity being built.
+struct Group {
+    kind: EntityKind,
+    entity_idx: Option<u32>,
+    name: String,
+    folded_words: Vec<String>,
+    surfaces: Vec<String>,
+    spans: Vec<(usize, usize)>,
+}
+
+fn name_words(name: &str) -> Vec<String> {
+    fold_name(name)
+        .split([' ', '-'])
+        .filter(|word| word.chars().count() > 1 && !word.ends_with('.'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Merges candidates into entities: listed entities by index; unknown people into a listed
+/// person when given name and surname are close, else with each other by surname; lone
+/// capitalised words into a person with that surname; bare organisation descriptors ("Foreign
+/// Ministry") into an organisation whose name ends with them.
+fn merge(scanner: Scanner<'_>) -> FoundNames {
+    let gazetteer = scanner.gazetteer;
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_entity: HashMap<u32, usize> = HashMap::new();
+    let mut candidates = scanner.candidates;
+    // Resolve unknown people against the lists first, so "Anthony J. Blingen" joins Blinken.
+    for candidate in candidates.iter_mut() {
+        if candidate.kind == EntityKind::Person && candidate.entity_idx.is_none() {
+            let words = name_words(&candidate.surface);
+            let key = words.join(" ");
+            candidate.entity_idx = gazetteer
+                .lookup_folded_alias(&key)
+                .filter(|&idx| *gazetteer.kind_of(idx) == EntityKind::Person)
+                .or_else(|| {
+                    if words.len() >= 2 {
+                        gazetteer.closest_person(&key)
+                    } else {
+                        None
+                    }
+                });
+        }
+    }
+    // A listed surname alone goes to an unlisted person of the article with that surname when
+    // the listed person is never named in full.
+    let full_unknown: Vec<Vec<String>> = candidates
+        .iter()
+        .filter(|candidate| candidate.kind == EntityKind::Person && candidate.entity_idx.is_none())
+        .map(|candidate| name_words(&candidate.surface))
+        .filter(|words| words.len() >= 2)
+        .collect();
+    for candidate_idx in 0..candidates.len() {
+        let Some(entity_idx) = candidates[candidate_idx].entity_idx else {
+            continue;
+        };
+        if !candidates[candidate_idx].lone_surname {
+            continue;
+        }
+        let named_in_full = candidates
+            .iter()
+            .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname);
+        let surname = fold_name(&candidates[candidate_idx].surface);
+        if !named_in_full
+            && full_unknown
+                .iter()
+                .any(|words| words.last() == Some(&surname))
+        {
+            candidates[candidate_idx].entity_idx = None;
+        }
+    }
+    let mut deferred_orgs = Vec::new();
+    for candidate in candidates {
+        if let Some(entity_idx) = candidate.entity_idx {
+            let group_idx = *by_entity.entry(entity_idx).or_insert_with(|| {
+                groups.push(Group {
+                    kind: gazetteer.kind_of(entity_idx).clone(),
+                    entity_idx: Some(entity_idx),
+                    name: gazetteer.name_of(entity_idx).to_string(),
+                    folded_words: name_words(gazetteer.name_of(entity_idx)),
+                    surfaces: Vec::new(),
+                    spans: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[group_idx].surfaces.push(candidate.surface);
+            groups[group_idx].spans.push(candidate.span);
+            continue;
+        }
+        let words = name_words(&candidate.surface);
+        let existing = groups.iter().position(|group| {
+            group.kind == candidate.kind
+                && match candidate.kind {
+                    EntityKind::Person => same_person(&group.folded_words, &words),
+                    _ => group.folded_words == words,
+                }
+        });
+        match existing {
+            Some(group_idx) => {
+                let group = &mut groups[group_idx];
+                if group.entity_idx.is_none() && words.len() > group.folded_words.len() {
+                    group.name = candidate.surface.clone();
+                    group.folded_words = words;
+                }
+                group.surfaces.push(candidate.surface);
+                group.spans.push(candidate.span);
+            }
+            None if candidate.kind == EntityKind::Organization && words.len() <= 3 => {
+                deferred_orgs.push((candidate, words));
+            }
+            None => groups.push(Group {
+                kind: candidate.kind,
+                entity_idx: None,
+                name: candidate.surface.clone(),
+                folded_words: words,
+                surfaces: vec![candidate.surface],
+                spans: vec![candidate.span],
+            }),
+        }
+    }
+    // "Foreign Ministry" after "Russian Foreign Ministry" is the same body; alone it is a name.
+    for (candidate, words) in deferred_orgs {
+        let target = groups.iter().position(|group| {
+            group.kind == EntityKind::Organization
+                && (group.folded_words.ends_with(&words)
+                    || group
+                        .surfaces
+                        .iter()
+                        .any(|surface| name_words(surface).ends_with(&words)))
+        });
+        match target {
+            Some(group_idx) => {
+                groups[group_idx].surfaces.push(candidate.surface);
+                groups[group_idx].spans.push(candidate.span);
+            }
+            None => groups.push(Group {
+                kind: EntityKind::Organization,
+                entity_idx: None,
+                name: candidate.surface.clone(),
+                folded_words: words,
+                surfaces: vec![candidate.surface],
+                spans: vec![candidate.span],
+            }),
+        }
+    }
+    // Lone capitalised words count only as the surname of a person already found.
+    for span in scanner.lone_words {
+        let word = fold_name(&scanner.text[span.0..span.1]);
+        let owner = groups.iter().position(|group| {
+            group.kind == EntityKind::Person
+                && group.folded_words.len() >= 2
+                && group.folded_words.last().is_some_and(|last| *last == word)
+        });
+        let owner = owner.or_else(|| {
+            groups.iter().position(|group| {
+                group.kind == EntityKind::Person
+                    && group.folded_words.len() >= 2
+                    && word.chars().count() >= 6
+                    && group
+                        .folded_words
+                        .last()
+                        .is_some_and(|last| surname_close(last, &word))
+            })
+        });
+        if let Some(group_idx) = owner {
+            groups[group_idx]
+                .surfaces
+                .push(scanner.text[span.0..span.1].to_string());
+            groups[group_idx].spans.push(span);
+        }
+    }
+    let mut found = FoundNames::default();
+    for mut group in groups {
+        group.spans.sort_unstable();
+        let mut aliases: Vec<String> = Vec::new();
+        let folded_name = fold_name(&group.name);
+        for surface in &group.surfaces {
+            let folded_surface = fold_name(surface);
+            if folded_surface != folded_name
+                && !aliases
+                    .iter()
+                    .any(|alias| fold_name(alias) == folded_surface)
+            {
+                aliases.push(surface.clone());
+            }
+        }
+        aliases.sort();
+        let entity = Entity {
+            name: group.name,
+            aliases,
+            mentions: group.spans.len() as u32,
+            spans: group.spans,
+        };
+        match group.kind {
+            EntityKind::Person => found.people.push(entity),
+            EntityKind::Organization => found.organizations.push(entity),
+            EntityKind::Place => found.places.push(entity),
+        }
+    }
+    for list in [
+        &mut found.people,
+        &mut found.organizations,
+        &mut found.places,
+    ] {
+        list.sort_by_key(|entity| entity.spans.first().copied().unwrap_or((usize::MAX, 0)));
+    }
+    found
+}
+
+/// Whether two unknown people's name words name one person: same surname and no conflicting
+/// given name, or the same given name with a close surname.
+fn same_person(left: &[String], right: &[String]) -> bool {
+    let (Some(left_last), Some(right_last)) = (left.last(), right.last()) else {
+        return false;
+    };
+    let left_first = (left.len() > 1).then(|| &left[0]);
+    let right_first = (right.len() > 1).then(|| &right[0]);
+    match (left_first, right_first) {
+        (Some(a), Some(b)) => names_close(a, b) && surname_close(left_last, right_last),
+        _ => left_last == right_last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(body: &str, expected: &str) {
+        let gazetteer = Gazetteer::embedded();
+        let found = find_names(body, &gazetteer);
+        let describe = |label: &str, list: &[Entity]| {
+            list.iter()
+                .map(|entity| {
+                    let mut text = format!("{label}:{}", entity.name);
+                    if !entity.aliases.is_empty() {
+                        text.push_str(&format!("[{}]", entity.aliases.join("|")));
+                    }
+                    if entity.mentions > 1 {
+                        text.push_str(&format!("x{}", entity.mentions));
+                    }
+                    text
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut all = describe("P", &found.people);
+        all.extend(describe("O", &found.organizations));
+        all.extend(describe("L", &found.places));
+        assert_eq!(all.join(" "), expected, "names in {body:?}");
+    }
+
+    #[test]
+    fn merges_aliases_and_surnames() {
+        check(
+            "Anthony Blingen met Sergey Lavrov. Blinken said Lavrov's offer was late.",
+            "P:Antony Blinken[Anthony Blingen|Blinken]x2 P:Sergei Lavrov[Lavrov|Sergey Lavrov]x2",
+        );
+        check(
+            "Secretary of State Anthony J. Blingen spoke with Anthony Bling.",
+            "P:Antony Blinken[Anthony Bling|Anthony J. Blingen]x2",
+        );
+        check(
+            "Ambassador John Sullivan left. Sullivan said nothing.",
+            "P:John Sullivan[Sullivan]x2",
+        );
+        check(
+            "spokesman Nate Price said so, Price added.",
+            "P:Nate Price[Price]x2",
+        );
+        check(
+            "Zajarova and Maria Zakharova",
+            "P:Maria Zakharova[Zajarova]x2",
+        );
+        check(
+            "German Chancellor Olaf Scholes spoke. Scholes said no.",
+            "P:Olaf Scholz[Olaf Scholes|Scholes]x2",
+        );
+    }
+
+    #[test]
+    fn keeps_people_sharing_a_surname_apart() {
+        check(
+            "Joe Biden defended his son Hunter Biden. Biden spoke.",
+            "P:Joe Biden[Biden]x2 P:Hunter Biden",
+        );
+        check(
+            "Presidents Putin and Biden talked.",
+            "P:Vladimir Putin[Putin] P:Joe Biden[Biden]",
+        );
+        check(
+            "Jason Stoltenberg beat Stoltenberg's rival.",
+            "P:Jason Stoltenberg[Stoltenberg]x2",
+        );
+        check(
+            "Phil Simmons took four. said Ann Smith.",
+            "P:Phil Simmons P:Ann Smith",
+        );
+        check("Jan-April sales of Roman Catholic books", "");
+    }
+
+    #[test]
+    fn classifies_unknown_names_by_rules() {
+        check(
+            "Russian Deputy Foreign Minister Alexander Khrushchev said",
+            "P:Alexander Khrushchev",
+        );
+        check(
+            "the German Defence Ministry said",
+            "O:German Defence Ministry",
+        );
+        check("the Polish town of Redzikowo", "L:Redzikowo");
+        check(
+            "the Ministry of Agriculture of Ruritania said",
+            "O:Ministry of Agriculture of Ruritania",
+        );
+        check("Moscow City Court ruled", "O:Moscow City Court");
+        check("PAP / EPA / MARTIAL TREZZINI", "O:PAP O:EPA");
+        check("Tomahawk missiles and Allied Powers", "");
+    }
+
+    #[test]
+    fn country_adjective_is_not_a_place() {
+        check("Russian troops near the Ukrainian border", "");
+        check("Russia's troops in Ukraine", "L:Russia L:Ukraine");
+        check(
+            "pro-Russian separatists in Donetsk and Lugansk",
+            "L:Donetsk L:Luhansk[Lugansk]",
+        );
+    }
+
+    #[test]
+    fn merges_organisation_descriptors() {
+        check(
+            "Russia’s Foreign Ministry said. The Foreign Ministry added.",
+            "O:Russian Foreign Ministry[Foreign Ministry|Russia’s Foreign Ministry]x2",
+        );
+        check(
+            "The Ministry of Foreign Affairs of the Russian Federation reports",
+            "O:Russian Foreign Ministry[Ministry of Foreign Affairs of the Russian Federation]",
+        );
+        check(
+            "US State Department and the Department of State",
+            "O:US State Department[Department of State]x2",
+        );
+    }
+
+    #[test]
+    fn ignores_related_story_links() {
+        check(
+            "Talks in Kyiv.\n\nSee also  Georgia to buy weapons from Beijing\n\nMore in Kiev.",
+            "L:Kyiv[Kiev]x2",
+        );
+    }
+}
