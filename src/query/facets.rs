@@ -259,22 +259,30 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(self) -> FacetTally {
         let mut counts: HashMap<FacetKind, HashMap<String, u64>> = HashMap::new();
-        let mut name = String::new();
         for column in self.string_columns {
             let target = counts.entry(column.kind).or_default();
-            for (ordinal, count) in column.counts.iter().enumerate() {
-                if *count == 0 {
-                    continue;
-                }
-                name.clear();
-                if column
+            // Resolve only the ordinals that were counted, in one sorted pass over the
+            // dictionary: looking each one up alone costs a block seek per value, which
+            // dominated query time on broad queries.
+            let counted_ords: Vec<u64> = column
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, count)| **count > 0)
+                .map(|(ordinal, _)| ordinal as u64)
+                .collect();
+            let mut counted = counted_ords.iter();
+            let _ =
+                column
                     .column
-                    .ord_to_str(ordinal as u64, &mut name)
-                    .unwrap_or(false)
-                {
-                    *target.entry(name.clone()).or_default() += count;
-                }
-            }
+                    .dictionary()
+                    .sorted_ords_to_term_cb(&counted_ords, |term_bytes| {
+                        if let Some(ordinal) = counted.next() {
+                            let count = column.counts[*ordinal as usize];
+                            let name = String::from_utf8_lossy(term_bytes).into_owned();
+                            *target.entry(name).or_default() += count;
+                        }
+                    });
         }
         if !self.days.is_empty() {
             let target = counts.entry(FacetKind::Year).or_default();
