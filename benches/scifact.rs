@@ -5,8 +5,8 @@
 //! as plain words through the library, and scores the run with trec_eval's conventions. To
 //! show the scorer is right it first scores the two reference runs in `../shared/eval/runs`,
 //! whose published figures are 0.6789 / 0.9253 (Anserini BM25 flat) and 0.6843 / 0.9247
-//! (tantivy, one en_stem field). Set `IDX_SCIFACT_SPLIT=train` to score the train queries
-//! (for tuning) instead.
+//! (tantivy, one en_stem field). It scores the train queries first (settings are tuned on them) and the test queries
+//! second.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -129,7 +129,6 @@ fn main() {
         println!("skipped: ../shared/data/beir-scifact not found");
         return;
     }
-    let split = std::env::var("IDX_SCIFACT_SPLIT").unwrap_or_else(|_| "test".to_string());
     let test_qrels = read_qrels(&scifact.join("qrels/test.tsv"));
     for (name, published) in [
         ("scifact-anserini-flat-k0.9-b0.4.trec.gz", "0.6789 / 0.9253"),
@@ -142,7 +141,6 @@ fn main() {
         }
     }
 
-    let qrels = read_qrels(&scifact.join(format!("qrels/{split}.tsv")));
     let scratch = tempfile::tempdir().expect("temp dir");
     let index_path: PathBuf = scratch.path().join("index");
     let report = idx::build(&idx::BuildOptions::new(
@@ -158,34 +156,38 @@ fn main() {
         syntax: idx::QuerySyntax::Words,
         ..idx::SearchOptions::default()
     };
-    let mut run = Run::new();
-    let mut times_ms = Vec::new();
-    for line in queries_text.lines() {
-        let query: serde_json::Value = serde_json::from_str(line).expect("query json");
-        let query_id = query["_id"].as_str().expect("_id").to_string();
-        if !qrels.contains_key(&query_id) {
-            continue;
-        }
-        let started = std::time::Instant::now();
-        let hits = index
-            .search(query["text"].as_str().expect("text"), &options)
-            .expect("search");
-        times_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-        let ranked = run.entry(query_id).or_default();
-        for hit in hits.hits {
-            for source in &hit.sources {
-                let doc_id = source
-                    .rsplit_once('#')
-                    .map_or(source.as_str(), |(_, record_id)| record_id);
-                ranked.push((doc_id.to_string(), f64::from(hit.score.unwrap_or(0.0))));
+    // Train first: settings are chosen on it; test only checks that they hold.
+    for split in ["train", "test"] {
+        let qrels = read_qrels(&scifact.join(format!("qrels/{split}.tsv")));
+        let mut run = Run::new();
+        let mut times_ms = Vec::new();
+        for line in queries_text.lines() {
+            let query: serde_json::Value = serde_json::from_str(line).expect("query json");
+            let query_id = query["_id"].as_str().expect("_id").to_string();
+            if !qrels.contains_key(&query_id) {
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let hits = index
+                .search(query["text"].as_str().expect("text"), &options)
+                .expect("search");
+            times_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let ranked = run.entry(query_id).or_default();
+            for hit in hits.hits {
+                for source in &hit.sources {
+                    let doc_id = source
+                        .rsplit_once('#')
+                        .map_or(source.as_str(), |(_, record_id)| record_id);
+                    ranked.push((doc_id.to_string(), f64::from(hit.score.unwrap_or(0.0))));
+                }
             }
         }
+        let (ndcg, recall, n_queries) = evaluate(&run, &qrels);
+        times_ms.sort_by(f64::total_cmp);
+        println!(
+            "idx ({} articles, {split} split): nDCG@10 {ndcg:.4} Recall@100 {recall:.4} over {n_queries} queries; median query {:.2} ms",
+            report.articles_in_index,
+            times_ms[times_ms.len() / 2]
+        );
     }
-    let (ndcg, recall, n_queries) = evaluate(&run, &qrels);
-    times_ms.sort_by(f64::total_cmp);
-    println!(
-        "idx ({} articles, {split} split): nDCG@10 {ndcg:.4} Recall@100 {recall:.4} over {n_queries} queries; median query {:.2} ms",
-        report.articles_in_index,
-        times_ms[times_ms.len() / 2]
-    );
 }

@@ -17,7 +17,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    StopWordFilter, TextAnalyzer, TokenizerManager,
 };
 
 use crate::{Error, Result};
@@ -461,6 +461,11 @@ pub fn stem_analyzer_name(code: &str) -> String {
     format!("idx_stem_{code}")
 }
 
+/// The analyzer registered for plain-words queries in a stemmed language (stop words removed).
+pub fn words_query_analyzer_name(code: &str) -> String {
+    format!("idx_words_{code}")
+}
+
 /// Registers every analyzer the schema refers to.
 pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     // Long tokens are base64 blobs and URLs glued together; they only bloat the term dictionary.
@@ -504,6 +509,28 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
                 .build()
         };
         manager.register(&stem_analyzer_name(code), analyzer);
+        // The same chain with the language's stop words removed, for plain-words queries:
+        // "the" and "of" in a long natural-language query add noise to BM25, while the index
+        // keeps them so that phrases still match.
+        if let Some(stop_words) = StopWordFilter::new(language) {
+            let query_analyzer = if latin_script {
+                TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                    .filter(LowerCaser)
+                    .filter(stop_words)
+                    .filter(AsciiFoldingFilter)
+                    .filter(Stemmer::new(language))
+                    .build()
+            } else {
+                TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                    .filter(LowerCaser)
+                    .filter(stop_words)
+                    .filter(Stemmer::new(language))
+                    .build()
+            };
+            manager.register(&words_query_analyzer_name(code), query_analyzer);
+        }
     }
 }
 
@@ -548,7 +575,7 @@ mod tests {
             schema.get_field_name(fields.body.for_language("pl")),
             "body_other"
         );
-        assert_eq!(decl.boost("title"), 2.0);
+        assert_eq!(decl.boost("title"), 0.15);
     }
 
     #[test]

@@ -623,6 +623,11 @@ impl<'a> Compiler<'a> {
     /// nothing of it.
     fn value_query(&self, clause: &Clause, field: Field) -> Result<Option<Box<dyn Query>>> {
         let mut analyzer = self.index.tantivy().tokenizer_for_field(field)?;
+        if matches!(clause.value, Value::Words(_)) {
+            if let Some(stopless) = self.words_analyzer(field) {
+                analyzer = stopless;
+            }
+        }
         let mut tokens_of = |text: &str| -> Vec<(usize, String)> {
             let mut stream = analyzer.token_stream(text);
             let mut tokens = Vec::new();
@@ -634,13 +639,14 @@ impl<'a> Compiler<'a> {
         };
         let query: Box<dyn Query> = match &clause.value {
             Value::Words(text) => {
+                let tokens = tokens_of(text);
                 let mut seen = BTreeSet::new();
-                let clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = tokens_of(text)
-                    .into_iter()
+                let clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = tokens
+                    .iter()
                     .filter(|(_, token)| seen.insert(token.clone()))
                     .map(|(_, token)| {
                         let query: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(field, &token),
+                            Term::from_field_text(field, token),
                             IndexRecordOption::WithFreqs,
                         ));
                         (tantivy::query::Occur::Should, query)
@@ -708,6 +714,23 @@ impl<'a> Compiler<'a> {
             }
         };
         Ok(Some(query))
+    }
+
+    /// The stop-word-free analyzer for plain-words queries on a per-language field, if its
+    /// language has a stop-word list.
+    fn words_analyzer(&self, field: Field) -> Option<tantivy::tokenizer::TextAnalyzer> {
+        let fields = self.index.fields();
+        let code = fields
+            .body
+            .by_language
+            .iter()
+            .chain(fields.title.by_language.iter())
+            .find(|(_, candidate)| *candidate == field)
+            .map(|(code, _)| code.as_str())?;
+        self.index
+            .tantivy()
+            .tokenizers()
+            .get(&crate::index::schema::words_query_analyzer_name(code))
     }
 
     /// Calendar bounds of a date value: `lower <= date < upper`.
