@@ -46,6 +46,7 @@ const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 impl ArticleIndex {
     /// Opens an existing index for reading, with the schema stored in it.
     pub fn open(path: &Path) -> Result<ArticleIndex> {
+        restore_interrupted_swap(path)?;
         if !path.join("meta.json").is_file() {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
@@ -74,6 +75,7 @@ impl ArticleIndex {
     /// beside `path` that [`ArticleIndex::finish_rebuild`] swaps in after its commit, so the old
     /// index stays usable until then.
     pub fn open_for_build(path: &Path, decl: &SchemaDecl, rebuild: bool) -> Result<BuildTarget> {
+        restore_interrupted_swap(path)?;
         let exists = path.join("meta.json").is_file();
         if !exists {
             if path.exists() && !is_empty_dir(path)? {
@@ -414,6 +416,25 @@ impl ArticleIndex {
 }
 
 /// The facts stored with each article, in the shape `idx extract` prints them.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupted_swap_restores_the_old_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("index");
+        let decl = SchemaDecl::embedded();
+        std::fs::create_dir_all(&target).expect("mkdir");
+        ArticleIndex::create(&target, &decl).expect("create");
+        // The state after the first rename of finish_rebuild: old index retired, no new one.
+        std::fs::rename(&target, staging_path(&target, "old")).expect("rename");
+        assert!(ArticleIndex::open(&target).is_ok());
+        assert!(target.join("meta.json").is_file());
+        assert!(!staging_path(&target, "old").exists());
+    }
+}
+
 #[derive(Serialize)]
 struct StoredFacts<'a> {
     people: &'a [crate::enrich::Entity],
@@ -463,6 +484,25 @@ fn read_payload(tantivy: &tantivy::Index, path: &Path) -> Result<Option<CommitPa
         reason: format!("has a commit payload idx cannot read ({error})"),
     })?;
     Ok(Some(payload))
+}
+
+/// A rebuild killed between its two renames leaves no index at `path` and the old one under
+/// its retired name; put it back so the last committed index is what opens.
+fn restore_interrupted_swap(path: &Path) -> Result<()> {
+    let retired = staging_path(path, "old");
+    if !path.join("meta.json").is_file() && retired.join("meta.json").is_file() {
+        if path.exists() {
+            std::fs::remove_dir_all(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        std::fs::rename(&retired, path).map_err(|source| Error::Io {
+            path: retired.clone(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 fn is_empty(tantivy: &tantivy::Index) -> Result<bool> {

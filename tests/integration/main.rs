@@ -3,6 +3,8 @@
 
 mod cli_build;
 mod cli_query;
+mod crash;
+mod fuzz;
 mod library;
 mod regression;
 mod shared_data;
