@@ -49,6 +49,7 @@ mod build;
 pub mod clean;
 pub mod enrich;
 mod error;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod output;

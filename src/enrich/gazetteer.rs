@@ -5,6 +5,40 @@
 //! Knows nothing of articles; `actors` and `places` decide what a match means in context.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiply-rotate hasher for the short word keys of the name lists. The standard SipHash
+/// resists hash flooding, which lists we ship ourselves do not need, and costs several times
+/// more per lookup; enrichment looks up every capitalised word.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WordHasher {
+    state: u64,
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in chunks.by_ref() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.state =
+                (self.state.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(FACTOR);
+        }
+        for &byte in chunks.remainder() {
+            self.state = (self.state.rotate_left(5) ^ u64::from(byte)).wrapping_mul(FACTOR);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.state
+    }
+}
+
+/// A set of words hashed with [`WordHasher`].
+pub(crate) type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
+/// A map from words hashed with [`WordHasher`].
+pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
@@ -105,17 +139,33 @@ pub struct Gazetteer {
     pub(crate) entities: Vec<EntityRecord>,
     automaton: AhoCorasick,
     patterns: Vec<PatternInfo>,
-    by_folded_alias: HashMap<String, u32>,
-    pub(crate) given_names: HashSet<String>,
-    pub(crate) person_titles: HashSet<String>,
+    by_folded_alias: WordMap<u32>,
+    pub(crate) given_names: WordSet,
+    pub(crate) person_titles: WordSet,
+    /// First words of `person_titles`, so most capitalised words are ruled out in one lookup.
+    pub(crate) title_first_words: WordSet,
     pub(crate) max_title_words: usize,
-    pub(crate) org_words: HashSet<String>,
-    pub(crate) common_words: HashSet<String>,
-    pub(crate) demonyms: HashSet<String>,
+    pub(crate) org_words: WordSet,
+    pub(crate) common_words: WordSet,
+    pub(crate) demonyms: WordSet,
 }
 
 /// Lowercases and strips combining marks, so "Zürich", "ZURICH" and "zurich" compare equal.
 pub fn fold_name(name: &str) -> String {
+    // Most names are ASCII: lowercase and collapse spaces without the Unicode decomposition.
+    if name.is_ascii() {
+        let mut folded = String::with_capacity(name.len());
+        for word in name.split_ascii_whitespace() {
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            folded.extend(
+                word.bytes()
+                    .map(|byte| char::from(byte.to_ascii_lowercase())),
+            );
+        }
+        return folded;
+    }
     let mut folded = String::with_capacity(name.len());
     for ch in name.nfd() {
         if ('\u{300}'..='\u{36f}').contains(&ch) {
@@ -134,7 +184,7 @@ fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
 }
 
-fn word_set(text: &str) -> HashSet<String> {
+fn word_set(text: &str) -> WordSet {
     data_lines(text).map(|(_, line)| fold_name(line)).collect()
 }
 
@@ -215,7 +265,7 @@ impl Gazetteer {
             origins.push(("actors.tsv", line_no));
         }
 
-        let mut by_folded_alias: HashMap<String, u32> = HashMap::new();
+        let mut by_folded_alias: WordMap<u32> = WordMap::default();
         let mut pattern_texts: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
         for (entity_idx, record) in entities.iter().enumerate() {
@@ -276,6 +326,11 @@ impl Gazetteer {
             .map(|title| title.split(' ').count())
             .max()
             .unwrap_or(1);
+        let title_first_words = person_titles
+            .iter()
+            .filter_map(|title| title.split(' ').next())
+            .flat_map(|word| [word.to_string(), format!("{word}s")])
+            .collect();
         Ok(Gazetteer {
             entities,
             automaton,
@@ -283,6 +338,7 @@ impl Gazetteer {
             by_folded_alias,
             given_names: word_set(lists.given_names),
             person_titles,
+            title_first_words,
             max_title_words,
             org_words: word_set(lists.org_words),
             common_words: word_set(lists.common_words),

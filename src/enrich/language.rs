@@ -3,11 +3,14 @@
 
 /// Bytes of text given to whatlang: trigram statistics are settled after a paragraph, and
 /// detecting on a prefix keeps language tagging cheap whatever the article's length.
-const DETECTION_PREFIX_BYTES: usize = 600;
+const DETECTION_PREFIX_BYTES: usize = 300;
 
 /// The ISO 639-1 code of `text`'s language, or "und" when whatlang is not confident (too short,
 /// mixed, or a language without a two-letter code).
 pub fn tag_language(text: &str) -> String {
+    if let Some(code) = clear_function_word_language(text) {
+        return code.to_string();
+    }
     let mut cut = text.len().min(DETECTION_PREFIX_BYTES);
     while !text.is_char_boundary(cut) {
         cut -= 1;
@@ -100,6 +103,58 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
         .and_then(|info| iso_639_1(info.lang().code()))?;
     // Norwegian Bokmål is "nb" in ISO 639-1 and "no" in idx's stemmer list.
     Some(if code == "nb" { "no" } else { code })
+}
+
+/// Function words that are frequent in one language and rare in the others whatlang is asked
+/// about; a text whose opening is dense with one list is tagged without running whatlang.
+#[rustfmt::skip]
+const TELLTALE_WORDS: &[(&str, &[&str])] = &[
+    ("en", &["the", "and", "of", "to", "is", "that", "with", "for", "was", "said", "has", "have", "were", "which"]),
+    ("de", &["der", "die", "das", "und", "ist", "nicht", "mit", "sich", "auf", "dem", "den", "wird", "auch"]),
+    ("es", &["el", "los", "las", "y", "que", "del", "por", "con", "una", "para", "como", "pero"]),
+    ("fr", &["le", "les", "et", "des", "est", "une", "dans", "pour", "qui", "sur", "pas", "au", "aux"]),
+];
+
+/// The language of `text` when its first 60 words hold at least eight telltale function words
+/// of one language and at most one of any other: whatlang would agree, at a fraction of the
+/// cost. `None` leaves the decision to whatlang.
+fn clear_function_word_language(text: &str) -> Option<&'static str> {
+    let mut votes = [0usize; TELLTALE_WORDS.len()];
+    let mut buffer = [0u8; 8];
+    for word in text
+        .split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(60)
+    {
+        // Telltale words are short ASCII; anything else cannot be one.
+        if word.len() > buffer.len() || !word.is_ascii() {
+            continue;
+        }
+        let lowered = &mut buffer[..word.len()];
+        lowered.copy_from_slice(word.as_bytes());
+        lowered.make_ascii_lowercase();
+        for (language_idx, (_, words)) in TELLTALE_WORDS.iter().enumerate() {
+            if words
+                .iter()
+                .any(|telltale| telltale.as_bytes() == &*lowered)
+            {
+                votes[language_idx] += 1;
+            }
+        }
+    }
+    let (best_idx, best) = votes
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by_key(|&(_, count)| count)?;
+    let others_max = votes
+        .iter()
+        .enumerate()
+        .filter(|&(language_idx, _)| language_idx != best_idx)
+        .map(|(_, &count)| count)
+        .max()
+        .unwrap_or(0);
+    (best >= 8 && others_max <= 1).then_some(TELLTALE_WORDS[best_idx].0)
 }
 
 /// Normalises a declared language ("en", "EN-us", "pt_BR") to a lowercase ISO 639-1 code, or

@@ -185,6 +185,131 @@ struct Scanner<'a> {
     headlines: Vec<(usize, usize)>,
     /// Single unknown capitalised words, resolved against the article's people at the end.
     lone_words: Vec<(usize, usize)>,
+    /// Capitalised runs no rule typed, typed from context at the end of the article.
+    unknown_runs: Vec<UnknownRun>,
+    /// Folded words seen capitalised away from a sentence start, sorted: a sentence-initial
+    /// word counts as a name only when the article also capitalises it elsewhere.
+    /// Word indices, sorted by folded word.
+    mid_sentence_capitalised: Vec<usize>,
+    /// Lines in capitals, from [`capitals_lines`].
+    capitals_lines: Vec<(usize, usize)>,
+}
+
+/// A capitalised run that no rule typed, with the context the fallback typing reads.
+#[derive(Debug, Clone)]
+struct UnknownRun {
+    span: (usize, usize),
+    n_words: usize,
+    /// Sentence-initial and never capitalised elsewhere, or on an all-capitals line: may only
+    /// join an entity found elsewhere, never start one.
+    weak: bool,
+    /// The type the context suggests, if any.
+    hint: Option<EntityKind>,
+    /// Right after "the", "a" or "an", which people's names do not take ("the Allied Powers").
+    after_article: bool,
+}
+
+/// Lowercase words before a name that make an untyped name a place ("in Gaza", "near Hebron").
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in", "near", "at", "from", "en", "desde", "din", "la", "в", "во", "из",
+];
+
+/// Byte spans of team names in sports result and standings lines ("Philadelphia 3 Atlanta 2",
+/// "Gremio 6 Bragantino 1", "Sporting 3 2 1 0 5 2 7"): there a city's name stands for its club.
+fn team_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let offset = line_start;
+        line_start += line.len();
+        // Tokens with byte offsets; a line is a result line when it alternates names and scores.
+        let mut tokens: Vec<(usize, &str)> = Vec::new();
+        let mut position = 0;
+        for token in line.split(' ') {
+            if !token.trim().is_empty() {
+                tokens.push((offset + position, token.trim_end()));
+            }
+            position += token.len() + 1;
+        }
+        let is_number =
+            |token: &str| !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit());
+        let is_name_word =
+            |token: &str| token.starts_with(|character: char| character.is_uppercase());
+        let mut names: Vec<(usize, usize)> = Vec::new();
+        let mut n_numbers_after_last = 0;
+        let mut token_idx = 0;
+        let mut result_line = true;
+        while token_idx < tokens.len() {
+            let (start, token) = tokens[token_idx];
+            if is_name_word(token) && !is_number(token) {
+                if n_numbers_after_last == 0 && !names.is_empty() {
+                    // Two name groups with no score between them: "Vasco da Gama" joins with
+                    // lowercase particles only.
+                    result_line = false;
+                    break;
+                }
+                let mut end = start + token.len();
+                token_idx += 1;
+                while token_idx < tokens.len()
+                    && !is_number(tokens[token_idx].1)
+                    && (is_name_word(tokens[token_idx].1)
+                        || NAME_PARTICLES.contains(&tokens[token_idx].1))
+                {
+                    end = tokens[token_idx].0 + tokens[token_idx].1.len();
+                    token_idx += 1;
+                }
+                names.push((start, end));
+                n_numbers_after_last = 0;
+                continue;
+            }
+            if is_number(token) && !names.is_empty() {
+                n_numbers_after_last += 1;
+                token_idx += 1;
+                continue;
+            }
+            // Anything else ends the scores part of the line ("( halftime 2-0 )").
+            break;
+        }
+        let consumed_scores = names.len() >= 2 || n_numbers_after_last >= 3;
+        if result_line && consumed_scores && n_numbers_after_last >= 1 {
+            spans.extend(names);
+        }
+    }
+    spans
+}
+
+/// Whether the word starting at byte `start` begins a sentence or a line.
+fn starts_sentence(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches([' ', '\t']);
+    match before.chars().next_back() {
+        None => true,
+        Some(character) => matches!(
+            character,
+            '.' | '!' | '?' | '\n' | '\r' | ':' | ';' | '"' | '“' | '«' | '(' | '-' | '—' | '–'
+        ),
+    }
+}
+
+/// Byte ranges of lines with (almost) no lowercase letters (shouted headings, sports
+/// headlines), where capitals say nothing.
+fn capitals_lines(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let (mut n_lower, mut n_upper) = (0usize, 0usize);
+        for character in line.chars() {
+            if character.is_lowercase() {
+                n_lower += 1;
+            } else if character.is_uppercase() {
+                n_upper += 1;
+            }
+        }
+        if n_upper > 3 && n_lower * 4 < n_upper {
+            ranges.push((line_start, line_start + line.len()));
+        }
+        line_start += line.len();
+    }
+    ranges
 }
 
 impl Scanner<'_> {
@@ -200,6 +325,9 @@ impl Scanner<'_> {
     fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
         // The longest listed title starting at `from`, as a number of words; plurals count.
         let max = self.gazetteer.max_title_words.min(to - from);
+        if max == 0 || !self.gazetteer.title_first_words.contains(self.key(from)) {
+            return None;
+        }
         let mut phrase = String::new();
         let mut longest = None;
         for n_words in 1..=max {
@@ -337,6 +465,69 @@ impl Scanner<'_> {
         if n_words == 1 && !all_caps {
             self.lone_words.push(self.span_of(name_start, to));
         }
+        self.push_unknown(name_start, to, all_caps);
+    }
+
+    fn push_unknown(&mut self, name_start: usize, to: usize, all_caps: bool) {
+        let n_words = to - name_start;
+        let span = self.span_of(name_start, to);
+        let sentence_initial = starts_sentence(self.text, span.0);
+        let confirmed = !sentence_initial
+            || n_words >= 2
+            || self
+                .mid_sentence_capitalised
+                .binary_search_by(|&idx| self.key(idx).cmp(self.key(name_start)))
+                .is_ok();
+        let weak = !confirmed
+            || self
+                .capitals_lines
+                .iter()
+                .any(|&(from, to)| span.0 >= from && span.0 < to);
+        let previous = name_start
+            .checked_sub(1)
+            .filter(|&idx| !self.words[idx].capitalised)
+            .map(|idx| self.key(idx));
+        let name_like = (name_start..to)
+            .all(|idx| !self.is_common(idx) && !self.gazetteer.org_words.contains(self.key(idx)));
+        let hint = if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word))
+            && n_words <= 2
+        {
+            Some(EntityKind::Place)
+        } else if all_caps
+            && n_words == 1
+            && span.1 - span.0 >= 3
+            && !self.text[span.1..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with(['\n', '\r'])
+            && span.1 < self.text.trim_end().len()
+        {
+            // Abbreviations ("NFU", "KDPI"); not at a line's end, where photo credits and
+            // channel names stand ("EPA / BAP", "TVN24 GO").
+            Some(EntityKind::Organization)
+        } else if (2..=3).contains(&n_words) && name_like {
+            Some(EntityKind::Person)
+        } else if n_words >= 2 && (name_like || self.gazetteer.org_words.contains(self.key(to - 1)))
+        {
+            Some(EntityKind::Organization)
+        } else {
+            None
+        };
+        let after_article = previous.is_some_and(|word| ["the", "a", "an"].contains(&word));
+        // "Euro-Atlantic", "Franco-German": hyphenated compounds are adjectives, not names.
+        let hyphenated = (name_start + 1..to)
+            .all(|idx| &self.text[self.words[idx - 1].end..self.words[idx].start] == "-");
+        let hint = if hyphenated && n_words >= 2 && !all_caps {
+            None
+        } else {
+            hint
+        };
+        self.unknown_runs.push(UnknownRun {
+            span,
+            n_words,
+            weak,
+            hint,
+            after_article,
+        });
     }
 
     fn scan_run(&mut self, pieces: &[Piece], run_start: usize) {
@@ -435,6 +626,12 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         .into_iter()
         .filter(|found| !in_furniture(found.start))
         .collect();
+    let mut mid_sentence_capitalised: Vec<usize> = (0..words.len())
+        .filter(|&idx| words[idx].capitalised && !starts_sentence(body, words[idx].start))
+        .collect();
+    mid_sentence_capitalised.sort_by(|&left, &right| folded[left].cmp(&folded[right]));
+    mid_sentence_capitalised.dedup_by(|left, right| folded[*left] == folded[*right]);
+    let teams = team_spans(body);
     let mut scanner = Scanner {
         text: body,
         words,
@@ -443,6 +640,9 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         candidates: Vec::new(),
         headlines: headline_ranges(body),
         lone_words: Vec::new(),
+        unknown_runs: Vec::new(),
+        mid_sentence_capitalised,
+        capitals_lines: capitals_lines(body),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -526,6 +726,18 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         }
         let owned_pieces = pieces.clone();
         scanner.scan_run(&owned_pieces, run_start);
+    }
+    if !teams.is_empty() {
+        let overlaps =
+            |span: (usize, usize)| teams.iter().any(|team| span.0 < team.1 && team.0 < span.1);
+        scanner
+            .candidates
+            .retain(|candidate| !overlaps(candidate.span));
+        scanner.unknown_runs.retain(|run| !overlaps(run.span));
+        scanner.lone_words.retain(|span| !overlaps(*span));
+        for &span in &teams {
+            scanner.push(EntityKind::Organization, None, span);
+        }
     }
     merge(scanner)
 }
@@ -684,7 +896,8 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             }),
         }
     }
-    // Lone capitalised words count only as the surname of a person already found.
+    // Lone capitalised words count first as the surname of a person already found.
+    let mut attached: Vec<(usize, usize)> = Vec::new();
     for span in scanner.lone_words {
         let word = fold_name(&scanner.text[span.0..span.1]);
         let owner = groups.iter().position(|group| {
@@ -708,7 +921,62 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                 .surfaces
                 .push(scanner.text[span.0..span.1].to_string());
             groups[group_idx].spans.push(span);
+            attached.push(span);
         }
+    }
+    attached.sort_unstable();
+    // Surnames used alone: evidence that an unknown two-word name is a person.
+    let single_words: Vec<String> = scanner
+        .unknown_runs
+        .iter()
+        .filter(|run| run.n_words == 1)
+        .map(|run| fold_name(&scanner.text[run.span.0..run.span.1]))
+        .collect();
+    // Untyped runs: join an entity of the article with the same words, else take the type the
+    // context suggests; weak runs (unconfirmed sentence starts, shouted lines) only join.
+    for run in scanner.unknown_runs {
+        if attached.binary_search(&run.span).is_ok() {
+            continue;
+        }
+        let surface = &scanner.text[run.span.0..run.span.1];
+        let words = name_words(surface);
+        if words.is_empty() {
+            continue;
+        }
+        let existing = groups.iter().position(|group| {
+            group.folded_words == words
+                || (group.kind == EntityKind::Person
+                    && words.len() == 1
+                    && group.folded_words.last() == words.last())
+        });
+        if let Some(group_idx) = existing {
+            groups[group_idx].surfaces.push(surface.to_string());
+            groups[group_idx].spans.push(run.span);
+            continue;
+        }
+        if run.weak {
+            continue;
+        }
+        let Some(kind) = run.hint.clone() else {
+            continue;
+        };
+        // An unknown two- or three-word name is a person when its last word is also used
+        // alone, or when none of its words is used in lowercase ("Total Revenue", "Wall
+        // Street" and "Grand Prix" have ordinary words).
+        if kind == EntityKind::Person
+            && !words.last().is_some_and(|last| single_words.contains(last))
+            && run.after_article
+        {
+            continue;
+        }
+        groups.push(Group {
+            kind,
+            entity_idx: None,
+            name: surface.to_string(),
+            folded_words: words,
+            surfaces: vec![surface.to_string()],
+            spans: vec![run.span],
+        });
     }
     let mut found = FoundNames::default();
     for mut group in groups {

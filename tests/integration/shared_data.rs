@@ -102,3 +102,28 @@ fn news_articles_en_builds_completely() {
         result["total"]
     );
 }
+
+#[test]
+fn seeds_facts_meet_the_gold_through_the_real_pipeline() {
+    // The same figures as ../shared/eval/score_gold.py on `idx extract --json` output
+    // (checked in the commit that added src/eval.rs); the bar is issue #4's.
+    let Some(seeds) = shared("seeds") else { return };
+    let gazetteer = idx::Gazetteer::embedded();
+    let mut articles = Vec::new();
+    let skipped = idx::extract(std::slice::from_ref(&seeds), &gazetteer, |article| {
+        articles.push(article)
+    });
+    assert!(skipped.is_empty(), "{skipped:?}");
+    let report = idx::eval::evaluate_seeds(&seeds, &articles).expect("gold.json reads");
+    println!("{}", report.table);
+    for category in ["people", "organizations", "places", "dates"] {
+        let f1 = report.table.row(category).expect("category row").f1();
+        assert!(
+            f1 >= 0.95,
+            "{category} F1 {f1:.3} below 0.95\n{}",
+            report.table
+        );
+    }
+    assert_eq!(report.n_language_correct, 5);
+    assert_eq!(report.n_published_correct, 5);
+}
