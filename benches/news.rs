@@ -1,20 +1,104 @@
-//! Build throughput and query latency of idx on a shared news corpus.
+//! Build throughput and query latency of idx against plain tantivy, in one run.
 //!
-//! Run with `cargo bench --bench news` (release build). By default it reads
-//! `../shared/data/news-articles-en`; set `IDX_BENCH_CORPUS` to use another folder. It
-//! prints one table: build MB/s and articles/s, then the median and p95 latency of each
-//! query form through the library (one process, warm index, snippets and the page of hits
-//! fetched). Nothing is asserted: figures go into BENCHMARKS.md and the closing notes.
+//! `cargo bench --bench news` (release). Steps:
+//! 1. Build: `idx::build` over `../shared/data/news-articles-en` (or `IDX_BENCH_CORPUS`), and
+//!    plain tantivy indexing of the same records (title and text in one `en_stem` field, two
+//!    writer threads, no cleaning or enrichment), both reading the source files themselves.
+//! 2. Latency: a corpus of `IDX_BENCH_DOCS` articles (default 100,000) made by repeating the
+//!    shared corpus with a copy number in each title and first line (so every copy is a new
+//!    text), indexed by both; then the median and p95 of words, phrase, boolean, fuzzy,
+//!    filtered and faceted queries through the library (one process, warm, page of 10 hits
+//!    fetched with snippets), beside plain tantivy answering the same words with its
+//!    `QueryParser` and fetching its 10 documents.
+//! Nothing is asserted; the figures go into BENCHMARKS.md.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::QueryParser;
+use tantivy::schema::{Schema, STORED, TEXT};
+use tantivy::{doc, Index, TantivyDocument};
+
 fn percentile(sorted_ms: &[f64], fraction: f64) -> f64 {
-    if sorted_ms.is_empty() {
-        return f64::NAN;
-    }
     let rank = ((sorted_ms.len() as f64 - 1.0) * fraction).round() as usize;
     sorted_ms[rank.min(sorted_ms.len() - 1)]
+}
+
+/// Plain tantivy: title + text in one English-stemmed field, two writer threads.
+fn plain_tantivy_build(files: &[PathBuf], index_dir: &Path) -> (Index, f64, u64) {
+    let mut builder = Schema::builder();
+    let title = builder.add_text_field("title", TEXT | STORED);
+    let text = builder.add_text_field("text", TEXT | STORED);
+    let schema = builder.build();
+    let index = Index::create_in_dir(index_dir, schema).expect("create");
+    let started = Instant::now();
+    let mut writer = index
+        .writer_with_num_threads(2, 256 * 1024 * 1024)
+        .expect("writer");
+    let mut n_bytes = 0;
+    for file in files {
+        let records = idx::ingest::read_source_file(file);
+        n_bytes += records.n_bytes;
+        for record in records.docs {
+            let document: TantivyDocument =
+                doc!(title => record.title.unwrap_or_default(), text => record.text);
+            writer.add_document(document).expect("add");
+        }
+    }
+    writer.commit().expect("commit");
+    writer.wait_merging_threads().expect("merge");
+    (index, started.elapsed().as_secs_f64(), n_bytes)
+}
+
+fn time_queries(queries: &[&str], mut run: impl FnMut(&str) -> usize) -> (f64, f64, usize) {
+    for query in queries {
+        run(query);
+    }
+    let mut times_ms = Vec::new();
+    let mut n_hits = 0;
+    let rounds = 20;
+    for _ in 0..rounds {
+        for query in queries {
+            let started = Instant::now();
+            n_hits += run(query);
+            times_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times_ms.sort_by(f64::total_cmp);
+    (
+        percentile(&times_ms, 0.5),
+        percentile(&times_ms, 0.95),
+        n_hits / (rounds * queries.len()),
+    )
+}
+
+/// Writes `n_articles` articles made from the shared corpus as JSONL, each copy a new text.
+fn synthesize(corpus: &Path, n_articles: usize, target: &Path) {
+    let (files, _) = idx::ingest::discover(&[corpus.to_path_buf()]);
+    let mut originals = Vec::new();
+    for file in &files {
+        for record in idx::ingest::read_source_file(file).docs {
+            originals.push((
+                record.title.unwrap_or_default(),
+                record.text,
+                record.published_raw,
+            ));
+        }
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(target).expect("create"));
+    for article_idx in 0..n_articles {
+        let (title, text, published) = &originals[article_idx % originals.len()];
+        let copy = article_idx / originals.len();
+        let record = serde_json::json!({
+            "id": format!("s{article_idx}"),
+            "title": format!("{title} (copy {copy})"),
+            "text": format!("Copy {copy}.\n\n{text}"),
+            "published": published,
+        });
+        writeln!(out, "{record}").expect("write");
+    }
 }
 
 fn main() {
@@ -27,35 +111,86 @@ fn main() {
         println!("skipped: {} not found", corpus.display());
         return;
     }
+    let n_latency_docs: usize = std::env::var("IDX_BENCH_DOCS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(100_000);
     let scratch = tempfile::tempdir().expect("temp dir");
-    let index_path = scratch.path().join("index");
 
-    let options = idx::BuildOptions::new(&index_path, vec![corpus.clone()]);
+    // 1. Build throughput on the corpus itself.
+    let index_path = scratch.path().join("idx");
     let started = Instant::now();
-    let report = idx::build(&options).expect("build");
-    let seconds = started.elapsed().as_secs_f64();
+    let report =
+        idx::build(&idx::BuildOptions::new(&index_path, vec![corpus.clone()])).expect("build");
+    let idx_seconds = started.elapsed().as_secs_f64();
     let megabytes = report.bytes_read as f64 / 1e6;
-    println!("corpus: {}", corpus.display());
+    let (files, _) = idx::ingest::discover(&[corpus.clone()]);
+    let plain_dir = scratch.path().join("plain");
+    std::fs::create_dir_all(&plain_dir).expect("mkdir");
+    let (_, plain_seconds, plain_bytes) = plain_tantivy_build(&files, &plain_dir);
     println!(
-        "build: {} articles ({} in index), {megabytes:.1} MB of text in {seconds:.2} s: {:.1} MB/s, {:.0} articles/s",
-        report.articles_read,
-        report.articles_in_index,
-        megabytes / seconds,
-        report.articles_read as f64 / seconds
+        "corpus: {} ({} articles, {megabytes:.1} MB of text)",
+        corpus.display(),
+        report.articles_read
+    );
+    println!(
+        "build  idx:           {idx_seconds:>6.2} s  {:>5.1} MB/s  {:>6.0} articles/s",
+        megabytes / idx_seconds,
+        report.articles_read as f64 / idx_seconds
+    );
+    println!(
+        "build  plain tantivy: {plain_seconds:>6.2} s  {:>5.1} MB/s",
+        plain_bytes as f64 / 1e6 / plain_seconds
+    );
+    println!(
+        "build  ratio (idx speed / plain speed): {:.2}",
+        plain_seconds / idx_seconds
     );
     let timings = &report.timings;
     println!(
-        "  stage times (reading/cleaning/enriching summed over threads): read {:.0} ms, clean {:.0} ms, enrich {:.0} ms, write {:.0} ms, commit {:.0} ms",
+        "  idx stage times (read/clean/enrich are CPU time summed over threads): read {:.0} ms, clean {:.0} ms, enrich {:.0} ms, write {:.0} ms, commit {:.0} ms",
         timings.reading_ms, timings.cleaning_ms, timings.enriching_ms, timings.writing_ms, timings.committing_ms
     );
-    let index = idx::Index::open(&index_path).expect("open");
+    let size = idx::Index::open(&index_path)
+        .expect("open")
+        .stats(1)
+        .expect("stats")
+        .size_bytes as f64
+        / 1e6;
     println!(
-        "index size: {:.1} MB ({:.2} MB per MB of text)",
-        index.stats(10).expect("stats").size_bytes as f64 / 1e6,
-        index.stats(10).expect("stats").size_bytes as f64 / 1e6 / megabytes
+        "  index size {size:.1} MB = {:.2} MB per MB of text",
+        size / megabytes
     );
 
-    let forms: &[(&str, &[&str])] = &[
+    // 2. Latency on a larger index.
+    let synthetic = scratch.path().join("synthetic.jsonl");
+    synthesize(&corpus, n_latency_docs, &synthetic);
+    let big_path = scratch.path().join("idx-big");
+    let started = Instant::now();
+    let big_report =
+        idx::build(&idx::BuildOptions::new(&big_path, vec![synthetic.clone()])).expect("build");
+    let big_seconds = started.elapsed().as_secs_f64();
+    let big_plain_dir = scratch.path().join("plain-big");
+    std::fs::create_dir_all(&big_plain_dir).expect("mkdir");
+    let (plain_index, big_plain_seconds, _) = plain_tantivy_build(&[synthetic], &big_plain_dir);
+    println!(
+        "\n{} articles ({:.0} MB): idx build {big_seconds:.1} s ({:.1} MB/s), plain tantivy {big_plain_seconds:.1} s",
+        big_report.articles_in_index,
+        big_report.bytes_read as f64 / 1e6,
+        big_report.bytes_read as f64 / 1e6 / big_seconds
+    );
+    let index = idx::Index::open(&big_path).expect("open");
+    let plain_reader = plain_index.reader().expect("reader");
+    let plain_searcher = plain_reader.searcher();
+    let plain_schema = plain_index.schema();
+    let plain_fields = vec![
+        plain_schema.get_field("title").expect("title"),
+        plain_schema.get_field("text").expect("text"),
+    ];
+    let plain_parser_fields = plain_fields.clone();
+    let plain_parser = QueryParser::for_index(&plain_index, plain_fields);
+
+    let forms: &[(&str, &[&str], bool)] = &[
         (
             "words",
             &[
@@ -65,6 +200,7 @@ fn main() {
                 "refugees border",
                 "oil prices",
             ],
+            false,
         ),
         (
             "phrase",
@@ -74,6 +210,7 @@ fn main() {
                 "\"white house\"",
                 "\"climate change\"",
             ],
+            false,
         ),
         (
             "boolean",
@@ -82,40 +219,79 @@ fn main() {
                 "brexit -may",
                 "+syria +russia talks",
             ],
+            false,
         ),
-        ("fuzzy", &["trmp~1", "merkle~1", "brexti~1", "refugess~2"]),
+        (
+            "fuzzy",
+            &["trmp~1", "merkle~1", "brexti~1", "refugess~2"],
+            false,
+        ),
         (
             "filtered",
             &[
-                "refugees lang:en published:2017-02",
-                "place:berlin election",
-                "actor:trump trade",
+                "refugees published:2017-02",
+                "election place:berlin",
+                "trade actor:trump",
             ],
+            false,
         ),
-        ("faceted *", &["*"]),
+        ("faceted", &["refugees", "trade deal", "*"], true),
     ];
-    let search_options = idx::SearchOptions::default();
-    println!("{:<10} {:>8} {:>8} {:>8}", "query", "median", "p95", "hits");
-    for (form, queries) in forms {
-        for query in *queries {
-            index.search(query, &search_options).expect("warm-up");
+    println!(
+        "{:<9} {:>9} {:>9} {:>9} | {:>13} {:>9}",
+        "query", "median", "p95", "hits", "plain median", "p95"
+    );
+    for (form, queries, with_facets) in forms {
+        let options = idx::SearchOptions {
+            facets: if *with_facets {
+                idx::FacetKind::ALL.to_vec()
+            } else {
+                Vec::new()
+            },
+            ..idx::SearchOptions::default()
+        };
+        let (median, p95, hits) = time_queries(queries, |query| {
+            index.search(query, &options).expect("search").total
+        });
+        let plain_comparable = !matches!(*form, "filtered" | "faceted");
+        let plain = plain_comparable.then(|| {
+            time_queries(queries, |query| {
+                // tantivy's parser has no `term~N`; build the same fuzzy query by hand.
+                let parsed: Box<dyn tantivy::query::Query> = match query.split_once('~') {
+                    Some((word, distance)) if *form == "fuzzy" => {
+                        let distance: u8 = distance.parse().unwrap_or(1);
+                        let clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> =
+                            plain_parser_fields
+                                .iter()
+                                .map(|field| {
+                                    let term = tantivy::Term::from_field_text(
+                                        *field,
+                                        &word.to_lowercase(),
+                                    );
+                                    let fuzzy: Box<dyn tantivy::query::Query> = Box::new(
+                                        tantivy::query::FuzzyTermQuery::new(term, distance, true),
+                                    );
+                                    (tantivy::query::Occur::Should, fuzzy)
+                                })
+                                .collect();
+                        Box::new(tantivy::query::BooleanQuery::new(clauses))
+                    }
+                    _ => plain_parser.parse_query(query).expect("plain parse"),
+                };
+                let (top, count) = plain_searcher
+                    .search(&parsed, &(TopDocs::with_limit(10).order_by_score(), Count))
+                    .expect("plain search");
+                for (_, address) in top {
+                    let _: TantivyDocument = plain_searcher.doc(address).expect("doc");
+                }
+                count
+            })
+        });
+        match plain {
+            Some((plain_median, plain_p95, _)) => println!(
+                "{form:<9} {median:>7.2}ms {p95:>7.2}ms {hits:>9} | {plain_median:>11.2}ms {plain_p95:>7.2}ms"
+            ),
+            None => println!("{form:<9} {median:>7.2}ms {p95:>7.2}ms {hits:>9} | {:>13} {:>9}", "-", "-"),
         }
-        let mut times_ms = Vec::new();
-        let mut n_hits = 0;
-        for _ in 0..40 {
-            for query in *queries {
-                let started = Instant::now();
-                let hits = index.search(query, &search_options).expect("search");
-                times_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-                n_hits += hits.total;
-            }
-        }
-        times_ms.sort_by(f64::total_cmp);
-        println!(
-            "{form:<10} {:>6.2}ms {:>6.2}ms {:>8}",
-            percentile(&times_ms, 0.5),
-            percentile(&times_ms, 0.95),
-            n_hits / (40 * queries.len())
-        );
     }
 }

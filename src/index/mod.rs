@@ -37,6 +37,9 @@ pub struct ArticleIndex {
     tantivy: tantivy::Index,
     decl: SchemaDecl,
     fields: Fields,
+    /// Opened on first use and kept: opening a reader loads every segment's files, which
+    /// costs far more than a query.
+    cached_reader: std::sync::OnceLock<IndexReader>,
 }
 
 /// How many bytes the tantivy writer may buffer before it flushes a segment. Two writer threads
@@ -154,6 +157,7 @@ impl ArticleIndex {
             tantivy,
             decl,
             fields,
+            cached_reader: std::sync::OnceLock::new(),
         })
     }
 
@@ -177,7 +181,17 @@ impl ArticleIndex {
         &self.tantivy
     }
 
-    /// A reader that sees the last commit.
+    /// A searcher over the commit that was last when the index was first searched; cheap to
+    /// call per query. Builds use [`ArticleIndex::reader`] to see their own commits.
+    pub fn searcher(&self) -> Result<tantivy::Searcher> {
+        if let Some(reader) = self.cached_reader.get() {
+            return Ok(reader.searcher());
+        }
+        let reader = self.reader()?;
+        Ok(self.cached_reader.get_or_init(|| reader).searcher())
+    }
+
+    /// A new reader that sees the last commit.
     pub fn reader(&self) -> Result<IndexReader> {
         Ok(self
             .tantivy

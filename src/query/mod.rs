@@ -19,7 +19,6 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value as _};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::enrich::Gazetteer;
@@ -144,7 +143,7 @@ pub fn search(
         QuerySyntax::Full => parse_query(query_text)?,
         QuerySyntax::Words => parse_words(query_text)?,
     };
-    let searcher = index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let compiler = Compiler::new(index, &searcher, gazetteer, query_text)?;
     let query = compiler.compile(&expr)?;
     let facet_collector = facets::FacetCollector::new(options.facets.clone());
@@ -205,7 +204,7 @@ pub fn search(
             by_date.then_with(|| id_of(&left.1).cmp(&id_of(&right.1)))
         });
     }
-    let mut snippets = SnippetMaker::new(&searcher, &*query, index, options.snippet_chars);
+    let mut snippets = SnippetMaker::new(&*query, index, options.snippet_chars);
     let mut hits = Vec::new();
     for (score, document) in loaded.into_iter().skip(options.offset).take(page) {
         hits.push(make_hit(index, &document, score, &mut snippets)?);
@@ -221,7 +220,7 @@ pub fn search(
 
 /// Counts facets over every article in the index (used by `idx stats`).
 pub fn facets_of_all(index: &ArticleIndex, limit: usize) -> Result<(usize, FacetCounts)> {
-    let searcher = index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let collector = facets::FacetCollector::new(FacetKind::ALL.to_vec());
     let (total, counts) = searcher.search(&AllQuery, &(Count, collector))?;
     Ok((total, counts.top(limit)))
@@ -229,7 +228,7 @@ pub fn facets_of_all(index: &ArticleIndex, limit: usize) -> Result<(usize, Facet
 
 /// The earliest and latest publication dates in the index.
 pub fn published_span(index: &ArticleIndex) -> Result<Option<(String, String)>> {
-    let searcher = index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let oldest = searcher.search(
         &AllQuery,
         &TopDocs::with_limit(1).order_by_fast_field::<DateTime>(names::PUBLISHED, Order::Asc),
@@ -309,56 +308,152 @@ fn make_hit(
     })
 }
 
-/// Makes snippets, with one tantivy `SnippetGenerator` per language met (each language's body
-/// field has its own analyzer, so the query's terms differ per language).
+/// Makes snippets: the passage of the body with the most distinct query words, with the
+/// matched words' byte ranges.
+///
+/// tantivy's `SnippetGenerator` runs the field's whole analyzer (stemmer included) over every
+/// word of every shown article, which cost more than the search itself. Here a word is
+/// stemmed only when its first letters could start one of the query's stems; stems of
+/// idx's analyzers begin like the word they come from, so no match is lost that way.
 struct SnippetMaker<'a> {
-    searcher: &'a Searcher,
     query: &'a dyn Query,
     index: &'a ArticleIndex,
     max_chars: usize,
-    generators: HashMap<String, Option<SnippetGenerator>>,
+    /// Per language: the analyzer and the query's terms in that language's body field.
+    per_language: HashMap<String, Option<(tantivy::tokenizer::TextAnalyzer, BTreeSet<String>)>>,
 }
 
+/// Bytes compared before a word is stemmed: long enough to skip most words, short enough
+/// that a stem is never shorter.
+const SNIPPET_PREFIX_BYTES: usize = 2;
+
 impl<'a> SnippetMaker<'a> {
-    fn new(
-        searcher: &'a Searcher,
-        query: &'a dyn Query,
-        index: &'a ArticleIndex,
-        max_chars: usize,
-    ) -> Self {
+    fn new(query: &'a dyn Query, index: &'a ArticleIndex, max_chars: usize) -> Self {
         SnippetMaker {
-            searcher,
             query,
             index,
             max_chars,
-            generators: HashMap::new(),
+            per_language: HashMap::new(),
         }
     }
 
     fn make(&mut self, language: &str, body: &str) -> (String, Vec<[usize; 2]>) {
-        let (searcher, query, index, max_chars) =
-            (self.searcher, self.query, self.index, self.max_chars);
-        let generator = self
-            .generators
+        let (query, index) = (self.query, self.index);
+        let entry = self
+            .per_language
             .entry(language.to_string())
             .or_insert_with(|| {
                 let field = index.fields().body.for_language(language);
-                let mut generator = SnippetGenerator::create(searcher, query, field).ok()?;
-                generator.set_max_num_chars(max_chars);
-                Some(generator)
+                let analyzer = index.tantivy().tokenizer_for_field(field).ok()?;
+                let mut terms = BTreeSet::new();
+                query.query_terms(&mut |term, _| {
+                    if term.field() == field {
+                        if let Some(text) = term.value().as_str() {
+                            terms.insert(text.to_string());
+                        }
+                    }
+                });
+                (!terms.is_empty()).then_some((analyzer, terms))
             });
-        if let Some(generator) = generator {
-            let snippet = generator.snippet(body);
-            if !snippet.is_empty() && !snippet.highlighted().is_empty() {
-                let highlights = snippet
-                    .highlighted()
+        let Some((analyzer, terms)) = entry else {
+            return (leading_text(body, self.max_chars), Vec::new());
+        };
+        let prefixes: BTreeSet<String> = terms
+            .iter()
+            .map(|term| term.chars().take(SNIPPET_PREFIX_BYTES).collect())
+            .collect();
+        // Every word of the body that the analyzer turns into a query term: (start, end, term).
+        let mut matches: Vec<(usize, usize, usize)> = Vec::new();
+        let term_list: Vec<&String> = terms.iter().collect();
+        let mut word_start = None;
+        let mut folded = String::new();
+        for (offset, character) in body
+            .char_indices()
+            .chain(std::iter::once((body.len(), ' ')))
+        {
+            if character.is_alphanumeric() {
+                word_start.get_or_insert(offset);
+                continue;
+            }
+            let Some(start) = word_start.take() else {
+                continue;
+            };
+            let word = &body[start..offset];
+            folded.clear();
+            for lower in word
+                .chars()
+                .flat_map(char::to_lowercase)
+                .take(SNIPPET_PREFIX_BYTES)
+            {
+                let base = unicode_normalization::UnicodeNormalization::nfd(std::iter::once(lower))
+                    .next()
+                    .unwrap_or(lower);
+                folded.push(if base.is_ascii() { base } else { lower });
+            }
+            if !prefixes.contains(&folded) {
+                continue;
+            }
+            let mut stream = analyzer.token_stream(word);
+            while stream.advance() {
+                if let Some(term_idx) = term_list
                     .iter()
-                    .map(|range| [range.start, range.end])
-                    .collect();
-                return (snippet.fragment().to_string(), highlights);
+                    .position(|term| **term == stream.token().text)
+                {
+                    matches.push((start, offset, term_idx));
+                    break;
+                }
             }
         }
-        (leading_text(body, self.max_chars), Vec::new())
+        if matches.is_empty() {
+            return (leading_text(body, self.max_chars), Vec::new());
+        }
+        // The window of at most max_chars bytes (about characters for Latin text) holding the
+        // most distinct terms, then the most matches; it starts a little before its first match.
+        let window = self.max_chars;
+        let mut best = (0, 0, 0);
+        for first in 0..matches.len() {
+            let window_end = matches[first].0 + window;
+            let inside: Vec<&(usize, usize, usize)> = matches[first..]
+                .iter()
+                .take_while(|found| found.1 <= window_end)
+                .collect();
+            let distinct = inside
+                .iter()
+                .map(|found| found.2)
+                .collect::<BTreeSet<_>>()
+                .len();
+            if (distinct, inside.len()) > (best.1, best.2) {
+                best = (first, distinct, inside.len());
+            }
+        }
+        let first_match = matches[best.0].0;
+        let lead = window / 5;
+        let mut start = first_match.saturating_sub(lead);
+        while start > 0 && !body.is_char_boundary(start) {
+            start -= 1;
+        }
+        if start > 0 {
+            // Begin at a word: skip the partial word the cut landed in.
+            start = body[start..first_match]
+                .find(char::is_whitespace)
+                .map_or(first_match, |space| start + space + 1);
+        }
+        let mut end = (start + window).min(body.len());
+        while end < body.len() && !body.is_char_boundary(end) {
+            end += 1;
+        }
+        if end < body.len() {
+            end = body[start..end]
+                .rfind(char::is_whitespace)
+                .map_or(end, |space| start + space);
+        }
+        let fragment = &body[start..end];
+        let highlights = matches
+            .iter()
+            .filter(|found| found.0 >= start && found.1 <= end)
+            .map(|found| [found.0 - start, found.1 - start])
+            .collect();
+        (fragment.to_string(), highlights)
     }
 }
 
