@@ -10,6 +10,7 @@
 //!    filtered and faceted queries through the library (one process, warm, page of 10 hits
 //!    fetched with snippets), beside plain tantivy answering the same words with its
 //!    `QueryParser` and fetching its 10 documents.
+//!
 //! Nothing is asserted; the figures go into BENCHMARKS.md.
 
 use std::io::Write;
@@ -124,7 +125,7 @@ fn main() {
         idx::build(&idx::BuildOptions::new(&index_path, vec![corpus.clone()])).expect("build");
     let idx_seconds = started.elapsed().as_secs_f64();
     let megabytes = report.bytes_read as f64 / 1e6;
-    let (files, _) = idx::ingest::discover(&[corpus.clone()]);
+    let (files, _) = idx::ingest::discover(std::slice::from_ref(&corpus));
     let plain_dir = scratch.path().join("plain");
     std::fs::create_dir_all(&plain_dir).expect("mkdir");
     let (_, plain_seconds, plain_bytes) = plain_tantivy_build(&files, &plain_dir);

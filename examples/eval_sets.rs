@@ -1,5 +1,5 @@
 //! Enriches the gold sets of `../shared/data` and the seeds, and prints the evaluation tables:
-//! `cargo run --release --example eval_sets [seeds|conll|conll-train|factru|ronec|conll2002|all]
+//! `cargo run --release --example eval_sets [seeds|conll|conll-train|factru|ronec|conll2002|html|all]
 //! [--jsonl DIR] [--errors] [--score FILE.jsonl]`.
 //!
 //! `--jsonl DIR` also writes each set's predictions as `idx extract` JSON Lines (`DIR/<set>.jsonl`)
@@ -13,8 +13,7 @@ use std::time::Instant;
 use idx::enrich::{enrich_article, EnrichedArticle, Entity, Gazetteer};
 use idx::eval::{
     evaluate_seeds, read_conll2002, read_conll2003, read_extract_jsonl, read_factrueval,
-    read_ronec, read_seed_articles, score_entity_sets, score_factru, score_seeds, GoldArticle,
-    PredictedArticle, Table,
+    read_ronec, score_entity_sets, score_factru, score_seeds, GoldArticle, PredictedArticle, Table,
 };
 
 /// Reads one gold set.
@@ -150,10 +149,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if wants("seeds") {
         let started = Instant::now();
-        let enriched: Vec<EnrichedArticle> = read_seed_articles(&seeds)?
-            .into_iter()
-            .map(|article| enrich_article(article, &gazetteer))
-            .collect();
+        // The seeds go through the real ingest and clean stages, as `idx extract` reads them.
+        let mut enriched: Vec<EnrichedArticle> = Vec::new();
+        let skipped = idx::extract(std::slice::from_ref(&seeds), &gazetteer, |article| {
+            enriched.push(article)
+        });
+        if let Some(problem) = skipped.first() {
+            return Err(format!("cannot read the seeds: {problem}").into());
+        }
         write_jsonl(jsonl_dir.as_deref(), "seeds", &enriched)?;
         let report = evaluate_seeds(&seeds, &enriched)?;
         print_table(&report.table, show_errors, started);
@@ -176,6 +179,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             score_entity_sets(title, &gold, &predicted)
         };
         print_table(&table, show_errors, started);
+    }
+    if wants("html") {
+        let started = Instant::now();
+        let benchmark = seeds.join("../data/article-extraction-benchmark");
+        let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+            benchmark.join("ground-truth.json"),
+        )?)?;
+        let mut gold = std::collections::HashMap::new();
+        let mut predicted = std::collections::HashMap::new();
+        let mut n_without_body = 0;
+        for (page_id, page) in truth
+            .as_object()
+            .ok_or("ground-truth.json is not an object")?
+        {
+            gold.insert(
+                page_id.clone(),
+                page["articleBody"].as_str().unwrap_or_default().to_string(),
+            );
+            let path = benchmark.join("html").join(format!("{page_id}.html.gz"));
+            let records = idx::ingest::read_source_file(&path);
+            for doc in records.docs {
+                let (article, warnings) = idx::clean::clean_source_doc(doc);
+                n_without_body += warnings
+                    .iter()
+                    .filter(|warning| warning.message.contains("no article body"))
+                    .count();
+                predicted.insert(page_id.clone(), article.body);
+            }
+        }
+        let scores = idx::eval_body::score_bodies(&gold, &predicted);
+        println!("article-extraction-benchmark ({} pages)", scores.n_pages);
+        println!(
+            "precision {:.3}  recall {:.3}  F1 {:.3}  accuracy {:.3}  pages without a body found: {n_without_body}",
+            scores.precision, scores.recall, scores.f1, scores.accuracy
+        );
+        println!("({:.1} s)\n", started.elapsed().as_secs_f64());
     }
     Ok(())
 }

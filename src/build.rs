@@ -269,6 +269,7 @@ fn read_and_clean(
             });
         }
         StageClock::add(&clock.cleaning, started);
+        warnings.extend(records.warnings.into_iter().map(Skipped::from));
         let skipped = records.errors.into_iter().map(Skipped::from).collect();
         (cleaned, skipped, warnings, records.n_bytes)
     }));

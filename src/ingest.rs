@@ -139,6 +139,9 @@ pub struct FileRecords {
     pub docs: Vec<SourceDoc>,
     /// The problems met: one per bad record, or one for the whole file.
     pub errors: Vec<IngestError>,
+    /// Problems that did not cost a record: a single article cut at the size limit, records
+    /// that were not UTF-8. The build reports them as warnings, not as skipped records.
+    pub warnings: Vec<IngestError>,
     /// Size in bytes of the file's decoded text (0 when it could not be decoded).
     pub n_bytes: u64,
 }
@@ -148,6 +151,7 @@ impl FileRecords {
         FileRecords {
             docs: Vec::new(),
             errors: vec![error],
+            warnings: Vec::new(),
             n_bytes: 0,
         }
     }
@@ -234,14 +238,45 @@ fn lowercase_first(message: &str) -> String {
     }
 }
 
-/// Reads one file. Never panics; an unreadable file gives docs=[] and one error.
+/// Size limits that keep reading one hostile file within bounded memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Largest single-article file (`.txt`, `.md`, `.html`) read, in bytes after gunzipping;
+    /// the rest is left out and a warning says so.
+    pub max_article_bytes: u64,
+    /// Longest JSON Lines line or CSV line accepted, in bytes. A longer JSON line is skipped
+    /// with an error without ever being held whole; a longer CSV line stops the file, because
+    /// a CSV reader cannot find the next record reliably after it.
+    pub max_record_bytes: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> ReadLimits {
+        ReadLimits {
+            max_article_bytes: 32 * 1024 * 1024,
+            max_record_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Reads one file with the default [`ReadLimits`]. Never panics; an unreadable file gives
+/// `docs = []` and one error.
+///
+/// The file is streamed: JSON Lines and CSV record by record, single articles up to
+/// [`ReadLimits::max_article_bytes`], so memory stays bounded by the records kept plus one
+/// record, whatever the file holds.
 pub fn read_source_file(path: &Path) -> FileRecords {
-    match std::fs::read(path) {
-        Ok(bytes) => read_source_bytes(path, &bytes),
+    read_source_file_with_limits(path, &ReadLimits::default())
+}
+
+/// [`read_source_file`] with explicit limits.
+pub fn read_source_file_with_limits(path: &Path, limits: &ReadLimits) -> FileRecords {
+    guard_panics(path, || match std::fs::File::open(path) {
+        Ok(file) => read_source_stream(path, file, limits),
         Err(io_error) => {
             FileRecords::failed(IngestError::new(path, None, describe_io_error(&io_error)))
         }
-    }
+    })
 }
 
 /// Same from bytes already in memory (used by tests and by embedders); `path` only names the source.
@@ -249,9 +284,20 @@ pub fn read_source_file(path: &Path) -> FileRecords {
 /// The format comes from `path`'s name. A bug that panics on one file's content is caught
 /// and reported as an error for that file, so one odd file never stops a build.
 pub fn read_source_bytes(path: &Path, bytes: &[u8]) -> FileRecords {
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_source_bytes_unguarded(path, bytes)
-    }));
+    read_source_bytes_with_limits(path, bytes, &ReadLimits::default())
+}
+
+/// [`read_source_bytes`] with explicit limits.
+pub fn read_source_bytes_with_limits(
+    path: &Path,
+    bytes: &[u8],
+    limits: &ReadLimits,
+) -> FileRecords {
+    guard_panics(path, || read_source_stream(path, bytes, limits))
+}
+
+fn guard_panics(path: &Path, read: impl FnOnce() -> FileRecords) -> FileRecords {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     outcome.unwrap_or_else(|_| {
         FileRecords::failed(IngestError::new(
             path,
@@ -261,74 +307,134 @@ pub fn read_source_bytes(path: &Path, bytes: &[u8]) -> FileRecords {
     })
 }
 
-fn read_source_bytes_unguarded(path: &Path, bytes: &[u8]) -> FileRecords {
+/// Buffer size for reading source files; also how much is sniffed for binary content.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
+fn read_source_stream(path: &Path, raw: impl Read, limits: &ReadLimits) -> FileRecords {
     let Some(format) = Format::from_path(path) else {
         return FileRecords::failed(IngestError::new(path, None, "unknown format"));
     };
     let is_gzipped = path
         .file_name()
         .is_some_and(|name| name.to_string_lossy().to_lowercase().ends_with(".gz"));
-    let gunzipped;
-    let plain_bytes = if is_gzipped {
-        // MultiGzDecoder because `cat a.gz b.gz` is a valid gzip file holding both members.
-        let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
-        let mut buffer = Vec::new();
-        if let Err(io_error) = decoder.read_to_end(&mut buffer) {
-            let reason = format!(
-                "corrupt gzip data: {}",
-                lowercase_first(&io_error.to_string())
-            );
+    // MultiGzDecoder because `cat a.gz b.gz` is a valid gzip file holding both members. The
+    // decoder streams, so a gzip bomb meets the same limits as a plain file.
+    let plain: Box<dyn Read + '_> = if is_gzipped {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            raw,
+        )))
+    } else {
+        Box::new(raw)
+    };
+    let mut reader = std::io::BufReader::with_capacity(READ_BUFFER_BYTES, plain);
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(io_error) => {
+            let reason = describe_read_error(&io_error, is_gzipped);
             return FileRecords::failed(IngestError::new(path, None, reason));
         }
-        gunzipped = buffer;
-        &gunzipped[..]
-    } else {
-        bytes
     };
-    let text = match decode_text(plain_bytes, format) {
-        Ok(text) => text,
-        Err(reason) => return FileRecords::failed(IngestError::new(path, None, reason)),
-    };
-    let n_bytes = text.len() as u64;
-    let mut records = match format {
-        Format::Text | Format::Markdown | Format::Html => read_single_article(path, format, &text),
-        Format::Jsonl => read_jsonl_records(path, std::io::Cursor::new(text.as_bytes())),
-        Format::Csv => read_csv_records(path, &text),
-    };
-    records.n_bytes = n_bytes;
-    records
+    if head.is_empty() {
+        return FileRecords::failed(IngestError::new(path, None, "empty file"));
+    }
+    let has_bom = encoding_rs::Encoding::for_bom(head).is_some();
+    // UTF-16 without a BOM is not supported, so NUL bytes here mean a binary file.
+    if !has_bom && head.contains(&0) {
+        return FileRecords::failed(IngestError::new(path, None, "binary file, not text"));
+    }
+    let is_utf16 = encoding_rs::Encoding::for_bom(head)
+        .is_some_and(|(encoding, _)| encoding != encoding_rs::UTF_8);
+    match format {
+        Format::Text | Format::Markdown | Format::Html => {
+            read_single_article(path, format, reader, limits, is_gzipped)
+        }
+        // UTF-16 record files are rare; they are decoded whole (up to the article limit) and
+        // then split, since their line breaks are not single bytes.
+        Format::Jsonl | Format::Csv if is_utf16 => {
+            let whole = read_single_article(path, format, reader, limits, is_gzipped);
+            let Some(doc) = whole.docs.into_iter().next() else {
+                return FileRecords {
+                    docs: Vec::new(),
+                    errors: whole.errors,
+                    warnings: whole.warnings,
+                    n_bytes: 0,
+                };
+            };
+            let mut records = if format == Format::Jsonl {
+                read_jsonl_records(path, doc.text.as_bytes(), limits)
+            } else {
+                read_csv_records(path, doc.text.as_bytes(), limits)
+            };
+            records.warnings.extend(whole.warnings);
+            records
+        }
+        Format::Jsonl => read_jsonl_records(path, reader, limits),
+        Format::Csv => read_csv_records(path, reader, limits),
+    }
 }
 
-/// How many leading bytes are searched for NUL bytes and for an HTML charset declaration.
+fn describe_read_error(io_error: &std::io::Error, is_gzipped: bool) -> String {
+    let is_gzip_error = is_gzipped
+        && matches!(
+            io_error.kind(),
+            std::io::ErrorKind::InvalidInput
+                | std::io::ErrorKind::InvalidData
+                | std::io::ErrorKind::UnexpectedEof
+        );
+    if is_gzip_error {
+        format!(
+            "corrupt gzip data: {}",
+            lowercase_first(&io_error.to_string())
+        )
+    } else {
+        describe_io_error(io_error)
+    }
+}
+
+/// How many leading bytes are searched for an HTML charset declaration.
 const SNIFF_LEN: usize = 8 * 1024;
 
 /// Decodes a file's bytes to UTF-8: a BOM wins, then valid UTF-8, then the charset an HTML
 /// page declares, then Windows-1252 (a superset of Latin-1's printable range), which never
 /// fails, so old Western European files read with their accents intact.
-fn decode_text(bytes: &[u8], format: Format) -> Result<String, String> {
-    if bytes.is_empty() {
-        return Err("empty file".to_string());
-    }
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+fn decode_text(bytes: Vec<u8>, format: Format, was_cut: bool) -> String {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok(text.into_owned());
+        return text.into_owned();
+    }
+    // Valid UTF-8 becomes the String without a copy, which halves peak memory on big files.
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return text,
+        Err(not_utf8) => not_utf8.into_bytes(),
+    };
+    // A file cut at the size limit may end inside a character; the rest is UTF-8 and must
+    // not be re-read as Windows-1252 for that. (An uncut file ending so is not UTF-8.)
+    if let Err(utf8_error) = std::str::from_utf8(&bytes) {
+        if was_cut && utf8_error.error_len().is_none() {
+            return String::from_utf8_lossy(&bytes[..utf8_error.valid_up_to()]).into_owned();
+        }
     }
     let head = &bytes[..bytes.len().min(SNIFF_LEN)];
-    // UTF-16 without a BOM is not supported, so NUL bytes here mean a binary file.
-    if head.contains(&0) {
-        return Err("binary file, not text".to_string());
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_string());
-    }
     let declared = if format == Format::Html {
         declared_html_charset(head)
     } else {
         None
     };
     let encoding = declared.unwrap_or(encoding_rs::WINDOWS_1252);
-    let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    Ok(text.into_owned())
+    let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes);
+    text.into_owned()
+}
+
+/// Decodes one record's bytes: UTF-8 when valid, else Windows-1252. Deciding per record lets a
+/// file that mixes encodings (records appended by different tools) keep every record readable.
+fn decode_record(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (std::borrow::Cow::Borrowed(text), true),
+        Err(_) => {
+            let (text, _had_errors) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text, false)
+        }
+    }
 }
 
 /// Finds `charset=NAME` in the head of an HTML page, for pages that are not UTF-8.
@@ -352,10 +458,49 @@ fn declared_html_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> 
     (encoding != encoding_rs::UTF_8).then_some(encoding)
 }
 
-fn read_single_article(path: &Path, format: Format, text: &str) -> FileRecords {
+/// A size for messages about limits: whole megabytes from 1 MB up, bytes below.
+fn describe_size(n_bytes: u64) -> String {
+    const MEGABYTE: u64 = 1024 * 1024;
+    if n_bytes >= MEGABYTE {
+        format!("{} MB", n_bytes / MEGABYTE)
+    } else {
+        format!("{n_bytes} bytes")
+    }
+}
+
+fn read_single_article(
+    path: &Path,
+    format: Format,
+    reader: impl Read,
+    limits: &ReadLimits,
+    is_gzipped: bool,
+) -> FileRecords {
+    let mut bytes = Vec::new();
+    // One byte past the limit tells a file of exactly the limit from a longer one.
+    let mut limited = reader.take(limits.max_article_bytes.saturating_add(1));
+    if let Err(io_error) = limited.read_to_end(&mut bytes) {
+        let reason = describe_read_error(&io_error, is_gzipped);
+        return FileRecords::failed(IngestError::new(path, None, reason));
+    }
+    let mut warnings = Vec::new();
+    let was_cut = bytes.len() as u64 > limits.max_article_bytes;
+    if was_cut {
+        bytes.truncate(usize::try_from(limits.max_article_bytes).unwrap_or(usize::MAX));
+        warnings.push(IngestError::new(
+            path,
+            None,
+            format!(
+                "file is larger than {}; only its first {} were read",
+                describe_size(limits.max_article_bytes),
+                describe_size(limits.max_article_bytes)
+            ),
+        ));
+    }
+    let text = decode_text(bytes, format, was_cut);
     if text.trim().is_empty() {
         return FileRecords::failed(IngestError::new(path, None, "file holds only whitespace"));
     }
+    let n_bytes = text.len() as u64;
     let doc = SourceDoc {
         source: SourceRef {
             path: path.to_path_buf(),
@@ -365,16 +510,85 @@ fn read_single_article(path: &Path, format: Format, text: &str) -> FileRecords {
         format,
         url: None,
         title: None,
-        text: text.to_string(),
+        text,
         published_raw: None,
         language: None,
-        n_bytes: text.len() as u64,
+        n_bytes,
     };
     FileRecords {
         docs: vec![doc],
         errors: Vec::new(),
-        n_bytes: 0,
+        warnings,
+        n_bytes,
     }
+}
+
+/// What [`read_capped_line`] found.
+enum CappedLine {
+    /// A line is in the buffer, without its `\n`.
+    Line,
+    /// The line was longer than the limit; it was read past, not kept. Holds its length.
+    TooLong(u64),
+    /// The input has ended.
+    End,
+}
+
+/// Reads the next `\n`-terminated line into `line`, keeping at most `max_bytes` of it. A longer
+/// line is consumed to its end without being stored, so one huge line costs no more memory
+/// than the limit, and reading goes on at the next line. Every byte consumed, newline included,
+/// is added to `n_bytes_read`.
+fn read_capped_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max_bytes: u64,
+    n_bytes_read: &mut u64,
+) -> std::io::Result<CappedLine> {
+    line.clear();
+    let mut n_line_bytes: u64 = 0;
+    let mut n_consumed: u64 = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(if n_consumed == 0 {
+                CappedLine::End
+            } else if n_line_bytes > max_bytes {
+                CappedLine::TooLong(n_line_bytes)
+            } else {
+                CappedLine::Line
+            });
+        }
+        let newline = available.iter().position(|&byte| byte == b'\n');
+        let chunk = &available[..newline.unwrap_or(available.len())];
+        n_line_bytes += chunk.len() as u64;
+        if n_line_bytes <= max_bytes {
+            line.extend_from_slice(chunk);
+        } else if !line.is_empty() {
+            // Give the memory back at once rather than after the rest of the line.
+            *line = Vec::new();
+        }
+        let n_used = chunk.len() + usize::from(newline.is_some());
+        reader.consume(n_used);
+        n_consumed += n_used as u64;
+        *n_bytes_read += n_used as u64;
+        if newline.is_some() {
+            return Ok(if n_line_bytes > max_bytes {
+                CappedLine::TooLong(n_line_bytes)
+            } else {
+                CappedLine::Line
+            });
+        }
+    }
+}
+
+/// One warning per file for records that were not UTF-8, rather than one per record.
+fn non_utf8_warning(path: &Path, n_records: u64, first_line: Option<u64>) -> Option<IngestError> {
+    (n_records > 0).then(|| {
+        IngestError::new(
+            path,
+            first_line,
+            format!("{n_records} record(s) were not valid UTF-8 and were read as Windows-1252"),
+        )
+    })
 }
 
 /// Field names accepted for each article attribute, in order of preference.
@@ -395,34 +609,69 @@ const LANGUAGE_FIELDS: &[&str] = &["language", "lang"];
 /// are as often metadata objects or summaries as the body.
 const JSONL_TEXT_FIELDS: &[&str] = &["text", "body", "content"];
 
-fn read_jsonl_records(path: &Path, reader: impl BufRead) -> FileRecords {
+fn read_jsonl_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits) -> FileRecords {
     let mut records = FileRecords::default();
-    for (line_idx, line) in reader.split(b'\n').enumerate() {
-        let line_number = line_idx as u64 + 1;
-        let line = match line {
-            Ok(line) => line,
+    let mut line = Vec::new();
+    let mut line_number: u64 = 0;
+    let mut n_non_utf8: u64 = 0;
+    let mut first_non_utf8_line = None;
+    loop {
+        line_number += 1;
+        let outcome = match read_capped_line(
+            &mut reader,
+            &mut line,
+            limits.max_record_bytes,
+            &mut records.n_bytes,
+        ) {
+            Ok(outcome) => outcome,
             Err(io_error) => {
-                records.errors.push(IngestError::new(
-                    path,
-                    Some(line_number),
-                    describe_io_error(&io_error),
-                ));
+                let reason = describe_read_error(&io_error, true);
+                records
+                    .errors
+                    .push(IngestError::new(path, Some(line_number), reason));
                 break;
             }
         };
-        // The text was decoded to UTF-8 already, but a reader handed in by an embedder may not be.
-        let line = String::from_utf8_lossy(&line);
-        let line = line.strip_suffix('\r').unwrap_or(&line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_jsonl_record(path, line_number, line) {
-            Ok(doc) => records.docs.push(doc),
-            Err(reason) => records
-                .errors
-                .push(IngestError::new(path, Some(line_number), reason)),
+        match outcome {
+            CappedLine::End => break,
+            CappedLine::TooLong(n_line_bytes) => {
+                let reason = format!(
+                    "line is {} long, over the {} limit for one record; record skipped",
+                    describe_size(n_line_bytes),
+                    describe_size(limits.max_record_bytes)
+                );
+                records
+                    .errors
+                    .push(IngestError::new(path, Some(line_number), reason));
+            }
+            CappedLine::Line => {
+                let mut bytes = &line[..];
+                if line_number == 1 {
+                    bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+                }
+                let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+                let (text, is_utf8) = decode_record(bytes);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                if !is_utf8 {
+                    n_non_utf8 += 1;
+                    first_non_utf8_line.get_or_insert(line_number);
+                }
+                match parse_jsonl_record(path, line_number, &text) {
+                    Ok(doc) => records.docs.push(doc),
+                    Err(reason) => {
+                        records
+                            .errors
+                            .push(IngestError::new(path, Some(line_number), reason))
+                    }
+                }
+            }
         }
     }
+    records
+        .warnings
+        .extend(non_utf8_warning(path, n_non_utf8, first_non_utf8_line));
     records
 }
 
@@ -573,25 +822,112 @@ fn csv_field(record: &csv::StringRecord, columns: &[usize]) -> Option<String> {
         .map(str::to_string)
 }
 
-fn read_csv_records(path: &Path, text: &str) -> FileRecords {
+/// Passes bytes through and fails once a line grows past a limit. The CSV parser buffers a
+/// whole record, so this is what bounds its memory on a file with one enormous line.
+struct LineLimitedReader<R> {
+    inner: R,
+    max_line_bytes: u64,
+    n_line_bytes: u64,
+    /// 1-based line the last byte read belongs to.
+    line_number: u64,
+    n_bytes_read: u64,
+    is_over_limit: bool,
+}
+
+impl<R: Read> Read for LineLimitedReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.is_over_limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "line over the size limit",
+            ));
+        }
+        let n_read = self.inner.read(buffer)?;
+        for (index, &byte) in buffer[..n_read].iter().enumerate() {
+            if byte == b'\n' {
+                self.line_number += 1;
+                self.n_line_bytes = 0;
+            } else {
+                self.n_line_bytes += 1;
+                if self.n_line_bytes > self.max_line_bytes {
+                    // Hand over the lines before this one and fail on the next call; with
+                    // nothing to hand over, fail now, since `Ok(0)` would mean a clean end.
+                    self.is_over_limit = true;
+                    self.n_bytes_read += index as u64;
+                    if index == 0 {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            "line over the size limit",
+                        ));
+                    }
+                    return Ok(index);
+                }
+            }
+        }
+        self.n_bytes_read += n_read as u64;
+        Ok(n_read)
+    }
+}
+
+fn decode_csv_record(record: &csv::ByteRecord, n_non_utf8: &mut u64) -> csv::StringRecord {
+    let mut is_utf8 = true;
+    let fields: Vec<String> = record
+        .iter()
+        .map(|field| {
+            let (text, field_is_utf8) = decode_record(field);
+            is_utf8 &= field_is_utf8;
+            text.into_owned()
+        })
+        .collect();
+    *n_non_utf8 += u64::from(!is_utf8);
+    csv::StringRecord::from(fields)
+}
+
+fn read_csv_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits) -> FileRecords {
     let mut records = FileRecords::default();
-    let header_line = text.lines().next().unwrap_or_default();
-    let semicolons = header_line.matches(';').count();
-    let commas = header_line.matches(',').count();
-    let delimiter = if semicolons > commas { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
+    // The delimiter is chosen from the header line as far as the first buffer holds it.
+    let delimiter = match reader.fill_buf() {
+        Ok(head) => {
+            let header_line = head.split(|&byte| byte == b'\n').next().unwrap_or_default();
+            let semicolons = header_line.iter().filter(|&&byte| byte == b';').count();
+            let commas = header_line.iter().filter(|&&byte| byte == b',').count();
+            if semicolons > commas {
+                b';'
+            } else {
+                b','
+            }
+        }
+        Err(_) => b',',
+    };
+    let limited = LineLimitedReader {
+        inner: reader,
+        max_line_bytes: limits.max_record_bytes,
+        n_line_bytes: 0,
+        line_number: 1,
+        n_bytes_read: 0,
+        is_over_limit: false,
+    };
+    let mut csv_reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(text.as_bytes());
-    let header = match reader.headers() {
-        Ok(header) => header.clone(),
+        .from_reader(limited);
+    let mut n_non_utf8 = 0;
+    let header = match csv_reader.byte_headers() {
+        Ok(header) => {
+            let mut header = decode_csv_record(header, &mut n_non_utf8);
+            if let Some(first) = header.get(0) {
+                if let Some(without_bom) = first.strip_prefix('\u{feff}') {
+                    let mut fields: Vec<String> = header.iter().map(str::to_string).collect();
+                    fields[0] = without_bom.to_string();
+                    header = csv::StringRecord::from(fields);
+                }
+            }
+            header
+        }
         Err(csv_error) => {
-            records.errors.push(IngestError::new(
-                path,
-                Some(1),
-                describe_csv_error(&csv_error),
-            ));
+            let reason = describe_csv_read_error(&csv_error, csv_reader.get_ref(), limits);
+            records.errors.push(IngestError::new(path, Some(1), reason));
             return records;
         }
     };
@@ -614,37 +950,36 @@ fn read_csv_records(path: &Path, text: &str) -> FileRecords {
         return records;
     }
     let needed_width = columns.text.iter().min().map_or(0, |column| column + 1);
-    // Collect first so each record's byte size is the distance to the next record's start.
-    let mut rows: Vec<(u64, u64, Result<csv::StringRecord, String>)> = Vec::new();
-    for row in reader.records() {
-        match row {
-            Ok(record) => {
-                let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-                rows.push((line, byte, Ok(record)));
-            }
+    let mut byte_record = csv::ByteRecord::new();
+    let mut first_non_utf8_line = None;
+    loop {
+        match csv_reader.read_byte_record(&mut byte_record) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(csv_error) => {
-                let (line, byte) = csv_error
+                let is_io_error = matches!(csv_error.kind(), csv::ErrorKind::Io(_));
+                let line = csv_error
                     .position()
-                    .map_or((0, 0), |p| (p.line(), p.byte()));
-                rows.push((line, byte, Err(describe_csv_error(&csv_error))));
-            }
-        }
-    }
-    for row_idx in 0..rows.len() {
-        let next_start = rows
-            .get(row_idx + 1)
-            .map_or(text.len() as u64, |next| next.1);
-        let (line_number, start, row) = &rows[row_idx];
-        let line = (*line_number > 0).then_some(*line_number);
-        let record = match row {
-            Ok(record) => record,
-            Err(reason) => {
-                records
-                    .errors
-                    .push(IngestError::new(path, line, reason.clone()));
+                    .map(|position| position.line())
+                    .or(Some(csv_reader.get_ref().line_number));
+                let reason = describe_csv_read_error(&csv_error, csv_reader.get_ref(), limits);
+                records.errors.push(IngestError::new(path, line, reason));
+                // After a read error the parser's place in the file is unknown.
+                if is_io_error {
+                    break;
+                }
                 continue;
             }
-        };
+        }
+        let line = byte_record
+            .position()
+            .map(|position| position.line())
+            .filter(|line| *line > 0);
+        let n_non_utf8_before = n_non_utf8;
+        let record = decode_csv_record(&byte_record, &mut n_non_utf8);
+        if n_non_utf8 > n_non_utf8_before {
+            first_non_utf8_line = first_non_utf8_line.or(line);
+        }
         if record.len() < needed_width {
             let reason = format!(
                 "row has {} fields but the text column is field {} of {}",
@@ -657,24 +992,42 @@ fn read_csv_records(path: &Path, text: &str) -> FileRecords {
         }
         // A row with empty cells is still a record (NewsArticles.csv has picture galleries with
         // no text); clean warns about it and the index decides whether to keep it.
-        let title = csv_field(record, &columns.title);
-        let text = csv_field(record, &columns.text);
         records.docs.push(SourceDoc {
             source: SourceRef {
                 path: path.to_path_buf(),
                 line,
-                record_id: csv_field(record, &columns.id),
+                record_id: csv_field(&record, &columns.id),
             },
             format: Format::Csv,
-            url: csv_field(record, &columns.url),
-            title,
-            text: text.unwrap_or_default(),
-            published_raw: csv_field(record, &columns.published),
-            language: csv_field(record, &columns.language),
-            n_bytes: next_start.saturating_sub(*start),
+            url: csv_field(&record, &columns.url),
+            title: csv_field(&record, &columns.title),
+            text: csv_field(&record, &columns.text).unwrap_or_default(),
+            published_raw: csv_field(&record, &columns.published),
+            language: csv_field(&record, &columns.language),
+            // Field bytes plus one separator or terminator per field.
+            n_bytes: (byte_record.as_slice().len() + byte_record.len()) as u64,
         });
     }
+    records.n_bytes = csv_reader.get_ref().n_bytes_read;
     records
+        .warnings
+        .extend(non_utf8_warning(path, n_non_utf8, first_non_utf8_line));
+    records
+}
+
+fn describe_csv_read_error<R>(
+    csv_error: &csv::Error,
+    reader: &LineLimitedReader<R>,
+    limits: &ReadLimits,
+) -> String {
+    if reader.is_over_limit {
+        format!(
+            "line is longer than the {} limit for one record; the rest of the file was not read",
+            describe_size(limits.max_record_bytes)
+        )
+    } else {
+        describe_csv_error(csv_error)
+    }
 }
 
 /// How much of a header without a text column is quoted in the error.
@@ -693,10 +1046,74 @@ mod tests {
     /// Reads `bytes` as a file called `name` and renders each record and error on one line,
     /// so a case reads as input and expected output side by side.
     fn check(name: &str, bytes: &[u8], expected: &[&str]) {
-        let records = read_source_bytes(Path::new(name), bytes);
+        check_limited(name, bytes, ReadLimits::default(), expected);
+    }
+
+    /// [`check`] with size limits small enough to write the hostile case by hand.
+    fn check_limited(name: &str, bytes: &[u8], limits: ReadLimits, expected: &[&str]) {
+        let records = read_source_bytes_with_limits(Path::new(name), bytes, &limits);
         let mut actual: Vec<String> = records.docs.iter().map(render_doc).collect();
         actual.extend(records.errors.iter().map(|error| format!("error {error}")));
+        actual.extend(
+            records
+                .warnings
+                .iter()
+                .map(|warning| format!("warning {warning}")),
+        );
         assert_eq!(actual, expected, "reading {name}");
+    }
+
+    /// A reader that hands out one byte per call, as a slow pipe may.
+    struct OneByteReads(Vec<u8>, usize);
+
+    impl Read for OneByteReads {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.get(self.1), buffer.first_mut()) {
+                (Some(byte), Some(slot)) => {
+                    *slot = *byte;
+                    self.1 += 1;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    const SMALL: ReadLimits = ReadLimits {
+        max_article_bytes: 10,
+        max_record_bytes: 20,
+    };
+
+    #[test]
+    #[rustfmt::skip]
+    fn hostile_files_stay_within_limits() {
+        check_limited("a.txt", b"0123456789abc", SMALL, &["a.txt Text | text=0123456789", "warning a.txt: file is larger than 10 bytes; only its first 10 bytes were read"]);
+        check_limited("a.txt", b"0123456789", SMALL, &["a.txt Text | text=0123456789"]);
+        // Cut inside "é": the partial character goes, the text is not re-read as Windows-1252.
+        check_limited("a.txt", "12345678é".as_bytes(), SMALL, &["a.txt Text | text=12345678é"]);
+        check_limited("a.txt", "123456789é".as_bytes(), SMALL, &["a.txt Text | text=123456789", "warning a.txt: file is larger than 10 bytes; only its first 10 bytes were read"]);
+        check_limited("a.txt.gz", &gzip(&[b'x'; 100_000]), SMALL, &["a.txt.gz Text | text=xxxxxxxxxx", "warning a.txt.gz: file is larger than 10 bytes; only its first 10 bytes were read"]);
+        let long_line = format!("{{\"text\":\"{}\"}}", "x".repeat(40));
+        check_limited("a.jsonl", format!("{{\"text\":\"a\"}}\n{long_line}\n{{\"text\":\"b\"}}").as_bytes(), SMALL, &["a.jsonl:1 Jsonl | text=a", "a.jsonl:3 Jsonl | text=b", "error a.jsonl:2: line is 51 bytes long, over the 20 bytes limit for one record; record skipped"]);
+        check_limited("a.jsonl", long_line.as_bytes(), SMALL, &["error a.jsonl:1: line is 51 bytes long, over the 20 bytes limit for one record; record skipped"]);
+        check_limited("a.csv", format!("text\nshort\n{}\nnever read\n", "y".repeat(30)).as_bytes(), SMALL, &["a.csv:2 Csv | text=short", "error a.csv:3: line is longer than the 20 bytes limit for one record; the rest of the file was not read"]);
+        check_limited("a.csv", format!("{}\n", "z".repeat(30)).as_bytes(), SMALL, &["error a.csv:1: line is longer than the 20 bytes limit for one record; the rest of the file was not read"]);
+        // A long line met at the start of a read, after a short one filled the previous read.
+        let records = read_source_stream(Path::new("a.csv"), OneByteReads(format!("text\nok\n{}", "w".repeat(30)).into_bytes(), 0), &SMALL);
+        assert_eq!((records.docs.len(), records.errors.len()), (1, 1), "{records:?}");
+    }
+
+    #[test]
+    #[rustfmt::skip]
+    fn mixed_encodings_are_decoded_per_record() {
+        check("a.jsonl", b"{\"text\":\"caf\xc3\xa9\"}\n{\"text\":\"caf\xe9\"}\n", &["a.jsonl:1 Jsonl | text=café", "a.jsonl:2 Jsonl | text=café", "warning a.jsonl:2: 1 record(s) were not valid UTF-8 and were read as Windows-1252"]);
+        check("a.jsonl", b"\xef\xbb\xbf{\"text\":\"bom\"}", &["a.jsonl:1 Jsonl | text=bom"]);
+        check("a.jsonl", b"{\"text\":\"a\"}\x00\x01", &["error a.jsonl: binary file, not text"]);
+        check("a.csv", b"title,text\nT,caf\xe9\nU,caf\xc3\xa9\n", &["a.csv:2 Csv | title=T | text=café", "a.csv:3 Csv | title=U | text=café", "warning a.csv:2: 1 record(s) were not valid UTF-8 and were read as Windows-1252"]);
+        check("a.csv", b"\xef\xbb\xbftext\nx\n", &["a.csv:2 Csv | text=x"]);
+        check("a.csv", b"", &["error a.csv: empty file"]);
+        check("a.jsonl", b"", &["error a.jsonl: empty file"]);
+        check("a.html", b"\x7fELF\x02\x01\x01\x00", &["error a.html: binary file, not text"]);
     }
 
     fn render_doc(doc: &SourceDoc) -> String {

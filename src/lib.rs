@@ -50,6 +50,7 @@ pub mod clean;
 pub mod enrich;
 mod error;
 pub mod eval;
+pub mod eval_body;
 pub mod index;
 pub mod ingest;
 pub mod output;

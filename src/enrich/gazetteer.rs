@@ -40,7 +40,9 @@ pub(crate) type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
 /// A map from words hashed with [`WordHasher`].
 pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 use unicode_normalization::UnicodeNormalization;
 
 use super::EntityKind;
@@ -139,7 +141,22 @@ pub struct Gazetteer {
     pub(crate) entities: Vec<EntityRecord>,
     automaton: AhoCorasick,
     patterns: Vec<PatternInfo>,
+    /// Folded first words (letters and digits up to the first other character) of every alias:
+    /// a word that is none of them starts no match, which one lookup tells.
+    first_words: WordSet,
+    /// First bytes of the folded first words of aliases that start in lowercase ("von der
+    /// Leyen", "al-Qaeda"): most lowercase words are ruled out by their first byte alone.
+    lowercase_first_bytes: [bool; 256],
+    /// The folded first words of aliases that start in lowercase; a handful.
+    lowercase_first_words: Vec<String>,
+    /// Leading punctuation of aliases that start with it ("«Большая семерка»").
+    leading_punctuation: Vec<char>,
+    /// Last UTF-8 bytes of `leading_punctuation`.
+    leading_punctuation_last_bytes: [bool; 256],
     by_folded_alias: WordMap<u32>,
+    /// Listed people's folded surnames with their entity, grouped by first letter: a misspelt
+    /// surname keeps its first letter, so only one group is compared with it.
+    surnames_by_initial: HashMap<char, Vec<(String, u32)>>,
     pub(crate) given_names: WordSet,
     pub(crate) person_titles: WordSet,
     /// First words of `person_titles`, so most capitalised words are ruled out in one lookup.
@@ -159,11 +176,9 @@ pub fn fold_name(name: &str) -> String {
             if !folded.is_empty() {
                 folded.push(' ');
             }
-            folded.extend(
-                word.bytes()
-                    .map(|byte| char::from(byte.to_ascii_lowercase())),
-            );
+            folded.push_str(word);
         }
+        folded.make_ascii_lowercase();
         return folded;
     }
     let mut folded = String::with_capacity(name.len());
@@ -268,6 +283,10 @@ impl Gazetteer {
         let mut by_folded_alias: WordMap<u32> = WordMap::default();
         let mut pattern_texts: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
+        let mut first_words = WordSet::default();
+        let mut lowercase_first_bytes = [false; 256];
+        let mut lowercase_first_words: Vec<String> = Vec::new();
+        let mut leading_punctuation = Vec::new();
         for (entity_idx, record) in entities.iter().enumerate() {
             let entity_idx = entity_idx as u32;
             let names = std::iter::once(&record.known.name).chain(&record.known.aliases);
@@ -294,6 +313,24 @@ impl Gazetteer {
                     single_word: record.known.kind == EntityKind::Person
                         && !name.contains([' ', '-']),
                 };
+                let first_word = fold_name(leading_alphanumeric(
+                    name.trim_start_matches(|character: char| !character.is_alphanumeric()),
+                ));
+                if let Some(first) = name.chars().next() {
+                    if !first.is_alphanumeric() {
+                        if !leading_punctuation.contains(&first) {
+                            leading_punctuation.push(first);
+                        }
+                    } else if !first.is_uppercase() {
+                        if let Some(&byte) = first_word.as_bytes().first() {
+                            lowercase_first_bytes[usize::from(byte)] = true;
+                        }
+                        if !lowercase_first_words.contains(&first_word) {
+                            lowercase_first_words.push(first_word.clone());
+                        }
+                    }
+                }
+                first_words.insert(first_word);
                 pattern_texts.push(name.clone());
                 patterns.push(info);
                 // Diacritics are often dropped in English copy ("Erdogan"), so list both forms.
@@ -316,6 +353,9 @@ impl Gazetteer {
             .ascii_case_insensitive(true)
             // A DFA costs a few megabytes once and searches several times faster than the NFA.
             .kind(Some(AhoCorasickKind::DFA))
+            // Names start at words, so the automaton runs only from candidate word starts (see
+            // `find_matches_at`) instead of over every byte of the article.
+            .start_kind(StartKind::Anchored)
             .build(&pattern_texts)
             .map_err(|error| {
                 list_error("actors.tsv", 0, &format!("cannot compile lists: {error}"))
@@ -331,10 +371,37 @@ impl Gazetteer {
             .filter_map(|title| title.split(' ').next())
             .flat_map(|word| [word.to_string(), format!("{word}s")])
             .collect();
+        let mut surnames_by_initial: HashMap<char, Vec<(String, u32)>> = HashMap::new();
+        for (entity_idx, record) in entities.iter().enumerate() {
+            for surname in &record.surnames {
+                if let Some(initial) = surname.chars().next() {
+                    surnames_by_initial
+                        .entry(initial)
+                        .or_default()
+                        .push((surname.clone(), entity_idx as u32));
+                }
+            }
+        }
         Ok(Gazetteer {
+            surnames_by_initial,
             entities,
             automaton,
             patterns,
+            first_words,
+            lowercase_first_bytes,
+            lowercase_first_words,
+            leading_punctuation_last_bytes: {
+                let mut last_bytes = [false; 256];
+                for character in &leading_punctuation {
+                    let mut encoded = [0u8; 4];
+                    let bytes = character.encode_utf8(&mut encoded).as_bytes();
+                    if let Some(&last) = bytes.last() {
+                        last_bytes[usize::from(last)] = true;
+                    }
+                }
+                last_bytes
+            },
+            leading_punctuation,
             by_folded_alias,
             given_names: word_set(lists.given_names),
             person_titles,
@@ -372,10 +439,13 @@ impl Gazetteer {
             None
         };
         let mut best: Option<(usize, u32)> = None;
-        for (entity_idx, record) in self.entities.iter().enumerate() {
+        let candidates = self.surnames_by_initial.get(&last.chars().next()?)?;
+        for (surname, entity_idx) in candidates {
+            let record = &self.entities[*entity_idx as usize];
             if record.known.kind != EntityKind::Person {
                 continue;
             }
+            // The given name rules out most candidates more cheaply than the surname.
             if let Some(first) = first {
                 if !record
                     .first_names
@@ -385,38 +455,127 @@ impl Gazetteer {
                     continue;
                 }
             }
-            for surname in &record.surnames {
-                let distance = strsim::damerau_levenshtein(surname, last);
-                if surname_close(surname, last) && best.is_none_or(|(d, _)| distance < d) {
-                    best = Some((distance, entity_idx as u32));
-                }
+            if !surname_close(surname, last) {
+                continue;
+            }
+            let distance = edit_distance(surname, last);
+            if best.is_none_or(|(best_distance, _)| distance < best_distance) {
+                best = Some((distance, *entity_idx));
             }
         }
         best.map(|(_, entity_idx)| entity_idx)
     }
 
     /// Every validated list match in `text`, left to right, without overlaps.
+    #[cfg(test)]
     pub(crate) fn find_matches(&self, text: &str) -> Vec<ListMatch> {
+        let mut word_starts = Vec::new();
+        let mut previous: Option<char> = None;
+        for (idx, ch) in text.char_indices() {
+            if ch.is_alphanumeric() && !previous.is_some_and(char::is_alphanumeric) {
+                word_starts.push((idx, &text[idx..]));
+            }
+            previous = Some(ch);
+        }
+        let candidate_starts = word_starts.into_iter().filter_map(|(start, rest)| {
+            let word_len = rest
+                .find(|ch: char| !ch.is_alphanumeric())
+                .unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+            self.may_start_match(text, start, capitalised, &fold_name(word))
+        });
+        self.find_matches_at(text, candidate_starts.flatten())
+    }
+
+    /// Where a listed name may start at the word beginning at byte `start` (`folded` is its
+    /// folded form): the word itself when it is capitalised or the first word of a lowercase
+    /// alias, and the punctuation before it when an alias starts with that punctuation. Most
+    /// words are lowercase and give nothing.
+    pub(crate) fn may_start_match(
+        &self,
+        text: &str,
+        start: usize,
+        capitalised: bool,
+        folded: &str,
+    ) -> Option<impl Iterator<Item = usize>> {
+        let may_start_here = if capitalised {
+            self.is_first_word(folded)
+        } else {
+            // Only a handful of aliases start in lowercase; their first bytes rule out most
+            // lowercase words before any lookup, and glued words need not be considered.
+            folded
+                .as_bytes()
+                .first()
+                .is_some_and(|&byte| self.lowercase_first_bytes[usize::from(byte)])
+                && {
+                    let word = leading_alphanumeric(folded);
+                    self.lowercase_first_words.iter().any(|first| first == word)
+                }
+        };
+        let here = may_start_here.then_some(start);
+        // Leading punctuation is rare in the lists; its last byte rules out most words.
+        let before = start
+            .checked_sub(1)
+            .filter(|&previous| {
+                self.leading_punctuation_last_bytes[usize::from(text.as_bytes()[previous])]
+            })
+            .and_then(|_| char_before(text, start))
+            .filter(|ch| self.leading_punctuation.contains(ch))
+            .map(|ch| start - ch.len_utf8());
+        if here.is_none() && before.is_none() {
+            return None;
+        }
+        Some(before.into_iter().chain(here))
+    }
+
+    /// Whether a folded word may start an alias: its letters and digits up to an apostrophe are
+    /// an alias's first word, or are one with a glued function word after it ("Ukrainewhich").
+    fn is_first_word(&self, folded: &str) -> bool {
+        let word = leading_alphanumeric(folded);
+        if self.first_words.contains(word) {
+            return true;
+        }
+        // Glued function words are two to five letters long; look each possible suffix up.
+        (2..=5).any(|suffix_len| {
+            word.len() > suffix_len + 2
+                && word.is_char_boundary(word.len() - suffix_len)
+                && GLUED_WORDS.contains(&&word[word.len() - suffix_len..])
+                && self.first_words.contains(&word[..word.len() - suffix_len])
+        })
+    }
+
+    /// Validated list matches starting at `candidate_starts` (byte offsets, ascending), left to
+    /// right, without overlaps: at each start the longest listed name wins, and starts inside an
+    /// accepted match are skipped.
+    pub(crate) fn find_matches_at(
+        &self,
+        text: &str,
+        candidate_starts: impl Iterator<Item = usize>,
+    ) -> Vec<ListMatch> {
         let mut found = Vec::new();
-        for candidate in self.automaton.find_iter(text) {
+        let mut covered_until = 0;
+        for start in candidate_starts {
+            if start < covered_until {
+                continue;
+            }
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            let Ok(Some(candidate)) = self.automaton.try_find(input) else {
+                continue;
+            };
             let info = self.patterns[candidate.pattern().as_usize()];
-            let (start, end) = (candidate.start(), candidate.end());
-            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            let end = candidate.end();
+            if !text.is_char_boundary(end) || !right_boundary_ok(text, end) {
                 continue;
             }
             let matched = &text[start..end];
-            if start > 0 && char_before(text, start).is_some_and(char::is_alphanumeric) {
-                continue;
-            }
-            if !right_boundary_ok(text, end) {
-                continue;
-            }
             if info.exact_case && matched.chars().any(|ch| ch.is_lowercase()) {
                 continue;
             }
             if info.needs_capital && !matched.chars().next().is_some_and(|ch| ch.is_uppercase()) {
                 continue;
             }
+            covered_until = end;
             found.push(ListMatch {
                 start,
                 end,
@@ -448,23 +607,83 @@ pub(crate) fn names_close(left: &str, right: &str) -> bool {
         || (left.len() >= 4
             && left.chars().next() == right.chars().next()
             && left.len().abs_diff(right.len()) <= 1
-            && strsim::damerau_levenshtein(left, right) <= 1)
+            && edit_distance(left, right) <= 1)
 }
 
 /// Whether two folded surnames are close enough to be one person's typo variants: a small edit
 /// distance relative to the length, or one a prefix of the other ("Bling" / "Blingen").
 pub(crate) fn surname_close(left: &str, right: &str) -> bool {
-    if left.chars().next() != right.chars().next() || left.len().abs_diff(right.len()) > 4 {
+    if left.chars().next() != right.chars().next() {
         return false;
     }
-    let shorter = left.chars().count().min(right.chars().count());
+    let (left_len, right_len) = (left.chars().count(), right.chars().count());
+    let shorter = left_len.min(right_len);
     if shorter < 4 {
         return left == right;
     }
-    let distance = strsim::damerau_levenshtein(left, right);
+    // Every accepted pair below is within two edits, and the edit distance is at least the
+    // difference in length; this rules out most pairs before any distance is computed.
+    if left_len.abs_diff(right_len) > 2 {
+        return false;
+    }
+    let distance = edit_distance(left, right);
     let allowed = if shorter >= 7 { 2 } else { 1 };
     distance <= allowed
         || (shorter >= 5 && (left.starts_with(right) || right.starts_with(left)) && distance <= 2)
+}
+
+/// Edit distance counting insertions, deletions, substitutions and swaps of neighbouring
+/// letters (the "optimal string alignment" distance). Names are short, so ASCII names up to 32
+/// bytes use rows on the stack; `strsim`'s general version allocates and hashes per call, which
+/// the per-article person merging cannot afford.
+pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
+    const MAX: usize = 32;
+    let (left_bytes, right_bytes) = (left.as_bytes(), right.as_bytes());
+    if !left.is_ascii() || !right.is_ascii() || left_bytes.len() >= MAX || right_bytes.len() >= MAX
+    {
+        return strsim::osa_distance(left, right);
+    }
+    let width = right_bytes.len() + 1;
+    // Three rows used in turn: the one two back (for swaps), the previous and the current.
+    let mut rows = [[0u8; MAX + 1]; 3];
+    for (column, cell) in rows[0].iter_mut().enumerate().take(width) {
+        *cell = column as u8;
+    }
+    for row in 1..=left_bytes.len() {
+        let (current_idx, previous_idx, before_idx) = (row % 3, (row + 2) % 3, (row + 1) % 3);
+        rows[current_idx][0] = row as u8;
+        for column in 1..width {
+            let substitution_cost = u8::from(left_bytes[row - 1] != right_bytes[column - 1]);
+            let mut best = (rows[previous_idx][column] + 1)
+                .min(rows[current_idx][column - 1] + 1)
+                .min(rows[previous_idx][column - 1] + substitution_cost);
+            if row > 1
+                && column > 1
+                && left_bytes[row - 1] == right_bytes[column - 2]
+                && left_bytes[row - 2] == right_bytes[column - 1]
+            {
+                best = best.min(rows[before_idx][column - 2] + 1);
+            }
+            rows[current_idx][column] = best;
+        }
+    }
+    usize::from(rows[left_bytes.len() % 3][width - 1])
+}
+
+/// The leading letters and digits of `text`.
+fn leading_alphanumeric(text: &str) -> &str {
+    // ASCII letters and digits first, byte by byte; only a non-ASCII byte needs the char scan.
+    let ascii_end = text
+        .bytes()
+        .position(|byte| !byte.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    if text.as_bytes().get(ascii_end).is_none_or(u8::is_ascii) {
+        return &text[..ascii_end];
+    }
+    let end = text[ascii_end..]
+        .find(|character: char| !character.is_alphanumeric())
+        .map_or(text.len(), |offset| ascii_end + offset);
+    &text[..end]
 }
 
 pub(crate) fn char_before(text: &str, idx: usize) -> Option<char> {
@@ -564,6 +783,21 @@ mod tests {
             .map(|found| gazetteer.name_of(found.entity_idx))
             .collect();
         assert_eq!(found, expected, "matches in {text:?}");
+    }
+
+    fn check_distance(left: &str, right: &str, expected: usize) {
+        assert_eq!(edit_distance(left, right), expected, "{left:?} / {right:?}");
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        check_distance("blinken", "blinken", 0);
+        check_distance("blinken", "blingen", 1);
+        check_distance("stoltenberg", "stoltenbreg", 1);
+        check_distance("bling", "blingen", 2);
+        check_distance("", "abc", 3);
+        check_distance("zakharova", "zajarova", 2);
+        check_distance("müller", "muller", 1);
     }
 
     #[test]

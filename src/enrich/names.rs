@@ -5,7 +5,6 @@
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch};
@@ -31,6 +30,77 @@ struct Word {
     capitalised: bool,
     /// A single capital followed by a full stop ("J."), part of a name.
     initial: bool,
+    /// Index of the word's line in the [`Line`]s of the body.
+    line_idx: u32,
+    /// Lowercase ASCII already, so its folded form is the text itself.
+    plain: bool,
+}
+
+/// The folded form of every word. Most words are lowercase ASCII and point into the body; the
+/// others are folded into one shared buffer, so folding allocates nothing per word.
+struct FoldedWords<'a> {
+    body: &'a str,
+    buffer: String,
+    /// Per word: whether the span is in `buffer` (else in `body`), and the byte span.
+    spans: Vec<(bool, u32, u32)>,
+}
+
+impl<'a> FoldedWords<'a> {
+    fn new(body: &'a str, words: &[Word]) -> FoldedWords<'a> {
+        let mut buffer = String::new();
+        let mut spans = Vec::with_capacity(words.len());
+        for word in words {
+            if word.plain {
+                spans.push((false, word.start as u32, word.end as u32));
+                continue;
+            }
+            let text = &body[word.start..word.end];
+            let from = buffer.len() as u32;
+            // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English
+            // words and fold to themselves; only other characters need the Unicode folding.
+            if text
+                .chars()
+                .all(|character| character.is_ascii() || character == '’')
+            {
+                buffer.extend(text.chars().map(|character| character.to_ascii_lowercase()));
+            } else {
+                buffer.push_str(&fold_name(text));
+            }
+            spans.push((true, from, buffer.len() as u32));
+        }
+        FoldedWords {
+            body,
+            buffer,
+            spans,
+        }
+    }
+
+    fn get(&self, word_idx: usize) -> Option<&str> {
+        let &(in_buffer, from, to) = self.spans.get(word_idx)?;
+        let source = if in_buffer { &self.buffer } else { self.body };
+        source.get(from as usize..to as usize)
+    }
+
+    fn key(&self, word_idx: usize) -> &str {
+        self.get(word_idx).unwrap_or("")
+    }
+}
+
+/// What one line of the body says about the capitals in it, computed in the word-splitting pass.
+#[derive(Debug, Clone, Copy, Default)]
+struct Line {
+    /// Byte span of the line, its line end included.
+    start: usize,
+    end: usize,
+    /// The line has a digit, so it may be a sports results line.
+    has_digit: bool,
+    /// A related-story link paragraph ("See also ..."): names there are about other stories.
+    furniture: bool,
+    /// Title Case ("Lavrov Tells Blinken Propaganda About ..."): capitalisation says nothing
+    /// about names, so only listed names are taken from it.
+    headline: bool,
+    /// (Almost) no lowercase letters (shouted headings, sports headlines).
+    capitals: bool,
 }
 
 /// Paragraph openings of related-story links that sites leave in the body; names there are
@@ -64,28 +134,123 @@ const PLACE_NOUNS: &[&str] = &[
     "town", "city", "village", "region", "province", "port", "capital",
 ];
 
-fn split_words(text: &str) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, ch)) = chars.next() {
-        if !ch.is_alphanumeric() {
+/// The character at byte `idx` and its length, with a fast path for ASCII, which most of the
+/// text is.
+fn char_at(text: &str, idx: usize) -> (char, usize) {
+    let byte = text.as_bytes()[idx];
+    if byte.is_ascii() {
+        return (char::from(byte), 1);
+    }
+    let character = text[idx..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    (character, character.len_utf8())
+}
+
+/// `char::is_alphanumeric` with the ASCII case answered without the Unicode tables.
+fn is_alphanumeric(character: char) -> bool {
+    if character.is_ascii() {
+        character.is_ascii_alphanumeric()
+    } else {
+        character.is_alphanumeric()
+    }
+}
+
+/// Per-line counts gathered while splitting words.
+#[derive(Debug, Clone, Copy, Default)]
+struct LineCounts {
+    start: usize,
+    n_upper: usize,
+    n_lower: usize,
+    n_long_words: usize,
+    long_word_in_lowercase: bool,
+    has_digit: bool,
+}
+
+impl LineCounts {
+    fn finish(&self, text: &str, end: usize) -> Line {
+        let lowered: String = text[self.start..end]
+            .trim_start()
+            .chars()
+            .take(20)
+            .flat_map(char::to_lowercase)
+            .collect();
+        Line {
+            start: self.start,
+            end,
+            has_digit: self.has_digit,
+            furniture: FURNITURE_OPENINGS
+                .iter()
+                .any(|opening| lowered.starts_with(opening)),
+            // Running text nearly always has a lowercase word of four letters or more.
+            headline: self.n_long_words >= 5 && !self.long_word_in_lowercase,
+            capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
+        }
+    }
+}
+
+/// Splits the body into words and lines in one pass over its characters.
+fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
+    let mut words = Vec::with_capacity(text.len() / 5);
+    let mut lines = Vec::new();
+    let mut counts = LineCounts::default();
+    let mut idx = 0;
+    while idx < text.len() {
+        let (ch, len) = char_at(text, idx);
+        if !is_alphanumeric(ch) {
+            if ch == '\n' {
+                lines.push(counts.finish(text, idx + 1));
+                counts = LineCounts {
+                    start: idx + 1,
+                    ..LineCounts::default()
+                };
+            } else if ch.is_uppercase() {
+                counts.n_upper += 1;
+            } else if ch.is_lowercase() {
+                counts.n_lower += 1;
+            }
+            idx += len;
             continue;
         }
-        let mut end = start + ch.len_utf8();
-        while let Some(&(idx, next)) = chars.peek() {
-            if next.is_alphanumeric() {
-                end = idx + next.len_utf8();
-                chars.next();
+        let start = idx;
+        let mut end = idx + len;
+        let mut n_chars = 1;
+        let (mut n_upper, mut n_lower) = (0, 0);
+        let mut ascii = true;
+        let mut has_digit = false;
+        let mut count_case = |character: char| {
+            if character.is_ascii() {
+                // ASCII needs no Unicode tables; most of the text is ASCII.
+                n_upper += usize::from(character.is_ascii_uppercase());
+                n_lower += usize::from(character.is_ascii_lowercase());
+                has_digit |= character.is_ascii_digit();
+                return;
+            }
+            ascii = false;
+            if character.is_uppercase() {
+                n_upper += 1;
+            } else if character.is_lowercase() {
+                n_lower += 1;
+            }
+        };
+        count_case(ch);
+        while end < text.len() {
+            let (next, next_len) = char_at(text, end);
+            if is_alphanumeric(next) {
+                count_case(next);
+                end += next_len;
+                n_chars += 1;
             } else if next == '\'' || next == '’' {
                 // Keep "O'Brien" whole, but stop before a possessive "'s" and a closing quote.
-                let after = &text[idx + next.len_utf8()..];
+                let after = &text[end + next_len..];
                 let mut after_chars = after.chars();
                 let first = after_chars.next();
                 let second = after_chars.next();
                 let possessive =
                     matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
                 if first.is_some_and(char::is_alphabetic) && !possessive {
-                    chars.next();
+                    end += next_len;
                 } else {
                     break;
                 }
@@ -93,60 +258,27 @@ fn split_words(text: &str) -> Vec<Word> {
                 break;
             }
         }
+        counts.n_upper += n_upper;
+        counts.n_lower += n_lower;
+        counts.has_digit |= has_digit;
+        if n_chars >= 4 {
+            counts.n_long_words += 1;
+            counts.long_word_in_lowercase |= ch.is_lowercase();
+        }
         let capitalised = ch.is_uppercase();
-        let initial = capitalised && end == start + ch.len_utf8() && text[end..].starts_with('.');
+        let initial = capitalised && end == start + len && text[end..].starts_with('.');
         words.push(Word {
             start,
             end,
             capitalised,
             initial,
+            line_idx: lines.len() as u32,
+            plain: ascii && n_upper == 0,
         });
+        idx = end;
     }
-    words
-}
-
-/// Byte ranges of furniture paragraphs (related-story links) to ignore.
-fn furniture_ranges(text: &str) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let lowered: String = trimmed
-            .chars()
-            .take(20)
-            .flat_map(char::to_lowercase)
-            .collect();
-        if FURNITURE_OPENINGS
-            .iter()
-            .any(|opening| lowered.starts_with(opening))
-        {
-            ranges.push((line_start, line_start + line.len()));
-        }
-        line_start += line.len();
-    }
-    ranges
-}
-
-/// Byte ranges of lines in Title Case ("Lavrov Tells Blinken Propaganda About ..."): there
-/// capitalisation says nothing about names, so only listed names are taken from them.
-fn headline_ranges(text: &str) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let long_words: Vec<&str> = line
-            .split(|ch: char| !ch.is_alphanumeric())
-            .filter(|word| word.chars().count() >= 4)
-            .collect();
-        // Running text nearly always has a lowercase word of four letters or more.
-        let all_capitalised = long_words
-            .iter()
-            .all(|word| !word.starts_with(char::is_lowercase));
-        if long_words.len() >= 5 && all_capitalised {
-            ranges.push((line_start, line_start + line.len()));
-        }
-        line_start += line.len();
-    }
-    ranges
+    lines.push(counts.finish(text, text.len()));
+    (words, lines)
 }
 
 /// Whether two neighbouring words belong to one name: only a space, a hyphen, or an initial's
@@ -179,20 +311,14 @@ enum Piece {
 struct Scanner<'a> {
     text: &'a str,
     words: Vec<Word>,
-    folded: Vec<Cow<'a, str>>,
+    folded: FoldedWords<'a>,
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate>,
-    headlines: Vec<(usize, usize)>,
+    lines: Vec<Line>,
     /// Single unknown capitalised words, resolved against the article's people at the end.
     lone_words: Vec<(usize, usize)>,
     /// Capitalised runs no rule typed, typed from context at the end of the article.
     unknown_runs: Vec<UnknownRun>,
-    /// Folded words seen capitalised away from a sentence start, sorted: a sentence-initial
-    /// word counts as a name only when the article also capitalises it elsewhere.
-    /// Word indices, sorted by folded word.
-    mid_sentence_capitalised: Vec<usize>,
-    /// Lines in capitals, from [`capitals_lines`].
-    capitals_lines: Vec<(usize, usize)>,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -216,12 +342,12 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 
 /// Byte spans of team names in sports result and standings lines ("Philadelphia 3 Atlanta 2",
 /// "Gremio 6 Bragantino 1", "Sporting 3 2 1 0 5 2 7"): there a city's name stands for its club.
-fn team_spans(text: &str) -> Vec<(usize, usize)> {
+fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let offset = line_start;
-        line_start += line.len();
+    // Only lines with a digit can hold scores; the others are skipped unread.
+    for line_info in lines.iter().filter(|line| line.has_digit) {
+        let offset = line_info.start;
+        let line = &text[line_info.start..line_info.end];
         // Tokens with byte offsets; a line is a result line when it alternates names and scores.
         let mut tokens: Vec<(usize, &str)> = Vec::new();
         let mut position = 0;
@@ -290,32 +416,10 @@ fn starts_sentence(text: &str, start: usize) -> bool {
     }
 }
 
-/// Byte ranges of lines with (almost) no lowercase letters (shouted headings, sports
-/// headlines), where capitals say nothing.
-fn capitals_lines(text: &str) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let (mut n_lower, mut n_upper) = (0usize, 0usize);
-        for character in line.chars() {
-            if character.is_lowercase() {
-                n_lower += 1;
-            } else if character.is_uppercase() {
-                n_upper += 1;
-            }
-        }
-        if n_upper > 3 && n_lower * 4 < n_upper {
-            ranges.push((line_start, line_start + line.len()));
-        }
-        line_start += line.len();
-    }
-    ranges
-}
-
 impl Scanner<'_> {
     /// The lowercased, diacritic-folded form of word `word_idx`.
     fn key(&self, word_idx: usize) -> &str {
-        &self.folded[word_idx]
+        self.folded.key(word_idx)
     }
 
     fn word_text(&self, word_idx: usize) -> &str {
@@ -344,6 +448,18 @@ impl Scanner<'_> {
             }
         }
         longest
+    }
+
+    /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
+    /// sentence-initial word counts as a name only then. Asked for few words per article, so a
+    /// scan beats building an index of every capitalised word up front.
+    fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
+        let key = self.key(word_idx);
+        (0..self.words.len()).any(|other_idx| {
+            self.words[other_idx].capitalised
+                && self.key(other_idx) == key
+                && !starts_sentence(self.text, self.words[other_idx].start)
+        })
     }
 
     fn is_common(&self, word_idx: usize) -> bool {
@@ -421,7 +537,7 @@ impl Scanner<'_> {
         let ends_with_org_word = self.gazetteer.org_words.contains(last);
         let starts_org_of = n_words >= 3
             && self.gazetteer.org_words.contains(self.key(name_start))
-            && self.folded[name_start + 1] == "of";
+            && self.key(name_start + 1) == "of";
         if (ends_with_org_word && to - org_from >= 2) || starts_org_of {
             let span = self.span_of(org_from, to);
             self.push(EntityKind::Organization, None, span);
@@ -441,7 +557,7 @@ impl Scanner<'_> {
         let beside_speech_verb = self
             .folded
             .get(to)
-            .is_some_and(|next| SPEECH_VERBS.contains(&next.as_ref()))
+            .is_some_and(|next| SPEECH_VERBS.contains(&next))
             || (name_start == run_start
                 && name_start > 0
                 && SPEECH_VERBS.contains(&self.key(name_start - 1)));
@@ -472,17 +588,9 @@ impl Scanner<'_> {
         let n_words = to - name_start;
         let span = self.span_of(name_start, to);
         let sentence_initial = starts_sentence(self.text, span.0);
-        let confirmed = !sentence_initial
-            || n_words >= 2
-            || self
-                .mid_sentence_capitalised
-                .binary_search_by(|&idx| self.key(idx).cmp(self.key(name_start)))
-                .is_ok();
-        let weak = !confirmed
-            || self
-                .capitals_lines
-                .iter()
-                .any(|&(from, to)| span.0 >= from && span.0 < to);
+        let confirmed =
+            !sentence_initial || n_words >= 2 || self.capitalised_mid_sentence(name_start);
+        let weak = !confirmed || self.lines[self.words[name_start].line_idx as usize].capitals;
         let previous = name_start
             .checked_sub(1)
             .filter(|&idx| !self.words[idx].capitalised)
@@ -531,12 +639,7 @@ impl Scanner<'_> {
     }
 
     fn scan_run(&mut self, pieces: &[Piece], run_start: usize) {
-        let run_offset = self.words[run_start].start;
-        if self
-            .headlines
-            .iter()
-            .any(|&(from, to)| run_offset >= from && run_offset < to)
-        {
+        if self.lines[self.words[run_start].line_idx as usize].headline {
             for piece in pieces {
                 if let Piece::Listed(found) = piece {
                     self.push_listed(found);
@@ -598,51 +701,26 @@ impl Scanner<'_> {
 
 /// Finds and merges the people, organisations and places named in `body`.
 pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
-    let furniture = furniture_ranges(body);
-    let in_furniture = |idx: usize| furniture.iter().any(|&(from, to)| idx >= from && idx < to);
-    let words: Vec<Word> = split_words(body)
-        .into_iter()
-        .filter(|word| !in_furniture(word.start))
-        .collect();
-    // Most words are lowercase ASCII already; borrow those instead of allocating.
-    let folded: Vec<Cow<'_, str>> = words
-        .iter()
-        .map(|word| {
-            let text = &body[word.start..word.end];
-            if !text
-                .bytes()
-                .any(|byte| byte.is_ascii_uppercase() || !byte.is_ascii())
-            {
-                Cow::Borrowed(text)
-            } else if text.is_ascii() {
-                Cow::Owned(text.to_ascii_lowercase())
-            } else {
-                Cow::Owned(fold_name(text))
-            }
-        })
-        .collect();
-    let matches: Vec<ListMatch> = gazetteer
-        .find_matches(body)
-        .into_iter()
-        .filter(|found| !in_furniture(found.start))
-        .collect();
-    let mut mid_sentence_capitalised: Vec<usize> = (0..words.len())
-        .filter(|&idx| words[idx].capitalised && !starts_sentence(body, words[idx].start))
-        .collect();
-    mid_sentence_capitalised.sort_by(|&left, &right| folded[left].cmp(&folded[right]));
-    mid_sentence_capitalised.dedup_by(|left, right| folded[*left] == folded[*right]);
-    let teams = team_spans(body);
+    let (mut words, lines) = split_words(body);
+    let scanner_lines = lines.clone();
+    if lines.iter().any(|line| line.furniture) {
+        words.retain(|word| !lines[word.line_idx as usize].furniture);
+    }
+    let folded = FoldedWords::new(body, &words);
+    let candidate_starts = words.iter().enumerate().filter_map(|(word_idx, word)| {
+        gazetteer.may_start_match(body, word.start, word.capitalised, folded.key(word_idx))
+    });
+    let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.flatten());
+    let teams = team_spans(body, &scanner_lines);
     let mut scanner = Scanner {
         text: body,
         words,
         folded,
         gazetteer,
         candidates: Vec::new(),
-        headlines: headline_ranges(body),
+        lines,
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
-        mid_sentence_capitalised,
-        capitals_lines: capitals_lines(body),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -778,10 +856,20 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
     let mut groups: Vec<Group> = Vec::new();
     let mut by_entity: HashMap<u32, usize> = HashMap::new();
     let mut candidates = scanner.candidates;
+    // Folded name words of every unlisted candidate, computed once.
+    let mut candidate_words: Vec<Vec<String>> = candidates
+        .iter()
+        .map(|candidate| {
+            if candidate.entity_idx.is_none() {
+                name_words(&candidate.surface)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     // Resolve unknown people against the lists first, so "Anthony J. Blingen" joins Blinken.
-    for candidate in candidates.iter_mut() {
+    for (candidate, words) in candidates.iter_mut().zip(&candidate_words) {
         if candidate.kind == EntityKind::Person && candidate.entity_idx.is_none() {
-            let words = name_words(&candidate.surface);
             let key = words.join(" ");
             candidate.entity_idx = gazetteer
                 .lookup_folded_alias(&key)
@@ -797,33 +885,36 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
     }
     // A listed surname alone goes to an unlisted person of the article with that surname when
     // the listed person is never named in full.
-    let full_unknown: Vec<Vec<String>> = candidates
+    let unknown_surnames: Vec<String> = candidates
         .iter()
-        .filter(|candidate| candidate.kind == EntityKind::Person && candidate.entity_idx.is_none())
-        .map(|candidate| name_words(&candidate.surface))
-        .filter(|words| words.len() >= 2)
+        .zip(&candidate_words)
+        .filter(|(candidate, words)| {
+            candidate.kind == EntityKind::Person
+                && candidate.entity_idx.is_none()
+                && words.len() >= 2
+        })
+        .filter_map(|(_, words)| words.last().cloned())
         .collect();
-    for candidate_idx in 0..candidates.len() {
-        let Some(entity_idx) = candidates[candidate_idx].entity_idx else {
-            continue;
-        };
-        if !candidates[candidate_idx].lone_surname {
-            continue;
-        }
-        let named_in_full = candidates
-            .iter()
-            .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname);
-        let surname = fold_name(&candidates[candidate_idx].surface);
-        if !named_in_full
-            && full_unknown
+    if !unknown_surnames.is_empty() {
+        for candidate_idx in 0..candidates.len() {
+            let Some(entity_idx) = candidates[candidate_idx].entity_idx else {
+                continue;
+            };
+            if !candidates[candidate_idx].lone_surname {
+                continue;
+            }
+            let named_in_full = candidates
                 .iter()
-                .any(|words| words.last() == Some(&surname))
-        {
-            candidates[candidate_idx].entity_idx = None;
+                .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname);
+            let surname = fold_name(&candidates[candidate_idx].surface);
+            if !named_in_full && unknown_surnames.contains(&surname) {
+                candidates[candidate_idx].entity_idx = None;
+                candidate_words[candidate_idx] = name_words(&candidates[candidate_idx].surface);
+            }
         }
     }
     let mut deferred_orgs = Vec::new();
-    for candidate in candidates {
+    for (candidate, words) in candidates.into_iter().zip(candidate_words) {
         if let Some(entity_idx) = candidate.entity_idx {
             let group_idx = *by_entity.entry(entity_idx).or_insert_with(|| {
                 groups.push(Group {
@@ -840,7 +931,6 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             groups[group_idx].spans.push(candidate.span);
             continue;
         }
-        let words = name_words(&candidate.surface);
         let existing = groups.iter().position(|group| {
             group.kind == candidate.kind
                 && match candidate.kind {
@@ -982,15 +1072,19 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
     for mut group in groups {
         group.spans.sort_unstable();
         let mut aliases: Vec<String> = Vec::new();
-        let folded_name = fold_name(&group.name);
+        // Most mentions repeat the canonical name or an earlier surface exactly; only new
+        // surfaces are folded.
+        let mut seen_surfaces: Vec<&str> = Vec::new();
+        let mut seen_folded: Vec<String> = vec![fold_name(&group.name)];
         for surface in &group.surfaces {
+            if *surface == group.name || seen_surfaces.contains(&surface.as_str()) {
+                continue;
+            }
+            seen_surfaces.push(surface);
             let folded_surface = fold_name(surface);
-            if folded_surface != folded_name
-                && !aliases
-                    .iter()
-                    .any(|alias| fold_name(alias) == folded_surface)
-            {
+            if !seen_folded.contains(&folded_surface) {
                 aliases.push(surface.clone());
+                seen_folded.push(folded_surface);
             }
         }
         aliases.sort();

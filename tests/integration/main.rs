@@ -5,6 +5,7 @@ mod cli_build;
 mod cli_query;
 mod crash;
 mod fuzz;
+mod hostile;
 mod library;
 mod regression;
 mod shared_data;

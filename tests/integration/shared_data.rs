@@ -127,3 +127,37 @@ fn seeds_facts_meet_the_gold_through_the_real_pipeline() {
     assert_eq!(report.n_language_correct, 5);
     assert_eq!(report.n_published_correct, 5);
 }
+
+#[test]
+fn article_bodies_meet_the_benchmark() {
+    // Issue #6's bar: F1 >= 0.970 on the 91 saved pages, with score_body.py's metric.
+    let Some(benchmark) = shared("data/article-extraction-benchmark") else {
+        return;
+    };
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(benchmark.join("ground-truth.json")).expect("read"),
+    )
+    .expect("json");
+    let mut gold = std::collections::HashMap::new();
+    let mut predicted = std::collections::HashMap::new();
+    for (page_id, page) in truth.as_object().expect("object") {
+        gold.insert(
+            page_id.clone(),
+            page["articleBody"].as_str().expect("body").to_string(),
+        );
+        let records = idx::ingest::read_source_file(
+            &benchmark.join("html").join(format!("{page_id}.html.gz")),
+        );
+        assert_eq!(records.docs.len(), 1, "{page_id}");
+        for doc in records.docs {
+            predicted.insert(page_id.clone(), idx::clean::clean_source_doc(doc).0.body);
+        }
+    }
+    let scores = idx::eval_body::score_bodies(&gold, &predicted);
+    println!(
+        "P {:.3} R {:.3} F1 {:.3}",
+        scores.precision, scores.recall, scores.f1
+    );
+    assert_eq!(scores.n_pages, 91);
+    assert!(scores.f1 >= 0.970, "F1 {:.3}", scores.f1);
+}
