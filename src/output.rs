@@ -109,8 +109,11 @@ impl<'a> ExtractedArticle<'a> {
 
 /// Writes `value` as one line of JSON.
 pub fn write_json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+    // Serialise first, so that a closed pipe surfaces as the io::Error it is (the binary
+    // exits quietly on BrokenPipe) rather than as a serde error.
+    let mut line = serde_json::to_vec(value).map_err(io::Error::other)?;
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
 /// Styles used in human output; all plain when colour is off.
@@ -246,9 +249,13 @@ pub fn write_facets(out: &mut dyn Write, facets: &FacetCounts, palette: Palette)
 /// The one-line summary of a build, e.g. `indexed 34 articles from 21 files (0.1 MB) in 0.4 s`.
 pub fn build_summary(report: &BuildReport) -> String {
     let seconds = report.timings.total_ms / 1000.0;
-    let megabytes = report.bytes_read as f64 / 1e6;
+    let size = if report.bytes_read >= 1_000_000 {
+        format!("{:.1} MB", report.bytes_read as f64 / 1e6)
+    } else {
+        format!("{} KB", report.bytes_read.div_ceil(1000))
+    };
     let mut summary = format!(
-        "indexed {} new articles from {} files ({megabytes:.1} MB) in {seconds:.1} s",
+        "indexed {} new articles from {} files ({size}) in {seconds:.1} s",
         thousands(report.articles_added),
         thousands(report.files_seen),
     );

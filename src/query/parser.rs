@@ -383,12 +383,13 @@ fn lex_value(query: &str, start: usize) -> Result<(Option<Value>, usize)> {
                 return Ok((Some(Value::All), end));
             }
             if let Some(base) = word.strip_suffix('*') {
-                if base.is_empty() || base.contains('*') {
+                // One letter would expand to a large share of the vocabulary: bound the work.
+                if base.chars().count() < 2 || base.contains('*') {
                     return Err(Error::query(
                         query,
                         start..end,
-                        "a prefix search needs at least one character before '*'",
-                        None,
+                        "a prefix search needs at least two characters before '*'",
+                        Some("for example secur*".to_string()),
                     ));
                 }
                 return Ok((Some(Value::Prefix(base.to_string())), end));
@@ -705,6 +706,7 @@ mod tests {
         check_error("", "empty query", 1);
         check_error("()", "empty parentheses", 1);
         check_error("**", "prefix search needs", 1);
+        check_error("s*", "at least two characters", 1);
         check("*", "*");
         check_error(&"(".repeat(40), "nested more than", 33);
     }

@@ -282,7 +282,7 @@ fn human_summary_is_one_line() {
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("indexed 34 new articles from 18 files"),
+        stdout.starts_with("indexed 34 new articles from 18 files (38 KB)"),
         "{stdout}"
     );
 }
