@@ -38,8 +38,11 @@ pub struct BuildOptions {
     pub schema: SchemaSource,
     /// Folder whose name lists override the embedded ones (`None`: the embedded lists).
     pub lists_dir: Option<PathBuf>,
-    /// Files read per batch; bounds memory on large corpora.
+    /// Most files read per batch.
     pub batch_files: usize,
+    /// Most bytes (on disk) read per batch, unless one file alone is larger: a batch's records
+    /// are in memory together, so this bounds a build's memory on large corpora.
+    pub batch_bytes: u64,
 }
 
 impl BuildOptions {
@@ -52,6 +55,7 @@ impl BuildOptions {
             schema: SchemaSource::Embedded,
             lists_dir: None,
             batch_files: 64,
+            batch_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -328,6 +332,29 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
+/// Splits the sorted file list into batches of at most `max_files` files and `max_bytes`
+/// bytes on disk (a file larger than `max_bytes` is a batch of its own).
+fn file_batches(files: &[PathBuf], max_files: usize, max_bytes: u64) -> Vec<&[PathBuf]> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut batch_bytes = 0;
+    for (file_idx, file) in files.iter().enumerate() {
+        let file_bytes = std::fs::metadata(file).map_or(0, |metadata| metadata.len());
+        let full = file_idx - start >= max_files.max(1)
+            || (file_idx > start && batch_bytes + file_bytes > max_bytes);
+        if full {
+            batches.push(&files[start..file_idx]);
+            start = file_idx;
+            batch_bytes = 0;
+        }
+        batch_bytes += file_bytes;
+    }
+    if start < files.len() {
+        batches.push(&files[start..]);
+    }
+    batches
+}
+
 /// How a source is named in the index, in hits and in `idx extract`: `path` for a one-article
 /// file, `path#id` for a record with an id of its own (a JSONL `id`, a CSV `article_id`), else
 /// `path:line`.
@@ -422,7 +449,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .map(|(id, sources)| (id.clone(), sources.iter().cloned().collect()))
         .collect();
 
-    for batch in files.chunks(options.batch_files.max(1)) {
+    for batch in file_batches(&files, options.batch_files, options.batch_bytes) {
         let outcomes: Vec<_> = batch
             .par_iter()
             .map(|path| read_and_clean(path, &clock))
@@ -640,7 +667,7 @@ pub fn extract(
     let (files, discover_errors) = ingest::discover(paths);
     let mut skipped: Vec<Skipped> = discover_errors.into_iter().map(Skipped::from).collect();
     let clock = StageClock::default();
-    for batch in files.chunks(64) {
+    for batch in file_batches(&files, 64, 64 * 1024 * 1024) {
         let outcomes: Vec<_> = batch
             .par_iter()
             .map(|path| {
@@ -675,5 +702,24 @@ mod tests {
         assert_eq!(source_path("corpus/a.txt"), "corpus/a.txt");
         assert_eq!(source_path("c:/x/a.txt"), "c:/x/a.txt");
         assert_eq!(source_path("corpus/a.jsonl#wire-001"), "corpus/a.jsonl");
+    }
+
+    #[test]
+    fn batches_are_bounded_by_files_and_bytes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files: Vec<PathBuf> = [10usize, 10, 30, 5, 5, 5]
+            .iter()
+            .enumerate()
+            .map(|(file_idx, size)| {
+                let path = dir.path().join(format!("{file_idx}.txt"));
+                std::fs::write(&path, "x".repeat(*size)).expect("write");
+                path
+            })
+            .collect();
+        let sizes =
+            |batches: Vec<&[PathBuf]>| batches.iter().map(|batch| batch.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(file_batches(&files, 64, 20)), vec![2, 1, 3]);
+        assert_eq!(sizes(file_batches(&files, 2, 1000)), vec![2, 2, 2]);
+        assert_eq!(sizes(file_batches(&[], 2, 1000)), Vec::<usize>::new());
     }
 }

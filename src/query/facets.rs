@@ -95,11 +95,23 @@ impl FacetCounts {
     }
 }
 
-/// Full counts before they are cut to the top values.
-#[derive(Debug, Default)]
+/// Counts before they are cut to the top values: per segment and column, counts by term
+/// ordinal (names resolved only when needed), and years already as names.
+#[derive(Default)]
 pub struct FacetTally {
     kinds: Vec<FacetKind>,
+    lists: Vec<OrdinalCounts>,
     counts: HashMap<FacetKind, HashMap<String, u64>>,
+}
+
+impl std::fmt::Debug for FacetTally {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FacetTally")
+            .field("kinds", &self.kinds)
+            .field("n_lists", &self.lists.len())
+            .finish()
+    }
 }
 
 impl FacetTally {
@@ -108,6 +120,11 @@ impl FacetTally {
         let top_of = |kind: FacetKind| -> Option<Vec<FacetValue>> {
             if !self.kinds.contains(&kind) {
                 return None;
+            }
+            if kind != FacetKind::Year {
+                let lists: Vec<&OrdinalCounts> =
+                    self.lists.iter().filter(|list| list.kind == kind).collect();
+                return Some(top_values(&lists, limit));
             }
             let mut values: Vec<FacetValue> = self
                 .counts
@@ -122,16 +139,7 @@ impl FacetTally {
                         .collect()
                 })
                 .unwrap_or_default();
-            if kind == FacetKind::Year {
-                values.sort_by(|left, right| right.value.cmp(&left.value));
-            } else {
-                values.sort_by(|left, right| {
-                    right
-                        .count
-                        .cmp(&left.count)
-                        .then_with(|| left.value.cmp(&right.value))
-                });
-            }
+            values.sort_by(|left, right| right.value.cmp(&left.value));
             values.truncate(limit);
             Some(values)
         };
@@ -142,6 +150,108 @@ impl FacetTally {
             year: top_of(FacetKind::Year),
         }
     }
+}
+
+/// The exact top `limit` values over several ordinal-count lists (one per segment and column).
+///
+/// Naming every counted ordinal costs a dictionary decode, an allocation and a hash insert per
+/// distinct value per segment, which dominated broad faceted queries. Instead each list
+/// offers its most frequent `depth` values as candidates, whose exact totals are then summed
+/// over all lists by dictionary lookup. A value offered by no list has at most `bound` (the sum
+/// of each list's first count left out), so the answer is exact when the last value kept
+/// beats that bound; otherwise every value is named, as before.
+fn top_values(lists: &[&OrdinalCounts], limit: usize) -> Vec<FacetValue> {
+    let depth = (limit * 10).max(50);
+    let mut candidates: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut bound = 0u64;
+    for list in lists {
+        let mut counted: Vec<(u64, u64)> = list
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(ordinal, count)| (*count, ordinal as u64))
+            .collect();
+        if counted.len() > depth {
+            counted.select_nth_unstable_by(depth, |left, right| right.0.cmp(&left.0));
+            bound += counted[depth].0;
+            counted.truncate(depth);
+        }
+        let mut ordinals: Vec<u64> = counted.iter().map(|(_, ordinal)| *ordinal).collect();
+        ordinals.sort_unstable();
+        let _ = list
+            .column
+            .dictionary()
+            .sorted_ords_to_term_cb(&ordinals, |term_bytes| {
+                candidates.insert(String::from_utf8_lossy(term_bytes).into_owned());
+            });
+    }
+    let mut values: Vec<FacetValue> = candidates
+        .into_iter()
+        .map(|value| {
+            let count = lists
+                .iter()
+                .map(|list| {
+                    list.column
+                        .dictionary()
+                        .term_ord(value.as_bytes())
+                        .ok()
+                        .flatten()
+                        .and_then(|ordinal| list.counts.get(ordinal as usize).copied())
+                        .unwrap_or(0)
+                })
+                .sum();
+            FacetValue { value, count }
+        })
+        .collect();
+    sort_by_count(&mut values);
+    let exact = bound == 0
+        || values
+            .get(limit.saturating_sub(1))
+            .is_some_and(|last| last.count > bound);
+    if !exact {
+        values = all_values(lists);
+        sort_by_count(&mut values);
+    }
+    values.truncate(limit);
+    values
+}
+
+/// Every counted value of the lists, named (the slow, always exact path).
+fn all_values(lists: &[&OrdinalCounts]) -> Vec<FacetValue> {
+    let mut totals: HashMap<String, u64> = HashMap::new();
+    for list in lists {
+        let counted_ords: Vec<u64> = list
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(ordinal, _)| ordinal as u64)
+            .collect();
+        let mut counted = counted_ords.iter();
+        let _ = list
+            .column
+            .dictionary()
+            .sorted_ords_to_term_cb(&counted_ords, |term_bytes| {
+                if let Some(ordinal) = counted.next() {
+                    let name = String::from_utf8_lossy(term_bytes).into_owned();
+                    *totals.entry(name).or_default() += list.counts[*ordinal as usize];
+                }
+            });
+    }
+    totals
+        .into_iter()
+        .map(|(value, count)| FacetValue { value, count })
+        .collect()
+}
+
+fn sort_by_count(values: &mut [FacetValue]) {
+    values.sort_by(|left, right| {
+        right
+            .count
+            .cmp(&left.count)
+            .then_with(|| left.value.cmp(&right.value))
+    });
 }
 
 /// Collects [`FacetTally`] for a query.
@@ -222,9 +332,11 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, segment_fruits: Vec<FacetTally>) -> tantivy::Result<FacetTally> {
         let mut merged = FacetTally {
             kinds: self.kinds.clone(),
+            lists: Vec::new(),
             counts: HashMap::new(),
         };
         for fruit in segment_fruits {
+            merged.lists.extend(fruit.lists);
             for (kind, counts) in fruit.counts {
                 let target = merged.counts.entry(kind).or_default();
                 for (value, count) in counts {
@@ -259,31 +371,6 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(self) -> FacetTally {
         let mut counts: HashMap<FacetKind, HashMap<String, u64>> = HashMap::new();
-        for column in self.string_columns {
-            let target = counts.entry(column.kind).or_default();
-            // Resolve only the ordinals that were counted, in one sorted pass over the
-            // dictionary: looking each one up alone costs a block seek per value, which
-            // dominated query time on broad queries.
-            let counted_ords: Vec<u64> = column
-                .counts
-                .iter()
-                .enumerate()
-                .filter(|(_, count)| **count > 0)
-                .map(|(ordinal, _)| ordinal as u64)
-                .collect();
-            let mut counted = counted_ords.iter();
-            let _ =
-                column
-                    .column
-                    .dictionary()
-                    .sorted_ords_to_term_cb(&counted_ords, |term_bytes| {
-                        if let Some(ordinal) = counted.next() {
-                            let count = column.counts[*ordinal as usize];
-                            let name = String::from_utf8_lossy(term_bytes).into_owned();
-                            *target.entry(name).or_default() += count;
-                        }
-                    });
-        }
         if !self.days.is_empty() {
             let target = counts.entry(FacetKind::Year).or_default();
             for (day, count) in self.days {
@@ -295,6 +382,7 @@ impl SegmentCollector for FacetSegmentCollector {
         }
         FacetTally {
             kinds: Vec::new(),
+            lists: self.string_columns,
             counts,
         }
     }
