@@ -466,10 +466,12 @@ pub fn words_query_analyzer_name(code: &str) -> String {
     format!("idx_words_{code}")
 }
 
+/// Longest token kept: longer ones are base64 blobs and URLs glued together, which only bloat
+/// the term dictionary.
+const MAX_TOKEN_BYTES: usize = 40;
+
 /// Registers every analyzer the schema refers to.
 pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
-    // Long tokens are base64 blobs and URLs glued together; they only bloat the term dictionary.
-    const MAX_TOKEN_BYTES: usize = 40;
     manager.register(
         NAMES_ANALYZER,
         TextAnalyzer::builder(SimpleTokenizer::default())
@@ -490,48 +492,40 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
         let Some(language) = stemmer_language(code) else {
             continue;
         };
-        // Folding before stemming makes "garantias" and "garantías" one word: people type
-        // queries without accents, and consistency matters more than the few suffix rules
-        // that look at accented vowels. Scripts other than Latin have nothing to fold.
-        let latin_script = !matches!(code.as_str(), "ar" | "el" | "ru" | "ta");
-        let analyzer = if latin_script {
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(language))
-                .build()
-        } else {
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .filter(LowerCaser)
-                .filter(Stemmer::new(language))
-                .build()
-        };
+        let analyzer = stemming_analyzer(code, language, None);
         manager.register(&stem_analyzer_name(code), analyzer);
         // The same chain with the language's stop words removed, for plain-words queries:
         // "the" and "of" in a long natural-language query add noise to BM25, while the index
         // keeps them so that phrases still match.
         if let Some(stop_words) = StopWordFilter::new(language) {
-            let query_analyzer = if latin_script {
-                TextAnalyzer::builder(SimpleTokenizer::default())
-                    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                    .filter(LowerCaser)
-                    .filter(stop_words)
-                    .filter(AsciiFoldingFilter)
-                    .filter(Stemmer::new(language))
-                    .build()
-            } else {
-                TextAnalyzer::builder(SimpleTokenizer::default())
-                    .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                    .filter(LowerCaser)
-                    .filter(stop_words)
-                    .filter(Stemmer::new(language))
-                    .build()
-            };
+            let query_analyzer = stemming_analyzer(code, language, Some(stop_words));
             manager.register(&words_query_analyzer_name(code), query_analyzer);
         }
     }
+}
+
+/// Split, drop overlong tokens, lowercase, optionally drop stop words, fold accents (Latin
+/// script only), stem.
+///
+/// Folding before stemming makes "garantias" and "garantías" one word: people type queries
+/// without accents, and consistency matters more than the few suffix rules that look at
+/// accented vowels. Scripts other than Latin have nothing to fold.
+fn stemming_analyzer(
+    code: &str,
+    language: Language,
+    stop_words: Option<StopWordFilter>,
+) -> TextAnalyzer {
+    let latin_script = !matches!(code, "ar" | "el" | "ru" | "ta");
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter_dynamic(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter_dynamic(LowerCaser);
+    if let Some(stop_words) = stop_words {
+        builder = builder.filter_dynamic(stop_words);
+    }
+    if latin_script {
+        builder = builder.filter_dynamic(AsciiFoldingFilter);
+    }
+    builder.filter_dynamic(Stemmer::new(language)).build()
 }
 
 /// Where the schema declaration of a build comes from: the embedded copy or a user file.
