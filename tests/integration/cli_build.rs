@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::{copy_corpus, idx, temp_dir};
+use crate::util::{copy_corpus, idx, query_total_at as query_total, temp_dir};
 
 fn build(
     index: &Path,
@@ -21,19 +21,6 @@ fn build(
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
     (output.status.code(), report, stderr)
-}
-
-fn query_total(index: &Path, query: &str) -> u64 {
-    let output = idx()
-        .arg("query")
-        .arg("--json")
-        .arg("--index")
-        .arg(index)
-        .arg(query)
-        .output()
-        .expect("runs");
-    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    result["total"].as_u64().expect("total")
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{idx, temp_dir};
+use crate::util::{idx, query_total_at as query_total, temp_dir};
 
 /// One `idx build --json` run.
 struct BuildRun {
@@ -29,20 +29,6 @@ fn build(index: &Path, corpus: &Path) -> BuildRun {
         report: serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null),
         stderr: String::from_utf8_lossy(&output.stderr).to_string(),
     }
-}
-
-fn query_total(index: &Path, query: &str) -> u64 {
-    let output = idx()
-        .arg("query")
-        .arg("--json")
-        .arg("--index")
-        .arg(index)
-        .arg(query)
-        .output()
-        .expect("idx runs");
-    let result: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("query --json prints one JSON object");
-    result["total"].as_u64().expect("total")
 }
 
 /// `(file name, line, reason)` of each entry of a report list ("skipped" or "warnings").

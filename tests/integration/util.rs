@@ -110,3 +110,16 @@ pub fn short_source(source: &str) -> String {
 pub fn total(query: &str) -> u64 {
     query_json(query, &[])["total"].as_u64().expect("total")
 }
+
+/// Total number of hits of `query` on the index at `index`, through `idx query --json`.
+pub fn query_total_at(index: &Path, query: &str) -> u64 {
+    let output = idx()
+        .args(["query", "--json", "--index"])
+        .arg(index)
+        .arg(query)
+        .output()
+        .expect("idx runs");
+    let result: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("query --json prints one JSON object");
+    result["total"].as_u64().expect("total")
+}
