@@ -9,7 +9,11 @@
 //!    text), indexed by both; then the median and p95 of words, phrase, boolean, fuzzy,
 //!    filtered and faceted queries through the library (one process, warm, page of 10 hits
 //!    fetched with snippets), beside plain tantivy answering the same words with its
-//!    `QueryParser` and fetching its 10 documents.
+//!    `QueryParser`, fetching its 10 documents and making a snippet of each with its
+//!    `SnippetGenerator`.
+//!
+//! `IDX_BENCH_DIR=/some/dir` keeps the indexes there and reuses the latency pair on the next
+//! run; `IDX_BENCH_ONLY=build` or `IDX_BENCH_ONLY=latency` runs one half.
 //!
 //! Nothing is asserted; the figures go into BENCHMARKS.md.
 
@@ -20,6 +24,7 @@ use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::QueryParser;
 use tantivy::schema::{Schema, STORED, TEXT};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::{doc, Index, TantivyDocument};
 
 fn percentile(sorted_ms: &[f64], fraction: f64) -> f64 {
@@ -116,17 +121,37 @@ fn main() {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(100_000);
-    let scratch = tempfile::tempdir().expect("temp dir");
+    // `IDX_BENCH_DIR` keeps the indexes between runs (the latency indexes are reused when
+    // present); `IDX_BENCH_ONLY=build|latency` runs one half.
+    let scratch_holder = tempfile::tempdir().expect("temp dir");
+    let scratch_dir = std::env::var_os("IDX_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| scratch_holder.path().to_path_buf());
+    std::fs::create_dir_all(&scratch_dir).expect("bench dir");
+    let only = std::env::var("IDX_BENCH_ONLY").unwrap_or_default();
+    if only != "latency" {
+        build_throughput(&corpus, &scratch_dir);
+    }
+    if only != "build" {
+        latency(&corpus, &scratch_dir, n_latency_docs);
+    }
+}
 
-    // 1. Build throughput on the corpus itself.
-    let index_path = scratch.path().join("idx");
+/// 1. Build throughput on the corpus itself, idx and plain tantivy in one run.
+fn build_throughput(corpus: &Path, scratch_dir: &Path) {
+    let index_path = scratch_dir.join("idx");
+    let _ = std::fs::remove_dir_all(&index_path);
     let started = Instant::now();
-    let report =
-        idx::build(&idx::BuildOptions::new(&index_path, vec![corpus.clone()])).expect("build");
+    let report = idx::build(&idx::BuildOptions::new(
+        &index_path,
+        vec![corpus.to_path_buf()],
+    ))
+    .expect("build");
     let idx_seconds = started.elapsed().as_secs_f64();
     let megabytes = report.bytes_read as f64 / 1e6;
-    let (files, _) = idx::ingest::discover(std::slice::from_ref(&corpus));
-    let plain_dir = scratch.path().join("plain");
+    let (files, _) = idx::ingest::discover(&[corpus.to_path_buf()]);
+    let plain_dir = scratch_dir.join("plain");
+    let _ = std::fs::remove_dir_all(&plain_dir);
     std::fs::create_dir_all(&plain_dir).expect("mkdir");
     let (_, plain_seconds, plain_bytes) = plain_tantivy_build(&files, &plain_dir);
     println!(
@@ -162,24 +187,38 @@ fn main() {
         "  index size {size:.1} MB = {:.2} MB per MB of text",
         size / megabytes
     );
+}
 
-    // 2. Latency on a larger index.
-    let synthetic = scratch.path().join("synthetic.jsonl");
-    synthesize(&corpus, n_latency_docs, &synthetic);
-    let big_path = scratch.path().join("idx-big");
-    let started = Instant::now();
-    let big_report =
-        idx::build(&idx::BuildOptions::new(&big_path, vec![synthetic.clone()])).expect("build");
-    let big_seconds = started.elapsed().as_secs_f64();
-    let big_plain_dir = scratch.path().join("plain-big");
-    std::fs::create_dir_all(&big_plain_dir).expect("mkdir");
-    let (plain_index, big_plain_seconds, _) = plain_tantivy_build(&[synthetic], &big_plain_dir);
-    println!(
-        "\n{} articles ({:.0} MB): idx build {big_seconds:.1} s ({:.1} MB/s), plain tantivy {big_plain_seconds:.1} s",
-        big_report.articles_in_index,
-        big_report.bytes_read as f64 / 1e6,
-        big_report.bytes_read as f64 / 1e6 / big_seconds
-    );
+/// 2. Query latency on a larger index, idx and plain tantivy on the same queries.
+fn latency(corpus: &Path, scratch_dir: &Path, n_latency_docs: usize) {
+    let big_path = scratch_dir.join(format!("idx-{n_latency_docs}"));
+    let big_plain_dir = scratch_dir.join(format!("plain-{n_latency_docs}"));
+    let plain_index = if big_path.join("meta.json").exists()
+        && big_plain_dir.join("meta.json").exists()
+    {
+        println!("\nreusing the latency indexes in {}", scratch_dir.display());
+        Index::open_in_dir(&big_plain_dir).expect("open plain")
+    } else {
+        let _ = std::fs::remove_dir_all(&big_path);
+        let _ = std::fs::remove_dir_all(&big_plain_dir);
+        let synthetic = scratch_dir.join("synthetic.jsonl");
+        synthesize(corpus, n_latency_docs, &synthetic);
+        let started = Instant::now();
+        let big_report =
+            idx::build(&idx::BuildOptions::new(&big_path, vec![synthetic.clone()])).expect("build");
+        let big_seconds = started.elapsed().as_secs_f64();
+        std::fs::create_dir_all(&big_plain_dir).expect("mkdir");
+        let (plain_index, big_plain_seconds, _) =
+            plain_tantivy_build(std::slice::from_ref(&synthetic), &big_plain_dir);
+        let _ = std::fs::remove_file(&synthetic);
+        println!(
+            "\n{} articles ({:.0} MB): idx build {big_seconds:.1} s ({:.1} MB/s), plain tantivy {big_plain_seconds:.1} s",
+            big_report.articles_in_index,
+            big_report.bytes_read as f64 / 1e6,
+            big_report.bytes_read as f64 / 1e6 / big_seconds
+        );
+        plain_index
+    };
     let index = idx::Index::open(&big_path).expect("open");
     let plain_reader = plain_index.reader().expect("reader");
     let plain_searcher = plain_reader.searcher();
@@ -189,7 +228,7 @@ fn main() {
         plain_schema.get_field("text").expect("text"),
     ];
     let plain_parser_fields = plain_fields.clone();
-    let plain_parser = QueryParser::for_index(&plain_index, plain_fields);
+    let plain_parser = QueryParser::for_index(&plain_index, plain_fields.clone());
 
     let forms: &[(&str, &[&str], bool)] = &[
         (
@@ -282,8 +321,12 @@ fn main() {
                 let (top, count) = plain_searcher
                     .search(&parsed, &(TopDocs::with_limit(10).order_by_score(), Count))
                     .expect("plain search");
+                // The same page as idx shows: ten documents, each with a snippet of its text.
+                let snippets = SnippetGenerator::create(&plain_searcher, &*parsed, plain_fields[1])
+                    .expect("snippet generator");
                 for (_, address) in top {
-                    let _: TantivyDocument = plain_searcher.doc(address).expect("doc");
+                    let document: TantivyDocument = plain_searcher.doc(address).expect("doc");
+                    std::hint::black_box(snippets.snippet_from_doc(&document).to_html());
                 }
                 count
             })

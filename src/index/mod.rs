@@ -9,6 +9,7 @@
 //! declaration it was written with, which is how a later query opens the index with the same
 //! schema, and how a build notices that the declaration changed.
 
+pub mod ordinals;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -40,6 +41,8 @@ pub struct ArticleIndex {
     /// Opened on first use and kept: opening a reader loads every segment's files, which
     /// costs far more than a query.
     cached_reader: std::sync::OnceLock<IndexReader>,
+    /// Facet dictionaries read once per searcher (see [`ordinals`]).
+    cached_ordinals: std::sync::Mutex<Option<std::sync::Arc<ordinals::GlobalOrdinals>>>,
 }
 
 /// How many bytes the tantivy writer may buffer before it flushes a segment. Two writer threads
@@ -158,6 +161,7 @@ impl ArticleIndex {
             decl,
             fields,
             cached_reader: std::sync::OnceLock::new(),
+            cached_ordinals: std::sync::Mutex::new(None),
         })
     }
 
@@ -189,6 +193,27 @@ impl ArticleIndex {
         }
         let reader = self.reader()?;
         Ok(self.cached_reader.get_or_init(|| reader).searcher())
+    }
+
+    /// The global facet ordinals of `searcher`, read on first use and kept while the
+    /// searcher's segments stay the same.
+    pub fn global_ordinals(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<std::sync::Arc<ordinals::GlobalOrdinals>> {
+        let mut cached = self
+            .cached_ordinals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(ordinals) = cached
+            .as_ref()
+            .filter(|ordinals| ordinals.matches(searcher))
+        {
+            return Ok(ordinals.clone());
+        }
+        let ordinals = std::sync::Arc::new(ordinals::GlobalOrdinals::build(searcher)?);
+        *cached = Some(ordinals.clone());
+        Ok(ordinals)
     }
 
     /// A new reader that sees the last commit.

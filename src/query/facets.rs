@@ -1,18 +1,21 @@
 //! Facet counts over every matching article: actors, places, languages and publication years.
 //!
-//! The collector reads fast-field columns and counts term ordinals per segment, turning
-//! ordinals into names only once per segment at the end, so counting costs one array increment
-//! per value of each matching article.
+//! The collector reads fast-field columns and counts term ordinals per segment, so counting
+//! costs one array increment per value of each matching article. At the end the counts are
+//! added up by global ordinal (see [`crate::index::ordinals`]) and only the top values are
+//! named.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::index::ordinals::GlobalOrdinals;
 use crate::index::schema::names;
-use crate::index::tantivy_to_date;
 
 /// A facet idx can count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -100,6 +103,7 @@ impl FacetCounts {
 #[derive(Default)]
 pub struct FacetTally {
     kinds: Vec<FacetKind>,
+    ordinals: Option<Arc<GlobalOrdinals>>,
     lists: Vec<OrdinalCounts>,
     counts: HashMap<FacetKind, HashMap<String, u64>>,
 }
@@ -124,7 +128,10 @@ impl FacetTally {
             if kind != FacetKind::Year {
                 let lists: Vec<&OrdinalCounts> =
                     self.lists.iter().filter(|list| list.kind == kind).collect();
-                return Some(top_values(&lists, limit));
+                return Some(match &self.ordinals {
+                    Some(ordinals) => top_values(&lists, ordinals, kind.name(), limit),
+                    None => Vec::new(),
+                });
             }
             let mut values: Vec<FacetValue> = self
                 .counts
@@ -152,123 +159,89 @@ impl FacetTally {
     }
 }
 
-/// The exact top `limit` values over several ordinal-count lists (one per segment and column).
-///
-/// Naming every counted ordinal costs a dictionary decode, an allocation and a hash insert per
-/// distinct value per segment, which dominated broad faceted queries. Instead each list
-/// offers its most frequent `depth` values as candidates, whose exact totals are then summed
-/// over all lists by dictionary lookup. A value offered by no list has at most `bound` (the sum
-/// of each list's first count left out), so the answer is exact when the last value kept
-/// beats that bound; otherwise every value is named, as before.
-fn top_values(lists: &[&OrdinalCounts], limit: usize) -> Vec<FacetValue> {
-    let depth = (limit * 10).max(50);
-    let mut candidates: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    let mut bound = 0u64;
+/// The exact top `limit` values over several ordinal-count lists (one per segment and column
+/// of a facet group): the counts are added into one array by global ordinal, and only the
+/// values kept are named.
+fn top_values(
+    lists: &[&OrdinalCounts],
+    ordinals: &GlobalOrdinals,
+    group: &str,
+    limit: usize,
+) -> Vec<FacetValue> {
+    let names = ordinals.names(group);
+    let mut totals = vec![0u64; names.len()];
     for list in lists {
-        let mut counted: Vec<(u64, u64)> = list
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|(_, count)| **count > 0)
-            .map(|(ordinal, count)| (*count, ordinal as u64))
-            .collect();
-        if counted.len() > depth {
-            counted.select_nth_unstable_by(depth, |left, right| right.0.cmp(&left.0));
-            bound += counted[depth].0;
-            counted.truncate(depth);
-        }
-        let mut ordinals: Vec<u64> = counted.iter().map(|(_, ordinal)| *ordinal).collect();
-        ordinals.sort_unstable();
-        let _ = list
-            .column
-            .dictionary()
-            .sorted_ords_to_term_cb(&ordinals, |term_bytes| {
-                candidates.insert(String::from_utf8_lossy(term_bytes).into_owned());
-            });
-    }
-    let mut values: Vec<FacetValue> = candidates
-        .into_iter()
-        .map(|value| {
-            let count = lists
-                .iter()
-                .map(|list| {
-                    list.column
-                        .dictionary()
-                        .term_ord(value.as_bytes())
-                        .ok()
-                        .flatten()
-                        .and_then(|ordinal| list.counts.get(ordinal as usize).copied())
-                        .unwrap_or(0)
-                })
-                .sum();
-            FacetValue { value, count }
-        })
-        .collect();
-    sort_by_count(&mut values);
-    let exact = bound == 0
-        || values
-            .get(limit.saturating_sub(1))
-            .is_some_and(|last| last.count > bound);
-    if !exact {
-        values = all_values(lists);
-        sort_by_count(&mut values);
-    }
-    values.truncate(limit);
-    values
-}
-
-/// Every counted value of the lists, named (the slow, always exact path).
-fn all_values(lists: &[&OrdinalCounts]) -> Vec<FacetValue> {
-    let mut totals: HashMap<String, u64> = HashMap::new();
-    for list in lists {
-        let counted_ords: Vec<u64> = list
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|(_, count)| **count > 0)
-            .map(|(ordinal, _)| ordinal as u64)
-            .collect();
-        let mut counted = counted_ords.iter();
-        let _ = list
-            .column
-            .dictionary()
-            .sorted_ords_to_term_cb(&counted_ords, |term_bytes| {
-                if let Some(ordinal) = counted.next() {
-                    let name = String::from_utf8_lossy(term_bytes).into_owned();
-                    *totals.entry(name).or_default() += list.counts[*ordinal as usize];
+        let Some(map) = ordinals.map(list.segment, list.field) else {
+            continue;
+        };
+        for (ordinal, count) in list.counts.iter().enumerate() {
+            if *count > 0 {
+                if let Some(global) = map.get(ordinal) {
+                    totals[*global as usize] += count;
                 }
-            });
+            }
+        }
     }
-    totals
+    // Names are sorted, so ordering ties by global ordinal orders them by value.
+    let mut counted: Vec<(u64, usize)> = totals
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count > 0)
+        .map(|(global, count)| (*count, global))
+        .collect();
+    let by_count = |left: &(u64, usize), right: &(u64, usize)| {
+        right.0.cmp(&left.0).then_with(|| left.1.cmp(&right.1))
+    };
+    if counted.len() > limit && limit > 0 {
+        counted.select_nth_unstable_by(limit - 1, by_count);
+    }
+    counted.truncate(limit);
+    counted.sort_unstable_by(by_count);
+    counted
         .into_iter()
-        .map(|(value, count)| FacetValue { value, count })
+        .map(|(count, global)| FacetValue {
+            value: names[global].clone(),
+            count,
+        })
         .collect()
 }
 
-fn sort_by_count(values: &mut [FacetValue]) {
-    values.sort_by(|left, right| {
-        right
-            .count
-            .cmp(&left.count)
-            .then_with(|| left.value.cmp(&right.value))
-    });
+/// The first year the year facet counts; [`year_starts`] runs from it to 2199 (tantivy's
+/// nanosecond dates reach back to 1677).
+const FIRST_YEAR: i16 = 1700;
+
+/// The first second (UTC) of every year from [`FIRST_YEAR`] to 2200, so that a publication
+/// time finds its year by binary search instead of a calendar conversion per article.
+fn year_starts() -> &'static [i64] {
+    static STARTS: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        (FIRST_YEAR..=2200)
+            .filter_map(|year| jiff::civil::Date::new(year, 1, 1).ok())
+            .filter_map(|date| date.to_zoned(jiff::tz::TimeZone::UTC).ok())
+            .map(|zoned| zoned.timestamp().as_second())
+            .collect()
+    })
 }
 
 /// Collects [`FacetTally`] for a query.
 pub struct FacetCollector {
     kinds: Vec<FacetKind>,
+    ordinals: Option<Arc<GlobalOrdinals>>,
 }
 
 impl FacetCollector {
-    /// A collector counting `kinds`.
-    pub fn new(kinds: Vec<FacetKind>) -> Self {
-        FacetCollector { kinds }
+    /// A collector counting `kinds`; `ordinals` must come from the searcher it runs on when
+    /// any facet other than the year is asked for.
+    pub fn new(kinds: Vec<FacetKind>, ordinals: Option<Arc<GlobalOrdinals>>) -> Self {
+        FacetCollector { kinds, ordinals }
     }
 }
 
 /// One string column being counted: the facet it feeds and a count per term ordinal.
 struct OrdinalCounts {
     kind: FacetKind,
+    segment: SegmentId,
+    field: &'static str,
     column: StrColumn,
     counts: Vec<u64>,
 }
@@ -277,8 +250,8 @@ struct OrdinalCounts {
 pub struct FacetSegmentCollector {
     string_columns: Vec<OrdinalCounts>,
     published: Option<Column<DateTime>>,
-    /// Counts per day since the epoch; turned into years once at harvest.
-    days: HashMap<i64, u64>,
+    /// Counts per year, indexed like [`year_starts`]; dates outside its span are not counted.
+    years: Vec<u64>,
 }
 
 impl Collector for FacetCollector {
@@ -292,11 +265,13 @@ impl Collector for FacetCollector {
     ) -> tantivy::Result<Self::Child> {
         let fast_fields = segment.fast_fields();
         let mut string_columns = Vec::new();
-        let mut add_column = |kind: FacetKind, field: &str| -> tantivy::Result<()> {
+        let mut add_column = |kind: FacetKind, field: &'static str| -> tantivy::Result<()> {
             if let Some(column) = fast_fields.str(field)? {
                 let n_terms = column.num_terms();
                 string_columns.push(OrdinalCounts {
                     kind,
+                    segment: segment.segment_id(),
+                    field,
                     column,
                     counts: vec![0; n_terms],
                 });
@@ -321,7 +296,7 @@ impl Collector for FacetCollector {
         Ok(FacetSegmentCollector {
             string_columns,
             published,
-            days: HashMap::new(),
+            years: vec![0; year_starts().len()],
         })
     }
 
@@ -332,6 +307,7 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, segment_fruits: Vec<FacetTally>) -> tantivy::Result<FacetTally> {
         let mut merged = FacetTally {
             kinds: self.kinds.clone(),
+            ordinals: self.ordinals.clone(),
             lists: Vec::new(),
             counts: HashMap::new(),
         };
@@ -361,27 +337,30 @@ impl SegmentCollector for FacetSegmentCollector {
         }
         if let Some(published) = &self.published {
             if let Some(datetime) = published.first(doc) {
-                *self
-                    .days
-                    .entry(datetime.into_timestamp_secs().div_euclid(86_400))
-                    .or_default() += 1;
+                let seconds = datetime.into_timestamp_secs();
+                let starts = year_starts();
+                let year_idx = starts.partition_point(|start| *start <= seconds);
+                if year_idx > 0 && year_idx < starts.len() {
+                    self.years[year_idx - 1] += 1;
+                }
             }
         }
     }
 
     fn harvest(self) -> FacetTally {
         let mut counts: HashMap<FacetKind, HashMap<String, u64>> = HashMap::new();
-        if !self.days.is_empty() {
+        if self.years.iter().any(|count| *count > 0) {
             let target = counts.entry(FacetKind::Year).or_default();
-            for (day, count) in self.days {
-                let datetime = DateTime::from_timestamp_secs(day * 86_400);
-                if let Some(date) = tantivy_to_date(datetime) {
-                    *target.entry(format!("{:04}", date.year())).or_default() += count;
+            for (year_idx, count) in self.years.iter().enumerate() {
+                if *count > 0 {
+                    let year = FIRST_YEAR + year_idx as i16;
+                    *target.entry(format!("{year:04}")).or_default() += count;
                 }
             }
         }
         FacetTally {
             kinds: Vec::new(),
+            ordinals: None,
             lists: self.string_columns,
             counts,
         }

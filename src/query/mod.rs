@@ -146,7 +146,10 @@ pub fn search(
     let searcher = index.searcher()?;
     let compiler = Compiler::new(index, &searcher, gazetteer, query_text)?;
     let query = compiler.compile(&expr)?;
-    let facet_collector = facets::FacetCollector::new(options.facets.clone());
+    let facet_collector = facets::FacetCollector::new(
+        options.facets.clone(),
+        facet_ordinals(index, &searcher, &options.facets)?,
+    );
     let page = options.limit;
     // Fetch one page beyond what is shown so that a tie at the page edge is broken by id,
     // not by where tantivy happened to store the article.
@@ -209,19 +212,75 @@ pub fn search(
     for (score, document) in loaded.into_iter().skip(options.offset).take(page) {
         hits.push(make_hit(index, &document, score, &mut snippets)?);
     }
+    let facets = facet_counts.top(options.facet_limit);
     Ok(Hits {
         query: query_text.to_string(),
         total,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
-        facets: facet_counts.top(options.facet_limit),
+        facets,
     })
+}
+
+/// Adds `query` to a list of alternatives (any of which may match, scores summed), splicing in
+/// the clauses of a boolean query that is itself only alternatives, and scaling each by
+/// `boost`. One flat union of term queries is what lets tantivy score a plain-words query
+/// with its fastest union; nested unions of unions cost several times more per document, and
+/// the scores are the same sums either way.
+fn add_alternatives(alternatives: &mut Vec<Box<dyn Query>>, query: Box<dyn Query>, boost: f32) {
+    if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        let only_alternatives = boolean.get_minimum_number_should_match() <= 1
+            && boolean
+                .clauses()
+                .iter()
+                .all(|(occur, _)| *occur == tantivy::query::Occur::Should);
+        if only_alternatives && !boolean.clauses().is_empty() {
+            for (_, clause) in boolean.clauses() {
+                add_alternatives(alternatives, clause.box_clone(), boost);
+            }
+            return;
+        }
+    }
+    if (boost - 1.0).abs() > f32::EPSILON {
+        alternatives.push(Box::new(BoostQuery::new(query, boost)));
+    } else {
+        alternatives.push(query);
+    }
+}
+
+/// A query matching when any of `alternatives` matches, scored by the sum of those that do.
+fn any_of(mut alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match alternatives.len() {
+        0 => Box::new(EmptyQuery),
+        1 => alternatives.remove(0),
+        _ => Box::new(BooleanQuery::new(
+            alternatives
+                .into_iter()
+                .map(|query| (tantivy::query::Occur::Should, query))
+                .collect(),
+        )),
+    }
+}
+
+/// The global ordinals the facet collector needs, when a facet other than the year is asked for.
+fn facet_ordinals(
+    index: &ArticleIndex,
+    searcher: &Searcher,
+    kinds: &[FacetKind],
+) -> Result<Option<std::sync::Arc<crate::index::ordinals::GlobalOrdinals>>> {
+    if kinds.iter().all(|kind| *kind == FacetKind::Year) {
+        return Ok(None);
+    }
+    index.global_ordinals(searcher).map(Some)
 }
 
 /// Counts facets over every article in the index (used by `idx stats`).
 pub fn facets_of_all(index: &ArticleIndex, limit: usize) -> Result<(usize, FacetCounts)> {
     let searcher = index.searcher()?;
-    let collector = facets::FacetCollector::new(FacetKind::ALL.to_vec());
+    let collector = facets::FacetCollector::new(
+        FacetKind::ALL.to_vec(),
+        facet_ordinals(index, &searcher, &FacetKind::ALL)?,
+    );
     let (total, counts) = searcher.search(&AllQuery, &(Count, collector))?;
     Ok((total, counts.top(limit)))
 }
@@ -510,11 +569,11 @@ impl<'a> Compiler<'a> {
         match expr {
             QueryExpr::Clause(clause) => self.compile_clause(clause),
             QueryExpr::Or(parts) => {
-                let mut clauses = Vec::new();
+                let mut alternatives = Vec::new();
                 for part in parts {
-                    clauses.push((tantivy::query::Occur::Should, self.compile(part)?));
+                    add_alternatives(&mut alternatives, self.compile(part)?, 1.0);
                 }
-                Ok(Box::new(BooleanQuery::new(clauses)))
+                Ok(any_of(alternatives))
             }
             QueryExpr::Group(parts) => {
                 let mut required = Vec::new();
@@ -531,19 +590,16 @@ impl<'a> Compiler<'a> {
                 use tantivy::query::Occur as TantivyOccur;
                 let mut clauses: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
                 if !optional.is_empty() {
-                    if required.is_empty() && excluded.is_empty() {
-                        for query in optional {
-                            clauses.push((TantivyOccur::Should, query));
-                        }
-                    } else {
-                        // Optional words next to a filter must still match once: `actor:lavrov
-                        // security` is about security, not every Lavrov article.
-                        let words: Vec<(TantivyOccur, Box<dyn Query>)> = optional
-                            .into_iter()
-                            .map(|query| (TantivyOccur::Should, query))
-                            .collect();
-                        clauses.push((TantivyOccur::Must, Box::new(BooleanQuery::new(words))));
+                    let mut alternatives = Vec::new();
+                    for query in optional {
+                        add_alternatives(&mut alternatives, query, 1.0);
                     }
+                    if required.is_empty() && excluded.is_empty() {
+                        return Ok(any_of(alternatives));
+                    }
+                    // Optional words next to a filter must still match once: `actor:lavrov
+                    // security` is about security, not every Lavrov article.
+                    clauses.push((TantivyOccur::Must, any_of(alternatives)));
                 }
                 for query in required {
                     clauses.push((TantivyOccur::Must, query));
@@ -659,21 +715,13 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        let mut alternatives = Vec::new();
         for (field, boost) in targets {
             if let Some(query) = self.value_query(clause, field)? {
-                let boosted: Box<dyn Query> = if (boost - 1.0).abs() > f32::EPSILON {
-                    Box::new(BoostQuery::new(query, boost))
-                } else {
-                    query
-                };
-                clauses.push((tantivy::query::Occur::Should, boosted));
+                add_alternatives(&mut alternatives, query, boost);
             }
         }
-        if clauses.is_empty() {
-            return Ok(Box::new(EmptyQuery));
-        }
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        Ok(any_of(alternatives))
     }
 
     /// Names fields: the value analysed like names, plus the canonical name when the name
@@ -758,7 +806,7 @@ impl<'a> Compiler<'a> {
                     0 => return Ok(None),
                     1 => Box::new(TermQuery::new(
                         Term::from_field_text(field, &tokens[0].1),
-                        IndexRecordOption::WithFreqsAndPositions,
+                        IndexRecordOption::WithFreqs,
                     )),
                     _ => {
                         let first_position = tokens[0].0;

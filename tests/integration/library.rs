@@ -112,3 +112,64 @@ fn builds_are_the_same_whatever_the_thread_count() {
         assert_eq!(left.facets, right.facets, "{query}");
     }
 }
+
+/// Facet counts over an index of several segments equal the facts counted article by article:
+/// an incremental build adds a segment, and the counts must add up across segments.
+#[test]
+fn facet_counts_add_up_across_segments() {
+    let dir = temp_dir();
+    let index_path = dir.path().join("index");
+    let first = corpus().join("en");
+    let second = corpus().join("feeds");
+    idx::build(&idx::BuildOptions::new(&index_path, vec![first.clone()])).expect("first build");
+    idx::build(&idx::BuildOptions::new(
+        &index_path,
+        vec![first.clone(), second.clone()],
+    ))
+    .expect("second build");
+    let index = idx::Index::open(&index_path).expect("opens");
+    let n_segments = index
+        .article_index()
+        .searcher()
+        .expect("searcher")
+        .segment_readers()
+        .len();
+    assert!(n_segments >= 2, "{n_segments} segment(s)");
+
+    let mut expected_actors: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut expected_places: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut seen_ids = std::collections::BTreeSet::new();
+    idx::extract(&[first, second], &idx::Gazetteer::embedded(), |article| {
+        if !seen_ids.insert(idx::article_id(&article.article)) {
+            return;
+        }
+        for entity in article.people.iter().chain(&article.organizations) {
+            *expected_actors.entry(entity.name.clone()).or_default() += 1;
+        }
+        for entity in &article.places {
+            *expected_places.entry(entity.name.clone()).or_default() += 1;
+        }
+    });
+    let options = idx::SearchOptions {
+        limit: 0,
+        facets: vec![idx::FacetKind::Actor, idx::FacetKind::Place],
+        facet_limit: 10_000,
+        ..idx::SearchOptions::default()
+    };
+    let hits = index.search("*", &options).expect("searches");
+    let as_map = |values: Vec<idx::FacetValue>| -> std::collections::BTreeMap<String, u64> {
+        values
+            .into_iter()
+            .map(|value| (value.value, value.count))
+            .collect()
+    };
+    assert!(!expected_actors.is_empty());
+    assert_eq!(
+        as_map(hits.facets.actor.expect("actor facet")),
+        expected_actors
+    );
+    assert_eq!(
+        as_map(hits.facets.place.expect("place facet")),
+        expected_places
+    );
+}
