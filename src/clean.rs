@@ -445,6 +445,16 @@ fn read_front_matter(text: &str) -> FrontMatter<'_> {
 /// NFC, one space for any run of spaces, tabs or other blank characters, no spaces at line
 /// ends, at most one blank line in a row, and no blank lines at either end.
 fn normalize_whitespace(text: &str) -> String {
+    if is_normal_text(text) {
+        // Cleaning normalises the same text several times over; the second time it is
+        // already normal, and checking is several times cheaper than rebuilding it.
+        return text.to_string();
+    }
+    rebuild_whitespace(text)
+}
+
+/// The work of [`normalize_whitespace`] on text that needs it.
+fn rebuild_whitespace(text: &str) -> String {
     let mut output = String::with_capacity(text.len());
     let mut pending_blank_line = false;
     let unified;
@@ -472,9 +482,71 @@ fn normalize_whitespace(text: &str) -> String {
     output
 }
 
+/// Whether [`normalize_whitespace`] would return `text` unchanged: normal lines, no blank
+/// line at either end, never two blank lines in a row, no carriage returns.
+fn is_normal_text(text: &str) -> bool {
+    if text.starts_with('\n') || text.ends_with('\n') || text.contains("\n\n\n") {
+        return false;
+    }
+    text.split('\n')
+        .all(|line| line.is_empty() || is_normal_inline(line))
+}
+
+/// Whether [`normalize_inline`] would return `line` unchanged. ASCII lines (most lines of
+/// English news) are checked byte by byte.
+fn is_normal_inline(line: &str) -> bool {
+    if line.is_empty() || line.starts_with(' ') || line.ends_with(' ') {
+        return false;
+    }
+    let mut previous_space = false;
+    if line.is_ascii() {
+        for &byte in line.as_bytes() {
+            if byte == b' ' {
+                if previous_space {
+                    return false;
+                }
+                previous_space = true;
+            } else if byte < 0x20 || byte == 0x7f {
+                return false;
+            } else {
+                previous_space = false;
+            }
+        }
+        return true;
+    }
+    for character in line.chars() {
+        if character == ' ' {
+            if previous_space {
+                return false;
+            }
+            previous_space = true;
+            continue;
+        }
+        previous_space = false;
+        if character.is_whitespace()
+            || character.is_control()
+            || matches!(
+                character,
+                '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+            )
+        {
+            return false;
+        }
+    }
+    unicode_normalization::is_nfc_quick(line.chars()) == unicode_normalization::IsNormalized::Yes
+}
+
 /// One line of text with blank runs collapsed to one space, invisible characters (soft
 /// hyphens, zero-width spaces, stray BOMs) removed, and the ends trimmed.
 fn normalize_inline(text: &str) -> String {
+    if is_normal_inline(text) {
+        return text.to_string();
+    }
+    rebuild_inline(text)
+}
+
+/// The work of [`normalize_inline`] on a line that needs it.
+fn rebuild_inline(text: &str) -> String {
     // NFC composition is the costly part; ASCII and text already in NFC (nearly all news
     // text) skip it.
     let already_nfc = text.is_ascii()
@@ -1830,6 +1902,33 @@ mod tests {
                 "{}",
                 doc.source.display()
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod normal_text_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path may only skip text the full normalisation would leave unchanged,
+        /// and it must recognise that normalisation's output, at least for ASCII (else it
+        /// never helps; NFC's quick check answers "maybe" for some combining marks).
+        #[test]
+        fn fast_path_agrees_with_full_normalisation(text in "[a-c \\n\\t\\r\u{a0}\u{ad}\u{301}é\u{2028}]{0,24}") {
+            if is_normal_text(&text) {
+                prop_assert_eq!(rebuild_whitespace(&text), text.clone());
+            }
+            let rebuilt = rebuild_whitespace(&text);
+            if rebuilt.is_ascii() {
+                prop_assert!(is_normal_text(&rebuilt), "{:?}", rebuilt);
+            }
+            for line in text.split('\n') {
+                if is_normal_inline(line) {
+                    prop_assert_eq!(rebuild_inline(line), line.to_string());
+                }
+            }
         }
     }
 }
