@@ -443,10 +443,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .collect();
     // Sources of every article seen in this build, and what the index holds (or will hold
     // after this build's writes) for it.
-    let mut seen: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut written: HashMap<String, BTreeSet<String>> = existing
+    // Both hold an entry per article, so at a million articles their shape is most of the
+    // build's own memory: sources are a sorted Vec (a BTreeSet's first node alone is ~280
+    // bytes), and articles written by this build keep only how many sources they got.
+    let mut seen: HashMap<String, Vec<String>> = HashMap::new();
+    let mut written: HashMap<String, Held> = existing
         .iter()
-        .map(|(id, sources)| (id.clone(), sources.iter().cloned().collect()))
+        .map(|(id, sources)| (id.clone(), Held::Listed(sources.iter().cloned().collect())))
         .collect();
 
     for batch in file_batches(&files, options.batch_files, options.batch_bytes) {
@@ -465,9 +468,10 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 report.articles_read += 1;
                 let source = source_label(&record.article.source);
                 let first_sighting = !seen.contains_key(&record.id);
-                seen.entry(record.id.clone())
-                    .or_default()
-                    .insert(source.clone());
+                let sources = seen.entry(record.id.clone()).or_default();
+                if let Err(position) = sources.binary_search(&source) {
+                    sources.insert(position, source.clone());
+                }
                 if !first_sighting {
                     report.duplicates += 1;
                 }
@@ -482,29 +486,27 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 new_articles.push((record.id, record.article, BTreeSet::from([source])));
             }
         }
+        // The tantivy document is made on the worker too: made on this thread, it was a
+        // serial step between the parallel enrichment and the writer's threads.
         let enriched: Vec<_> = new_articles
             .into_par_iter()
             .map(|(id, article, sources)| {
-                (id, enrich_guarded(article, &gazetteer, &clock), sources)
+                let outcome = enrich_guarded(article, &gazetteer, &clock).map(|article| {
+                    let sources_list: Vec<String> = sources.iter().cloned().collect();
+                    let document = index.document(&article, &id, &sources_list, &gazetteer);
+                    (article.language, document)
+                });
+                (id, outcome, sources)
             })
             .collect();
         let write_started = Instant::now();
         for (id, outcome, sources) in enriched {
             match outcome {
-                Ok(article) => {
-                    *report
-                        .by_language
-                        .entry(article.language.clone())
-                        .or_default() += 1;
-                    let sources_list: Vec<String> = sources.iter().cloned().collect();
-                    writer.add_document(index.document(
-                        &article,
-                        &id,
-                        &sources_list,
-                        &gazetteer,
-                    ))?;
+                Ok((language, document)) => {
+                    *report.by_language.entry(language).or_default() += 1;
+                    writer.add_document(document)?;
                     report.articles_added += 1;
-                    written.insert(id, sources);
+                    written.insert(id, Held::Added(sources.len()));
                 }
                 Err(skipped) => report.skipped.push(skipped),
             }
@@ -552,16 +554,27 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     };
     let mut rewrites: Vec<(String, BTreeSet<String>)> = Vec::new();
     for (id, held) in &written {
-        let mut wanted: BTreeSet<String> = held
-            .iter()
-            .filter(|source| !is_stale(source))
-            .cloned()
-            .collect();
-        if let Some(sources) = seen.get(id) {
-            wanted.extend(sources.iter().cloned());
-        }
-        if &wanted != held {
-            rewrites.push((id.clone(), wanted));
+        match held {
+            Held::Listed(held) => {
+                let mut wanted: BTreeSet<String> = held
+                    .iter()
+                    .filter(|source| !is_stale(source))
+                    .cloned()
+                    .collect();
+                if let Some(sources) = seen.get(id) {
+                    wanted.extend(sources.iter().cloned());
+                }
+                if &wanted != held {
+                    rewrites.push((id.clone(), wanted));
+                }
+            }
+            // Written by this build with sources it had seen, all from scanned files: the
+            // list is stale exactly when later batches saw more copies.
+            Held::Added(n_sources) => {
+                if let Some(sources) = seen.get(id).filter(|sources| sources.len() != *n_sources) {
+                    rewrites.push((id.clone(), sources.iter().cloned().collect()));
+                }
+            }
         }
     }
     rewrites.sort();
@@ -614,6 +627,15 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         total_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
     Ok(report)
+}
+
+/// What the index holds, or will hold after this build's writes, for one article.
+enum Held {
+    /// An article committed before this build, with its sources.
+    Listed(BTreeSet<String>),
+    /// An article this build added, with how many sources it was written with (all of them
+    /// also in `seen`).
+    Added(usize),
 }
 
 /// Rebuilds the cleaned article of a committed document from its stored fields.

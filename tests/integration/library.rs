@@ -1,6 +1,6 @@
 //! The embedder's side: `idx::build`, `idx::Index::search`, `idx::extract`.
 
-use crate::util::{corpus, example_index, temp_dir};
+use crate::util::{corpus, example_index, short_source, temp_dir};
 
 #[test]
 fn search_returns_typed_hits_and_facets() {
@@ -172,4 +172,44 @@ fn facet_counts_add_up_across_segments() {
         as_map(hits.facets.place.expect("place facet")),
         expected_places
     );
+}
+
+/// A syndicated copy read in a later batch than its first sighting still ends up as one
+/// article listing both sources, exactly as when both are read in one batch.
+#[test]
+fn copies_in_later_batches_join_the_first_article() {
+    let dir = temp_dir();
+    let sources_by_title = |batch_files: usize| {
+        let index_path = dir.path().join(format!("index-{batch_files}"));
+        let mut options = idx::BuildOptions::new(&index_path, vec![corpus()]);
+        options.batch_files = batch_files;
+        idx::build(&options).expect("builds");
+        let index = idx::Index::open(&index_path).expect("opens");
+        let options = idx::SearchOptions {
+            limit: 1000,
+            facets: Vec::new(),
+            ..idx::SearchOptions::default()
+        };
+        let hits = index.search("*", &options).expect("searches");
+        let mut by_title: Vec<(String, Vec<String>)> = hits
+            .hits
+            .into_iter()
+            .map(|hit| {
+                let mut sources: Vec<String> = hit
+                    .sources
+                    .iter()
+                    .map(|source| short_source(source))
+                    .collect();
+                sources.sort();
+                (hit.title, sources)
+            })
+            .collect();
+        by_title.sort();
+        by_title
+    };
+    let one_file_per_batch = sources_by_title(1);
+    assert!(one_file_per_batch
+        .iter()
+        .any(|(_, sources)| sources.len() >= 2));
+    assert_eq!(one_file_per_batch, sources_by_title(64));
 }
