@@ -77,7 +77,7 @@ pub enum BuildStage {
 pub trait Progress: Sync {
     /// A new stage starts; `n_files` and `n_bytes` are the totals known so far.
     fn stage(&self, _stage: BuildStage, _n_files: u64, _n_bytes: u64) {}
-    /// One more source file is done.
+    /// One more source file, or one more chunk of a large JSON Lines or CSV file, is done.
     fn file_done(&self, _n_bytes: u64, _n_articles: u64) {}
 }
 
@@ -238,69 +238,99 @@ pub fn load_gazetteer(lists_dir: Option<&Path>) -> Result<Gazetteer> {
     })
 }
 
+/// A source file (or a chunk of one) read and cleaned: its articles, the records and files
+/// skipped, the warnings, and the bytes read.
+type CleanedFile = (Vec<CleanRecord>, Vec<Skipped>, Vec<Skipped>, u64);
+
 /// Reads and cleans one source file; a panic inside becomes a skipped file.
-fn read_and_clean(
-    path: &Path,
-    clock: &StageClock,
-) -> (Vec<CleanRecord>, Vec<Skipped>, Vec<Skipped>, u64) {
+fn read_and_clean(path: &Path, clock: &StageClock) -> CleanedFile {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let started = Instant::now();
         let records = ingest::read_source_file(path);
         StageClock::add(&clock.reading, started);
-        // Records are cleaned in parallel too: a corpus is often one big CSV or JSONL file,
-        // and cleaning it on one thread left the other cores idle.
-        let outcomes: Vec<(Option<CleanRecord>, Vec<Skipped>)> = records
-            .docs
-            .into_par_iter()
-            .map(|doc| {
-                let started = Instant::now();
-                let (article, article_warnings) = clean::clean_source_doc(doc);
-                let mut warnings: Vec<Skipped> = article_warnings
-                    .into_iter()
-                    .map(|warning| Skipped {
-                        path: article.source.path.clone(),
-                        line: article.source.line,
-                        reason: warning.message,
-                    })
-                    .collect();
-                let record = if article.title.trim().is_empty() && article.body.trim().is_empty() {
-                    warnings.push(Skipped {
-                        path: article.source.path.clone(),
-                        line: article.source.line,
-                        reason: "no text left after cleaning; article skipped".to_string(),
-                    });
-                    None
-                } else {
-                    Some(CleanRecord {
-                        id: article_id(&article),
-                        article,
-                    })
-                };
-                StageClock::add(&clock.cleaning, started);
-                (record, warnings)
-            })
-            .collect();
-        let mut cleaned = Vec::with_capacity(outcomes.len());
-        let mut warnings = Vec::new();
-        for (record, record_warnings) in outcomes {
-            cleaned.extend(record);
-            warnings.extend(record_warnings);
-        }
-        warnings.extend(records.warnings.into_iter().map(Skipped::from));
-        let skipped = records.errors.into_iter().map(Skipped::from).collect();
-        (cleaned, skipped, warnings, records.n_bytes)
+        clean_records(records, clock)
     }));
-    outcome.unwrap_or_else(|panic| {
-        let skipped = Skipped {
-            path: path.to_path_buf(),
-            line: None,
-            reason: format!(
-                "internal error while reading (file skipped): {}",
-                panic_message(&panic)
-            ),
-        };
-        (Vec::new(), vec![skipped], Vec::new(), 0)
-    })
+    outcome.unwrap_or_else(|panic| panicked_file(path, &panic))
+}
+
+/// Reads and cleans one large source file a chunk of about `chunk_bytes` at a time, handing
+/// each chunk to `each` before the next is read, so memory stays bounded by the chunk.
+fn read_and_clean_in_chunks(
+    path: &Path,
+    chunk_bytes: u64,
+    clock: &StageClock,
+    each: &mut dyn FnMut(CleanedFile),
+) {
+    let mut on_chunk = |records: ingest::FileRecords| {
+        let outcome = catch_unwind(AssertUnwindSafe(|| clean_records(records, clock)));
+        each(outcome.unwrap_or_else(|panic| panicked_file(path, &panic)));
+    };
+    let started = Instant::now();
+    let last = ingest::read_source_file_in_chunks(
+        path,
+        &ingest::ReadLimits::default(),
+        chunk_bytes,
+        &mut on_chunk,
+    );
+    StageClock::add(&clock.reading, started);
+    on_chunk(last);
+}
+
+/// Cleans the records of one file (or chunk) in parallel: a corpus is often one big CSV or
+/// JSONL file, and cleaning it on one thread left the other cores idle.
+fn clean_records(records: ingest::FileRecords, clock: &StageClock) -> CleanedFile {
+    let outcomes: Vec<(Option<CleanRecord>, Vec<Skipped>)> = records
+        .docs
+        .into_par_iter()
+        .map(|doc| {
+            let started = Instant::now();
+            let (article, article_warnings) = clean::clean_source_doc(doc);
+            let mut warnings: Vec<Skipped> = article_warnings
+                .into_iter()
+                .map(|warning| Skipped {
+                    path: article.source.path.clone(),
+                    line: article.source.line,
+                    reason: warning.message,
+                })
+                .collect();
+            let record = if article.title.trim().is_empty() && article.body.trim().is_empty() {
+                warnings.push(Skipped {
+                    path: article.source.path.clone(),
+                    line: article.source.line,
+                    reason: "no text left after cleaning; article skipped".to_string(),
+                });
+                None
+            } else {
+                Some(CleanRecord {
+                    id: article_id(&article),
+                    article,
+                })
+            };
+            StageClock::add(&clock.cleaning, started);
+            (record, warnings)
+        })
+        .collect();
+    let mut cleaned = Vec::with_capacity(outcomes.len());
+    let mut warnings = Vec::new();
+    for (record, record_warnings) in outcomes {
+        cleaned.extend(record);
+        warnings.extend(record_warnings);
+    }
+    warnings.extend(records.warnings.into_iter().map(Skipped::from));
+    let skipped = records.errors.into_iter().map(Skipped::from).collect();
+    (cleaned, skipped, warnings, records.n_bytes)
+}
+
+fn panicked_file(path: &Path, panic: &Box<dyn std::any::Any + Send>) -> CleanedFile {
+    let skipped = Skipped {
+        path: path.to_path_buf(),
+        line: None,
+        reason: format!(
+            "internal error while reading (file skipped): {}",
+            panic_message(panic)
+        ),
+    };
+    (Vec::new(), vec![skipped], Vec::new(), 0)
 }
 
 fn enrich_guarded(
@@ -452,11 +482,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .map(|(id, sources)| (id.clone(), Held::Listed(sources.iter().cloned().collect())))
         .collect();
 
-    for batch in file_batches(&files, options.batch_files, options.batch_bytes) {
-        let outcomes: Vec<_> = batch
-            .par_iter()
-            .map(|path| read_and_clean(path, &clock))
-            .collect();
+    // Dedupes, enriches and writes the cleaned records of a batch of files or of one chunk.
+    let mut index_cleaned = |outcomes: Vec<CleanedFile>| -> Result<()> {
         let mut new_articles: Vec<(String, Article, BTreeSet<String>)> = Vec::new();
         let mut new_index: HashMap<String, usize> = HashMap::new();
         for (records, skipped, warnings, n_bytes) in outcomes {
@@ -512,6 +539,34 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             }
         }
         writing += write_started.elapsed();
+        Ok(())
+    };
+    for batch in file_batches(&files, options.batch_files, options.batch_bytes) {
+        // A record file alone in its batch may be far larger than a batch: it is read, cleaned
+        // and written a chunk at a time, so a multi-gigabyte dump needs no more memory than
+        // a batch of small files.
+        if let [path] = batch {
+            if matches!(
+                ingest::Format::from_path(path),
+                Some(ingest::Format::Jsonl | ingest::Format::Csv)
+            ) {
+                let mut failure = None;
+                read_and_clean_in_chunks(path, options.batch_bytes, &clock, &mut |cleaned| {
+                    if failure.is_none() {
+                        failure = index_cleaned(vec![cleaned]).err();
+                    }
+                });
+                if let Some(error) = failure {
+                    return Err(error);
+                }
+                continue;
+            }
+        }
+        let outcomes: Vec<_> = batch
+            .par_iter()
+            .map(|path| read_and_clean(path, &clock))
+            .collect();
+        index_cleaned(outcomes)?;
     }
 
     if report.articles_read == 0 && existing.is_empty() {

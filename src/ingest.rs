@@ -272,11 +272,64 @@ pub fn read_source_file(path: &Path) -> FileRecords {
 /// [`read_source_file`] with explicit limits.
 pub fn read_source_file_with_limits(path: &Path, limits: &ReadLimits) -> FileRecords {
     guard_panics(path, || match std::fs::File::open(path) {
-        Ok(file) => read_source_stream(path, file, limits),
+        Ok(file) => read_source_stream(path, file, limits, Chunks::whole()),
         Err(io_error) => {
             FileRecords::failed(IngestError::new(path, None, describe_io_error(&io_error)))
         }
     })
+}
+
+/// Reads one file like [`read_source_file_with_limits`], handing its records to `on_chunk`
+/// in file order as soon as about `chunk_bytes` of text have been read (JSON Lines and CSV;
+/// a single-article file is one chunk), so that a multi-gigabyte dump is never held whole.
+/// The last chunk is returned rather than handed on; every chunk's `n_bytes` counts its own
+/// part of the file, and the file's problems are reported in the chunk where they were met.
+pub fn read_source_file_in_chunks(
+    path: &Path,
+    limits: &ReadLimits,
+    chunk_bytes: u64,
+    on_chunk: &mut dyn FnMut(FileRecords),
+) -> FileRecords {
+    let chunks = Chunks {
+        chunk_bytes,
+        on_chunk: Some(on_chunk),
+    };
+    guard_panics(path, || match std::fs::File::open(path) {
+        Ok(file) => read_source_stream(path, file, limits, chunks),
+        Err(io_error) => {
+            FileRecords::failed(IngestError::new(path, None, describe_io_error(&io_error)))
+        }
+    })
+}
+
+/// Where records go when a file is read in chunks.
+struct Chunks<'a> {
+    chunk_bytes: u64,
+    on_chunk: Option<&'a mut dyn FnMut(FileRecords)>,
+}
+
+impl Chunks<'_> {
+    /// Never hands anything on: the whole file comes back as one [`FileRecords`].
+    fn whole() -> Chunks<'static> {
+        Chunks {
+            chunk_bytes: u64::MAX,
+            on_chunk: None,
+        }
+    }
+
+    /// Hands `records` on when they hold at least a chunk's worth of bytes (`n_bytes`, the
+    /// bytes read since the last chunk); says whether it did.
+    fn hand_on_if_full(&mut self, records: &mut FileRecords, n_bytes: u64) -> bool {
+        if n_bytes < self.chunk_bytes {
+            return false;
+        }
+        let Some(on_chunk) = self.on_chunk.as_mut() else {
+            return false;
+        };
+        records.n_bytes = n_bytes;
+        on_chunk(std::mem::take(records));
+        true
+    }
 }
 
 /// Same from bytes already in memory (used by tests and by embedders); `path` only names the source.
@@ -293,7 +346,9 @@ pub fn read_source_bytes_with_limits(
     bytes: &[u8],
     limits: &ReadLimits,
 ) -> FileRecords {
-    guard_panics(path, || read_source_stream(path, bytes, limits))
+    guard_panics(path, || {
+        read_source_stream(path, bytes, limits, Chunks::whole())
+    })
 }
 
 fn guard_panics(path: &Path, read: impl FnOnce() -> FileRecords) -> FileRecords {
@@ -310,7 +365,12 @@ fn guard_panics(path: &Path, read: impl FnOnce() -> FileRecords) -> FileRecords 
 /// Buffer size for reading source files; also how much is sniffed for binary content.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 
-fn read_source_stream(path: &Path, raw: impl Read, limits: &ReadLimits) -> FileRecords {
+fn read_source_stream(
+    path: &Path,
+    raw: impl Read,
+    limits: &ReadLimits,
+    chunks: Chunks<'_>,
+) -> FileRecords {
     let Some(format) = Format::from_path(path) else {
         return FileRecords::failed(IngestError::new(path, None, "unknown format"));
     };
@@ -361,15 +421,15 @@ fn read_source_stream(path: &Path, raw: impl Read, limits: &ReadLimits) -> FileR
                 };
             };
             let mut records = if format == Format::Jsonl {
-                read_jsonl_records(path, doc.text.as_bytes(), limits)
+                read_jsonl_records(path, doc.text.as_bytes(), limits, chunks)
             } else {
-                read_csv_records(path, doc.text.as_bytes(), limits)
+                read_csv_records(path, doc.text.as_bytes(), limits, chunks)
             };
             records.warnings.extend(whole.warnings);
             records
         }
-        Format::Jsonl => read_jsonl_records(path, reader, limits),
-        Format::Csv => read_csv_records(path, reader, limits),
+        Format::Jsonl => read_jsonl_records(path, reader, limits, chunks),
+        Format::Csv => read_csv_records(path, reader, limits, chunks),
     }
 }
 
@@ -609,7 +669,12 @@ const LANGUAGE_FIELDS: &[&str] = &["language", "lang"];
 /// are as often metadata objects or summaries as the body.
 const JSONL_TEXT_FIELDS: &[&str] = &["text", "body", "content"];
 
-fn read_jsonl_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits) -> FileRecords {
+fn read_jsonl_records(
+    path: &Path,
+    mut reader: impl BufRead,
+    limits: &ReadLimits,
+    mut chunks: Chunks<'_>,
+) -> FileRecords {
     let mut records = FileRecords::default();
     let mut line = Vec::new();
     let mut line_number: u64 = 0;
@@ -668,6 +733,8 @@ fn read_jsonl_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits
                 }
             }
         }
+        let n_bytes = records.n_bytes;
+        chunks.hand_on_if_full(&mut records, n_bytes);
     }
     records
         .warnings
@@ -883,7 +950,12 @@ fn decode_csv_record(record: &csv::ByteRecord, n_non_utf8: &mut u64) -> csv::Str
     csv::StringRecord::from(fields)
 }
 
-fn read_csv_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits) -> FileRecords {
+fn read_csv_records(
+    path: &Path,
+    mut reader: impl BufRead,
+    limits: &ReadLimits,
+    mut chunks: Chunks<'_>,
+) -> FileRecords {
     let mut records = FileRecords::default();
     // The delimiter is chosen from the header line as far as the first buffer holds it.
     let delimiter = match reader.fill_buf() {
@@ -952,6 +1024,7 @@ fn read_csv_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits) 
     let needed_width = columns.text.iter().min().map_or(0, |column| column + 1);
     let mut byte_record = csv::ByteRecord::new();
     let mut first_non_utf8_line = None;
+    let mut n_bytes_handed_on = 0;
     loop {
         match csv_reader.read_byte_record(&mut byte_record) {
             Ok(false) => break,
@@ -1007,8 +1080,12 @@ fn read_csv_records(path: &Path, mut reader: impl BufRead, limits: &ReadLimits) 
             // Field bytes plus one separator or terminator per field.
             n_bytes: (byte_record.as_slice().len() + byte_record.len()) as u64,
         });
+        let n_bytes_read = csv_reader.get_ref().n_bytes_read;
+        if chunks.hand_on_if_full(&mut records, n_bytes_read - n_bytes_handed_on) {
+            n_bytes_handed_on = n_bytes_read;
+        }
     }
-    records.n_bytes = csv_reader.get_ref().n_bytes_read;
+    records.n_bytes = csv_reader.get_ref().n_bytes_read - n_bytes_handed_on;
     records
         .warnings
         .extend(non_utf8_warning(path, n_non_utf8, first_non_utf8_line));
@@ -1099,7 +1176,7 @@ mod tests {
         check_limited("a.csv", format!("text\nshort\n{}\nnever read\n", "y".repeat(30)).as_bytes(), SMALL, &["a.csv:2 Csv | text=short", "error a.csv:3: line is longer than the 20 bytes limit for one record; the rest of the file was not read"]);
         check_limited("a.csv", format!("{}\n", "z".repeat(30)).as_bytes(), SMALL, &["error a.csv:1: line is longer than the 20 bytes limit for one record; the rest of the file was not read"]);
         // A long line met at the start of a read, after a short one filled the previous read.
-        let records = read_source_stream(Path::new("a.csv"), OneByteReads(format!("text\nok\n{}", "w".repeat(30)).into_bytes(), 0), &SMALL);
+        let records = read_source_stream(Path::new("a.csv"), OneByteReads(format!("text\nok\n{}", "w".repeat(30)).into_bytes(), 0), &SMALL, Chunks::whole());
         assert_eq!((records.docs.len(), records.errors.len()), (1, 1), "{records:?}");
     }
 
@@ -1395,5 +1472,44 @@ mod tests {
         assert_eq!(records.docs.len(), 5183);
         assert_eq!(records.docs[0].source.record_id.as_deref(), Some("4983"));
         assert_eq!(records.n_bytes, 8_106_566);
+    }
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::*;
+
+    /// Reading in chunks hands on every record once, in order, with the bytes split between
+    /// the chunks, for both record formats.
+    #[test]
+    fn chunks_add_up_to_the_whole_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // The CSV reader counts bytes as its buffer fills, so chunks are cut at buffer
+        // granularity: the files are made large enough for several.
+        let jsonl: String = (0..5000)
+            .map(|n| format!("{{\"id\": \"r{n}\", \"text\": \"record number {n}\"}}\n"))
+            .collect();
+        let csv: String = std::iter::once("id,text\n".to_string())
+            .chain((0..5000).map(|n| format!("r{n},record number {n}\n")))
+            .collect();
+        for (name, content) in [("a.jsonl", jsonl), ("b.csv", csv)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, content).expect("write");
+            let whole = read_source_file(&path);
+            let mut chunks = Vec::new();
+            let last =
+                read_source_file_in_chunks(&path, &ReadLimits::default(), 10_000, &mut |chunk| {
+                    chunks.push(chunk)
+                });
+            chunks.push(last);
+            assert!(chunks.len() > 5, "{name}: {} chunks", chunks.len());
+            let docs: Vec<SourceDoc> = chunks
+                .iter()
+                .flat_map(|chunk| chunk.docs.iter().cloned())
+                .collect();
+            assert_eq!(docs, whole.docs, "{name}");
+            let n_bytes: u64 = chunks.iter().map(|chunk| chunk.n_bytes).sum();
+            assert_eq!(n_bytes, whole.n_bytes, "{name}");
+        }
     }
 }

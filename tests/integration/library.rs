@@ -174,42 +174,78 @@ fn facet_counts_add_up_across_segments() {
     );
 }
 
+/// Every article of the example corpus with its sorted sources, built with `configure`d
+/// options.
+fn sources_by_title(
+    index_path: &std::path::Path,
+    configure: impl FnOnce(&mut idx::BuildOptions),
+) -> Vec<(String, Vec<String>)> {
+    let mut options = idx::BuildOptions::new(index_path, vec![corpus()]);
+    configure(&mut options);
+    idx::build(&options).expect("builds");
+    let index = idx::Index::open(index_path).expect("opens");
+    let options = idx::SearchOptions {
+        limit: 1000,
+        facets: Vec::new(),
+        ..idx::SearchOptions::default()
+    };
+    let hits = index.search("*", &options).expect("searches");
+    let mut by_title: Vec<(String, Vec<String>)> = hits
+        .hits
+        .into_iter()
+        .map(|hit| {
+            let mut sources: Vec<String> = hit
+                .sources
+                .iter()
+                .map(|source| short_source(source))
+                .collect();
+            sources.sort();
+            (hit.title, sources)
+        })
+        .collect();
+    by_title.sort();
+    by_title
+}
+
 /// A syndicated copy read in a later batch than its first sighting still ends up as one
 /// article listing both sources, exactly as when both are read in one batch.
 #[test]
 fn copies_in_later_batches_join_the_first_article() {
     let dir = temp_dir();
-    let sources_by_title = |batch_files: usize| {
-        let index_path = dir.path().join(format!("index-{batch_files}"));
-        let mut options = idx::BuildOptions::new(&index_path, vec![corpus()]);
-        options.batch_files = batch_files;
-        idx::build(&options).expect("builds");
-        let index = idx::Index::open(&index_path).expect("opens");
-        let options = idx::SearchOptions {
-            limit: 1000,
-            facets: Vec::new(),
-            ..idx::SearchOptions::default()
-        };
-        let hits = index.search("*", &options).expect("searches");
-        let mut by_title: Vec<(String, Vec<String>)> = hits
-            .hits
-            .into_iter()
-            .map(|hit| {
-                let mut sources: Vec<String> = hit
-                    .sources
-                    .iter()
-                    .map(|source| short_source(source))
-                    .collect();
-                sources.sort();
-                (hit.title, sources)
-            })
-            .collect();
-        by_title.sort();
-        by_title
-    };
-    let one_file_per_batch = sources_by_title(1);
+    let one_file_per_batch = sources_by_title(&dir.path().join("one"), |options| {
+        options.batch_files = 1;
+    });
     assert!(one_file_per_batch
         .iter()
         .any(|(_, sources)| sources.len() >= 2));
-    assert_eq!(one_file_per_batch, sources_by_title(64));
+    assert_eq!(
+        one_file_per_batch,
+        sources_by_title(&dir.path().join("default"), |_| {})
+    );
+}
+
+/// A JSON Lines file read in many small chunks gives the same index as one read whole, and
+/// the build report counts its records and bytes once.
+#[test]
+fn record_files_read_in_chunks_give_the_same_index() {
+    let dir = temp_dir();
+    let whole = sources_by_title(&dir.path().join("whole"), |_| {});
+    let chunked_path = dir.path().join("chunked");
+    let chunked = sources_by_title(&chunked_path, |options| {
+        options.batch_files = 1;
+        options.batch_bytes = 200;
+    });
+    assert_eq!(chunked, whole);
+    let whole_report = idx::build(&idx::BuildOptions::new(
+        dir.path().join("whole-again"),
+        vec![corpus()],
+    ))
+    .expect("builds");
+    let mut options = idx::BuildOptions::new(dir.path().join("chunked-again"), vec![corpus()]);
+    options.batch_files = 1;
+    options.batch_bytes = 200;
+    let chunked_report = idx::build(&options).expect("builds");
+    assert_eq!(chunked_report.articles_read, whole_report.articles_read);
+    assert_eq!(chunked_report.bytes_read, whole_report.bytes_read);
+    assert_eq!(chunked_report.skipped.len(), whole_report.skipped.len());
 }
