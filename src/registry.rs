@@ -485,25 +485,42 @@ pub fn loose_key(folded: &str) -> String {
 }
 
 fn loose_word(word: &str) -> String {
+    // Roman numerals ("World War II" / "III") are kept as they are.
+    if word.chars().all(|letter| matches!(letter, 'i' | 'v' | 'x')) {
+        return word.to_string();
+    }
+    let letters: Vec<char> = word.chars().collect();
+    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut mapped = String::with_capacity(word.len());
-    for ch in word.chars() {
-        match ch {
-            'y' | 'j' => mapped.push('i'),
+    // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
+    // Zelenskyy / Zelenskiy.
+    let mut final_run = letters.len();
+    while final_run > 0 && matches!(letters[final_run - 1], 'y' | 'i' | 'j') {
+        final_run -= 1;
+    }
+    for (position, &letter) in letters[..final_run].iter().enumerate() {
+        match letter {
+            // "Kislyak" / "Kisliak", "Nebenzya" / "Nebenzia": a "y" after a consonant or an
+            // "i" inside a word; a leading "y" ("Yang") and one after a vowel ("Maya") stay.
+            'y' if position > 0
+                && (!is_vowel(letters[position - 1]) || letters[position - 1] == 'i') =>
+            {
+                if !mapped.ends_with('i') {
+                    mapped.push('i');
+                }
+            }
             'w' => mapped.push('v'),
             'x' => mapped.push_str("ks"),
             other => mapped.push(other),
         }
     }
-    let mut collapsed = String::with_capacity(mapped.len());
-    for ch in mapped.chars() {
-        if collapsed.ends_with(ch) {
-            continue;
-        }
-        collapsed.push(ch);
+    if final_run < letters.len() {
+        mapped.push('i');
     }
-    match collapsed.strip_prefix("ie") {
+    // "Yevgeny" / "Evgeny", "Yelena" / "Elena".
+    match mapped.strip_prefix("ye") {
         Some(rest) if rest.len() >= 3 => format!("e{rest}"),
-        _ => collapsed,
+        _ => mapped,
     }
 }
 
@@ -543,6 +560,23 @@ struct Node {
     cyrillic: bool,
     /// The listed entity the name is an alias of, if any.
     listed: Option<u32>,
+    /// A person's name that looks like one: no organisation head word, common word or
+    /// demonym in it, no stray letter at its end, a surname of four letters or more. Only these
+    /// take part in surname and context merges ("House Minority Leader" is not a person).
+    plausible: bool,
+}
+
+/// Whether the middle names of two full names allow one person: either has none ("Harry
+/// Truman" / "Harry S. Truman"), or they are equal ("Kim Jong Il" is not "Kim Uk Il").
+fn middles_compatible(left: &Node, right: &Node) -> bool {
+    let middle = |node: &Node| -> Vec<String> {
+        if node.words.len() <= 2 {
+            return Vec::new();
+        }
+        node.words[1..node.words.len() - 1].to_vec()
+    };
+    let (left_middle, right_middle) = (middle(left), middle(right));
+    left_middle.is_empty() || right_middle.is_empty() || left_middle == right_middle
 }
 
 impl Node {
@@ -573,29 +607,59 @@ struct GivenNames {
     listed: bool,
 }
 
-/// Whether two given names (loose keys) may be one person's: equal, an initial of the other,
-/// a spelling variant ("antoni" / "anthoni"), or Russian case forms ("sergei" / "sergeia").
-fn given_names_compatible(left: &(String, bool), right: &(String, bool)) -> bool {
+/// How two given names (loose keys) relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum GivenMatch {
+    /// Different names ("joe" / "hunter", "mark" / "mary").
+    Different,
+    /// One letter apart, both five letters or more ("anthoni" / "antoni", "hillari" /
+    /// "hilari"): a misspelling or another name ("ivana" / "ivanka"), so it needs context.
+    Variant,
+    /// An initial and a name starting with it: needs context, since "J." fits many.
+    Initial,
+    /// The same name, or Russian case forms of it ("sergei" / "sergeia").
+    Same,
+}
+
+/// How two given names (loose keys, each with whether it was written in Cyrillic) relate.
+fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatch {
     let ((left, left_cyrillic), (right, right_cyrillic)) = (left, right);
     if left == right {
-        return true;
+        return GivenMatch::Same;
     }
     let (shorter, longer) = if left.len() <= right.len() {
         (left, right)
     } else {
         (right, left)
     };
-    if shorter.chars().count() == 1 {
-        return longer.starts_with(shorter.as_str());
+    let shorter_len = shorter.chars().count();
+    if shorter_len == 1 {
+        return if longer.starts_with(shorter.as_str()) {
+            GivenMatch::Initial
+        } else {
+            GivenMatch::Different
+        };
     }
-    if names_close(left, right) {
-        return true;
+    // Russian case forms of one given name differ in their last vowels ("sergei" /
+    // "sergeya" / "sergeyu", "maria" / "marii").
+    let stem = |name: &str| -> String {
+        name.trim_end_matches(['a', 'e', 'i', 'o', 'u', 'y'])
+            .to_string()
+    };
+    if (*left_cyrillic || *right_cyrillic)
+        && stem(left).chars().count() >= 3
+        && stem(left) == stem(right)
+    {
+        return GivenMatch::Same;
     }
-    // Russian case forms of one given name differ in the last one or two letters.
-    (*left_cyrillic || *right_cyrillic)
-        && shorter.chars().count() >= 3
-        && longer.starts_with(shorter.as_str())
-        && longer.len() - shorter.len() <= 2
+    if shorter_len >= 5 && names_close(shorter, longer) {
+        return GivenMatch::Variant;
+    }
+    GivenMatch::Different
+}
+
+fn given_names_compatible(left: &(String, bool), right: &(String, bool)) -> bool {
+    match_given_names(left, right) != GivenMatch::Different
 }
 
 struct Clustering<'a> {
@@ -614,12 +678,13 @@ struct Clustering<'a> {
 const MAX_CONTEXT_ARTICLES: usize = 2000;
 /// Fewest distinct actors or places two names must share across their articles before a loose
 /// match (misspelt surname, surname alone) merges them.
-const MIN_SHARED_CONTEXT: usize = 2;
+const MIN_SHARED_CONTEXT: usize = 3;
 
 impl<'a> Clustering<'a> {
     fn new(articles: &[ArticleFacts], gazetteer: &'a Gazetteer) -> Clustering<'a> {
         let mut nodes: Vec<Node> = Vec::new();
         let mut by_key: HashMap<(ActorKind, String), u32> = HashMap::new();
+        let mut by_spelling: HashMap<(ActorKind, &str), u32> = HashMap::new();
         let mut article_nodes = Vec::with_capacity(articles.len());
         for (article_idx, article) in articles.iter().enumerate() {
             let mut in_article = Vec::new();
@@ -630,14 +695,23 @@ impl<'a> Clustering<'a> {
             ];
             for (kind, sightings) in groups {
                 for sighting in sightings {
-                    let folded = fold_name(&sighting.name);
-                    if folded.is_empty() {
-                        continue;
-                    }
-                    let node_idx = *by_key.entry((kind, folded.clone())).or_insert_with(|| {
-                        nodes.push(new_node(kind, &folded, gazetteer));
-                        (nodes.len() - 1) as u32
-                    });
+                    // Most sightings repeat a spelling seen before; only new ones are folded.
+                    let node_idx = match by_spelling.get(&(kind, sighting.name.as_str())) {
+                        Some(&node_idx) => node_idx,
+                        None => {
+                            let folded = fold_name(&sighting.name);
+                            if folded.is_empty() {
+                                continue;
+                            }
+                            let node_idx =
+                                *by_key.entry((kind, folded.clone())).or_insert_with(|| {
+                                    nodes.push(new_node(kind, &folded, gazetteer));
+                                    (nodes.len() - 1) as u32
+                                });
+                            by_spelling.insert((kind, sighting.name.as_str()), node_idx);
+                            node_idx
+                        }
+                    };
                     let node = &mut nodes[node_idx as usize];
                     if node.articles.last() == Some(&(article_idx as u32)) {
                         continue;
@@ -815,8 +889,11 @@ impl<'a> Clustering<'a> {
             for &other in &group[1..] {
                 let (first_node, other_node) =
                     (&self.nodes[first as usize], &self.nodes[other as usize]);
-                let allowed =
-                    first_node.words.len() >= 2 || first_node.cyrillic != other_node.cyrillic;
+                // A person's name must look like one ("World War II" is not a person).
+                let plausible = first_node.kind != ActorKind::Person
+                    || (first_node.plausible && other_node.plausible);
+                let allowed = plausible
+                    && (first_node.words.len() >= 2 || first_node.cyrillic != other_node.cyrillic);
                 if allowed
                     && self.find(first) != self.find(other)
                     && self.union(first, other, false)
@@ -833,7 +910,7 @@ impl<'a> Clustering<'a> {
     fn merge_surnames_with_given_names(&mut self) {
         let mut by_surname: HashMap<String, Vec<u32>> = HashMap::new();
         for (node_idx, node) in self.nodes.iter().enumerate() {
-            if !node.is_full_name() {
+            if !node.is_full_name() || !node.plausible {
                 continue;
             }
             for key in &node.surname_keys {
@@ -853,33 +930,23 @@ impl<'a> Clustering<'a> {
             group.sort_by_key(|&node_idx| {
                 std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
             });
-            let is_initial = |node: &Node| node.words[0].chars().count() == 1;
-            let (initials, full): (Vec<u32>, Vec<u32>) = group
-                .iter()
-                .partition(|&&node_idx| is_initial(&self.nodes[node_idx as usize]));
-            // Given names are checked cluster against cluster (`may_merge`), so a listed
-            // person's nicknames ("Joe" / "Joseph") count as one.
-            for (position, &left) in full.iter().enumerate() {
-                for &right in &full[position + 1..] {
-                    if self.find(left) != self.find(right) && self.union(left, right, false) {
+            for (position, &left) in group.iter().enumerate() {
+                for &right in &group[position + 1..] {
+                    let (left_node, right_node) =
+                        (&self.nodes[left as usize], &self.nodes[right as usize]);
+                    let same_given = match_given_names(
+                        &(left_node.words[0].clone(), left_node.cyrillic),
+                        &(right_node.words[0].clone(), right_node.cyrillic),
+                    ) == GivenMatch::Same;
+                    // Given names are also checked cluster against cluster (`may_merge`), so
+                    // a listed person's nicknames ("Joe" / "Joseph") count as one.
+                    if same_given
+                        && middles_compatible(left_node, right_node)
+                        && self.find(left) != self.find(right)
+                        && self.union(left, right, false)
+                    {
                         self.figures.merged_by_spelling += 1;
                     }
-                }
-            }
-            for &initial in &initials {
-                let mut fitting: Vec<u32> = Vec::new();
-                for &other in &full {
-                    let root = self.find(other);
-                    let own_root = self.find(initial);
-                    if root != own_root
-                        && !fitting.contains(&root)
-                        && self.may_merge(own_root, root)
-                    {
-                        fitting.push(root);
-                    }
-                }
-                if fitting.len() == 1 && self.union(initial, fitting[0], false) {
-                    self.figures.merged_by_spelling += 1;
                 }
             }
         }
@@ -910,18 +977,26 @@ impl<'a> Clustering<'a> {
     /// cluster shares at least [`MIN_SHARED_CONTEXT`] actors or places with it and no other
     /// cluster comes close. A misspelling must be much rarer than the name it joins.
     fn merge_on_context(&mut self) {
-        // Full-name person clusters by the first letter of their surname keys (misspellings
-        // rarely touch the first letter).
-        let mut full_by_initial: HashMap<char, Vec<u32>> = HashMap::new();
+        // Person names by surname key (for a surname alone), and by the surname's neighbourhood
+        // (itself, every one-letter deletion, and its prefixes one and two letters shorter):
+        // two surnames within the distance `surname_close` accepts nearly always share one of
+        // these, so only those pairs are compared, not every pair with the same initial.
+        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::new();
         for (node_idx, node) in self.nodes.iter().enumerate() {
-            if node.kind != ActorKind::Person {
+            if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
-            if let Some(initial) = node.surname_keys[0].chars().next() {
-                full_by_initial
-                    .entry(initial)
+            for key in &node.surname_keys {
+                by_surname
+                    .entry(key.clone())
                     .or_default()
                     .push(node_idx as u32);
+            }
+            if let Some(surname) = node.surname_keys.first() {
+                for key in surname_neighbourhood(surname) {
+                    by_neighbour.entry(key).or_default().push(node_idx as u32);
+                }
             }
         }
         let mut cluster_sizes: HashMap<u32, usize> = HashMap::new();
@@ -948,29 +1023,68 @@ impl<'a> Clustering<'a> {
             let own_root = self.find(candidate);
             let own_size = cluster_sizes.get(&own_root).copied().unwrap_or(0);
             let node = &self.nodes[candidate as usize];
-            let lone_surname = node.words.len() == 1;
-            let surname = node.surname_keys[0].clone();
-            let Some(initial) = surname.chars().next() else {
-                continue;
-            };
-            if surname.chars().count() < 4 {
+            if !node.plausible {
                 continue;
             }
-            let mut targets: Vec<u32> = Vec::new();
-            for &other in full_by_initial
-                .get(&initial)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-            {
-                let other_node = &self.nodes[other as usize];
-                let exact = other_node.surname_keys.contains(&surname);
-                let close = !exact
-                    && surname.chars().count() >= 5
-                    && other_node.surname_keys[0].chars().count() >= 5
-                    && surname_close(&other_node.surname_keys[0], &surname);
-                if !(close || exact && lone_surname) {
-                    continue;
+            let lone_surname = node.words.len() == 1;
+            let Some(surname) = node.surname_keys.first().cloned() else {
+                continue;
+            };
+            // A lone given name ("Thomas", "Rudi") is not a surname to attach.
+            if lone_surname && self.gazetteer.given_names.contains(&surname) {
+                continue;
+            }
+            let own_given = node
+                .given_name()
+                .map(|given| (given.to_string(), node.cyrillic));
+            // Each other name with whether the match is loose enough to need the misspelling
+            // to be rare.
+            let mut others: Vec<(u32, bool)> = Vec::new();
+            for &other in by_surname.get(&surname).map(Vec::as_slice).unwrap_or(&[]) {
+                others.push((other, false));
+            }
+            for key in surname_neighbourhood(&surname) {
+                for &other in by_neighbour.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                    let Some(other_surname) = self.nodes[other as usize].surname_keys.first()
+                    else {
+                        continue;
+                    };
+                    if *other_surname != surname && surname_close(other_surname, &surname) {
+                        others.push((other, true));
+                    }
                 }
+            }
+            others.retain_mut(|(other, misspelt)| {
+                let other_node = &self.nodes[*other as usize];
+                if !other_node.plausible || !middles_compatible(node, other_node) {
+                    return false;
+                }
+                // A surname alone that already belongs to a cluster counts with that cluster's
+                // given names, which `may_merge` checks.
+                let given_match = match &own_given {
+                    _ if !other_node.is_full_name() || other_node.listed.is_some() => {
+                        GivenMatch::Same
+                    }
+                    None => GivenMatch::Same,
+                    Some(given) => match_given_names(
+                        given,
+                        &(other_node.words[0].clone(), other_node.cyrillic),
+                    ),
+                };
+                match given_match {
+                    GivenMatch::Different => false,
+                    // Same given name and surname was merged already; an initial needs only
+                    // context and a unique fit.
+                    GivenMatch::Same => *misspelt || lone_surname,
+                    GivenMatch::Initial => true,
+                    GivenMatch::Variant => {
+                        *misspelt = true;
+                        true
+                    }
+                }
+            });
+            let mut targets: Vec<u32> = Vec::new();
+            for (other, misspelt) in others {
                 let root = self.find(other);
                 if root == own_root || targets.contains(&root) {
                     continue;
@@ -982,7 +1096,7 @@ impl<'a> Clustering<'a> {
                     continue;
                 }
                 let target_size = cluster_sizes.get(&root).copied().unwrap_or(0);
-                if close && own_size * 3 > target_size {
+                if misspelt && own_size * 3 > target_size {
                     continue;
                 }
                 if !self.may_merge(own_root, root) {
@@ -1120,32 +1234,107 @@ impl<'a> Clustering<'a> {
     }
 }
 
+/// The keys under which a surname is filed for the loose comparison: the surname, every
+/// one-letter deletion, and its prefixes one and two letters shorter (only for surnames of five
+/// letters or more; shorter ones must match exactly).
+fn surname_neighbourhood(surname: &str) -> Vec<String> {
+    let letters: Vec<char> = surname.chars().collect();
+    if letters.len() < 5 {
+        return Vec::new();
+    }
+    let mut keys = vec![surname.to_string()];
+    for skipped in 0..letters.len() {
+        let key: String = letters
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| *position != skipped)
+            .map(|(_, letter)| *letter)
+            .collect();
+        keys.push(key);
+    }
+    if letters.len() >= 7 {
+        keys.push(letters[..letters.len() - 2].iter().collect());
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Suffixes after a surname that are not the surname.
+const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
 fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     let cyrillic = has_cyrillic(folded);
-    let words: Vec<String> = folded
+    let mut raw_words: Vec<&str> = folded
         .split([' ', '-'])
-        .filter_map(|word| {
-            let trimmed = word.trim_matches(|ch: char| !ch.is_alphanumeric());
-            if trimmed.is_empty() {
-                return None;
-            }
-            // "A." is an initial; "R." in "Joseph R. Biden" too, and a middle initial says
-            // nothing, so only a leading one is kept (below).
-            Some(loose_word(&transliterate(trimmed)))
-        })
+        .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
+        .filter(|word| !word.is_empty())
         .collect();
-    let words: Vec<String> = words
+    let mut plausible = kind == ActorKind::Person;
+    if kind == ActorKind::Person {
+        // Leading titles and common words ("Attorney General Jeff Sessions", "Former
+        // President Obama") are not part of the name.
+        loop {
+            let title_words =
+                (1..=raw_words.len().saturating_sub(1).min(3))
+                    .rev()
+                    .find(|&n_words| {
+                        gazetteer
+                            .person_titles
+                            .contains(&raw_words[..n_words].join(" "))
+                    });
+            match title_words {
+                Some(n_words) => {
+                    raw_words.drain(..n_words);
+                }
+                None if raw_words.len() > 1
+                    && (gazetteer.common_words.contains(raw_words[0])
+                        || gazetteer.demonyms.contains(raw_words[0])) =>
+                {
+                    raw_words.remove(0);
+                }
+                None => break,
+            }
+        }
+        let last = raw_words.last().copied().unwrap_or("");
+        // A stray letter at the end ("Planned Parenthood T") marks a broken name.
+        let stray_letter = raw_words.len() >= 2 && last.trim_end_matches('.').chars().count() == 1;
+        let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
+        plausible = !broken
+            && raw_words.iter().all(|word| {
+                // Plurals too: "North Koreans" is not a person.
+                let singular = word.strip_suffix('s').unwrap_or(word);
+                [*word, singular].iter().all(|form| {
+                    !gazetteer.common_words.contains(*form)
+                        && !gazetteer.demonyms.contains(*form)
+                        && !gazetteer.org_words.contains(*form)
+                        && !gazetteer.person_titles.contains(*form)
+                })
+            })
+            && loose_word(&transliterate(last)).chars().count() >= 4;
+    }
+    let words: Vec<String> = raw_words
         .iter()
         .enumerate()
-        .filter(|(word_idx, word)| *word_idx == 0 || word.chars().count() > 1)
-        .map(|(_, word)| word.clone())
+        // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
+        // leading one is kept.
+        .filter(|(word_idx, word)| *word_idx == 0 || word.trim_end_matches('.').chars().count() > 1)
+        .map(|(_, word)| {
+            let latin = transliterate(word.trim_end_matches('.'));
+            // An initial stays the letter it is ("J." is not "I.").
+            if latin.chars().count() == 1 {
+                latin
+            } else {
+                loose_word(&latin)
+            }
+        })
         .collect();
     let mut surname_keys = Vec::new();
     if let Some(last) = words.last() {
         surname_keys.push(last.clone());
     }
     if cyrillic {
-        if let Some(last_word) = folded.split([' ', '-']).next_back() {
+        if let Some(last_word) = raw_words.last() {
             let stem = loose_word(&transliterate(strip_russian_ending(last_word)));
             if !surname_keys.contains(&stem) {
                 surname_keys.push(stem);
@@ -1170,6 +1359,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         surname_keys,
         cyrillic,
         listed,
+        plausible,
     }
 }
 
@@ -1307,7 +1497,7 @@ mod tests {
                 blinken,
                 blinken,
                 blinken,
-                "P:Blingen,P:Sergei Lavrov,L:Geneva",
+                "P:Blingen,P:Sergei Lavrov,L:Geneva,O:NATO",
                 "P:Anthony Bling,P:Sergei Lavrov,L:Kyiv,O:NATO",
             ],
             ActorKind::Person,
@@ -1353,9 +1543,16 @@ mod tests {
                 "Kamala Harris[]",
             ],
         );
-        // An initial joins the one full name it fits, and stays alone when two fit.
+        // An initial joins the one full name it fits when they share context, and stays
+        // alone when two fit.
+        let joe = "P:Joe Biden,L:Washington,O:Senate,L:Delaware";
         check(
-            &["P:Joe Biden", "P:Hunter Biden", "P:J. Biden"],
+            &[
+                joe,
+                joe,
+                "P:Hunter Biden",
+                "P:J. Biden,L:Washington,O:Senate,L:Delaware",
+            ],
             ActorKind::Person,
             &["Hunter Biden[]", "Joe Biden[J. Biden]"],
         );
@@ -1364,12 +1561,19 @@ mod tests {
             ActorKind::Person,
             &["J. Biden[]", "Jill Biden[]", "Joe Biden[]"],
         );
+        // A one-letter variant of a given name needs context too ("Ivana" is not "Ivanka").
+        check(
+            &["P:Ivanka Trump,L:New York", "P:Ivana Trump,L:Prague"],
+            ActorKind::Person,
+            &["Ivana Trump[]", "Ivanka Trump[]"],
+        );
         check(
             &[
-                "P:Antony Blinken",
-                "P:Antony Blinken",
-                "P:A. Blinken",
-                "P:Anthony Blinken",
+                "P:Antony Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:Antony Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:Antony Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:A. Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:Anthony Blinken,L:Kyiv,L:Geneva,O:NATO",
             ],
             ActorKind::Person,
             &["Antony Blinken[A. Blinken|Anthony Blinken]"],
@@ -1386,10 +1590,10 @@ mod tests {
     fn listed_entities_never_merge_with_each_other() {
         let embedded = Gazetteer::embedded();
         let articles = vec![
-            article("P:Joe Biden,L:Washington,L:Kyiv", None),
-            article("P:Joe Biden,L:Washington,L:Kyiv", None),
-            article("P:Joe Biden,L:Washington,L:Kyiv", None),
-            article("P:Joseph Bidon,L:Washington,L:Kyiv", None),
+            article("P:Joe Biden,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Joe Biden,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Joe Biden,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Joseph Bidon,L:Washington,L:Kyiv,O:Senate", None),
             article("P:Hunter Biden,L:Washington,L:Kyiv", None),
         ];
         assert_eq!(
