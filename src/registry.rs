@@ -1260,6 +1260,26 @@ fn surname_neighbourhood(surname: &str) -> Vec<String> {
     keys
 }
 
+/// The listed entity a Cyrillic name not listed as written belongs to: its transliteration is
+/// listed ("Киев" → "kiev", an alias of Kyiv), or its last word is a Russian case form of a
+/// listed name ("Женеве" → "Женева", "Москве" → "Москва").
+fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
+    if let Some(entity_idx) = gazetteer.lookup_folded_alias(&transliterate(folded)) {
+        return Some(entity_idx);
+    }
+    let (head, last) = match folded.rsplit_once(' ') {
+        Some((head, last)) => (format!("{head} "), last),
+        None => (String::new(), folded),
+    };
+    let stem = strip_russian_ending(last);
+    if stem == last {
+        return None;
+    }
+    ["", "а", "я", "ь", "й", "ы", "и"]
+        .iter()
+        .find_map(|ending| gazetteer.lookup_folded_alias(&format!("{head}{stem}{ending}")))
+}
+
 /// Suffixes after a surname that are not the surname.
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
@@ -1341,12 +1361,11 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             }
         }
     }
-    let latin = transliterate(folded);
     let listed = gazetteer
         .lookup_folded_alias(folded)
         .or_else(|| {
             cyrillic
-                .then(|| gazetteer.lookup_folded_alias(&latin))
+                .then(|| lookup_cyrillic(folded, gazetteer))
                 .flatten()
         })
         .filter(|&entity_idx| ActorKind::of_entity(gazetteer.kind_of(entity_idx)) == kind);
@@ -1486,6 +1505,15 @@ mod tests {
                 ActorKind::Place
             ),
             ["Kyiv[Киев]"]
+        );
+        // A Russian case form of a listed name ("in Geneva": "в Женеве") joins it.
+        assert_eq!(
+            clusters(
+                &[article("L:Женеве", None), article("L:Geneva", None)],
+                &embedded,
+                ActorKind::Place
+            ),
+            ["Geneva[Женеве]"]
         );
     }
 
