@@ -40,7 +40,9 @@
 //! 2. [`clean`] strips site furniture and yields an [`clean::Article`].
 //! 3. [`enrich`] tags the language and extracts actors, places and dates.
 //! 4. [`index`] writes tantivy documents; [`build`] orchestrates 1 to 4 in parallel.
-//! 5. [`query`] parses a query and runs it; [`output`] renders the results.
+//! 5. [`registry`] clusters the actors and places of the whole index into canonical entries
+//!    at the end of every build ([`Index::actors`] lists them; name filters use them).
+//! 6. [`query`] parses a query and runs it; [`output`] renders the results.
 
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used)]

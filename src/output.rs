@@ -29,8 +29,9 @@
 //! `{"index", "files_seen", "bytes_read", "articles_read", "articles_added",
 //! "articles_unchanged", "articles_updated", "articles_removed", "duplicates",
 //! "articles_in_index", "by_language": {"en": 12}, "skipped": [{"path", "line", "reason"}],
-//! "warnings": [...], "timings": {"reading_ms", "cleaning_ms", "enriching_ms", "writing_ms",
-//! "committing_ms", "total_ms"}}`
+//! "warnings": [...], "actors_in_registry": 77, "registry": {"names", "actors",
+//! "merged_by_lists", "merged_by_spelling", "merged_by_context"}, "timings": {"reading_ms",
+//! "cleaning_ms", "enriching_ms", "writing_ms", "committing_ms", "registry_ms", "total_ms"}}`
 //!
 //! ## `idx extract --json`: JSON Lines, one object per article
 //!

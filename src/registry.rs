@@ -564,10 +564,13 @@ struct Node {
     /// demonym in it, no stray letter at its end, a surname of four letters or more. Only these
     /// take part in surname and context merges ("House Minority Leader" is not a person).
     plausible: bool,
+    /// The first word is a listed given name (`given-names.txt`).
+    given_listed: bool,
 }
 
-/// Whether the middle names of two full names allow one person: either has none ("Harry
-/// Truman" / "Harry S. Truman"), or they are equal ("Kim Jong Il" is not "Kim Uk Il").
+/// Whether the middle names of two full names allow one person: equal ("Kim Jong Il" is not
+/// "Kim Uk Il"), or one has none and the given name is a listed one ("Harry Truman" / "Harry
+/// S. Truman"; but "Best Actor" is not "Best Supporting Actor").
 fn middles_compatible(left: &Node, right: &Node) -> bool {
     let middle = |node: &Node| -> Vec<String> {
         if node.words.len() <= 2 {
@@ -576,7 +579,10 @@ fn middles_compatible(left: &Node, right: &Node) -> bool {
         node.words[1..node.words.len() - 1].to_vec()
     };
     let (left_middle, right_middle) = (middle(left), middle(right));
-    left_middle.is_empty() || right_middle.is_empty() || left_middle == right_middle
+    if left_middle == right_middle {
+        return true;
+    }
+    (left_middle.is_empty() || right_middle.is_empty()) && left.given_listed && right.given_listed
 }
 
 impl Node {
@@ -1076,7 +1082,9 @@ impl<'a> Clustering<'a> {
                     // Same given name and surname was merged already; an initial needs only
                     // context and a unique fit.
                     GivenMatch::Same => *misspelt || lone_surname,
-                    GivenMatch::Initial => true,
+                    // "F-Prime Capital" is no initial of "FirstMark Capital": the full name's
+                    // given name must be a listed one.
+                    GivenMatch::Initial => other_node.given_listed || node.given_listed,
                     GivenMatch::Variant => {
                         *misspelt = true;
                         true
@@ -1333,6 +1341,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             })
             && loose_word(&transliterate(last)).chars().count() >= 4;
     }
+    let given_listed = raw_words.len() >= 2 && gazetteer.given_names.contains(raw_words[0]);
     let words: Vec<String> = raw_words
         .iter()
         .enumerate()
@@ -1379,6 +1388,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         cyrillic,
         listed,
         plausible,
+        given_listed,
     }
 }
 
