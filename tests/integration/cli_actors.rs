@@ -206,3 +206,37 @@ fn actors_human_output_and_exit_codes() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn an_incremental_build_recomputes_the_registry() {
+    let dir = temp_dir();
+    let index = build_corpus(dir.path());
+    let corpus = dir.path().join("corpus");
+    // Add an article about Kowalczyk in a new file, then remove the wire file: each
+    // incremental build's registry describes the whole index as it is after the build.
+    std::fs::write(
+        corpus.join("late.txt"),
+        "Kowalczyk in Brussels\n\nMarek Kowalczyk met NATO ministers in Brussels on Friday.",
+    )
+    .expect("write");
+    idx()
+        .args(["build", "--index"])
+        .arg(&index)
+        .arg(&corpus)
+        .assert()
+        .success();
+    let people = actors_json(&index, &["--kind", "person"]);
+    assert_eq!(find(&people, "Marek Kowalczyk")["articles"], 5);
+    std::fs::remove_file(corpus.join("wire.jsonl")).expect("remove");
+    idx()
+        .args(["build", "--index"])
+        .arg(&index)
+        .arg(&corpus)
+        .assert()
+        .success();
+    let people = actors_json(&index, &["--kind", "person"]);
+    let kowalczyk = find(&people, "Marek Kowalczyk");
+    assert_eq!(kowalczyk["articles"], 1);
+    assert_eq!(kowalczyk["first_seen"], serde_json::Value::Null);
+    assert!(people.iter().all(|actor| actor["name"] != "Hunter Biden"));
+}
