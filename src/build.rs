@@ -23,7 +23,7 @@ use crate::clean::{self, Article};
 use crate::enrich::{self, EnrichedArticle, Gazetteer};
 use crate::index::{tantivy_to_date, ArticleIndex, SchemaSource};
 use crate::ingest::{self, IngestError, SourceRef};
-use crate::registry::{Registry, RegistryFigures, REGISTRY_FILE};
+use crate::registry::{NameLookup, Registry, RegistryFigures, LOOKUP_FILE, REGISTRY_FILE};
 use crate::{Error, Result};
 
 /// What to build and where.
@@ -624,6 +624,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let registry_started = Instant::now();
     let registry_outcome = Registry::from_index(&final_index, &gazetteer).and_then(|registry| {
         final_index.write_beside(REGISTRY_FILE, &registry.to_json()?)?;
+        final_index.write_beside(LOOKUP_FILE, NameLookup::of(&registry).as_str().as_bytes())?;
         Ok(registry)
     });
     match registry_outcome {
@@ -633,6 +634,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         }
         Err(error) => {
             let _ = final_index.remove_beside(REGISTRY_FILE);
+            let _ = final_index.remove_beside(LOOKUP_FILE);
             report.warnings.push(Skipped {
                 path: options.index_dir.join(REGISTRY_FILE),
                 line: None,

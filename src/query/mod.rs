@@ -741,11 +741,11 @@ impl<'a> Compiler<'a> {
         let (Value::Word(text) | Value::Phrase(text)) = &clause.value else {
             return None;
         };
-        let registry = self.registry.get()?;
-        let mut names = registry.expand(text, kinds);
+        let lookup = self.registry.lookup()?;
+        let mut names = lookup.expand(text, kinds);
         if names.is_empty() {
             let listed = self.gazetteer.lookup(text)?;
-            names = registry.expand(&listed.name, kinds);
+            names = lookup.expand(&listed.name, kinds);
         }
         if names.is_empty() {
             return None;
@@ -760,7 +760,7 @@ impl<'a> Compiler<'a> {
                     ActorKind::Place => fields.place,
                 };
                 let query: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(field, name),
+                    Term::from_field_text(field, &name),
                     IndexRecordOption::Basic,
                 ));
                 (tantivy::query::Occur::Should, query)
