@@ -675,7 +675,7 @@ struct Node {
     /// The listed entity the name is an alias of, if any.
     listed: Option<u32>,
     /// A person's name that looks like one: no organisation head word, common word or
-    /// demonym in it, no stray letter at its end, a surname of four letters or more. Only these
+    /// demonym in it, no stray letter at its end, a surname of three letters or more. Only these
     /// take part in surname and context merges ("House Minority Leader" is not a person).
     plausible: bool,
     /// The first word is a listed given name (`given-names.txt`).
@@ -1310,13 +1310,18 @@ impl<'a> Clustering<'a> {
             .iter()
             .map(|&member| &self.nodes[member as usize])
             .max_by(|left, right| {
+                // Russian case forms of one name split its articles between them, and the
+                // nominative is the shortest ("Веселин Топалов", not "Веселина Топалова"), so
+                // a Cyrillic name is ranked by length before frequency.
                 let rank = |node: &Node| {
+                    let length = node.display_name().chars().count() as i64;
                     (
                         !node.cyrillic,
                         node.words.len() >= 2,
                         node.words
                             .first()
                             .is_some_and(|word| word.chars().count() > 1),
+                        if node.cyrillic { -length } else { 0 },
                         node.articles.len(),
                         node.words.len(),
                     )
@@ -1434,6 +1439,22 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 {
                     raw_words.remove(0);
                 }
+                // A listed place or organisation glued before a name ("России Дмитрия
+                // Медведева", "ФИДЕ Веселином Топаловым") is not part of it.
+                None if raw_words.len() > 2
+                    && gazetteer
+                        .lookup_folded_alias(raw_words[0])
+                        .or_else(|| {
+                            has_cyrillic(raw_words[0])
+                                .then(|| lookup_cyrillic(raw_words[0], gazetteer))
+                                .flatten()
+                        })
+                        .is_some_and(|entity_idx| {
+                            *gazetteer.kind_of(entity_idx) != EntityKind::Person
+                        }) =>
+                {
+                    raw_words.remove(0);
+                }
                 None => break,
             }
         }
@@ -1452,7 +1473,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                         && !gazetteer.person_titles.contains(*form)
                 })
             })
-            && loose_word(&transliterate(last)).chars().count() >= 4;
+            && loose_word(&transliterate(last)).chars().count() >= 3;
     }
     let given_listed = raw_words.len() >= 2 && gazetteer.given_names.contains(raw_words[0]);
     let words: Vec<String> = raw_words
@@ -1589,6 +1610,16 @@ mod tests {
             &["P:Сергея Лаврова", "P:Сергей Лавров", "P:Sergey Lavrov"],
             ActorKind::Person,
             &["Sergey Lavrov[Сергей Лавров|Сергея Лаврова]"],
+        );
+        // The nominative is the canonical form of a name seen only in case forms.
+        check(
+            &[
+                "P:Веселина Топалова",
+                "P:Веселина Топалова",
+                "P:Веселин Топалов",
+            ],
+            ActorKind::Person,
+            &["Веселин Топалов[Veselin Topalov|Веселина Топалова]"],
         );
         // A name seen only in Cyrillic gets a Latin alias.
         check(
