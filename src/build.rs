@@ -23,6 +23,7 @@ use crate::clean::{self, Article};
 use crate::enrich::{self, EnrichedArticle, Gazetteer};
 use crate::index::{tantivy_to_date, ArticleIndex, SchemaSource};
 use crate::ingest::{self, IngestError, SourceRef};
+use crate::registry::{NameLookup, Registry, RegistryFigures, LOOKUP_FILE, REGISTRY_FILE};
 use crate::{Error, Result};
 
 /// What to build and where.
@@ -71,6 +72,8 @@ pub enum BuildStage {
     Reconciling,
     /// Committing to disk.
     Committing,
+    /// Clustering the actors and places of the whole index into the registry.
+    Registering,
 }
 
 /// Receives a build's progress; the binary draws it, tests and embedders may ignore it.
@@ -99,6 +102,8 @@ pub struct StageTimes {
     pub writing_ms: f64,
     /// Commits.
     pub committing_ms: f64,
+    /// Reading every article's facts and clustering them into the actor registry.
+    pub registry_ms: f64,
     /// The whole build.
     pub total_ms: f64,
 }
@@ -162,6 +167,11 @@ pub struct BuildReport {
     pub skipped: Vec<Skipped>,
     /// Notes from cleaning, e.g. a page whose article body was not found.
     pub warnings: Vec<Skipped>,
+    /// Canonical actors and places in the registry after the build (0 when it could not be
+    /// written; see `warnings`).
+    pub actors_in_registry: u64,
+    /// How the registry merged names (see [`RegistryFigures`]).
+    pub registry: RegistryFigures,
     /// Time per stage.
     pub timings: StageTimes,
 }
@@ -673,12 +683,41 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     }
     let final_index = ArticleIndex::open(&options.index_dir)?;
     report.articles_in_index = final_index.reader()?.searcher().num_docs();
+
+    // The registry is computed from the whole committed index, so incremental builds and
+    // removed articles are accounted for. The index is already committed: a registry that
+    // cannot be written is a warning, and the stale one is removed so that queries do not
+    // expand names with it.
+    progress.stage(BuildStage::Registering, files.len() as u64, total_bytes);
+    let registry_started = Instant::now();
+    let registry_outcome = Registry::from_index(&final_index, &gazetteer).and_then(|registry| {
+        final_index.write_beside(REGISTRY_FILE, &registry.to_json()?)?;
+        final_index.write_beside(LOOKUP_FILE, NameLookup::of(&registry).as_str().as_bytes())?;
+        Ok(registry)
+    });
+    match registry_outcome {
+        Ok(registry) => {
+            report.registry = registry.figures();
+            report.actors_in_registry = report.registry.actors;
+        }
+        Err(error) => {
+            let _ = final_index.remove_beside(REGISTRY_FILE);
+            let _ = final_index.remove_beside(LOOKUP_FILE);
+            report.warnings.push(Skipped {
+                path: options.index_dir.join(REGISTRY_FILE),
+                line: None,
+                reason: format!("actor registry not written: {error}"),
+            });
+        }
+    }
+    let registry_ms = registry_started.elapsed().as_secs_f64() * 1000.0;
     report.timings = StageTimes {
         reading_ms: millis(clock.reading.load(Ordering::Relaxed)),
         cleaning_ms: millis(clock.cleaning.load(Ordering::Relaxed)),
         enriching_ms: millis(clock.enriching.load(Ordering::Relaxed)),
         writing_ms: writing.as_secs_f64() * 1000.0,
         committing_ms: committing.as_secs_f64() * 1000.0,
+        registry_ms,
         total_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
     Ok(report)

@@ -40,7 +40,9 @@
 //! 2. [`clean`] strips site furniture and yields an [`clean::Article`].
 //! 3. [`enrich`] tags the language and extracts actors, places and dates.
 //! 4. [`index`] writes tantivy documents; [`build`] orchestrates 1 to 4 in parallel.
-//! 5. [`query`] parses a query and runs it; [`output`] renders the results.
+//! 5. [`registry`] clusters the actors and places of the whole index into canonical entries
+//!    at the end of every build ([`Index::actors`] lists them; name filters use them).
+//! 6. [`query`] parses a query and runs it; [`output`] renders the results.
 
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used)]
@@ -55,6 +57,7 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod query;
+pub mod registry;
 
 use std::path::{Path, PathBuf};
 
@@ -69,6 +72,7 @@ pub use output::IndexStats;
 pub use query::{
     FacetCounts, FacetKind, FacetValue, Hit, Hits, QuerySyntax, SearchOptions, SortOrder,
 };
+pub use registry::{Actor, ActorKind};
 
 /// Builds or updates an index (see [`BuildOptions`]).
 ///
@@ -98,6 +102,7 @@ pub fn extract(
 pub struct Index {
     index: index::ArticleIndex,
     gazetteer: Gazetteer,
+    registry: registry::LazyRegistry,
 }
 
 impl Index {
@@ -107,6 +112,7 @@ impl Index {
         Ok(Index {
             index: index::ArticleIndex::open(path.as_ref())?,
             gazetteer: Gazetteer::embedded(),
+            registry: registry::LazyRegistry::new(path.as_ref()),
         })
     }
 
@@ -115,6 +121,7 @@ impl Index {
         Ok(Index {
             index: index::ArticleIndex::open(path.as_ref())?,
             gazetteer: load_gazetteer(lists_dir)?,
+            registry: registry::LazyRegistry::new(path.as_ref()),
         })
     }
 
@@ -123,8 +130,35 @@ impl Index {
     /// Words are stemmed with each article's own language, so `guarantee` finds
     /// "guarantees" and `гарантии` finds "гарантий"; a `"phrase"` keeps word order but is
     /// stemmed the same way. Fuzzy terms (`blingen~1`) compare against the stemmed words.
+    ///
+    /// `actor:`, `person:`, `org:` and `place:` values are expanded through the name lists
+    /// and then through the corpus-wide registry (see [`Index::actors`]): `actor:blingen`
+    /// finds every article of the actor that spelling was merged into.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<Hits> {
-        query::search(&self.index, &self.gazetteer, query, options)
+        query::search(&self.index, &self.gazetteer, &self.registry, query, options)
+    }
+
+    /// The canonical actors and places of the whole index (of one kind, or all), most
+    /// articles first, at most `limit` of them: each with every spelling seen, its number of
+    /// articles, and the first and last publication dates.
+    ///
+    /// Read from the registry the last build wrote; for an index built before idx had one, it
+    /// is computed from the index (reading every article, so slower).
+    pub fn actors(&self, kind: Option<ActorKind>, limit: Option<usize>) -> Result<Vec<Actor>> {
+        let computed;
+        let registry = match self.registry.get() {
+            Some(registry) => registry,
+            None => {
+                computed = registry::Registry::from_index(&self.index, &self.gazetteer)?;
+                &computed
+            }
+        };
+        Ok(registry
+            .actors(kind)
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .cloned()
+            .collect())
     }
 
     /// Number of articles, date span, size and the top values of every facet.

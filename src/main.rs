@@ -140,6 +140,23 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Done)
         }
+        Command::Actors(args) => {
+            let index = idx::Index::open(&args.index.index)?;
+            let actors = index.actors(args.kind.map(cli::KindArg::actor_kind), args.limit)?;
+            if args.json {
+                for actor in &actors {
+                    output::write_json_line(&mut stdout, actor)?;
+                }
+            } else {
+                output::write_actors(&mut stdout, &actors, palette)?;
+            }
+            stdout.flush()?;
+            Ok(if actors.is_empty() {
+                Outcome::NoMatch
+            } else {
+                Outcome::Done
+            })
+        }
         Command::Extract(args) => {
             let gazetteer = idx::load_gazetteer(args.lists.as_deref())?;
             let mut write_error = None;
@@ -304,6 +321,7 @@ impl idx::Progress for BuildProgress {
                 idx::BuildStage::Indexing => "indexing",
                 idx::BuildStage::Reconciling => "sources",
                 idx::BuildStage::Committing => "committing",
+                idx::BuildStage::Registering => "actors",
             };
             bar.set_message(name);
             if n_bytes > 0 {

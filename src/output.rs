@@ -29,8 +29,9 @@
 //! `{"index", "files_seen", "bytes_read", "articles_read", "articles_added",
 //! "articles_unchanged", "articles_updated", "articles_removed", "duplicates",
 //! "articles_in_index", "by_language": {"en": 12}, "skipped": [{"path", "line", "reason"}],
-//! "warnings": [...], "timings": {"reading_ms", "cleaning_ms", "enriching_ms", "writing_ms",
-//! "committing_ms", "total_ms"}}`
+//! "warnings": [...], "actors_in_registry": 77, "registry": {"names", "actors",
+//! "merged_by_lists", "merged_by_spelling", "merged_by_context"}, "timings": {"reading_ms",
+//! "cleaning_ms", "enriching_ms", "writing_ms", "committing_ms", "registry_ms", "total_ms"}}`
 //!
 //! ## `idx extract --json`: JSON Lines, one object per article
 //!
@@ -39,6 +40,15 @@
 //! "mentions"}], "organizations": [...], "places": [...], "dates": [{"date", "text"}]}`
 //!
 //! ## `idx stats --json`: one object, the [`IndexStats`]
+//!
+//! ## `idx actors --json`: JSON Lines, one object per canonical actor or place
+//!
+//! `{"name": "Antony Blinken", "kind": "person" | "organization" | "place",
+//! "aliases": ["Anthony Blingen", "Blingen", "Blinken"], "articles": 7,
+//! "first_seen": "2022-01-19" | null, "last_seen": "2022-02-19" | null}`, most articles first.
+//! `aliases` are every other spelling seen across the corpus (sorted), and for a name seen only
+//! in Cyrillic its Latin transliteration. `first_seen`/`last_seen` are publication dates,
+//! `null` when no article of the actor has one.
 
 use std::io::{self, Write};
 
@@ -313,6 +323,34 @@ pub fn write_stats(out: &mut dyn Write, stats: &IndexStats, palette: Palette) ->
     }
     writeln!(out, "size:      {:.1} MB", stats.size_bytes as f64 / 1e6)?;
     write_facets(out, &stats.facets, palette)
+}
+
+/// Human output of `idx actors`: one line per actor or place, most articles first: the number
+/// of articles, the kind, the canonical name, the dates seen, and the other spellings.
+pub fn write_actors(
+    out: &mut dyn Write,
+    actors: &[crate::registry::Actor],
+    palette: Palette,
+) -> io::Result<()> {
+    for actor in actors {
+        let dates = match (&actor.first_seen, &actor.last_seen) {
+            (Some(first), Some(last)) if first == last => first.clone(),
+            (Some(first), Some(last)) => format!("{first} to {last}"),
+            _ => "no dates".to_string(),
+        };
+        let mut line = format!(
+            "{:>7}  {:<12}  {}  {}",
+            thousands(actor.articles),
+            actor.kind.name(),
+            styled(palette.title, &actor.name),
+            styled(palette.dim, &dates)
+        );
+        if !actor.aliases.is_empty() {
+            line.push_str(&format!("  ({})", actor.aliases.join(", ")));
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 /// `12345` as `12,345`.

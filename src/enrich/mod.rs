@@ -16,6 +16,7 @@ mod names;
 
 pub use dates::{find_dates, find_published_date};
 pub use gazetteer::{fold_name, Gazetteer, KnownEntity, ListError, ListTexts};
+pub(crate) use gazetteer::{names_close, surname_close};
 pub use language::{guess_language, iso_639_1, normalize_declared_language, tag_language};
 pub use names::{find_names, FoundNames};
 

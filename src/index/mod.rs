@@ -399,6 +399,39 @@ impl ArticleIndex {
         document
     }
 
+    /// Writes `bytes` as the file `name` in the index folder, atomically: a temp file in the
+    /// same folder, flushed to disk, then renamed over the old file, so a reader sees the old
+    /// file or the new one, never half of one. Used for `registry.json` after a commit.
+    pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        use std::io::Write as _;
+        let target = self.path.join(name);
+        let temp = self.path.join(format!(".{name}.tmp"));
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        let mut file = std::fs::File::create(&temp).map_err(io_error(&temp))?;
+        file.write_all(bytes).map_err(io_error(&temp))?;
+        file.sync_all().map_err(io_error(&temp))?;
+        drop(file);
+        std::fs::rename(&temp, &target).map_err(io_error(&target))?;
+        Ok(())
+    }
+
+    /// Removes the file `name` from the index folder if it is there (a registry that no longer
+    /// describes the index must not outlive it).
+    pub fn remove_beside(&self, name: &str) -> Result<()> {
+        let target = self.path.join(name);
+        match std::fs::remove_file(&target) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Io {
+                path: target,
+                source,
+            }),
+        }
+    }
+
     /// Deletes the article with `id` (used before re-adding it with a new list of sources).
     pub fn delete(&self, writer: &IndexWriter, id: &str) {
         writer.delete_term(Term::from_field_text(self.fields.id, id));

@@ -24,6 +24,7 @@ use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 use crate::enrich::Gazetteer;
 use crate::index::schema::names;
 use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex};
+use crate::registry::{ActorKind, LazyRegistry};
 use crate::{Error, Result};
 pub use facets::{FacetCounts, FacetKind, FacetValue};
 pub use parser::{parse_query, parse_words, Clause, Occur, QueryExpr, Value};
@@ -135,6 +136,7 @@ pub struct Hit {
 pub fn search(
     index: &ArticleIndex,
     gazetteer: &Gazetteer,
+    registry: &LazyRegistry,
     query_text: &str,
     options: &SearchOptions,
 ) -> Result<Hits> {
@@ -144,7 +146,7 @@ pub fn search(
         QuerySyntax::Words => parse_words(query_text)?,
     };
     let searcher = index.searcher()?;
-    let compiler = Compiler::new(index, &searcher, gazetteer, query_text)?;
+    let compiler = Compiler::new(index, &searcher, gazetteer, registry, query_text)?;
     let query = compiler.compile(&expr)?;
     let facet_collector = facets::FacetCollector::new(
         options.facets.clone(),
@@ -534,6 +536,8 @@ fn leading_text(body: &str, max_chars: usize) -> String {
 struct Compiler<'a> {
     index: &'a ArticleIndex,
     gazetteer: &'a Gazetteer,
+    /// Read only when a name filter is compiled.
+    registry: &'a LazyRegistry,
     query_text: &'a str,
     /// Languages whose analyzers the index used; words are only looked up in their fields.
     languages: BTreeSet<String>,
@@ -544,6 +548,7 @@ impl<'a> Compiler<'a> {
         index: &'a ArticleIndex,
         searcher: &Searcher,
         gazetteer: &'a Gazetteer,
+        registry: &'a LazyRegistry,
         query_text: &'a str,
     ) -> Result<Self> {
         let mut languages = BTreeSet::new();
@@ -560,6 +565,7 @@ impl<'a> Compiler<'a> {
         Ok(Compiler {
             index,
             gazetteer,
+            registry,
             query_text,
             languages,
         })
@@ -645,7 +651,20 @@ impl<'a> Compiler<'a> {
                     "org" => vec![fields.organization_names],
                     _ => vec![fields.place_names],
                 };
-                let query = self.names_query(clause, &targets)?;
+                let kinds: &[ActorKind] = match filter {
+                    "actor" => &[ActorKind::Person, ActorKind::Organization],
+                    "person" => &[ActorKind::Person],
+                    "org" => &[ActorKind::Organization],
+                    _ => &[ActorKind::Place],
+                };
+                let names = self.names_query(clause, &targets)?;
+                let query = match self.registry_query(clause, kinds) {
+                    Some(expanded) => Box::new(BooleanQuery::new(vec![
+                        (tantivy::query::Occur::Should, names),
+                        (tantivy::query::Occur::Should, expanded),
+                    ])),
+                    None => names,
+                };
                 Ok(Box::new(ConstScoreQuery::new(query, 0.0)))
             }
             Some("source") => {
@@ -760,6 +779,42 @@ impl<'a> Compiler<'a> {
             return Ok(Box::new(EmptyQuery));
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The articles of every registry actor the value belongs to: an exact match on each
+    /// per-article canonical name merged into it (`actor:"anthony bling"` finds the articles
+    /// that name Antony Blinken). `None` when the index has no registry or the registry does
+    /// not know the value; the value is also looked up under its listed canonical name.
+    fn registry_query(&self, clause: &Clause, kinds: &[ActorKind]) -> Option<Box<dyn Query>> {
+        let (Value::Word(text) | Value::Phrase(text)) = &clause.value else {
+            return None;
+        };
+        let lookup = self.registry.lookup()?;
+        let mut names = lookup.expand(text, kinds);
+        if names.is_empty() {
+            let listed = self.gazetteer.lookup(text)?;
+            names = lookup.expand(&listed.name, kinds);
+        }
+        if names.is_empty() {
+            return None;
+        }
+        let fields = self.index.fields();
+        let clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = names
+            .into_iter()
+            .map(|(kind, name)| {
+                let field = match kind {
+                    ActorKind::Person => fields.person,
+                    ActorKind::Organization => fields.organization,
+                    ActorKind::Place => fields.place,
+                };
+                let query: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field, &name),
+                    IndexRecordOption::Basic,
+                ));
+                (tantivy::query::Occur::Should, query)
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// The query for one value in one text field, or `None` when the field's analyzer leaves

@@ -249,3 +249,52 @@ fn record_files_read_in_chunks_give_the_same_index() {
     assert_eq!(chunked_report.bytes_read, whole_report.bytes_read);
     assert_eq!(chunked_report.skipped.len(), whole_report.skipped.len());
 }
+
+#[test]
+fn actors_come_from_the_corpus_wide_registry() {
+    let index = idx::Index::open(example_index()).expect("opens");
+    let people = index
+        .actors(Some(idx::ActorKind::Person), Some(2))
+        .expect("the registry reads");
+    assert_eq!(people.len(), 2);
+    let lavrov = &people[0];
+    assert_eq!(lavrov.name, "Sergei Lavrov");
+    assert_eq!(lavrov.kind, idx::ActorKind::Person);
+    assert_eq!(lavrov.articles, 10);
+    assert_eq!(lavrov.first_seen.as_deref(), Some("2021-12-21"));
+    assert!(
+        lavrov.aliases.iter().any(|alias| alias == "Сергей Лавров"),
+        "{lavrov:?}"
+    );
+    // Every article of the actor, whatever the script of the filter.
+    let hits = index
+        .search("actor:\"сергей лавров\"", &idx::SearchOptions::default())
+        .expect("searches");
+    assert_eq!(hits.total as u64, lavrov.articles);
+    let all = index.actors(None, None).expect("reads");
+    assert!(all
+        .windows(2)
+        .all(|pair| pair[0].articles >= pair[1].articles));
+    assert!(all.iter().any(|actor| actor.kind == idx::ActorKind::Place));
+}
+
+#[test]
+fn actors_of_an_index_without_a_registry_are_computed() {
+    // An index built before the registry existed has no registry.json: `actors` computes it.
+    let dir = temp_dir();
+    let index_path = dir.path().join("index");
+    idx::build(&idx::BuildOptions::new(
+        &index_path,
+        vec![corpus().join("en")],
+    ))
+    .expect("builds");
+    std::fs::remove_file(index_path.join("registry.json")).expect("the build wrote one");
+    let index = idx::Index::open(&index_path).expect("opens");
+    let places = index
+        .actors(Some(idx::ActorKind::Place), None)
+        .expect("computed");
+    assert!(
+        places.iter().any(|place| place.name == "Geneva"),
+        "{places:?}"
+    );
+}

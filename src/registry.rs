@@ -1,0 +1,1849 @@
+//! The corpus-wide actor registry: clusters the per-article canonical names of people,
+//! organisations and places into one entry per actor or place across the whole index, with every
+//! spelling seen, the number of articles and the first and last publication dates.
+//!
+//! `enrich` merges spellings inside one article; this module merges them across articles, on
+//! evidence only: the name lists, an identical or transliterated spelling, a surname with a
+//! compatible given name, and, for looser matches (a misspelt surname, a surname alone), other
+//! actors and places the two share across their articles. Two different given names are never
+//! merged, and a merge that would be ambiguous is not made: unknown is better than wrong.
+//!
+//! The registry is computed from the stored facts of every article at the end of each build
+//! (`build` calls [`Registry::from_index`]); `index` writes it as `registry.json` in the index
+//! folder after the commit, and queries load it lazily ([`LazyRegistry`]) only when a name
+//! filter needs it. This module never writes files itself.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Value as _;
+use tantivy::TantivyDocument;
+
+use crate::enrich::{fold_name, names_close, surname_close, EntityKind, Gazetteer};
+use crate::index::{tantivy_to_date, ArticleIndex};
+use crate::{Error, Result};
+
+/// File name of the registry inside the index folder.
+pub const REGISTRY_FILE: &str = "registry.json";
+
+/// Version of the `registry.json` layout; a file with another version is ignored.
+const REGISTRY_FORMAT: u32 = 2;
+
+/// What a registry entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    /// A person.
+    Person,
+    /// An organisation.
+    Organization,
+    /// A place.
+    Place,
+}
+
+impl ActorKind {
+    /// Every kind, in listing order.
+    pub const ALL: [ActorKind; 3] = [ActorKind::Person, ActorKind::Organization, ActorKind::Place];
+
+    /// The kind named `person`, `organization` (or `org`) or `place`.
+    pub fn from_name(name: &str) -> Option<ActorKind> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "person" | "people" => Some(ActorKind::Person),
+            "organization" | "organisation" | "org" => Some(ActorKind::Organization),
+            "place" => Some(ActorKind::Place),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in JSON and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::Organization => "organization",
+            ActorKind::Place => "place",
+        }
+    }
+
+    fn of_entity(kind: &EntityKind) -> ActorKind {
+        match kind {
+            EntityKind::Person => ActorKind::Person,
+            EntityKind::Organization => ActorKind::Organization,
+            EntityKind::Place => ActorKind::Place,
+        }
+    }
+}
+
+/// One canonical actor or place of the corpus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The canonical name: the name lists' when the actor is listed, else the most frequent
+    /// full form in Latin script (a name seen only in Cyrillic keeps its Cyrillic form).
+    pub name: String,
+    /// Person, organisation or place.
+    pub kind: ActorKind,
+    /// Every other spelling seen across the corpus, plus a Latin transliteration for names seen
+    /// only in Cyrillic; sorted.
+    pub aliases: Vec<String>,
+    /// Number of articles that mention the actor under any spelling.
+    pub articles: u64,
+    /// Earliest publication date (YYYY-MM-DD) of those articles; `None` when none has a date.
+    pub first_seen: Option<String>,
+    /// Latest publication date of those articles; `None` when none has a date.
+    pub last_seen: Option<String>,
+}
+
+/// An actor with the per-article canonical names it gathers (what the index's name columns
+/// hold), which is what a query expands a name filter to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredActor {
+    #[serde(flatten)]
+    actor: Actor,
+    /// The per-article canonical names merged into this actor, sorted.
+    names: Vec<String>,
+    /// Folded spellings and their loose transliteration keys, for lookups.
+    keys: Vec<String>,
+}
+
+/// The names one article gives for one actor or place: its per-article canonical name and the
+/// other spellings of it in that article.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct NameSighting {
+    /// The per-article canonical name.
+    pub name: String,
+    /// Other spellings in the same article.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl NameSighting {
+    /// A sighting with no other spellings.
+    pub fn new(name: &str) -> NameSighting {
+        NameSighting {
+            name: name.to_string(),
+            aliases: Vec::new(),
+        }
+    }
+}
+
+/// What the registry needs of one article: its publication date and its actors and places.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ArticleFacts {
+    /// Publication date, when known.
+    #[serde(skip)]
+    pub published: Option<jiff::civil::Date>,
+    /// People.
+    #[serde(default)]
+    pub people: Vec<NameSighting>,
+    /// Organisations.
+    #[serde(default)]
+    pub organizations: Vec<NameSighting>,
+    /// Places.
+    #[serde(default)]
+    pub places: Vec<NameSighting>,
+}
+
+/// Figures about one clustering, for the build report and the closing note of a measurement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RegistryFigures {
+    /// Distinct per-article canonical names (after case and diacritic folding).
+    pub names: u64,
+    /// Canonical actors and places after merging.
+    pub actors: u64,
+    /// Merges made because the name lists list both names.
+    pub merged_by_lists: u64,
+    /// Merges made on the same (transliterated) spelling, or a surname with a compatible
+    /// given name.
+    pub merged_by_spelling: u64,
+    /// Merges of a misspelt surname or a surname alone, made on shared context.
+    pub merged_by_context: u64,
+}
+
+/// The corpus-wide registry of actors and places.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registry {
+    format: u32,
+    /// Articles the registry was computed from.
+    articles: u64,
+    actors: Vec<StoredActor>,
+    #[serde(skip)]
+    figures: RegistryFigures,
+}
+
+impl Registry {
+    /// Clusters the actors and places of `articles`. `gazetteer` gives canonical names and keeps
+    /// listed entities apart.
+    pub fn from_articles(articles: &[ArticleFacts], gazetteer: &Gazetteer) -> Registry {
+        let mut clustering = Clustering::new(articles, gazetteer);
+        clustering.merge_listed();
+        clustering.merge_same_spelling();
+        clustering.merge_surnames_with_given_names();
+        clustering.merge_on_context();
+        clustering.into_registry()
+    }
+
+    /// Reads the stored facts and publication date of every article in `index` and clusters
+    /// them (see [`Registry::from_articles`]).
+    pub fn from_index(index: &ArticleIndex, gazetteer: &Gazetteer) -> Result<Registry> {
+        let articles = read_article_facts(index)?;
+        Ok(Registry::from_articles(&articles, gazetteer))
+    }
+
+    /// Loads `registry.json` from the index folder `index_dir`; `None` when there is none (an
+    /// index built before the registry existed) or it has another format.
+    pub fn load(index_dir: &Path) -> Result<Option<Registry>> {
+        let path = index_dir.join(REGISTRY_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        let registry: Registry = serde_json::from_slice(&text).map_err(|error| {
+            Error::Internal(format!("{} cannot be read: {error}", path.display()))
+        })?;
+        if registry.format != REGISTRY_FORMAT {
+            return Ok(None);
+        }
+        Ok(Some(registry))
+    }
+
+    /// The registry as the bytes of `registry.json`.
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec(self)
+            .map_err(|error| Error::Internal(format!("cannot serialise the registry: {error}")))
+    }
+
+    /// Every actor of `kind` (all kinds when `None`), most articles first, then by name.
+    pub fn actors(&self, kind: Option<ActorKind>) -> Vec<&Actor> {
+        let mut actors: Vec<&Actor> = self
+            .actors
+            .iter()
+            .map(|stored| &stored.actor)
+            .filter(|actor| kind.is_none_or(|kind| actor.kind == kind))
+            .collect();
+        actors.sort_by(|left, right| {
+            right
+                .articles
+                .cmp(&left.articles)
+                .then_with(|| left.name.cmp(&right.name))
+                .then_with(|| left.kind.cmp(&right.kind))
+        });
+        actors
+    }
+
+    /// Number of articles the registry was computed from.
+    pub fn n_articles(&self) -> u64 {
+        self.articles
+    }
+
+    /// Figures about the clustering (only for a registry just computed; zeros when loaded).
+    pub fn figures(&self) -> RegistryFigures {
+        self.figures
+    }
+
+    /// The actor of `kind` that `name` (a canonical name or any spelling seen, ignoring case,
+    /// diacritics and script) belongs to.
+    pub fn find(&self, name: &str, kinds: &[ActorKind]) -> Vec<&Actor> {
+        self.matching(name, kinds)
+            .into_iter()
+            .map(|actor_idx| &self.actors[actor_idx as usize].actor)
+            .collect()
+    }
+
+    /// The per-article canonical names of every actor of one of `kinds` that `name` belongs to:
+    /// what a name filter is expanded to. Empty when the registry does not know the name.
+    pub fn expand(&self, name: &str, kinds: &[ActorKind]) -> Vec<(ActorKind, &str)> {
+        let mut names = Vec::new();
+        for actor_idx in self.matching(name, kinds) {
+            let stored = &self.actors[actor_idx as usize];
+            for member in &stored.names {
+                names.push((stored.actor.kind, member.as_str()));
+            }
+        }
+        names
+    }
+
+    /// The actors of one of `kinds` with a spelling whose folded form is `name`'s, else whose
+    /// loose transliteration key is. A scan over the stored keys: a query asks this once or
+    /// twice, and building a map of every key cost more than the scan (35 ms on a registry of
+    /// 20,000 actors).
+    fn matching(&self, name: &str, kinds: &[ActorKind]) -> Vec<u32> {
+        let folded = fold_name(name);
+        if folded.is_empty() {
+            return Vec::new();
+        }
+        let with_key = |key: &str| -> Vec<u32> {
+            self.actors
+                .iter()
+                .enumerate()
+                .filter(|(_, stored)| {
+                    kinds.contains(&stored.actor.kind)
+                        && stored.keys.iter().any(|stored_key| stored_key == key)
+                })
+                .map(|(actor_idx, _)| actor_idx as u32)
+                .collect()
+        };
+        let found = with_key(&folded);
+        if !found.is_empty() {
+            return found;
+        }
+        with_key(&loose_key(&folded))
+    }
+}
+
+/// The lookup keys of an actor: the folded form and the loose transliteration key of every
+/// spelling, computed once when the registry is built.
+fn spelling_keys(actor: &Actor, names: &BTreeSet<String>) -> Vec<String> {
+    let mut keys = BTreeSet::new();
+    for spelling in std::iter::once(&actor.name)
+        .chain(&actor.aliases)
+        .chain(names)
+    {
+        let folded = fold_name(spelling);
+        keys.insert(loose_key(&folded));
+        keys.insert(folded);
+    }
+    keys.into_iter().collect()
+}
+
+/// The registry of an opened index, read on first use: a query without a name filter reads
+/// nothing, a query with one reads only the small name lookup ([`NameLookup`]), and
+/// [`LazyRegistry::get`] (for `idx actors`) reads `registry.json`.
+#[derive(Debug)]
+pub struct LazyRegistry {
+    index_dir: PathBuf,
+    registry: OnceLock<Option<Registry>>,
+    lookup: OnceLock<Option<NameLookup>>,
+}
+
+impl LazyRegistry {
+    /// A registry to be read from the index folder `index_dir` when first asked for.
+    pub fn new(index_dir: &Path) -> LazyRegistry {
+        LazyRegistry {
+            index_dir: index_dir.to_path_buf(),
+            registry: OnceLock::new(),
+            lookup: OnceLock::new(),
+        }
+    }
+
+    /// The registry, or `None` when the index has none (built by an older idx) or it cannot be
+    /// read.
+    pub fn get(&self) -> Option<&Registry> {
+        self.registry
+            .get_or_init(|| Registry::load(&self.index_dir).ok().flatten())
+            .as_ref()
+    }
+
+    /// The name lookup, or `None` when the index has none; queries then fall back to the name
+    /// lists alone.
+    pub fn lookup(&self) -> Option<&NameLookup> {
+        self.lookup
+            .get_or_init(|| NameLookup::load(&self.index_dir).ok().flatten())
+            .as_ref()
+    }
+}
+
+/// File name of the name lookup inside the index folder.
+pub const LOOKUP_FILE: &str = "registry-names.tsv";
+
+/// Separates the keys and the names inside a column of the lookup file.
+const LOOKUP_SEPARATOR: char = '\u{1f}';
+
+/// What a name filter needs of the registry, as one line per actor: the kind, the lookup keys
+/// (folded spellings and loose transliteration keys) and the per-article canonical names.
+/// Parsing all of `registry.json` took 50 ms on a 100,000-article index; finding a key in
+/// this text takes a substring search, and only the matching lines are read.
+#[derive(Debug, Clone)]
+pub struct NameLookup {
+    text: String,
+}
+
+impl NameLookup {
+    /// Loads the lookup file from the index folder; `None` when there is none.
+    pub fn load(index_dir: &Path) -> Result<Option<NameLookup>> {
+        let path = index_dir.join(LOOKUP_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(NameLookup { text })),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Io { path, source }),
+        }
+    }
+
+    /// The lookup text of `registry`.
+    pub fn of(registry: &Registry) -> NameLookup {
+        let clean = |text: &str| -> String {
+            text.chars()
+                .map(|ch| {
+                    if ch == '\t' || ch == '\n' || ch == '\r' || ch == LOOKUP_SEPARATOR {
+                        ' '
+                    } else {
+                        ch
+                    }
+                })
+                .collect()
+        };
+        let mut text = String::new();
+        for stored in &registry.actors {
+            text.push_str(stored.actor.kind.name());
+            text.push('\t');
+            text.push(LOOKUP_SEPARATOR);
+            for key in &stored.keys {
+                text.push_str(&clean(key));
+                text.push(LOOKUP_SEPARATOR);
+            }
+            text.push('\t');
+            let names: Vec<String> = stored.names.iter().map(|name| clean(name)).collect();
+            text.push_str(&names.join(&LOOKUP_SEPARATOR.to_string()));
+            text.push('\n');
+        }
+        NameLookup { text }
+    }
+
+    /// The text written to the lookup file.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The per-article canonical names of every actor of one of `kinds` that `name` belongs
+    /// to (by folded spelling, else by loose transliteration key), as [`Registry::expand`].
+    pub fn expand(&self, name: &str, kinds: &[ActorKind]) -> Vec<(ActorKind, String)> {
+        let folded = fold_name(name);
+        if folded.is_empty() {
+            return Vec::new();
+        }
+        let found = self.with_key(&folded, kinds);
+        if !found.is_empty() {
+            return found;
+        }
+        self.with_key(&loose_key(&folded), kinds)
+    }
+
+    fn with_key(&self, key: &str, kinds: &[ActorKind]) -> Vec<(ActorKind, String)> {
+        let needle = format!("{LOOKUP_SEPARATOR}{key}{LOOKUP_SEPARATOR}");
+        let mut names = Vec::new();
+        for (position, _) in self.text.match_indices(&needle) {
+            let line_start = self.text[..position].rfind('\n').map_or(0, |at| at + 1);
+            let line_end = self.text[position..]
+                .find('\n')
+                .map_or(self.text.len(), |at| position + at);
+            let mut columns = self.text[line_start..line_end].split('\t');
+            let (Some(kind), Some(keys), Some(line_names)) =
+                (columns.next(), columns.next(), columns.next())
+            else {
+                continue;
+            };
+            // The key must be one of the line's keys, not part of its names.
+            let keys_start = line_start + kind.len() + 1;
+            if position < keys_start || position + needle.len() > keys_start + keys.len() {
+                continue;
+            }
+            let Some(kind) = ActorKind::from_name(kind).filter(|kind| kinds.contains(kind)) else {
+                continue;
+            };
+            names.extend(
+                line_names
+                    .split(LOOKUP_SEPARATOR)
+                    .filter(|name| !name.is_empty())
+                    .map(|name| (kind, name.to_string())),
+            );
+        }
+        names
+    }
+}
+
+/// Reads the stored facts and publication date of every live article, one segment per rayon
+/// task. The document store holds the body too, so this decompresses every article; measured
+/// in `BENCHMARKS.md`.
+fn read_article_facts(index: &ArticleIndex) -> Result<Vec<ArticleFacts>> {
+    let searcher = index.reader()?.searcher();
+    let fields = index.fields();
+    let per_segment: Vec<Result<Vec<ArticleFacts>>> = searcher
+        .segment_readers()
+        .par_iter()
+        .map(|segment| {
+            let store = segment.get_store_reader(0).map_err(|source| Error::Io {
+                path: index.path().to_path_buf(),
+                source,
+            })?;
+            let mut articles = Vec::with_capacity(segment.num_docs() as usize);
+            for document in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let document = document?;
+                let mut facts: ArticleFacts = document
+                    .get_first(fields.facts)
+                    .and_then(|value| value.as_str())
+                    .and_then(|json| serde_json::from_str(json).ok())
+                    .unwrap_or_default();
+                facts.published = document
+                    .get_first(fields.published)
+                    .and_then(|value| value.as_datetime())
+                    .and_then(tantivy_to_date);
+                articles.push(facts);
+            }
+            Ok(articles)
+        })
+        .collect();
+    let mut articles = Vec::new();
+    for segment_articles in per_segment {
+        articles.extend(segment_articles?);
+    }
+    Ok(articles)
+}
+
+/// Latin letters for the Russian and Ukrainian Cyrillic alphabets, lowercase, after the common
+/// English-language newspaper practice (BGN/PCGN without diacritics): "й" and "ы" become "y",
+/// soft and hard signs vanish.
+#[rustfmt::skip]
+const CYRILLIC_TO_LATIN: &[(char, &str)] = &[
+    ('а', "a"), ('б', "b"), ('в', "v"), ('г', "g"), ('д', "d"), ('е', "e"), ('ё', "e"),
+    ('ж', "zh"), ('з', "z"), ('и', "i"), ('й', "y"), ('к', "k"), ('л', "l"), ('м', "m"),
+    ('н', "n"), ('о', "o"), ('п', "p"), ('р', "r"), ('с', "s"), ('т', "t"), ('у', "u"),
+    ('ф', "f"), ('х', "kh"), ('ц', "ts"), ('ч', "ch"), ('ш', "sh"), ('щ', "shch"), ('ъ', ""),
+    ('ы', "y"), ('ь', ""), ('э', "e"), ('ю', "yu"), ('я', "ya"),
+    ('і', "i"), ('ї', "yi"), ('є', "ye"), ('ґ', "g"),
+];
+
+fn latin_for(lowercase: char) -> Option<&'static str> {
+    CYRILLIC_TO_LATIN
+        .iter()
+        .find(|(cyrillic, _)| *cyrillic == lowercase)
+        .map(|(_, latin)| *latin)
+}
+
+/// Whether `text` has a Cyrillic letter.
+pub fn has_cyrillic(text: &str) -> bool {
+    text.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch))
+}
+
+/// Transliterates Cyrillic letters to Latin, keeping the case of the first letter of each
+/// Cyrillic letter's spelling ("Сергей Лавров" → "Sergey Lavrov"); other characters are kept.
+pub fn transliterate(text: &str) -> String {
+    let mut latin = String::with_capacity(text.len());
+    let mut previous_was_upper = false;
+    let mut ukrainian_word = false;
+    for (position, ch) in text.char_indices() {
+        if !ch.is_alphabetic() {
+            ukrainian_word = false;
+        } else if position == 0
+            || !text[..position]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic)
+        {
+            // A word with a letter only Ukrainian has is read the Ukrainian way: there "и" is
+            // "y" ("Київ" is "Kyiv"), in Russian "i" ("Киев" is "Kiev").
+            let word_end = text[position..]
+                .find(|other: char| !other.is_alphabetic())
+                .map_or(text.len(), |offset| position + offset);
+            ukrainian_word = text[position..word_end]
+                .chars()
+                .any(|letter| matches!(letter, 'і' | 'ї' | 'є' | 'ґ' | 'І' | 'Ї' | 'Є' | 'Ґ'));
+        }
+        let lower = ch.to_lowercase().next().unwrap_or(ch);
+        let word_start = position == 0
+            || !text[..position]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic);
+        let spelling = match lower {
+            'и' if ukrainian_word => Some("y"),
+            // Ukrainian "ї" is "yi" only at the start of a word ("Kyiv", not "Kyyiv").
+            'ї' if !word_start => Some("i"),
+            _ => latin_for(lower),
+        };
+        match spelling {
+            Some(spelling) => {
+                let upper = ch != lower;
+                let mut letters = spelling.chars();
+                if let Some(first) = letters.next() {
+                    if upper {
+                        latin.push(first.to_ascii_uppercase());
+                        // A capital in the middle of an all-capitals word stays all capitals.
+                        let rest: String = letters.collect();
+                        if previous_was_upper {
+                            latin.push_str(&rest.to_ascii_uppercase());
+                        } else {
+                            latin.push_str(&rest);
+                        }
+                    } else {
+                        latin.push(first);
+                        latin.extend(letters);
+                    }
+                }
+                previous_was_upper = upper;
+            }
+            None => {
+                latin.push(ch);
+                previous_was_upper = ch.is_uppercase();
+            }
+        }
+    }
+    latin
+}
+
+/// A loose spelling key of a folded name: transliterated to Latin, with the letters that
+/// transliteration systems disagree on made equal ("y", "j" and "i"; "w" and "v"; "x" and
+/// "ks"; doubled letters; "ye" and "e" at a word's start). "Sergey", "Sergei" and "Sergej",
+/// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
+pub fn loose_key(folded: &str) -> String {
+    let latin = transliterate(folded);
+    let mut key = String::with_capacity(latin.len());
+    for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(&loose_word(word));
+    }
+    key
+}
+
+fn loose_word(word: &str) -> String {
+    // Roman numerals ("World War II" / "III") are kept as they are.
+    if word.chars().all(|letter| matches!(letter, 'i' | 'v' | 'x')) {
+        return word.to_string();
+    }
+    let letters: Vec<char> = word.chars().collect();
+    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let mut mapped = String::with_capacity(word.len());
+    // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
+    // Zelenskyy / Zelenskiy.
+    let mut final_run = letters.len();
+    while final_run > 0 && matches!(letters[final_run - 1], 'y' | 'i' | 'j') {
+        final_run -= 1;
+    }
+    for (position, &letter) in letters[..final_run].iter().enumerate() {
+        match letter {
+            // "Kislyak" / "Kisliak", "Nebenzya" / "Nebenzia": a "y" after a consonant or an
+            // "i" inside a word; a leading "y" ("Yang") and one after a vowel ("Maya") stay.
+            'y' if position > 0
+                && (!is_vowel(letters[position - 1]) || letters[position - 1] == 'i') =>
+            {
+                if !mapped.ends_with('i') {
+                    mapped.push('i');
+                }
+            }
+            'w' => mapped.push('v'),
+            'x' => mapped.push_str("ks"),
+            other => mapped.push(other),
+        }
+    }
+    if final_run < letters.len() {
+        mapped.push('i');
+    }
+    // "Yevgeny" / "Evgeny", "Yelena" / "Elena".
+    match mapped.strip_prefix("ye") {
+        Some(rest) if rest.len() >= 3 => format!("e{rest}"),
+        _ => mapped,
+    }
+}
+
+/// Russian case endings, longest first; a Cyrillic surname is also compared without one, so
+/// "Лаврова" and "Лаврову" meet "Лавров". Used only together with a compatible given name or
+/// with shared context, since "Лаврова" may also be a woman's name.
+const RUSSIAN_ENDINGS: &[&str] = &[
+    "ыми", "ими", "ого", "его", "ому", "ему", "ым", "им", "ом", "ем", "ой", "ей", "ою", "ею", "а",
+    "я", "у", "ю", "е", "ы", "и",
+];
+
+fn strip_russian_ending(word: &str) -> &str {
+    for ending in RUSSIAN_ENDINGS {
+        if let Some(stem) = word.strip_suffix(ending) {
+            if stem.chars().count() >= 3 {
+                return stem;
+            }
+        }
+    }
+    word
+}
+
+/// One distinct per-article canonical name (after folding) of one kind.
+struct Node {
+    kind: ActorKind,
+    /// Per-article canonical spellings with the number of articles using each.
+    names: HashMap<String, u32>,
+    /// Every spelling seen (canonical names and aliases).
+    spellings: HashSet<String>,
+    /// Articles naming it, ascending, without repeats.
+    articles: Vec<u32>,
+    /// Loose keys of the name's words; an initial ("A.") is its one letter.
+    words: Vec<String>,
+    /// Loose keys of the last word: as written, and for Cyrillic also without a case ending.
+    surname_keys: Vec<String>,
+    /// The name was written in Cyrillic.
+    cyrillic: bool,
+    /// The listed entity the name is an alias of, if any.
+    listed: Option<u32>,
+    /// A person's name that looks like one: no organisation head word, common word or
+    /// demonym in it, no stray letter at its end, a surname of three letters or more. Only these
+    /// take part in surname and context merges ("House Minority Leader" is not a person).
+    plausible: bool,
+    /// The first word is a listed given name (`given-names.txt`).
+    given_listed: bool,
+}
+
+/// Whether the middle names of two full names allow one person: equal ("Kim Jong Il" is not
+/// "Kim Uk Il"), or one has none and the given name is a listed one ("Harry Truman" / "Harry
+/// S. Truman"; but "Best Actor" is not "Best Supporting Actor").
+fn middles_compatible(left: &Node, right: &Node) -> bool {
+    let middle = |node: &Node| -> Vec<String> {
+        if node.words.len() <= 2 {
+            return Vec::new();
+        }
+        node.words[1..node.words.len() - 1].to_vec()
+    };
+    let (left_middle, right_middle) = (middle(left), middle(right));
+    if left_middle == right_middle {
+        return true;
+    }
+    (left_middle.is_empty() || right_middle.is_empty()) && left.given_listed && right.given_listed
+}
+
+impl Node {
+    fn is_full_name(&self) -> bool {
+        self.kind == ActorKind::Person && self.words.len() >= 2
+    }
+
+    fn given_name(&self) -> Option<&str> {
+        self.is_full_name().then(|| self.words[0].as_str())
+    }
+
+    fn display_name(&self) -> &str {
+        self.names
+            .iter()
+            .max_by(|left, right| left.1.cmp(right.1).then_with(|| right.0.cmp(left.0)))
+            .map(|(name, _)| name.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// The given names of a cluster, for the rule that two different given names never merge.
+#[derive(Debug, Clone, Default)]
+struct GivenNames {
+    /// For a listed cluster, the list's first names: alternatives for one person ("Joe",
+    /// "Joseph"); a name is compatible with the cluster when it is compatible with one of them.
+    /// Otherwise the given names of the cluster's full names, each of which must be compatible.
+    names: Vec<(String, bool)>,
+    listed: bool,
+}
+
+/// How two given names (loose keys) relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum GivenMatch {
+    /// Different names ("joe" / "hunter", "mark" / "mary").
+    Different,
+    /// One letter apart, both five letters or more ("anthoni" / "antoni", "hillari" /
+    /// "hilari"): a misspelling or another name ("ivana" / "ivanka"), so it needs context.
+    Variant,
+    /// An initial and a name starting with it: needs context, since "J." fits many.
+    Initial,
+    /// The same name, or Russian case forms of it ("sergei" / "sergeia").
+    Same,
+}
+
+/// How two given names (loose keys, each with whether it was written in Cyrillic) relate.
+fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatch {
+    let ((left, left_cyrillic), (right, right_cyrillic)) = (left, right);
+    if left == right {
+        return GivenMatch::Same;
+    }
+    let (shorter, longer) = if left.len() <= right.len() {
+        (left, right)
+    } else {
+        (right, left)
+    };
+    let shorter_len = shorter.chars().count();
+    if shorter_len == 1 {
+        return if longer.starts_with(shorter.as_str()) {
+            GivenMatch::Initial
+        } else {
+            GivenMatch::Different
+        };
+    }
+    // Russian case forms of one given name differ in their last vowels ("sergei" /
+    // "sergeya" / "sergeyu", "maria" / "marii").
+    let stem = |name: &str| -> String {
+        name.trim_end_matches(['a', 'e', 'i', 'o', 'u', 'y'])
+            .to_string()
+    };
+    if (*left_cyrillic || *right_cyrillic)
+        && stem(left).chars().count() >= 3
+        && stem(left) == stem(right)
+    {
+        return GivenMatch::Same;
+    }
+    if shorter_len >= 5 && names_close(shorter, longer) {
+        return GivenMatch::Variant;
+    }
+    GivenMatch::Different
+}
+
+fn given_names_compatible(left: &(String, bool), right: &(String, bool)) -> bool {
+    match_given_names(left, right) != GivenMatch::Different
+}
+
+struct Clustering<'a> {
+    gazetteer: &'a Gazetteer,
+    nodes: Vec<Node>,
+    article_nodes: Vec<Vec<u32>>,
+    published: Vec<Option<jiff::civil::Date>>,
+    parent: Vec<u32>,
+    given: Vec<GivenNames>,
+    listed: Vec<Option<u32>>,
+    figures: RegistryFigures,
+}
+
+/// Most articles of a cluster read to collect its context: enough to know an actor's company,
+/// and it bounds the work for actors named in a large part of the corpus.
+const MAX_CONTEXT_ARTICLES: usize = 2000;
+/// Fewest distinct actors or places two names must share across their articles before a loose
+/// match (misspelt surname, surname alone) merges them.
+const MIN_SHARED_CONTEXT: usize = 3;
+
+impl<'a> Clustering<'a> {
+    fn new(articles: &[ArticleFacts], gazetteer: &'a Gazetteer) -> Clustering<'a> {
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut by_key: HashMap<(ActorKind, String), u32> = HashMap::new();
+        let mut by_spelling: HashMap<(ActorKind, &str), u32> = HashMap::new();
+        let mut article_nodes = Vec::with_capacity(articles.len());
+        for (article_idx, article) in articles.iter().enumerate() {
+            let mut in_article = Vec::new();
+            let groups = [
+                (ActorKind::Person, &article.people),
+                (ActorKind::Organization, &article.organizations),
+                (ActorKind::Place, &article.places),
+            ];
+            for (kind, sightings) in groups {
+                for sighting in sightings {
+                    // Most sightings repeat a spelling seen before; only new ones are folded.
+                    let node_idx = match by_spelling.get(&(kind, sighting.name.as_str())) {
+                        Some(&node_idx) => node_idx,
+                        None => {
+                            let folded = fold_name(&sighting.name);
+                            if folded.is_empty() {
+                                continue;
+                            }
+                            let node_idx =
+                                *by_key.entry((kind, folded.clone())).or_insert_with(|| {
+                                    nodes.push(new_node(kind, &folded, gazetteer));
+                                    (nodes.len() - 1) as u32
+                                });
+                            by_spelling.insert((kind, sighting.name.as_str()), node_idx);
+                            node_idx
+                        }
+                    };
+                    let node = &mut nodes[node_idx as usize];
+                    if node.articles.last() == Some(&(article_idx as u32)) {
+                        continue;
+                    }
+                    node.articles.push(article_idx as u32);
+                    *node.names.entry(sighting.name.clone()).or_default() += 1;
+                    node.spellings.insert(sighting.name.clone());
+                    node.spellings.extend(sighting.aliases.iter().cloned());
+                    in_article.push(node_idx);
+                }
+            }
+            article_nodes.push(in_article);
+        }
+        let n_nodes = nodes.len();
+        let given = nodes
+            .iter()
+            .map(|node| GivenNames {
+                names: node
+                    .given_name()
+                    .map(|given| vec![(given.to_string(), node.cyrillic)])
+                    .unwrap_or_default(),
+                listed: false,
+            })
+            .collect();
+        let listed = nodes.iter().map(|node| node.listed).collect();
+        Clustering {
+            gazetteer,
+            nodes,
+            article_nodes,
+            published: articles.iter().map(|article| article.published).collect(),
+            parent: (0..n_nodes as u32).collect(),
+            given,
+            listed,
+            figures: RegistryFigures {
+                names: n_nodes as u64,
+                ..RegistryFigures::default()
+            },
+        }
+    }
+
+    fn find(&mut self, node_idx: u32) -> u32 {
+        let mut root = node_idx;
+        while self.parent[root as usize] != root {
+            root = self.parent[root as usize];
+        }
+        let mut current = node_idx;
+        while self.parent[current as usize] != root {
+            let next = self.parent[current as usize];
+            self.parent[current as usize] = root;
+            current = next;
+        }
+        root
+    }
+
+    /// Whether the clusters rooted at `left` and `right` may be one actor: not two different
+    /// listed entities, and no two incompatible given names.
+    fn may_merge(&self, left: u32, right: u32) -> bool {
+        let (left_listed, right_listed) = (self.listed[left as usize], self.listed[right as usize]);
+        if left_listed.is_some() && right_listed.is_some() && left_listed != right_listed {
+            return false;
+        }
+        let (left_given, right_given) = (&self.given[left as usize], &self.given[right as usize]);
+        let compatible_with = |name: &(String, bool), cluster: &GivenNames| {
+            if cluster.listed {
+                cluster.names.is_empty()
+                    || cluster
+                        .names
+                        .iter()
+                        .any(|other| given_names_compatible(name, other))
+            } else {
+                cluster
+                    .names
+                    .iter()
+                    .all(|other| given_names_compatible(name, other))
+            }
+        };
+        match (left_given.listed, right_given.listed) {
+            (true, true) => true,
+            (true, false) => right_given
+                .names
+                .iter()
+                .all(|name| compatible_with(name, left_given)),
+            (false, _) => left_given
+                .names
+                .iter()
+                .all(|name| compatible_with(name, right_given)),
+        }
+    }
+
+    /// Merges the clusters of two nodes if allowed; returns whether they are now one.
+    fn union(&mut self, left: u32, right: u32, force: bool) -> bool {
+        let (left, right) = (self.find(left), self.find(right));
+        if left == right {
+            return true;
+        }
+        if !force && !self.may_merge(left, right) {
+            return false;
+        }
+        // The listed side (or the larger one) stays the root.
+        let (root, child) =
+            if self.listed[right as usize].is_some() && self.listed[left as usize].is_none() {
+                (right, left)
+            } else {
+                (left, right)
+            };
+        self.parent[child as usize] = root;
+        if self.listed[root as usize].is_none() {
+            self.listed[root as usize] = self.listed[child as usize];
+        }
+        let child_given = std::mem::take(&mut self.given[child as usize]);
+        let root_given = &mut self.given[root as usize];
+        if !root_given.listed {
+            if child_given.listed {
+                *root_given = child_given;
+            } else {
+                for name in child_given.names {
+                    if !root_given.names.contains(&name) {
+                        root_given.names.push(name);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Names the lists know are one entity: merged without further evidence.
+    fn merge_listed(&mut self) {
+        let mut by_entity: HashMap<u32, u32> = HashMap::new();
+        for node_idx in 0..self.nodes.len() as u32 {
+            let Some(entity_idx) = self.nodes[node_idx as usize].listed else {
+                continue;
+            };
+            let root = self.find(node_idx);
+            let record = &self.gazetteer.entities[entity_idx as usize];
+            self.given[root as usize] = GivenNames {
+                names: record
+                    .first_names
+                    .iter()
+                    .map(|name| (loose_key(name), false))
+                    .collect(),
+                listed: true,
+            };
+            match by_entity.get(&entity_idx) {
+                Some(&first) => {
+                    if self.find(first) != root {
+                        self.union(first, node_idx, true);
+                        self.figures.merged_by_lists += 1;
+                    }
+                }
+                None => {
+                    by_entity.insert(entity_idx, node_idx);
+                }
+            }
+        }
+    }
+
+    /// Names with the same loose spelling key: transliterations across scripts ("Сергей
+    /// Лавров" / "Sergei Lavrov") and spelling variants of full names ("Zelenskyy"). A one-word
+    /// Latin name merges only with a Cyrillic one, since Latin "Iordan" is not "Jordan".
+    fn merge_same_spelling(&mut self) {
+        let mut by_key: HashMap<(ActorKind, String), Vec<u32>> = HashMap::new();
+        for (node_idx, node) in self.nodes.iter().enumerate() {
+            by_key
+                .entry((node.kind, node.words.join(" ")))
+                .or_default()
+                .push(node_idx as u32);
+        }
+        let mut groups: Vec<Vec<u32>> = by_key
+            .into_values()
+            .filter(|group| group.len() > 1)
+            .collect();
+        groups.sort();
+        for group in groups {
+            let first = group[0];
+            for &other in &group[1..] {
+                let (first_node, other_node) =
+                    (&self.nodes[first as usize], &self.nodes[other as usize]);
+                // A person's name must look like one ("World War II" is not a person).
+                let plausible = first_node.kind != ActorKind::Person
+                    || (first_node.plausible && other_node.plausible);
+                let allowed = plausible
+                    && (first_node.words.len() >= 2 || first_node.cyrillic != other_node.cyrillic);
+                if allowed
+                    && self.find(first) != self.find(other)
+                    && self.union(first, other, false)
+                {
+                    self.figures.merged_by_spelling += 1;
+                }
+            }
+        }
+    }
+
+    /// Full names with the same surname and compatible given names ("A. Blinken", "Anthony
+    /// Blinken", "Сергея Лаврова"). Names with a full given name go first; an initial then joins
+    /// only when one cluster of that surname fits it.
+    fn merge_surnames_with_given_names(&mut self) {
+        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::new();
+        for (node_idx, node) in self.nodes.iter().enumerate() {
+            if !node.is_full_name() || !node.plausible {
+                continue;
+            }
+            for key in &node.surname_keys {
+                by_surname
+                    .entry(key.clone())
+                    .or_default()
+                    .push(node_idx as u32);
+            }
+        }
+        let mut groups: Vec<Vec<u32>> = by_surname
+            .into_values()
+            .filter(|group| group.len() > 1)
+            .collect();
+        groups.sort();
+        for mut group in groups {
+            // The most-read names first, so variants join the main spelling.
+            group.sort_by_key(|&node_idx| {
+                std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
+            });
+            for (position, &left) in group.iter().enumerate() {
+                for &right in &group[position + 1..] {
+                    let (left_node, right_node) =
+                        (&self.nodes[left as usize], &self.nodes[right as usize]);
+                    let same_given = match_given_names(
+                        &(left_node.words[0].clone(), left_node.cyrillic),
+                        &(right_node.words[0].clone(), right_node.cyrillic),
+                    ) == GivenMatch::Same;
+                    // Given names are also checked cluster against cluster (`may_merge`), so
+                    // a listed person's nicknames ("Joe" / "Joseph") count as one.
+                    if same_given
+                        && middles_compatible(left_node, right_node)
+                        && self.find(left) != self.find(right)
+                        && self.union(left, right, false)
+                    {
+                        self.figures.merged_by_spelling += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The roots of the clusters named in the articles of the cluster rooted at `root`.
+    fn context_of(&mut self, members: &[u32]) -> HashSet<u32> {
+        let mut articles: Vec<u32> = members
+            .iter()
+            .flat_map(|&member| self.nodes[member as usize].articles.iter().copied())
+            .collect();
+        articles.sort_unstable();
+        articles.dedup();
+        articles.truncate(MAX_CONTEXT_ARTICLES);
+        let mut context = HashSet::new();
+        for article_idx in articles {
+            for position in 0..self.article_nodes[article_idx as usize].len() {
+                let other = self.article_nodes[article_idx as usize][position];
+                context.insert(self.find(other));
+            }
+        }
+        context
+    }
+
+    /// Loose matches that need shared context: a person named by a misspelt surname with a
+    /// compatible given name ("Anthony Bling" / "Antony Blinken"), or by a surname alone
+    /// ("Blingen"). A candidate joins the cluster it shares most context with, only if that
+    /// cluster shares at least [`MIN_SHARED_CONTEXT`] actors or places with it and no other
+    /// cluster comes close. A misspelling must be much rarer than the name it joins.
+    fn merge_on_context(&mut self) {
+        // Person names by surname key (for a surname alone), and by the surname's neighbourhood
+        // (itself, every one-letter deletion, and its prefixes one and two letters shorter):
+        // two surnames within the distance `surname_close` accepts nearly always share one of
+        // these, so only those pairs are compared, not every pair with the same initial.
+        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::new();
+        for (node_idx, node) in self.nodes.iter().enumerate() {
+            if node.kind != ActorKind::Person || !node.plausible {
+                continue;
+            }
+            for key in &node.surname_keys {
+                by_surname
+                    .entry(key.clone())
+                    .or_default()
+                    .push(node_idx as u32);
+            }
+            if let Some(surname) = node.surname_keys.first() {
+                for key in surname_neighbourhood(surname) {
+                    by_neighbour.entry(key).or_default().push(node_idx as u32);
+                }
+            }
+        }
+        let mut cluster_sizes: HashMap<u32, usize> = HashMap::new();
+        let mut members_of: HashMap<u32, Vec<u32>> = HashMap::new();
+        for node_idx in 0..self.nodes.len() as u32 {
+            let root = self.find(node_idx);
+            *cluster_sizes.entry(root).or_default() += self.nodes[node_idx as usize].articles.len();
+            members_of.entry(root).or_default().push(node_idx);
+        }
+        let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::new();
+        // Candidates, rarest first: a misspelling is rare.
+        let mut candidates: Vec<u32> = (0..self.nodes.len() as u32)
+            .filter(|&node_idx| {
+                let node = &self.nodes[node_idx as usize];
+                node.kind == ActorKind::Person && node.listed.is_none()
+            })
+            .collect();
+        candidates
+            .sort_by_key(|&node_idx| (self.nodes[node_idx as usize].articles.len(), node_idx));
+        // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
+        // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
+        let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
+        for candidate in two_passes {
+            let own_root = self.find(candidate);
+            let own_size = cluster_sizes.get(&own_root).copied().unwrap_or(0);
+            let node = &self.nodes[candidate as usize];
+            if !node.plausible {
+                continue;
+            }
+            let lone_surname = node.words.len() == 1;
+            let Some(surname) = node.surname_keys.first().cloned() else {
+                continue;
+            };
+            // A lone given name ("Thomas", "Rudi") is not a surname to attach.
+            if lone_surname && self.gazetteer.given_names.contains(&surname) {
+                continue;
+            }
+            let own_given = node
+                .given_name()
+                .map(|given| (given.to_string(), node.cyrillic));
+            // Each other name with whether the match is loose enough to need the misspelling
+            // to be rare.
+            let mut others: Vec<(u32, bool)> = Vec::new();
+            for &other in by_surname.get(&surname).map(Vec::as_slice).unwrap_or(&[]) {
+                others.push((other, false));
+            }
+            for key in surname_neighbourhood(&surname) {
+                for &other in by_neighbour.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                    let Some(other_surname) = self.nodes[other as usize].surname_keys.first()
+                    else {
+                        continue;
+                    };
+                    if *other_surname != surname && surname_close(other_surname, &surname) {
+                        others.push((other, true));
+                    }
+                }
+            }
+            others.retain_mut(|(other, misspelt)| {
+                let other_node = &self.nodes[*other as usize];
+                if !other_node.plausible || !middles_compatible(node, other_node) {
+                    return false;
+                }
+                // A surname alone that already belongs to a cluster counts with that cluster's
+                // given names, which `may_merge` checks.
+                let given_match = match &own_given {
+                    _ if !other_node.is_full_name() || other_node.listed.is_some() => {
+                        GivenMatch::Same
+                    }
+                    None => GivenMatch::Same,
+                    Some(given) => match_given_names(
+                        given,
+                        &(other_node.words[0].clone(), other_node.cyrillic),
+                    ),
+                };
+                match given_match {
+                    GivenMatch::Different => false,
+                    // Same given name and surname was merged already; an initial needs only
+                    // context and a unique fit.
+                    GivenMatch::Same => *misspelt || lone_surname,
+                    // "F-Prime Capital" is no initial of "FirstMark Capital": the full name's
+                    // given name must be a listed one.
+                    GivenMatch::Initial => other_node.given_listed || node.given_listed,
+                    GivenMatch::Variant => {
+                        *misspelt = true;
+                        true
+                    }
+                }
+            });
+            let mut targets: Vec<u32> = Vec::new();
+            for (other, misspelt) in others {
+                let root = self.find(other);
+                if root == own_root || targets.contains(&root) {
+                    continue;
+                }
+                // Only a cluster with a full name (or a listed one) takes a loose match.
+                if self.given[root as usize].names.is_empty()
+                    && self.listed[root as usize].is_none()
+                {
+                    continue;
+                }
+                let target_size = cluster_sizes.get(&root).copied().unwrap_or(0);
+                if misspelt && own_size * 3 > target_size {
+                    continue;
+                }
+                if !self.may_merge(own_root, root) {
+                    continue;
+                }
+                targets.push(root);
+            }
+            if targets.is_empty() {
+                continue;
+            }
+            let own_members = members_of.get(&own_root).cloned().unwrap_or_default();
+            let own_context = self.context_of(&own_members);
+            let mut scored: Vec<(usize, u32)> = Vec::new();
+            for target in targets {
+                if let std::collections::hash_map::Entry::Vacant(entry) = contexts.entry(target) {
+                    let target_members = members_of.get(&target).cloned().unwrap_or_default();
+                    entry.insert(self.context_of(&target_members));
+                }
+                let target_context = &contexts[&target];
+                let shared = own_context
+                    .iter()
+                    .filter(|&&other| {
+                        other != own_root && other != target && target_context.contains(&other)
+                    })
+                    .count();
+                scored.push((shared, target));
+            }
+            scored.sort_by(|left, right| right.cmp(left));
+            let (best_shared, best) = scored[0];
+            let runner_up = scored.get(1).map_or(0, |(shared, _)| *shared);
+            if best_shared < MIN_SHARED_CONTEXT || best_shared < runner_up * 2 {
+                continue;
+            }
+            if self.union(candidate, best, false) {
+                self.figures.merged_by_context += 1;
+                let root = self.find(best);
+                let moved = members_of.remove(&own_root).unwrap_or_default();
+                let other_root = if root == best { own_root } else { best };
+                let mut merged = members_of.remove(&other_root).unwrap_or_default();
+                merged.extend(moved);
+                members_of.entry(root).or_default().extend(merged);
+                let size = own_size + cluster_sizes.get(&best).copied().unwrap_or(0);
+                cluster_sizes.insert(root, size);
+                contexts.remove(&best);
+                contexts.remove(&own_root);
+            }
+        }
+    }
+
+    fn into_registry(mut self) -> Registry {
+        let mut clusters: HashMap<u32, Vec<u32>> = HashMap::new();
+        for node_idx in 0..self.nodes.len() as u32 {
+            let root = self.find(node_idx);
+            clusters.entry(root).or_default().push(node_idx);
+        }
+        let mut actors: Vec<StoredActor> = clusters
+            .into_iter()
+            .map(|(root, members)| self.actor_of(root, &members))
+            .collect();
+        actors.sort_by(|left, right| {
+            (left.actor.kind, &left.actor.name).cmp(&(right.actor.kind, &right.actor.name))
+        });
+        let mut figures = self.figures;
+        figures.actors = actors.len() as u64;
+        Registry {
+            format: REGISTRY_FORMAT,
+            articles: self.article_nodes.len() as u64,
+            actors,
+            figures,
+        }
+    }
+
+    fn actor_of(&self, root: u32, members: &[u32]) -> StoredActor {
+        let kind = self.nodes[root as usize].kind;
+        let mut articles: Vec<u32> = members
+            .iter()
+            .flat_map(|&member| self.nodes[member as usize].articles.iter().copied())
+            .collect();
+        articles.sort_unstable();
+        articles.dedup();
+        let dates: Vec<jiff::civil::Date> = articles
+            .iter()
+            .filter_map(|&article_idx| self.published[article_idx as usize])
+            .collect();
+        let listed_name = self.listed[root as usize]
+            .map(|entity_idx| self.gazetteer.name_of(entity_idx).to_string());
+        // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
+        let best_seen = members
+            .iter()
+            .map(|&member| &self.nodes[member as usize])
+            .max_by(|left, right| {
+                // Russian case forms of one name split its articles between them, and the
+                // nominative is the shortest ("Веселин Топалов", not "Веселина Топалова"), so
+                // a Cyrillic name is ranked by length before frequency.
+                let rank = |node: &Node| {
+                    let length = node.display_name().chars().count() as i64;
+                    (
+                        !node.cyrillic,
+                        node.words.len() >= 2,
+                        node.words
+                            .first()
+                            .is_some_and(|word| word.chars().count() > 1),
+                        if node.cyrillic { -length } else { 0 },
+                        node.articles.len(),
+                        node.words.len(),
+                    )
+                };
+                rank(left)
+                    .cmp(&rank(right))
+                    .then_with(|| right.display_name().cmp(left.display_name()))
+            })
+            .map(|node| node.display_name().to_string())
+            .unwrap_or_default();
+        let name = listed_name.unwrap_or(best_seen);
+        let mut aliases: BTreeSet<String> = BTreeSet::new();
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        for &member in members {
+            let node = &self.nodes[member as usize];
+            names.extend(node.names.keys().cloned());
+            aliases.extend(node.spellings.iter().cloned());
+        }
+        if has_cyrillic(&name) && !aliases.iter().any(|alias| !has_cyrillic(alias)) {
+            aliases.insert(transliterate(&name));
+        }
+        aliases.remove(&name);
+        let actor = Actor {
+            name,
+            kind,
+            aliases: aliases.into_iter().collect(),
+            articles: articles.len() as u64,
+            first_seen: dates.iter().min().map(ToString::to_string),
+            last_seen: dates.iter().max().map(ToString::to_string),
+        };
+        StoredActor {
+            keys: spelling_keys(&actor, &names),
+            actor,
+            names: names.into_iter().collect(),
+        }
+    }
+}
+
+/// The keys under which a surname is filed for the loose comparison: the surname, every
+/// one-letter deletion, and its prefixes one and two letters shorter (only for surnames of five
+/// letters or more; shorter ones must match exactly).
+fn surname_neighbourhood(surname: &str) -> Vec<String> {
+    let letters: Vec<char> = surname.chars().collect();
+    if letters.len() < 5 {
+        return Vec::new();
+    }
+    let mut keys = vec![surname.to_string()];
+    for skipped in 0..letters.len() {
+        let key: String = letters
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| *position != skipped)
+            .map(|(_, letter)| *letter)
+            .collect();
+        keys.push(key);
+    }
+    if letters.len() >= 7 {
+        keys.push(letters[..letters.len() - 2].iter().collect());
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The listed entity a Cyrillic name not listed as written belongs to: its transliteration is
+/// listed ("Киев" → "kiev", an alias of Kyiv), or its last word is a Russian case form of a
+/// listed name ("Женеве" → "Женева", "Москве" → "Москва").
+fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
+    if let Some(entity_idx) = gazetteer.lookup_folded_alias(&transliterate(folded)) {
+        return Some(entity_idx);
+    }
+    let (head, last) = match folded.rsplit_once(' ') {
+        Some((head, last)) => (format!("{head} "), last),
+        None => (String::new(), folded),
+    };
+    let stem = strip_russian_ending(last);
+    if stem == last {
+        return None;
+    }
+    ["", "а", "я", "ь", "й", "ы", "и"]
+        .iter()
+        .find_map(|ending| gazetteer.lookup_folded_alias(&format!("{head}{stem}{ending}")))
+}
+
+/// Suffixes after a surname that are not the surname.
+const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
+    let cyrillic = has_cyrillic(folded);
+    let mut raw_words: Vec<&str> = folded
+        .split([' ', '-'])
+        .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut plausible = kind == ActorKind::Person;
+    if kind == ActorKind::Person {
+        // Leading titles and common words ("Attorney General Jeff Sessions", "Former
+        // President Obama") are not part of the name.
+        loop {
+            let title_words =
+                (1..=raw_words.len().saturating_sub(1).min(3))
+                    .rev()
+                    .find(|&n_words| {
+                        gazetteer
+                            .person_titles
+                            .contains(&raw_words[..n_words].join(" "))
+                    });
+            match title_words {
+                Some(n_words) => {
+                    raw_words.drain(..n_words);
+                }
+                None if raw_words.len() > 1
+                    && (gazetteer.common_words.contains(raw_words[0])
+                        || gazetteer.demonyms.contains(raw_words[0])) =>
+                {
+                    raw_words.remove(0);
+                }
+                // A listed place or organisation glued before a name ("России Дмитрия
+                // Медведева", "ФИДЕ Веселином Топаловым") is not part of it.
+                None if raw_words.len() > 2
+                    && gazetteer
+                        .lookup_folded_alias(raw_words[0])
+                        .or_else(|| {
+                            has_cyrillic(raw_words[0])
+                                .then(|| lookup_cyrillic(raw_words[0], gazetteer))
+                                .flatten()
+                        })
+                        .is_some_and(|entity_idx| {
+                            *gazetteer.kind_of(entity_idx) != EntityKind::Person
+                        }) =>
+                {
+                    raw_words.remove(0);
+                }
+                None => break,
+            }
+        }
+        let last = raw_words.last().copied().unwrap_or("");
+        // A stray letter at the end ("Planned Parenthood T") marks a broken name.
+        let stray_letter = raw_words.len() >= 2 && last.trim_end_matches('.').chars().count() == 1;
+        let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
+        plausible = !broken
+            && raw_words.iter().all(|word| {
+                // Plurals too: "North Koreans" is not a person.
+                let singular = word.strip_suffix('s').unwrap_or(word);
+                [*word, singular].iter().all(|form| {
+                    !gazetteer.common_words.contains(*form)
+                        && !gazetteer.demonyms.contains(*form)
+                        && !gazetteer.org_words.contains(*form)
+                        && !gazetteer.person_titles.contains(*form)
+                })
+            })
+            && loose_word(&transliterate(last)).chars().count() >= 3;
+    }
+    let given_listed = raw_words.len() >= 2 && gazetteer.given_names.contains(raw_words[0]);
+    let words: Vec<String> = raw_words
+        .iter()
+        .enumerate()
+        // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
+        // leading one is kept.
+        .filter(|(word_idx, word)| *word_idx == 0 || word.trim_end_matches('.').chars().count() > 1)
+        .map(|(_, word)| {
+            let latin = transliterate(word.trim_end_matches('.'));
+            // An initial stays the letter it is ("J." is not "I.").
+            if latin.chars().count() == 1 {
+                latin
+            } else {
+                loose_word(&latin)
+            }
+        })
+        .collect();
+    let mut surname_keys = Vec::new();
+    if let Some(last) = words.last() {
+        surname_keys.push(last.clone());
+    }
+    if cyrillic {
+        if let Some(last_word) = raw_words.last() {
+            let stem = loose_word(&transliterate(strip_russian_ending(last_word)));
+            if !surname_keys.contains(&stem) {
+                surname_keys.push(stem);
+            }
+        }
+    }
+    let listed = gazetteer
+        .lookup_folded_alias(folded)
+        .or_else(|| {
+            cyrillic
+                .then(|| lookup_cyrillic(folded, gazetteer))
+                .flatten()
+        })
+        .filter(|&entity_idx| ActorKind::of_entity(gazetteer.kind_of(entity_idx)) == kind);
+    Node {
+        kind,
+        names: HashMap::new(),
+        spellings: HashSet::new(),
+        articles: Vec::new(),
+        words,
+        surname_keys,
+        cyrillic,
+        listed,
+        plausible,
+        given_listed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An article given as "P:name|alias,O:name,L:name" with an optional date.
+    fn article(spec: &str, published: Option<&str>) -> ArticleFacts {
+        let mut facts = ArticleFacts {
+            published: published.map(|date| date.parse().expect("valid date")),
+            ..ArticleFacts::default()
+        };
+        for item in spec.split(',').filter(|item| !item.is_empty()) {
+            let (kind, names) = item.split_once(':').expect("kind:name");
+            let mut spellings = names.split('|');
+            let sighting = NameSighting {
+                name: spellings.next().expect("a name").to_string(),
+                aliases: spellings.map(str::to_string).collect(),
+            };
+            match kind {
+                "P" => facts.people.push(sighting),
+                "O" => facts.organizations.push(sighting),
+                _ => facts.places.push(sighting),
+            }
+        }
+        facts
+    }
+
+    fn empty_lists() -> Gazetteer {
+        Gazetteer::from_lists("", "").expect("empty lists parse")
+    }
+
+    /// The clusters as "name[alias|alias]" strings of the given kind, sorted.
+    fn clusters(articles: &[ArticleFacts], gazetteer: &Gazetteer, kind: ActorKind) -> Vec<String> {
+        let registry = Registry::from_articles(articles, gazetteer);
+        let mut found: Vec<String> = registry
+            .actors(Some(kind))
+            .into_iter()
+            .map(|actor| format!("{}[{}]", actor.name, actor.aliases.join("|")))
+            .collect();
+        found.sort();
+        found
+    }
+
+    fn check(specs: &[&str], kind: ActorKind, expected: &[&str]) {
+        let articles: Vec<ArticleFacts> = specs.iter().map(|spec| article(spec, None)).collect();
+        assert_eq!(
+            clusters(&articles, &empty_lists(), kind),
+            expected,
+            "{specs:?}"
+        );
+    }
+
+    #[test]
+    fn transliterates_russian_and_ukrainian() {
+        assert_eq!(transliterate("Сергей Лавров"), "Sergey Lavrov");
+        assert_eq!(transliterate("Мария Захарова"), "Mariya Zakharova");
+        assert_eq!(transliterate("Київ"), "Kyiv");
+        assert_eq!(transliterate("ЦРУ"), "TsRU");
+        assert_eq!(transliterate("Blinken"), "Blinken");
+    }
+
+    #[test]
+    fn loose_keys_meet_across_spellings_and_scripts() {
+        let key = |name: &str| loose_key(&fold_name(name));
+        assert_eq!(key("Sergei Lavrov"), key("Сергей Лавров"));
+        assert_eq!(key("Sergej Lawrow"), key("Sergey Lavrov"));
+        assert_eq!(key("Volodymyr Zelenskyy"), key("Volodymyr Zelensky"));
+        assert_eq!(key("Yevgeny Prigozhin"), key("Евгений Пригожин"));
+        assert_eq!(key("Dmitry Peskov"), key("Дмитрий Песков"));
+        assert_ne!(key("Joe Biden"), key("Hunter Biden"));
+        assert_ne!(key("Lavrov"), key("Lavrova"));
+    }
+
+    #[test]
+    fn merges_cyrillic_and_latin_spellings() {
+        check(
+            &["P:Сергей Лавров,L:Женева", "P:Sergei Lavrov,L:Geneva"],
+            ActorKind::Person,
+            &["Sergei Lavrov[Сергей Лавров]"],
+        );
+        // Case forms of a Russian name in one article's canonical name join the nominative.
+        check(
+            &["P:Сергея Лаврова", "P:Сергей Лавров", "P:Sergey Lavrov"],
+            ActorKind::Person,
+            &["Sergey Lavrov[Сергей Лавров|Сергея Лаврова]"],
+        );
+        // The nominative is the canonical form of a name seen only in case forms.
+        check(
+            &[
+                "P:Веселина Топалова",
+                "P:Веселина Топалова",
+                "P:Веселин Топалов",
+            ],
+            ActorKind::Person,
+            &["Веселин Топалов[Veselin Topalov|Веселина Топалова]"],
+        );
+        // A name seen only in Cyrillic gets a Latin alias.
+        check(
+            &["P:Рамиль Гарипов"],
+            ActorKind::Person,
+            &["Рамиль Гарипов[Ramil Garipov]"],
+        );
+    }
+
+    #[test]
+    fn places_merge_across_scripts_through_the_lists() {
+        // Kyiv is listed with "Kiev" but (in this list) not with a Cyrillic spelling: the
+        // transliteration of "Киев" finds it.
+        let gazetteer =
+            Gazetteer::from_lists("Kyiv\tKiev|Kiew\nGeneva\tGenf\n", "").expect("lists parse");
+        let articles = vec![
+            article("L:Киев", Some("2022-02-01")),
+            article("L:Kyiv", Some("2022-01-19")),
+            article("L:Kiew,L:Genf", None),
+        ];
+        assert_eq!(
+            clusters(&articles, &gazetteer, ActorKind::Place),
+            ["Geneva[Genf]", "Kyiv[Kiew|Киев]"]
+        );
+        let registry = Registry::from_articles(&articles, &gazetteer);
+        let kyiv = registry.find("киев", &[ActorKind::Place]);
+        assert_eq!(kyiv.len(), 1);
+        assert_eq!(kyiv[0].articles, 3);
+        assert_eq!(kyiv[0].first_seen.as_deref(), Some("2022-01-19"));
+        assert_eq!(kyiv[0].last_seen.as_deref(), Some("2022-02-01"));
+        // With the embedded lists, Киев is listed under Kyiv already.
+        let embedded = Gazetteer::embedded();
+        assert_eq!(
+            clusters(
+                &[article("L:Киев", None), article("L:Kyiv", None)],
+                &embedded,
+                ActorKind::Place
+            ),
+            ["Kyiv[Киев]"]
+        );
+        // A Russian case form of a listed name ("in Geneva": "в Женеве") joins it.
+        assert_eq!(
+            clusters(
+                &[article("L:Женеве", None), article("L:Geneva", None)],
+                &embedded,
+                ActorKind::Place
+            ),
+            ["Geneva[Женеве]"]
+        );
+    }
+
+    #[test]
+    fn misspelt_names_merge_on_shared_context() {
+        let blinken = "P:Antony Blinken,P:Sergei Lavrov,L:Geneva,L:Kyiv,O:NATO";
+        check(
+            &[
+                blinken,
+                blinken,
+                blinken,
+                "P:Blingen,P:Sergei Lavrov,L:Geneva,O:NATO",
+                "P:Anthony Bling,P:Sergei Lavrov,L:Kyiv,O:NATO",
+            ],
+            ActorKind::Person,
+            &["Antony Blinken[Anthony Bling|Blingen]", "Sergei Lavrov[]"],
+        );
+        // The same misspellings with nothing in common stay apart: unknown beats wrong.
+        check(
+            &[
+                blinken,
+                blinken,
+                blinken,
+                "P:Blingen,L:Paris",
+                "P:Anthony Bling,O:FIFA",
+            ],
+            ActorKind::Person,
+            &[
+                "Anthony Bling[]",
+                "Antony Blinken[]",
+                "Blingen[]",
+                "Sergei Lavrov[]",
+            ],
+        );
+    }
+
+    #[test]
+    fn people_sharing_a_surname_stay_apart() {
+        let joe = "P:Joe Biden,L:Washington,O:White House,P:Kamala Harris";
+        let hunter = "P:Hunter Biden,L:Washington,O:White House,P:Kamala Harris";
+        check(
+            &[
+                joe,
+                joe,
+                joe,
+                hunter,
+                hunter,
+                "P:Biden,L:Washington,O:White House",
+            ],
+            ActorKind::Person,
+            &[
+                "Biden[]",
+                "Hunter Biden[]",
+                "Joe Biden[]",
+                "Kamala Harris[]",
+            ],
+        );
+        // An initial joins the one full name it fits when they share context, and stays
+        // alone when two fit.
+        let joe = "P:Joe Biden,L:Washington,O:Senate,L:Delaware";
+        check(
+            &[
+                joe,
+                joe,
+                "P:Hunter Biden",
+                "P:J. Biden,L:Washington,O:Senate,L:Delaware",
+            ],
+            ActorKind::Person,
+            &["Hunter Biden[]", "Joe Biden[J. Biden]"],
+        );
+        check(
+            &["P:Joe Biden", "P:Jill Biden", "P:J. Biden"],
+            ActorKind::Person,
+            &["J. Biden[]", "Jill Biden[]", "Joe Biden[]"],
+        );
+        // A one-letter variant of a given name needs context too ("Ivana" is not "Ivanka").
+        check(
+            &["P:Ivanka Trump,L:New York", "P:Ivana Trump,L:Prague"],
+            ActorKind::Person,
+            &["Ivana Trump[]", "Ivanka Trump[]"],
+        );
+        check(
+            &[
+                "P:Antony Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:Antony Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:Antony Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:A. Blinken,L:Kyiv,L:Geneva,O:NATO",
+                "P:Anthony Blinken,L:Kyiv,L:Geneva,O:NATO",
+            ],
+            ActorKind::Person,
+            &["Antony Blinken[A. Blinken|Anthony Blinken]"],
+        );
+        // A female surname form in Latin script is another person.
+        check(
+            &["P:Sergei Lavrov", "P:Maria Lavrova"],
+            ActorKind::Person,
+            &["Maria Lavrova[]", "Sergei Lavrov[]"],
+        );
+    }
+
+    #[test]
+    fn listed_entities_never_merge_with_each_other() {
+        let embedded = Gazetteer::embedded();
+        let articles = vec![
+            article("P:Joe Biden,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Joe Biden,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Joe Biden,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Joseph Bidon,L:Washington,L:Kyiv,O:Senate", None),
+            article("P:Hunter Biden,L:Washington,L:Kyiv", None),
+        ];
+        assert_eq!(
+            clusters(&articles, &embedded, ActorKind::Person),
+            ["Hunter Biden[]", "Joe Biden[Joseph Bidon]"]
+        );
+    }
+
+    #[test]
+    fn expands_a_name_to_every_spelling_of_its_cluster() {
+        let blinken = "P:Antony Blinken,P:Sergei Lavrov,L:Geneva,L:Kyiv";
+        let articles: Vec<ArticleFacts> = [
+            blinken,
+            blinken,
+            blinken,
+            "P:Anthony Blingen|Blingen,P:Sergei Lavrov,L:Kyiv,L:Geneva",
+        ]
+        .iter()
+        .map(|spec| article(spec, None))
+        .collect();
+        let registry = Registry::from_articles(&articles, &empty_lists());
+        for spelling in ["blingen", "Anthony Blingen", "ANTONY BLINKEN"] {
+            let mut names: Vec<&str> = registry
+                .expand(spelling, &[ActorKind::Person, ActorKind::Organization])
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect();
+            names.sort();
+            assert_eq!(names, ["Anthony Blingen", "Antony Blinken"], "{spelling}");
+        }
+        assert!(registry.expand("blingen", &[ActorKind::Place]).is_empty());
+        // The lookup file written for queries answers the same.
+        let lookup = NameLookup::of(&registry);
+        let mut names: Vec<String> = lookup
+            .expand("BLINGEN", &[ActorKind::Person])
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect();
+        names.sort();
+        assert_eq!(names, ["Anthony Blingen", "Antony Blinken"]);
+        assert!(lookup.expand("blingen", &[ActorKind::Place]).is_empty());
+        assert!(lookup.expand("sergei", &[ActorKind::Person]).is_empty());
+        assert_eq!(
+            lookup.expand("Sergey Lavrov", &[ActorKind::Person]).len(),
+            1
+        );
+        assert!(registry.expand("nobody", &[ActorKind::Person]).is_empty());
+        let figures = registry.figures();
+        assert_eq!(figures.merged_by_context, 1);
+        assert_eq!(figures.names, 5);
+        assert_eq!(figures.actors, 5 - 1);
+    }
+
+    #[test]
+    fn registry_round_trips_through_json() {
+        let articles = vec![article("P:Antony Blinken,L:Kyiv", Some("2022-01-19"))];
+        let registry = Registry::from_articles(&articles, &empty_lists());
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join(REGISTRY_FILE),
+            registry.to_json().expect("json"),
+        )
+        .expect("write");
+        let loaded = Registry::load(dir.path()).expect("reads").expect("present");
+        assert_eq!(loaded.actors(None), registry.actors(None));
+        assert_eq!(loaded.find("KYIV", &[ActorKind::Place]).len(), 1);
+        assert!(Registry::load(&dir.path().join("missing"))
+            .expect("absent is fine")
+            .is_none());
+    }
+}
