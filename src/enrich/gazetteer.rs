@@ -45,6 +45,7 @@ use aho_corasick::{
 };
 use unicode_normalization::UnicodeNormalization;
 
+use super::russian;
 use super::EntityKind;
 
 /// A bad line in one of the name lists, named by file and 1-based line number.
@@ -203,6 +204,18 @@ fn word_set(text: &str) -> WordSet {
     data_lines(text).map(|(_, line)| fold_name(line)).collect()
 }
 
+/// [`word_set`] with the Russian case forms of its Cyrillic words added ("Юрий" → "юрия", ...),
+/// declined before folding, which turns "й" into "и".
+fn word_set_with_case_forms(text: &str) -> WordSet {
+    data_lines(text)
+        .flat_map(|(_, line)| {
+            let forms = russian::case_forms(line.trim());
+            std::iter::once(line.to_string()).chain(forms)
+        })
+        .map(|word| fold_name(&word))
+        .collect()
+}
+
 fn is_short_acronym(alias: &str) -> bool {
     let letters: Vec<char> = alias.chars().filter(|ch| ch.is_alphabetic()).collect();
     !letters.is_empty()
@@ -348,6 +361,37 @@ impl Gazetteer {
                 }
             }
         }
+        // Russian declines names; the lists give the nominative, so every other case form of
+        // a Cyrillic place, person or all-capitalised organisation is listed too ("России",
+        // "Сергея Лаврова"). A form equal to a listed alias of another entity is left to it.
+        for (entity_idx, record) in entities.iter().enumerate() {
+            let entity_idx = entity_idx as u32;
+            let names = std::iter::once(&record.known.name).chain(&record.known.aliases);
+            for name in names.filter(|name| russian::is_cyrillic(name)) {
+                let all_capitalised = name
+                    .split(' ')
+                    .all(|word| word.chars().next().is_some_and(char::is_uppercase));
+                if record.known.kind == EntityKind::Organization && !all_capitalised {
+                    continue;
+                }
+                for form in russian::case_forms(name) {
+                    let folded = fold_name(&form);
+                    if by_folded_alias.contains_key(&folded) {
+                        continue;
+                    }
+                    by_folded_alias.insert(folded, entity_idx);
+                    first_words.insert(fold_name(leading_alphanumeric(&form)));
+                    patterns.push(PatternInfo {
+                        entity_idx,
+                        exact_case: false,
+                        needs_capital: form.chars().next().is_some_and(char::is_uppercase),
+                        single_word: record.known.kind == EntityKind::Person
+                            && !form.contains([' ', '-']),
+                    });
+                    pattern_texts.push(form);
+                }
+            }
+        }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
@@ -403,7 +447,7 @@ impl Gazetteer {
             },
             leading_punctuation,
             by_folded_alias,
-            given_names: word_set(lists.given_names),
+            given_names: word_set_with_case_forms(lists.given_names),
             person_titles,
             title_first_words,
             max_title_words,

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch};
+use super::russian;
 use super::{Entity, EntityKind};
 
 /// The entities of one article, each list in order of first mention.
@@ -935,13 +936,20 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             group.kind == candidate.kind
                 && match candidate.kind {
                     EntityKind::Person => same_person(&group.folded_words, &words),
-                    _ => group.folded_words == words,
+                    _ => same_words(&group.folded_words, &words),
                 }
         });
         match existing {
             Some(group_idx) => {
                 let group = &mut groups[group_idx];
-                if group.entity_idx.is_none() && words.len() > group.folded_words.len() {
+                // The fullest form names the entity; among Russian case forms of one name the
+                // shortest, which is the nominative for most names ("Сергей Лавров", not
+                // "Сергея Лаврова").
+                let fuller = words.len() > group.folded_words.len();
+                let nominative = words.len() == group.folded_words.len()
+                    && russian::is_cyrillic(&candidate.surface)
+                    && candidate.surface.chars().count() < group.name.chars().count();
+                if group.entity_idx.is_none() && (fuller || nominative) {
                     group.name = candidate.surface.clone();
                     group.folded_words = words;
                 }
@@ -993,7 +1001,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         let owner = groups.iter().position(|group| {
             group.kind == EntityKind::Person
                 && group.folded_words.len() >= 2
-                && group.folded_words.last().is_some_and(|last| *last == word)
+                && group
+                    .folded_words
+                    .last()
+                    .is_some_and(|last| russian::same_word(last, &word))
         });
         let owner = owner.or_else(|| {
             groups.iter().position(|group| {
@@ -1034,10 +1045,13 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             continue;
         }
         let existing = groups.iter().position(|group| {
-            group.folded_words == words
+            same_words(&group.folded_words, &words)
                 || (group.kind == EntityKind::Person
                     && words.len() == 1
-                    && group.folded_words.last() == words.last())
+                    && group
+                        .folded_words
+                        .last()
+                        .is_some_and(|last| russian::same_word(last, &words[0])))
         });
         if let Some(group_idx) = existing {
             groups[group_idx].surfaces.push(surface.to_string());
@@ -1119,9 +1133,23 @@ fn same_person(left: &[String], right: &[String]) -> bool {
     let left_first = (left.len() > 1).then(|| &left[0]);
     let right_first = (right.len() > 1).then(|| &right[0]);
     match (left_first, right_first) {
-        (Some(a), Some(b)) => names_close(a, b) && surname_close(left_last, right_last),
-        _ => left_last == right_last,
+        (Some(a), Some(b)) => {
+            (names_close(a, b) || russian::same_word(a, b))
+                && (surname_close(left_last, right_last)
+                    || russian::same_word(left_last, right_last))
+        }
+        _ => russian::same_word(left_last, right_last),
     }
+}
+
+/// Whether two names' folded words are the same words, Russian case endings aside ("Москвы
+/// Сити" / "Москва Сити").
+fn same_words(left: &[String], right: &[String]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .all(|(left_word, right_word)| russian::same_word(left_word, right_word))
 }
 
 #[cfg(test)]
@@ -1243,6 +1271,14 @@ mod tests {
         check(
             "US State Department and the Department of State",
             "O:US State Department[Department of State]x2",
+        );
+    }
+
+    #[test]
+    fn merges_russian_case_forms() {
+        check(
+            "Встреча в Москве. Сергея Лаврова ждали. Сергей Лавров прилетел в Россию.",
+            "P:Sergei Lavrov[Сергей Лавров|Сергея Лаврова]x2 L:Moscow[Москве] L:Russia[Россию]",
         );
     }
 
