@@ -74,6 +74,8 @@ pub struct ListTexts<'a> {
     pub person_titles: &'a str,
     /// `org-words.txt`: one organisation head word per line ("ministry").
     pub org_words: &'a str,
+    /// `org-heads.txt`: organisation words that open a name ("ministerio", "министерство").
+    pub org_heads: &'a str,
     /// `common-words.txt`: capitalised words that never start a name on their own.
     pub common_words: &'a str,
     /// `demonyms.txt`: country and people adjectives ("russian").
@@ -89,6 +91,7 @@ impl ListTexts<'static> {
             given_names: include_str!("../../index-schema/given-names.txt"),
             person_titles: include_str!("../../index-schema/person-titles.txt"),
             org_words: include_str!("../../index-schema/org-words.txt"),
+            org_heads: include_str!("../../index-schema/org-heads.txt"),
             common_words: include_str!("../../index-schema/common-words.txt"),
             demonyms: include_str!("../../index-schema/demonyms.txt"),
         }
@@ -164,6 +167,9 @@ pub struct Gazetteer {
     pub(crate) title_first_words: WordSet,
     pub(crate) max_title_words: usize,
     pub(crate) org_words: WordSet,
+    /// Words that open an organisation's name in Romance languages and Russian ("Ministerul
+    /// Educației", "Partido Popular", "Правительство Китая"), with their Russian case forms.
+    pub(crate) org_heads: WordSet,
     pub(crate) common_words: WordSet,
     pub(crate) demonyms: WordSet,
 }
@@ -452,7 +458,8 @@ impl Gazetteer {
             title_first_words,
             max_title_words,
             org_words: word_set(lists.org_words),
-            common_words: word_set(lists.common_words),
+            org_heads: word_set_with_case_forms(lists.org_heads),
+            common_words: word_set_with_case_forms(lists.common_words),
             demonyms: word_set(lists.demonyms),
         })
     }

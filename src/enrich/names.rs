@@ -463,6 +463,12 @@ impl Scanner<'_> {
         })
     }
 
+    /// An organisation word, at either end of a name ("Ministry", "Ministerul").
+    fn is_org_word(&self, word_idx: usize) -> bool {
+        let folded = self.key(word_idx);
+        self.gazetteer.org_words.contains(folded) || self.gazetteer.org_heads.contains(folded)
+    }
+
     fn is_common(&self, word_idx: usize) -> bool {
         let folded = self.key(word_idx);
         self.gazetteer.common_words.contains(folded) || self.gazetteer.demonyms.contains(folded)
@@ -539,7 +545,10 @@ impl Scanner<'_> {
         let starts_org_of = n_words >= 3
             && self.gazetteer.org_words.contains(self.key(name_start))
             && self.key(name_start + 1) == "of";
-        if (ends_with_org_word && to - org_from >= 2) || starts_org_of {
+        // "Ministerul Educației", "Partido Popular": languages that put the head word first.
+        let starts_with_org_head =
+            n_words >= 2 && self.gazetteer.org_heads.contains(self.key(name_start));
+        if (ends_with_org_word && to - org_from >= 2) || starts_org_of || starts_with_org_head {
             let span = self.span_of(org_from, to);
             self.push(EntityKind::Organization, None, span);
             return;
@@ -553,8 +562,7 @@ impl Scanner<'_> {
         let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start));
         let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
-        let name_like = (name_start..to)
-            .all(|idx| !self.is_common(idx) && !self.gazetteer.org_words.contains(self.key(idx)));
+        let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
         let beside_speech_verb = self
             .folded
             .get(to)
@@ -596,8 +604,7 @@ impl Scanner<'_> {
             .checked_sub(1)
             .filter(|&idx| !self.words[idx].capitalised)
             .map(|idx| self.key(idx));
-        let name_like = (name_start..to)
-            .all(|idx| !self.is_common(idx) && !self.gazetteer.org_words.contains(self.key(idx)));
+        let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
         let hint = if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word))
             && n_words <= 2
         {
@@ -756,6 +763,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             } else if word.capitalised {
                 let folded = scanner.key(word_idx);
                 if gazetteer.org_words.contains(folded)
+                    || gazetteer.org_heads.contains(folded)
                     || scanner.is_title_at(word_idx, word_idx + 1).is_some()
                 {
                     has_org_or_title = true;
