@@ -684,6 +684,20 @@ impl Scanner<'_> {
                             }
                         }
                     }
+                    // "Real Madrid", "Primăria Timișoara", "Junta de Andalucía": an organisation
+                    // word that opens a name, followed by a listed place, names an organisation.
+                    if let Some(Piece::Listed(found)) = next {
+                        let (name_start, _) = self.strip_leading(from, to);
+                        if name_start < to
+                            && self.gazetteer.org_heads.contains(self.key(name_start))
+                            && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                        {
+                            let span = (self.words[name_start].start, found.end);
+                            self.push(EntityKind::Organization, None, span);
+                            skip_next_listed = true;
+                            continue;
+                        }
+                    }
                     // "Moscow City Court": a listed place followed by an organisation word.
                     if let Some(Piece::Listed(found)) =
                         piece_idx.checked_sub(1).map(|idx| pieces[idx])
