@@ -119,8 +119,13 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 
 /// Lowercase words that may sit inside an organisation's or a title's name ("Ministry of
-/// Defence", "Secretary of State").
-const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "the", "in", "on"];
+/// Defence", "Secretary of State", "Banca Națională a României", "Ministerio de Trabajo y
+/// Asuntos Sociales"); folded, so Romanian "și" is "si".
+#[rustfmt::skip]
+const ORG_CONNECTORS: &[&str] = &[
+    "of", "for", "and", "the", "in", "on", "din", "a", "ale", "pentru", "si", "y", "para", "des",
+    "du", "et", "pour", "und", "für",
+];
 
 /// Verbs that introduce reported speech; an unknown two- or three-word name right before or after
 /// one is a person ("Phil Simmons said", "said Ann Smith").
@@ -336,6 +341,14 @@ struct UnknownRun {
     after_article: bool,
 }
 
+/// Spanish and French definite articles and their contractions ("la Junta", "del Gobierno").
+const ROMANCE_ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al", "le", "les", "du"];
+
+/// First words of places named after a saint ("San Sebastián", "Sankt Petersburg").
+const SAINTS: &[&str] = &[
+    "san", "santa", "santo", "sao", "saint", "sainte", "sankt", "st",
+];
+
 /// Lowercase words before a name that make an untyped name a place ("in Gaza", "near Hebron").
 const PLACE_PREPOSITIONS: &[&str] = &[
     "in", "near", "at", "from", "en", "desde", "din", "la", "в", "во", "из",
@@ -527,7 +540,12 @@ impl Scanner<'_> {
     }
 
     /// Classifies free capitalised words `from..to` of a run that the lists do not know.
-    fn classify_free(&mut self, from: usize, to: usize, run_start: usize) {
+    fn classify_free(&mut self, from: usize, mut to: usize, run_start: usize) {
+        // A run that goes on into a listed name leaves its connector behind ("Copa de" before
+        // "Europa"); the connector belongs to neither.
+        while to > from && !self.words[to - 1].capitalised {
+            to -= 1;
+        }
         let (name_start, saw_title) = self.strip_leading(from, to);
         if name_start >= to {
             return;
@@ -605,9 +623,22 @@ impl Scanner<'_> {
             .filter(|&idx| !self.words[idx].capitalised)
             .map(|idx| self.key(idx));
         let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
-        let hint = if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word))
-            && n_words <= 2
-        {
+        let definite_org_head = {
+            let word = self.key(name_start);
+            self.gazetteer.org_heads.contains(word)
+                && (previous.is_some_and(|word| ROMANCE_ARTICLES.contains(&word))
+                    || word.ends_with("ul")
+                    || word.ends_with("ului"))
+        };
+        let hint = if n_words == 1 && !all_caps && definite_org_head {
+            // "la Junta", "Guvernul": an organisation word with a definite article, alone,
+            // names one body (Romanian writes the article as an ending).
+            Some(EntityKind::Organization)
+        } else if n_words >= 2 && SAINTS.contains(&self.key(name_start)) {
+            // "San Sebastián", "Santa Bárbara", "Saint-Denis": places far more often than
+            // people in news.
+            Some(EntityKind::Place)
+        } else if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word)) && n_words <= 2 {
             Some(EntityKind::Place)
         } else if all_caps
             && n_words == 1
