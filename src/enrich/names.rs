@@ -344,6 +344,22 @@ struct UnknownRun {
 /// Spanish and French definite articles and their contractions ("la Junta", "del Gobierno").
 const ROMANCE_ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al", "le", "les", "du"];
 
+/// Last words of events and competitions, which are neither people, places nor
+/// organisations ("World Cup", "Grand Prix", "Davis Cup"): such an unknown name gets no type.
+#[rustfmt::skip]
+const EVENT_WORDS: &[&str] = &[
+    "cup", "prix", "slam", "championship", "championships", "open", "classic", "rally", "trophy",
+    "games", "olympics", "tournament", "masters", "series", "war",
+];
+
+/// Last words of unknown names that make them places ("Wall Street", "Trent Bridge").
+#[rustfmt::skip]
+const PLACE_WORDS: &[&str] = &[
+    "street", "avenue", "square", "road", "bridge", "river", "lake", "island", "islands", "bay",
+    "gulf", "ocean", "valley", "desert", "peninsula", "mountains", "strait", "canal", "airport",
+    "stadium", "park",
+];
+
 /// First words of places named after a saint ("San Sebastián", "Sankt Petersburg").
 const SAINTS: &[&str] = &[
     "san", "santa", "santo", "sao", "saint", "sainte", "sankt", "st",
@@ -630,7 +646,12 @@ impl Scanner<'_> {
                     || word.ends_with("ul")
                     || word.ends_with("ului"))
         };
-        let hint = if n_words == 1 && !all_caps && definite_org_head {
+        let last_word = self.key(to - 1);
+        let hint = if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+            None
+        } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
+            Some(EntityKind::Place)
+        } else if n_words == 1 && !all_caps && definite_org_head {
             // "la Junta", "Guvernul": an organisation word with a definite article, alone,
             // names one body (Romanian writes the article as an ending).
             Some(EntityKind::Organization)
@@ -869,6 +890,20 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         scanner.lone_words.retain(|span| !overlaps(*span));
         for &span in &teams {
             scanner.push(EntityKind::Organization, None, span);
+        }
+        // In an article with results lines, a listed place named like a team there is the team
+        // everywhere ("Seattle 5 Baltimore 3" ... "Baltimore won its third game").
+        let team_names: Vec<&str> = teams
+            .iter()
+            .map(|&(start, end)| &body[start..end])
+            .collect();
+        for candidate in &mut scanner.candidates {
+            if candidate.kind == EntityKind::Place
+                && team_names.contains(&candidate.surface.as_str())
+            {
+                candidate.kind = EntityKind::Organization;
+                candidate.entity_idx = None;
+            }
         }
     }
     merge(scanner)
