@@ -562,9 +562,35 @@ impl Scanner<'_> {
         while to > from && !self.words[to - 1].capitalised {
             to -= 1;
         }
-        let (name_start, saw_title) = self.strip_leading(from, to);
+        let (mut name_start, saw_title) = self.strip_leading(from, to);
         if name_start >= to {
             return;
+        }
+        // A capitalised sentence opener that the article never capitalises elsewhere is an
+        // ordinary word ("Смерть Егора", "Ранее Клинсман"), unless it is a given name. Russian
+        // only: it has no articles, so openers that are not function words abound, while an
+        // English run at a sentence start is mostly a name.
+        if name_start == run_start
+            && to - name_start >= 2
+            && russian::is_cyrillic(self.word_text(name_start))
+            && starts_sentence(self.text, self.words[name_start].start)
+            && !self.gazetteer.given_names.contains(self.key(name_start))
+            && !self.gazetteer.org_heads.contains(self.key(name_start))
+            && !self.capitalised_mid_sentence(name_start)
+        {
+            name_start += 1;
+        }
+        // "мэра Москвы Юрия Лужкова": a person's name starts at its given name, after the
+        // genitive of what the person heads.
+        if to - name_start >= 3 && !self.gazetteer.given_names.contains(self.key(name_start)) {
+            let given_idx = (name_start + 1..to - 1)
+                .find(|&idx| self.gazetteer.given_names.contains(self.key(idx)));
+            if let Some(given_idx) = given_idx.filter(|&idx| to - idx <= 3) {
+                let span = self.span_of(given_idx, to);
+                self.classify_free(name_start, given_idx, run_start);
+                self.push(EntityKind::Person, None, span);
+                return;
+            }
         }
         let n_words = to - name_start;
         let last = self.key(to - 1);
@@ -1367,6 +1393,14 @@ mod tests {
         check(
             "Встреча в Москве. Сергея Лаврова ждали. Сергей Лавров прилетел в Россию.",
             "P:Sergei Lavrov[Сергей Лавров|Сергея Лаврова]x2 L:Moscow[Москве] L:Russia[Россию]",
+        );
+    }
+
+    #[test]
+    fn drops_russian_sentence_openers_and_genitives_before_names() {
+        check(
+            "Смерть Егора Свиридова. Позднее мэр Москвы Юрий Лужков выступил.",
+            "P:Егора Свиридова P:Юрий Лужков L:Moscow[Москвы]",
         );
     }
 
