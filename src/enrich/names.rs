@@ -176,19 +176,16 @@ struct LineCounts {
 
 impl LineCounts {
     fn finish(&self, text: &str, end: usize) -> Line {
-        let lowered: String = text[self.start..end]
-            .trim_start()
-            .chars()
-            .take(20)
-            .flat_map(char::to_lowercase)
-            .collect();
+        // The openings are ASCII, so comparing bytes without case needs no lowercased copy.
+        let opening_text = text[self.start..end].trim_start().as_bytes();
         Line {
             start: self.start,
             end,
             has_digit: self.has_digit,
-            furniture: FURNITURE_OPENINGS
-                .iter()
-                .any(|opening| lowered.starts_with(opening)),
+            furniture: FURNITURE_OPENINGS.iter().any(|opening| {
+                opening_text.len() >= opening.len()
+                    && opening_text[..opening.len()].eq_ignore_ascii_case(opening.as_bytes())
+            }),
             // Running text nearly always has a lowercase word of four letters or more.
             headline: self.n_long_words >= 5 && !self.long_word_in_lowercase,
             capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
@@ -321,6 +318,9 @@ struct Scanner<'a> {
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate>,
     lines: Vec<Line>,
+    /// Indices of the capitalised words, a small part of all words, which
+    /// `capitalised_mid_sentence` scans.
+    capitalised_words: Vec<u32>,
     /// Single unknown capitalised words, resolved against the article's people at the end.
     lone_words: Vec<(usize, usize)>,
     /// Capitalised runs no rule typed, typed from context at the end of the article.
@@ -374,23 +374,32 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// "Gremio 6 Bragantino 1", "Sporting 3 2 1 0 5 2 7"): there a city's name stands for its club.
 fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
+    let is_number =
+        |token: &str| !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit());
+    let is_name_word = |token: &str| token.starts_with(|character: char| character.is_uppercase());
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
     // Only lines with a digit can hold scores; the others are skipped unread.
     for line_info in lines.iter().filter(|line| line.has_digit) {
         let offset = line_info.start;
         let line = &text[line_info.start..line_info.end];
         // Tokens with byte offsets; a line is a result line when it alternates names and scores.
-        let mut tokens: Vec<(usize, &str)> = Vec::new();
+        // The scan below stops at the first token that is no name word, particle or number, so
+        // tokens are split only up to it: running text stops within a few words.
+        tokens.clear();
         let mut position = 0;
         for token in line.split(' ') {
             if !token.trim().is_empty() {
-                tokens.push((offset + position, token.trim_end()));
+                let token_text = token.trim_end();
+                if !is_name_word(token_text)
+                    && !is_number(token_text)
+                    && !NAME_PARTICLES.contains(&token_text)
+                {
+                    break;
+                }
+                tokens.push((offset + position, token_text));
             }
             position += token.len() + 1;
         }
-        let is_number =
-            |token: &str| !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit());
-        let is_name_word =
-            |token: &str| token.starts_with(|character: char| character.is_uppercase());
         let mut names: Vec<(usize, usize)> = Vec::new();
         let mut n_numbers_after_last = 0;
         let mut token_idx = 0;
@@ -485,10 +494,9 @@ impl Scanner<'_> {
     /// scan beats building an index of every capitalised word up front.
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        (0..self.words.len()).any(|other_idx| {
-            self.words[other_idx].capitalised
-                && self.key(other_idx) == key
-                && !starts_sentence(self.text, self.words[other_idx].start)
+        self.capitalised_words.iter().any(|&other_idx| {
+            let other_idx = other_idx as usize;
+            self.key(other_idx) == key && !starts_sentence(self.text, self.words[other_idx].start)
         })
     }
 
@@ -807,6 +815,9 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded = FoldedWords::new(body, &words);
+    let capitalised_words: Vec<u32> = (0..words.len() as u32)
+        .filter(|&word_idx| words[word_idx as usize].capitalised)
+        .collect();
     let candidate_starts = words.iter().enumerate().filter_map(|(word_idx, word)| {
         gazetteer.may_start_match(body, word.start, word.capitalised, folded.key(word_idx))
     });
@@ -818,6 +829,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         folded,
         gazetteer,
         candidates: Vec::new(),
+        capitalised_words,
         lines,
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
@@ -903,8 +915,10 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             word_idx += 1;
             continue;
         }
-        let owned_pieces = pieces.clone();
-        scanner.scan_run(&owned_pieces, run_start);
+        // The scanner needs `&mut self`; lend it the pieces and take the buffer back.
+        let run_pieces = std::mem::take(&mut pieces);
+        scanner.scan_run(&run_pieces, run_start);
+        pieces = run_pieces;
     }
     if !teams.is_empty() {
         let overlaps =

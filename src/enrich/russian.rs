@@ -175,7 +175,9 @@ pub(crate) fn same_word(left: &str, right: &str) -> bool {
     if left == right {
         return true;
     }
-    if !is_cyrillic(left) || !is_cyrillic(right) {
+    // Most words compared are Latin; Cyrillic letters take two bytes starting 0xD0 or 0xD1.
+    let starts_cyrillic = |word: &str| matches!(word.as_bytes().first(), Some(0xD0 | 0xD1));
+    if !starts_cyrillic(left) || !starts_cyrillic(right) {
         return false;
     }
     let common_bytes: usize = left
