@@ -588,6 +588,26 @@ impl Scanner<'_> {
         {
             name_start += 1;
         }
+        // "ФИФА Зепп Блаттер": a Cyrillic acronym before two or more capitalised words names
+        // what the person belongs to, not part of the name.
+        if to - name_start >= 3
+            && russian::is_cyrillic(self.word_text(name_start))
+            && self
+                .word_text(name_start)
+                .chars()
+                .filter(|ch| ch.is_uppercase())
+                .count()
+                >= 2
+            && !self
+                .word_text(name_start + 1)
+                .chars()
+                .skip(1)
+                .any(char::is_uppercase)
+        {
+            self.classify_free(name_start, name_start + 1, run_start);
+            self.classify_free(name_start + 1, to, name_start + 1);
+            return;
+        }
         // "мэра Москвы Юрия Лужкова": a person's name starts at its given name, after the
         // genitive of what the person heads.
         if to - name_start >= 3 && !self.gazetteer.given_names.contains(self.key(name_start)) {
@@ -1416,6 +1436,7 @@ mod tests {
             "Смерть Егора Свиридова. Позднее мэр Москвы Юрий Лужков выступил.",
             "P:Егора Свиридова P:Юрий Лужков L:Moscow[Москвы]",
         );
+        check("Глава ФИФА Зепп Блаттер заявил.", "P:Зепп Блаттер O:ФИФА");
     }
 
     #[test]
