@@ -500,6 +500,20 @@ impl Scanner<'_> {
         })
     }
 
+    /// Whether the article writes word `word_idx`, or its singular without the final "s", in
+    /// lowercase somewhere: then it is an ordinary noun ("the Minsk Agreements" beside "the
+    /// agreement"), not a team's name ("Orioles"). Asked rarely, so a scan will do.
+    fn used_in_lowercase(&self, word_idx: usize) -> bool {
+        let key = self.key(word_idx);
+        let singular = key.strip_suffix('s').unwrap_or(key);
+        (0..self.words.len()).any(|other_idx| {
+            !self.words[other_idx].capitalised && {
+                let other = self.key(other_idx);
+                other == key || other == singular
+            }
+        })
+    }
+
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
     fn is_org_word(&self, word_idx: usize) -> bool {
         let folded = self.key(word_idx);
@@ -809,8 +823,21 @@ impl Scanner<'_> {
                         piece_idx.checked_sub(1).map(|idx| pieces[idx])
                     {
                         let last = self.key(to - 1);
+                        // "Baltimore Orioles", "Chicago Bulls": a city and a plural is a team.
+                        let team_plural = to - from <= 2
+                            && last.len() >= 4
+                            && last.ends_with('s')
+                            && !last.ends_with("ss")
+                            && !EVENT_WORDS.contains(&last)
+                            && self.words[from..to].iter().all(|word| word.capitalised)
+                            && !self
+                                .word_text(to - 1)
+                                .chars()
+                                .skip(1)
+                                .any(char::is_uppercase)
+                            && !self.used_in_lowercase(to - 1);
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && self.gazetteer.org_words.contains(last)
+                            && (self.gazetteer.org_words.contains(last) || team_plural)
                             && self.strip_leading(from, to).0 == from
                         {
                             if let Some(previous) = self.candidates.pop() {
@@ -1392,6 +1419,11 @@ mod tests {
             "O:Ministry of Agriculture of Ruritania",
         );
         check("Moscow City Court ruled", "O:Moscow City Court");
+        check("the Baltimore Orioles won", "O:Baltimore Orioles");
+        check(
+            "the Minsk Agreements, an agreement signed in Minsk",
+            "L:Minskx2",
+        );
         check("PAP / EPA / MARTIAL TREZZINI", "O:PAP O:EPA");
         check("Tomahawk missiles and Allied Powers", "");
     }
