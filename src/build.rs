@@ -230,6 +230,7 @@ pub fn load_gazetteer(lists_dir: Option<&Path>) -> Result<Gazetteer> {
     let given_names = read("given-names.txt", embedded.given_names)?;
     let person_titles = read("person-titles.txt", embedded.person_titles)?;
     let org_words = read("org-words.txt", embedded.org_words)?;
+    let org_heads = read("org-heads.txt", embedded.org_heads)?;
     let common_words = read("common-words.txt", embedded.common_words)?;
     let demonyms = read("demonyms.txt", embedded.demonyms)?;
     let texts = crate::enrich::ListTexts {
@@ -238,6 +239,7 @@ pub fn load_gazetteer(lists_dir: Option<&Path>) -> Result<Gazetteer> {
         given_names: &given_names,
         person_titles: &person_titles,
         org_words: &org_words,
+        org_heads: &org_heads,
         common_words: &common_words,
         demonyms: &demonyms,
     };

@@ -45,6 +45,7 @@ use aho_corasick::{
 };
 use unicode_normalization::UnicodeNormalization;
 
+use super::russian;
 use super::EntityKind;
 
 /// A bad line in one of the name lists, named by file and 1-based line number.
@@ -73,6 +74,8 @@ pub struct ListTexts<'a> {
     pub person_titles: &'a str,
     /// `org-words.txt`: one organisation head word per line ("ministry").
     pub org_words: &'a str,
+    /// `org-heads.txt`: organisation words that open a name ("ministerio", "министерство").
+    pub org_heads: &'a str,
     /// `common-words.txt`: capitalised words that never start a name on their own.
     pub common_words: &'a str,
     /// `demonyms.txt`: country and people adjectives ("russian").
@@ -88,6 +91,7 @@ impl ListTexts<'static> {
             given_names: include_str!("../../index-schema/given-names.txt"),
             person_titles: include_str!("../../index-schema/person-titles.txt"),
             org_words: include_str!("../../index-schema/org-words.txt"),
+            org_heads: include_str!("../../index-schema/org-heads.txt"),
             common_words: include_str!("../../index-schema/common-words.txt"),
             demonyms: include_str!("../../index-schema/demonyms.txt"),
         }
@@ -163,6 +167,9 @@ pub struct Gazetteer {
     pub(crate) title_first_words: WordSet,
     pub(crate) max_title_words: usize,
     pub(crate) org_words: WordSet,
+    /// Words that open an organisation's name in Romance languages and Russian ("Ministerul
+    /// Educației", "Partido Popular", "Правительство Китая"), with their Russian case forms.
+    pub(crate) org_heads: WordSet,
     pub(crate) common_words: WordSet,
     pub(crate) demonyms: WordSet,
 }
@@ -201,6 +208,18 @@ fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 fn word_set(text: &str) -> WordSet {
     data_lines(text).map(|(_, line)| fold_name(line)).collect()
+}
+
+/// [`word_set`] with the Russian case forms of its Cyrillic words added ("Юрий" → "юрия", ...),
+/// declined before folding, which turns "й" into "и".
+fn word_set_with_case_forms(text: &str) -> WordSet {
+    data_lines(text)
+        .flat_map(|(_, line)| {
+            let forms = russian::case_forms(line.trim());
+            std::iter::once(line.to_string()).chain(forms)
+        })
+        .map(|word| fold_name(&word))
+        .collect()
 }
 
 fn is_short_acronym(alias: &str) -> bool {
@@ -348,6 +367,37 @@ impl Gazetteer {
                 }
             }
         }
+        // Russian declines names; the lists give the nominative, so every other case form of
+        // a Cyrillic place, person or all-capitalised organisation is listed too ("России",
+        // "Сергея Лаврова"). A form equal to a listed alias of another entity is left to it.
+        for (entity_idx, record) in entities.iter().enumerate() {
+            let entity_idx = entity_idx as u32;
+            let names = std::iter::once(&record.known.name).chain(&record.known.aliases);
+            for name in names.filter(|name| russian::is_cyrillic(name)) {
+                let all_capitalised = name
+                    .split(' ')
+                    .all(|word| word.chars().next().is_some_and(char::is_uppercase));
+                if record.known.kind == EntityKind::Organization && !all_capitalised {
+                    continue;
+                }
+                for form in russian::case_forms(name) {
+                    let folded = fold_name(&form);
+                    if by_folded_alias.contains_key(&folded) {
+                        continue;
+                    }
+                    by_folded_alias.insert(folded, entity_idx);
+                    first_words.insert(fold_name(leading_alphanumeric(&form)));
+                    patterns.push(PatternInfo {
+                        entity_idx,
+                        exact_case: false,
+                        needs_capital: form.chars().next().is_some_and(char::is_uppercase),
+                        single_word: record.known.kind == EntityKind::Person
+                            && !form.contains([' ', '-']),
+                    });
+                    pattern_texts.push(form);
+                }
+            }
+        }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
@@ -403,12 +453,13 @@ impl Gazetteer {
             },
             leading_punctuation,
             by_folded_alias,
-            given_names: word_set(lists.given_names),
+            given_names: word_set_with_case_forms(lists.given_names),
             person_titles,
             title_first_words,
             max_title_words,
             org_words: word_set(lists.org_words),
-            common_words: word_set(lists.common_words),
+            org_heads: word_set_with_case_forms(lists.org_heads),
+            common_words: word_set_with_case_forms(lists.common_words),
             demonyms: word_set(lists.demonyms),
         })
     }

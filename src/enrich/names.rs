@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch};
+use super::russian;
 use super::{Entity, EntityKind};
 
 /// The entities of one article, each list in order of first mention.
@@ -118,8 +119,13 @@ const NAME_PARTICLES: &[&str] = &[
 ];
 
 /// Lowercase words that may sit inside an organisation's or a title's name ("Ministry of
-/// Defence", "Secretary of State").
-const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "the", "in", "on"];
+/// Defence", "Secretary of State", "Banca Națională a României", "Ministerio de Trabajo y
+/// Asuntos Sociales"); folded, so Romanian "și" is "si".
+#[rustfmt::skip]
+const ORG_CONNECTORS: &[&str] = &[
+    "of", "for", "and", "the", "in", "on", "din", "a", "ale", "pentru", "si", "y", "para", "des",
+    "du", "et", "pour", "und", "für",
+];
 
 /// Verbs that introduce reported speech; an unknown two- or three-word name right before or after
 /// one is a person ("Phil Simmons said", "said Ann Smith").
@@ -170,19 +176,16 @@ struct LineCounts {
 
 impl LineCounts {
     fn finish(&self, text: &str, end: usize) -> Line {
-        let lowered: String = text[self.start..end]
-            .trim_start()
-            .chars()
-            .take(20)
-            .flat_map(char::to_lowercase)
-            .collect();
+        // The openings are ASCII, so comparing bytes without case needs no lowercased copy.
+        let opening_text = text[self.start..end].trim_start().as_bytes();
         Line {
             start: self.start,
             end,
             has_digit: self.has_digit,
-            furniture: FURNITURE_OPENINGS
-                .iter()
-                .any(|opening| lowered.starts_with(opening)),
+            furniture: FURNITURE_OPENINGS.iter().any(|opening| {
+                opening_text.len() >= opening.len()
+                    && opening_text[..opening.len()].eq_ignore_ascii_case(opening.as_bytes())
+            }),
             // Running text nearly always has a lowercase word of four letters or more.
             headline: self.n_long_words >= 5 && !self.long_word_in_lowercase,
             capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
@@ -315,6 +318,9 @@ struct Scanner<'a> {
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate>,
     lines: Vec<Line>,
+    /// Indices of the capitalised words, a small part of all words, which
+    /// `capitalised_mid_sentence` scans.
+    capitalised_words: Vec<u32>,
     /// Single unknown capitalised words, resolved against the article's people at the end.
     lone_words: Vec<(usize, usize)>,
     /// Capitalised runs no rule typed, typed from context at the end of the article.
@@ -335,6 +341,30 @@ struct UnknownRun {
     after_article: bool,
 }
 
+/// Spanish and French definite articles and their contractions ("la Junta", "del Gobierno").
+const ROMANCE_ARTICLES: &[&str] = &["el", "la", "los", "las", "del", "al", "le", "les", "du"];
+
+/// Last words of events and competitions, which are neither people, places nor
+/// organisations ("World Cup", "Grand Prix", "Davis Cup"): such an unknown name gets no type.
+#[rustfmt::skip]
+const EVENT_WORDS: &[&str] = &[
+    "cup", "prix", "slam", "championship", "championships", "open", "classic", "rally", "trophy",
+    "games", "olympics", "tournament", "masters", "series", "war",
+];
+
+/// Last words of unknown names that make them places ("Wall Street", "Trent Bridge").
+#[rustfmt::skip]
+const PLACE_WORDS: &[&str] = &[
+    "street", "avenue", "square", "road", "bridge", "river", "lake", "island", "islands", "bay",
+    "gulf", "ocean", "valley", "desert", "peninsula", "mountains", "strait", "canal", "airport",
+    "stadium", "park",
+];
+
+/// First words of places named after a saint ("San Sebastián", "Sankt Petersburg").
+const SAINTS: &[&str] = &[
+    "san", "santa", "santo", "sao", "saint", "sainte", "sankt", "st",
+];
+
 /// Lowercase words before a name that make an untyped name a place ("in Gaza", "near Hebron").
 const PLACE_PREPOSITIONS: &[&str] = &[
     "in", "near", "at", "from", "en", "desde", "din", "la", "в", "во", "из",
@@ -344,23 +374,32 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// "Gremio 6 Bragantino 1", "Sporting 3 2 1 0 5 2 7"): there a city's name stands for its club.
 fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
+    let is_number =
+        |token: &str| !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit());
+    let is_name_word = |token: &str| token.starts_with(|character: char| character.is_uppercase());
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
     // Only lines with a digit can hold scores; the others are skipped unread.
     for line_info in lines.iter().filter(|line| line.has_digit) {
         let offset = line_info.start;
         let line = &text[line_info.start..line_info.end];
         // Tokens with byte offsets; a line is a result line when it alternates names and scores.
-        let mut tokens: Vec<(usize, &str)> = Vec::new();
+        // The scan below stops at the first token that is no name word, particle or number, so
+        // tokens are split only up to it: running text stops within a few words.
+        tokens.clear();
         let mut position = 0;
         for token in line.split(' ') {
             if !token.trim().is_empty() {
-                tokens.push((offset + position, token.trim_end()));
+                let token_text = token.trim_end();
+                if !is_name_word(token_text)
+                    && !is_number(token_text)
+                    && !NAME_PARTICLES.contains(&token_text)
+                {
+                    break;
+                }
+                tokens.push((offset + position, token_text));
             }
             position += token.len() + 1;
         }
-        let is_number =
-            |token: &str| !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit());
-        let is_name_word =
-            |token: &str| token.starts_with(|character: char| character.is_uppercase());
         let mut names: Vec<(usize, usize)> = Vec::new();
         let mut n_numbers_after_last = 0;
         let mut token_idx = 0;
@@ -455,11 +494,30 @@ impl Scanner<'_> {
     /// scan beats building an index of every capitalised word up front.
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        (0..self.words.len()).any(|other_idx| {
-            self.words[other_idx].capitalised
-                && self.key(other_idx) == key
-                && !starts_sentence(self.text, self.words[other_idx].start)
+        self.capitalised_words.iter().any(|&other_idx| {
+            let other_idx = other_idx as usize;
+            self.key(other_idx) == key && !starts_sentence(self.text, self.words[other_idx].start)
         })
+    }
+
+    /// Whether the article writes word `word_idx`, or its singular without the final "s", in
+    /// lowercase somewhere: then it is an ordinary noun ("the Minsk Agreements" beside "the
+    /// agreement"), not a team's name ("Orioles"). Asked rarely, so a scan will do.
+    fn used_in_lowercase(&self, word_idx: usize) -> bool {
+        let key = self.key(word_idx);
+        let singular = key.strip_suffix('s').unwrap_or(key);
+        (0..self.words.len()).any(|other_idx| {
+            !self.words[other_idx].capitalised && {
+                let other = self.key(other_idx);
+                other == key || other == singular
+            }
+        })
+    }
+
+    /// An organisation word, at either end of a name ("Ministry", "Ministerul").
+    fn is_org_word(&self, word_idx: usize) -> bool {
+        let folded = self.key(word_idx);
+        self.gazetteer.org_words.contains(folded) || self.gazetteer.org_heads.contains(folded)
     }
 
     fn is_common(&self, word_idx: usize) -> bool {
@@ -520,10 +578,61 @@ impl Scanner<'_> {
     }
 
     /// Classifies free capitalised words `from..to` of a run that the lists do not know.
-    fn classify_free(&mut self, from: usize, to: usize, run_start: usize) {
-        let (name_start, saw_title) = self.strip_leading(from, to);
+    fn classify_free(&mut self, from: usize, mut to: usize, run_start: usize) {
+        // A run that goes on into a listed name leaves its connector behind ("Copa de" before
+        // "Europa"); the connector belongs to neither.
+        while to > from && !self.words[to - 1].capitalised {
+            to -= 1;
+        }
+        let (mut name_start, saw_title) = self.strip_leading(from, to);
         if name_start >= to {
             return;
+        }
+        // A capitalised sentence opener that the article never capitalises elsewhere is an
+        // ordinary word ("Смерть Егора", "Ранее Клинсман"), unless it is a given name. Russian
+        // only: it has no articles, so openers that are not function words abound, while an
+        // English run at a sentence start is mostly a name.
+        if name_start == run_start
+            && to - name_start >= 2
+            && russian::is_cyrillic(self.word_text(name_start))
+            && starts_sentence(self.text, self.words[name_start].start)
+            && !self.gazetteer.given_names.contains(self.key(name_start))
+            && !self.gazetteer.org_heads.contains(self.key(name_start))
+            && !self.capitalised_mid_sentence(name_start)
+        {
+            name_start += 1;
+        }
+        // "ФИФА Зепп Блаттер": a Cyrillic acronym before two or more capitalised words names
+        // what the person belongs to, not part of the name.
+        if to - name_start >= 3
+            && russian::is_cyrillic(self.word_text(name_start))
+            && self
+                .word_text(name_start)
+                .chars()
+                .filter(|ch| ch.is_uppercase())
+                .count()
+                >= 2
+            && !self
+                .word_text(name_start + 1)
+                .chars()
+                .skip(1)
+                .any(char::is_uppercase)
+        {
+            self.classify_free(name_start, name_start + 1, run_start);
+            self.classify_free(name_start + 1, to, name_start + 1);
+            return;
+        }
+        // "мэра Москвы Юрия Лужкова": a person's name starts at its given name, after the
+        // genitive of what the person heads.
+        if to - name_start >= 3 && !self.gazetteer.given_names.contains(self.key(name_start)) {
+            let given_idx = (name_start + 1..to - 1)
+                .find(|&idx| self.gazetteer.given_names.contains(self.key(idx)));
+            if let Some(given_idx) = given_idx.filter(|&idx| to - idx <= 3) {
+                let span = self.span_of(given_idx, to);
+                self.classify_free(name_start, given_idx, run_start);
+                self.push(EntityKind::Person, None, span);
+                return;
+            }
         }
         let n_words = to - name_start;
         let last = self.key(to - 1);
@@ -538,7 +647,10 @@ impl Scanner<'_> {
         let starts_org_of = n_words >= 3
             && self.gazetteer.org_words.contains(self.key(name_start))
             && self.key(name_start + 1) == "of";
-        if (ends_with_org_word && to - org_from >= 2) || starts_org_of {
+        // "Ministerul Educației", "Partido Popular": languages that put the head word first.
+        let starts_with_org_head =
+            n_words >= 2 && self.gazetteer.org_heads.contains(self.key(name_start));
+        if (ends_with_org_word && to - org_from >= 2) || starts_org_of || starts_with_org_head {
             let span = self.span_of(org_from, to);
             self.push(EntityKind::Organization, None, span);
             return;
@@ -552,8 +664,7 @@ impl Scanner<'_> {
         let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start));
         let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
-        let name_like = (name_start..to)
-            .all(|idx| !self.is_common(idx) && !self.gazetteer.org_words.contains(self.key(idx)));
+        let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
         let beside_speech_verb = self
             .folded
             .get(to)
@@ -595,11 +706,28 @@ impl Scanner<'_> {
             .checked_sub(1)
             .filter(|&idx| !self.words[idx].capitalised)
             .map(|idx| self.key(idx));
-        let name_like = (name_start..to)
-            .all(|idx| !self.is_common(idx) && !self.gazetteer.org_words.contains(self.key(idx)));
-        let hint = if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word))
-            && n_words <= 2
-        {
+        let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
+        let definite_org_head = {
+            let word = self.key(name_start);
+            self.gazetteer.org_heads.contains(word)
+                && (previous.is_some_and(|word| ROMANCE_ARTICLES.contains(&word))
+                    || word.ends_with("ul")
+                    || word.ends_with("ului"))
+        };
+        let last_word = self.key(to - 1);
+        let hint = if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+            None
+        } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
+            Some(EntityKind::Place)
+        } else if n_words == 1 && !all_caps && definite_org_head {
+            // "la Junta", "Guvernul": an organisation word with a definite article, alone,
+            // names one body (Romanian writes the article as an ending).
+            Some(EntityKind::Organization)
+        } else if n_words >= 2 && SAINTS.contains(&self.key(name_start)) {
+            // "San Sebastián", "Santa Bárbara", "Saint-Denis": places far more often than
+            // people in news.
+            Some(EntityKind::Place)
+        } else if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word)) && n_words <= 2 {
             Some(EntityKind::Place)
         } else if all_caps
             && n_words == 1
@@ -676,13 +804,40 @@ impl Scanner<'_> {
                             }
                         }
                     }
+                    // "Real Madrid", "Primăria Timișoara", "Junta de Andalucía": an organisation
+                    // word that opens a name, followed by a listed place, names an organisation.
+                    if let Some(Piece::Listed(found)) = next {
+                        let (name_start, _) = self.strip_leading(from, to);
+                        if name_start < to
+                            && self.gazetteer.org_heads.contains(self.key(name_start))
+                            && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                        {
+                            let span = (self.words[name_start].start, found.end);
+                            self.push(EntityKind::Organization, None, span);
+                            skip_next_listed = true;
+                            continue;
+                        }
+                    }
                     // "Moscow City Court": a listed place followed by an organisation word.
                     if let Some(Piece::Listed(found)) =
                         piece_idx.checked_sub(1).map(|idx| pieces[idx])
                     {
                         let last = self.key(to - 1);
+                        // "Baltimore Orioles", "Chicago Bulls": a city and a plural is a team.
+                        let team_plural = to - from <= 2
+                            && last.len() >= 4
+                            && last.ends_with('s')
+                            && !last.ends_with("ss")
+                            && !EVENT_WORDS.contains(&last)
+                            && self.words[from..to].iter().all(|word| word.capitalised)
+                            && !self
+                                .word_text(to - 1)
+                                .chars()
+                                .skip(1)
+                                .any(char::is_uppercase)
+                            && !self.used_in_lowercase(to - 1);
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && self.gazetteer.org_words.contains(last)
+                            && (self.gazetteer.org_words.contains(last) || team_plural)
                             && self.strip_leading(from, to).0 == from
                         {
                             if let Some(previous) = self.candidates.pop() {
@@ -707,6 +862,9 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded = FoldedWords::new(body, &words);
+    let capitalised_words: Vec<u32> = (0..words.len() as u32)
+        .filter(|&word_idx| words[word_idx as usize].capitalised)
+        .collect();
     let candidate_starts = words.iter().enumerate().filter_map(|(word_idx, word)| {
         gazetteer.may_start_match(body, word.start, word.capitalised, folded.key(word_idx))
     });
@@ -718,6 +876,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         folded,
         gazetteer,
         candidates: Vec::new(),
+        capitalised_words,
         lines,
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
@@ -755,6 +914,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             } else if word.capitalised {
                 let folded = scanner.key(word_idx);
                 if gazetteer.org_words.contains(folded)
+                    || gazetteer.org_heads.contains(folded)
                     || scanner.is_title_at(word_idx, word_idx + 1).is_some()
                 {
                     has_org_or_title = true;
@@ -802,8 +962,10 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             word_idx += 1;
             continue;
         }
-        let owned_pieces = pieces.clone();
-        scanner.scan_run(&owned_pieces, run_start);
+        // The scanner needs `&mut self`; lend it the pieces and take the buffer back.
+        let run_pieces = std::mem::take(&mut pieces);
+        scanner.scan_run(&run_pieces, run_start);
+        pieces = run_pieces;
     }
     if !teams.is_empty() {
         let overlaps =
@@ -815,6 +977,20 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         scanner.lone_words.retain(|span| !overlaps(*span));
         for &span in &teams {
             scanner.push(EntityKind::Organization, None, span);
+        }
+        // In an article with results lines, a listed place named like a team there is the team
+        // everywhere ("Seattle 5 Baltimore 3" ... "Baltimore won its third game").
+        let team_names: Vec<&str> = teams
+            .iter()
+            .map(|&(start, end)| &body[start..end])
+            .collect();
+        for candidate in &mut scanner.candidates {
+            if candidate.kind == EntityKind::Place
+                && team_names.contains(&candidate.surface.as_str())
+            {
+                candidate.kind = EntityKind::Organization;
+                candidate.entity_idx = None;
+            }
         }
     }
     merge(scanner)
@@ -935,13 +1111,20 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             group.kind == candidate.kind
                 && match candidate.kind {
                     EntityKind::Person => same_person(&group.folded_words, &words),
-                    _ => group.folded_words == words,
+                    _ => same_words(&group.folded_words, &words),
                 }
         });
         match existing {
             Some(group_idx) => {
                 let group = &mut groups[group_idx];
-                if group.entity_idx.is_none() && words.len() > group.folded_words.len() {
+                // The fullest form names the entity; among Russian case forms of one name the
+                // shortest, which is the nominative for most names ("Сергей Лавров", not
+                // "Сергея Лаврова").
+                let fuller = words.len() > group.folded_words.len();
+                let nominative = words.len() == group.folded_words.len()
+                    && russian::is_cyrillic(&candidate.surface)
+                    && candidate.surface.chars().count() < group.name.chars().count();
+                if group.entity_idx.is_none() && (fuller || nominative) {
                     group.name = candidate.surface.clone();
                     group.folded_words = words;
                 }
@@ -993,7 +1176,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         let owner = groups.iter().position(|group| {
             group.kind == EntityKind::Person
                 && group.folded_words.len() >= 2
-                && group.folded_words.last().is_some_and(|last| *last == word)
+                && group
+                    .folded_words
+                    .last()
+                    .is_some_and(|last| russian::same_word(last, &word))
         });
         let owner = owner.or_else(|| {
             groups.iter().position(|group| {
@@ -1034,10 +1220,13 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             continue;
         }
         let existing = groups.iter().position(|group| {
-            group.folded_words == words
+            same_words(&group.folded_words, &words)
                 || (group.kind == EntityKind::Person
                     && words.len() == 1
-                    && group.folded_words.last() == words.last())
+                    && group
+                        .folded_words
+                        .last()
+                        .is_some_and(|last| russian::same_word(last, &words[0])))
         });
         if let Some(group_idx) = existing {
             groups[group_idx].surfaces.push(surface.to_string());
@@ -1119,9 +1308,23 @@ fn same_person(left: &[String], right: &[String]) -> bool {
     let left_first = (left.len() > 1).then(|| &left[0]);
     let right_first = (right.len() > 1).then(|| &right[0]);
     match (left_first, right_first) {
-        (Some(a), Some(b)) => names_close(a, b) && surname_close(left_last, right_last),
-        _ => left_last == right_last,
+        (Some(a), Some(b)) => {
+            (names_close(a, b) || russian::same_word(a, b))
+                && (surname_close(left_last, right_last)
+                    || russian::same_word(left_last, right_last))
+        }
+        _ => russian::same_word(left_last, right_last),
     }
+}
+
+/// Whether two names' folded words are the same words, Russian case endings aside ("Москвы
+/// Сити" / "Москва Сити").
+fn same_words(left: &[String], right: &[String]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .all(|(left_word, right_word)| russian::same_word(left_word, right_word))
 }
 
 #[cfg(test)]
@@ -1216,6 +1419,11 @@ mod tests {
             "O:Ministry of Agriculture of Ruritania",
         );
         check("Moscow City Court ruled", "O:Moscow City Court");
+        check("the Baltimore Orioles won", "O:Baltimore Orioles");
+        check(
+            "the Minsk Agreements, an agreement signed in Minsk",
+            "L:Minskx2",
+        );
         check("PAP / EPA / MARTIAL TREZZINI", "O:PAP O:EPA");
         check("Tomahawk missiles and Allied Powers", "");
     }
@@ -1244,6 +1452,23 @@ mod tests {
             "US State Department and the Department of State",
             "O:US State Department[Department of State]x2",
         );
+    }
+
+    #[test]
+    fn merges_russian_case_forms() {
+        check(
+            "Встреча в Москве. Сергея Лаврова ждали. Сергей Лавров прилетел в Россию.",
+            "P:Sergei Lavrov[Сергей Лавров|Сергея Лаврова]x2 L:Moscow[Москве] L:Russia[Россию]",
+        );
+    }
+
+    #[test]
+    fn drops_russian_sentence_openers_and_genitives_before_names() {
+        check(
+            "Смерть Егора Свиридова. Позднее мэр Москвы Юрий Лужков выступил.",
+            "P:Егора Свиридова P:Юрий Лужков L:Moscow[Москвы]",
+        );
+        check("Глава ФИФА Зепп Блаттер заявил.", "P:Зепп Блаттер O:ФИФА");
     }
 
     #[test]
