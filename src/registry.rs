@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::Value as _;
 use tantivy::TantivyDocument;
 
+use crate::enrich::russian::is_cyrillic;
 use crate::enrich::{fold_name, names_close, surname_close, EntityKind, Gazetteer};
 use crate::index::{tantivy_to_date, ArticleIndex};
 use crate::{Error, Result};
@@ -509,11 +510,6 @@ fn latin_for(lowercase: char) -> Option<&'static str> {
         .iter()
         .find(|(cyrillic, _)| *cyrillic == lowercase)
         .map(|(_, latin)| *latin)
-}
-
-/// Whether `text` has a Cyrillic letter.
-pub fn has_cyrillic(text: &str) -> bool {
-    text.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch))
 }
 
 /// Transliterates Cyrillic letters to Latin, keeping the case of the first letter of each
@@ -1340,7 +1336,7 @@ impl<'a> Clustering<'a> {
             names.extend(node.names.keys().cloned());
             aliases.extend(node.spellings.iter().cloned());
         }
-        if has_cyrillic(&name) && !aliases.iter().any(|alias| !has_cyrillic(alias)) {
+        if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
             aliases.insert(transliterate(&name));
         }
         aliases.remove(&name);
@@ -1410,7 +1406,7 @@ fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
 fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
-    let cyrillic = has_cyrillic(folded);
+    let cyrillic = is_cyrillic(folded);
     let mut raw_words: Vec<&str> = folded
         .split([' ', '-'])
         .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
@@ -1445,7 +1441,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                     && gazetteer
                         .lookup_folded_alias(raw_words[0])
                         .or_else(|| {
-                            has_cyrillic(raw_words[0])
+                            is_cyrillic(raw_words[0])
                                 .then(|| lookup_cyrillic(raw_words[0], gazetteer))
                                 .flatten()
                         })

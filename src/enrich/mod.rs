@@ -13,7 +13,7 @@ mod dates;
 mod gazetteer;
 mod language;
 mod names;
-mod russian;
+pub(crate) mod russian;
 
 pub use dates::{find_dates, find_published_date};
 pub use gazetteer::{fold_name, Gazetteer, KnownEntity, ListError, ListTexts};
