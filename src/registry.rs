@@ -177,19 +177,19 @@ impl Registry {
     /// Clusters the actors and places of `articles`. `gazetteer` gives canonical names and keeps
     /// listed entities apart.
     pub fn from_articles(articles: &[ArticleFacts], gazetteer: &Gazetteer) -> Registry {
-        let mut clustering = Clustering::new(articles, gazetteer);
-        clustering.merge_listed();
-        clustering.merge_same_spelling();
-        clustering.merge_surnames_with_given_names();
-        clustering.merge_on_context();
-        clustering.into_registry()
+        Clustering::new(articles, gazetteer).cluster()
     }
 
     /// Reads the stored facts and publication date of every article in `index` and clusters
     /// them (see [`Registry::from_articles`]).
     pub fn from_index(index: &ArticleIndex, gazetteer: &Gazetteer) -> Result<Registry> {
-        let articles = read_article_facts(index)?;
-        Ok(Registry::from_articles(&articles, gazetteer))
+        let mut builder = ClusteringBuilder::new(gazetteer);
+        read_article_facts(index, &mut |articles| {
+            for article in articles {
+                builder.add(&article);
+            }
+        })?;
+        Ok(builder.finish().cluster())
     }
 
     /// Loads `registry.json` from the index folder `index_dir`; `None` when there is none (an
@@ -454,42 +454,69 @@ impl NameLookup {
     }
 }
 
-/// Reads the stored facts and publication date of every live article, one segment per rayon
-/// task. The document store holds the body too, so this decompresses every article; measured
-/// in `BENCHMARKS.md`.
-fn read_article_facts(index: &ArticleIndex) -> Result<Vec<ArticleFacts>> {
+/// Articles whose facts are parsed together, in parallel, before they are handed on.
+const FACTS_CHUNK: usize = 4096;
+
+/// Reads the stored facts and publication date of every live article and hands them to
+/// `each` a chunk at a time, in index order.
+///
+/// The document store holds the bodies too, so this decompresses every article. It reads the
+/// store files with plain reads rather than through tantivy's memory map: pages of a mapped
+/// file count in the process's resident memory while the map lives, which at a million
+/// articles added gigabytes to the build's peak. Only a chunk of parsed facts is held at once.
+fn read_article_facts(index: &ArticleIndex, each: &mut dyn FnMut(Vec<ArticleFacts>)) -> Result<()> {
+    let io_error = |source: std::io::Error| Error::Io {
+        path: index.path().to_path_buf(),
+        source,
+    };
     let searcher = index.reader()?.searcher();
     let fields = index.fields();
-    let per_segment: Vec<Result<Vec<ArticleFacts>>> = searcher
-        .segment_readers()
-        .par_iter()
-        .map(|segment| {
-            let store = segment.get_store_reader(0).map_err(|source| Error::Io {
-                path: index.path().to_path_buf(),
-                source,
-            })?;
-            let mut articles = Vec::with_capacity(segment.num_docs() as usize);
-            for document in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-                let document = document?;
-                let mut facts: ArticleFacts = document
-                    .get_first(fields.facts)
-                    .and_then(|value| value.as_str())
-                    .and_then(|json| serde_json::from_str(json).ok())
-                    .unwrap_or_default();
-                facts.published = document
-                    .get_first(fields.published)
-                    .and_then(|value| value.as_datetime())
-                    .and_then(tantivy_to_date);
-                articles.push(facts);
+    let metas = index.tantivy().searchable_segment_metas()?;
+    for segment in searcher.segment_readers() {
+        let Some(meta) = metas.iter().find(|meta| meta.id() == segment.segment_id()) else {
+            continue;
+        };
+        let store_path = index
+            .path()
+            .join(meta.relative_path(tantivy::index::SegmentComponent::Store));
+        let file = tantivy::directory::FileSlice::open(&store_path).map_err(io_error)?;
+        let (_, store_file) =
+            tantivy::directory::footer::Footer::extract_footer(file).map_err(io_error)?;
+        let store = tantivy::store::StoreReader::open(store_file, 1).map_err(io_error)?;
+        let mut pending: Vec<(Option<String>, Option<jiff::civil::Date>)> =
+            Vec::with_capacity(FACTS_CHUNK);
+        let parse = |pending: &mut Vec<(Option<String>, Option<jiff::civil::Date>)>| {
+            pending
+                .par_drain(..)
+                .map(|(json, published)| {
+                    let mut facts: ArticleFacts = json
+                        .and_then(|json| serde_json::from_str(&json).ok())
+                        .unwrap_or_default();
+                    facts.published = published;
+                    facts
+                })
+                .collect::<Vec<ArticleFacts>>()
+        };
+        for document in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+            let document = document?;
+            let json = document
+                .get_first(fields.facts)
+                .and_then(|value| value.as_str())
+                .map(str::to_string);
+            let published = document
+                .get_first(fields.published)
+                .and_then(|value| value.as_datetime())
+                .and_then(tantivy_to_date);
+            pending.push((json, published));
+            if pending.len() == FACTS_CHUNK {
+                each(parse(&mut pending));
             }
-            Ok(articles)
-        })
-        .collect();
-    let mut articles = Vec::new();
-    for segment_articles in per_segment {
-        articles.extend(segment_articles?);
+        }
+        if !pending.is_empty() {
+            each(parse(&mut pending));
+        }
     }
-    Ok(articles)
+    Ok(())
 }
 
 /// Latin letters for the Russian and Ukrainian Cyrillic alphabets, lowercase, after the common
@@ -796,51 +823,86 @@ const MAX_CONTEXT_ARTICLES: usize = 2000;
 /// match (misspelt surname, surname alone) merges them.
 const MIN_SHARED_CONTEXT: usize = 3;
 
-impl<'a> Clustering<'a> {
-    fn new(articles: &[ArticleFacts], gazetteer: &'a Gazetteer) -> Clustering<'a> {
-        let mut nodes: Vec<Node> = Vec::new();
-        let mut by_key: HashMap<(ActorKind, String), u32> = HashMap::new();
-        let mut by_spelling: HashMap<(ActorKind, &str), u32> = HashMap::new();
-        let mut article_nodes = Vec::with_capacity(articles.len());
-        for (article_idx, article) in articles.iter().enumerate() {
-            let mut in_article = Vec::new();
-            let groups = [
-                (ActorKind::Person, &article.people),
-                (ActorKind::Organization, &article.organizations),
-                (ActorKind::Place, &article.places),
-            ];
-            for (kind, sightings) in groups {
-                for sighting in sightings {
-                    // Most sightings repeat a spelling seen before; only new ones are folded.
-                    let node_idx = match by_spelling.get(&(kind, sighting.name.as_str())) {
-                        Some(&node_idx) => node_idx,
-                        None => {
-                            let folded = fold_name(&sighting.name);
-                            if folded.is_empty() {
-                                continue;
-                            }
-                            let node_idx =
-                                *by_key.entry((kind, folded.clone())).or_insert_with(|| {
+/// Gathers the name sightings of articles one at a time, so the articles themselves need not
+/// be held (at a million articles their facts take gigabytes; the sightings, interned, a few
+/// hundred megabytes).
+struct ClusteringBuilder<'a> {
+    gazetteer: &'a Gazetteer,
+    nodes: Vec<Node>,
+    by_key: HashMap<(ActorKind, String), u32>,
+    /// Per kind (people, organisations, places), each spelling seen and its node.
+    by_spelling: [HashMap<String, u32>; 3],
+    article_nodes: Vec<Vec<u32>>,
+    published: Vec<Option<jiff::civil::Date>>,
+}
+
+impl<'a> ClusteringBuilder<'a> {
+    fn new(gazetteer: &'a Gazetteer) -> ClusteringBuilder<'a> {
+        ClusteringBuilder {
+            gazetteer,
+            nodes: Vec::new(),
+            by_key: HashMap::new(),
+            by_spelling: Default::default(),
+            article_nodes: Vec::new(),
+            published: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, article: &ArticleFacts) {
+        let article_idx = self.article_nodes.len();
+        let mut in_article = Vec::new();
+        let groups = [
+            (ActorKind::Person, &article.people),
+            (ActorKind::Organization, &article.organizations),
+            (ActorKind::Place, &article.places),
+        ];
+        for (kind_idx, (kind, sightings)) in groups.into_iter().enumerate() {
+            for sighting in sightings {
+                // Most sightings repeat a spelling seen before; only new ones are folded.
+                let node_idx = match self.by_spelling[kind_idx].get(sighting.name.as_str()) {
+                    Some(&node_idx) => node_idx,
+                    None => {
+                        let folded = fold_name(&sighting.name);
+                        if folded.is_empty() {
+                            continue;
+                        }
+                        let nodes = &mut self.nodes;
+                        let gazetteer = self.gazetteer;
+                        let node_idx =
+                            *self
+                                .by_key
+                                .entry((kind, folded.clone()))
+                                .or_insert_with(|| {
                                     nodes.push(new_node(kind, &folded, gazetteer));
                                     (nodes.len() - 1) as u32
                                 });
-                            by_spelling.insert((kind, sighting.name.as_str()), node_idx);
-                            node_idx
-                        }
-                    };
-                    let node = &mut nodes[node_idx as usize];
-                    if node.articles.last() == Some(&(article_idx as u32)) {
-                        continue;
+                        self.by_spelling[kind_idx].insert(sighting.name.clone(), node_idx);
+                        node_idx
                     }
-                    node.articles.push(article_idx as u32);
-                    *node.names.entry(sighting.name.clone()).or_default() += 1;
-                    node.spellings.insert(sighting.name.clone());
-                    node.spellings.extend(sighting.aliases.iter().cloned());
-                    in_article.push(node_idx);
+                };
+                let node = &mut self.nodes[node_idx as usize];
+                if node.articles.last() == Some(&(article_idx as u32)) {
+                    continue;
                 }
+                node.articles.push(article_idx as u32);
+                *node.names.entry(sighting.name.clone()).or_default() += 1;
+                node.spellings.insert(sighting.name.clone());
+                node.spellings.extend(sighting.aliases.iter().cloned());
+                in_article.push(node_idx);
             }
-            article_nodes.push(in_article);
         }
+        self.article_nodes.push(in_article);
+        self.published.push(article.published);
+    }
+
+    fn finish(self) -> Clustering<'a> {
+        let ClusteringBuilder {
+            gazetteer,
+            nodes,
+            article_nodes,
+            published,
+            ..
+        } = self;
         let n_nodes = nodes.len();
         let given = nodes
             .iter()
@@ -857,7 +919,7 @@ impl<'a> Clustering<'a> {
             gazetteer,
             nodes,
             article_nodes,
-            published: articles.iter().map(|article| article.published).collect(),
+            published,
             parent: (0..n_nodes as u32).collect(),
             given,
             listed,
@@ -866,6 +928,25 @@ impl<'a> Clustering<'a> {
                 ..RegistryFigures::default()
             },
         }
+    }
+}
+
+impl<'a> Clustering<'a> {
+    fn new(articles: &[ArticleFacts], gazetteer: &'a Gazetteer) -> Clustering<'a> {
+        let mut builder = ClusteringBuilder::new(gazetteer);
+        for article in articles {
+            builder.add(article);
+        }
+        builder.finish()
+    }
+
+    /// Merges names on the evidence, strictest rule first, into the registry.
+    fn cluster(mut self) -> Registry {
+        self.merge_listed();
+        self.merge_same_spelling();
+        self.merge_surnames_with_given_names();
+        self.merge_on_context();
+        self.into_registry()
     }
 
     fn find(&mut self, node_idx: u32) -> u32 {
