@@ -49,6 +49,24 @@ pub struct ArticleIndex {
 /// share it; 256 MB keeps a million-article build well under 2 GiB.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
+/// Segments merge four at a time, and a segment of more than [`MAX_DOCS_BEFORE_MERGE`]
+/// articles is not merged again.
+///
+/// A merge reads its segments through the memory map, and the pages it touches count as the
+/// build's resident memory until it ends. tantivy's default (eight segments a merge, up to ten
+/// million articles) made merges of a third of a million-article index at once, 1.3 GB of
+/// pages on top of the build's own memory; this bounds a merge to about 400,000 articles'
+/// worth of small segments, at the cost of a few more segments in a large index.
+fn merge_policy() -> tantivy::indexer::LogMergePolicy {
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_min_num_segments(4);
+    policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+    policy
+}
+
+/// See [`merge_policy`].
+const MAX_DOCS_BEFORE_MERGE: usize = 100_000;
+
 impl ArticleIndex {
     /// Opens an existing index for reading, with the schema stored in it.
     pub fn open(path: &Path) -> Result<ArticleIndex> {
@@ -232,7 +250,10 @@ impl ArticleIndex {
             .tantivy
             .writer_with_num_threads(n_threads, WRITER_MEMORY_BYTES)
         {
-            Ok(writer) => Ok(writer),
+            Ok(writer) => {
+                writer.set_merge_policy(Box::new(merge_policy()));
+                Ok(writer)
+            }
             Err(tantivy::TantivyError::LockFailure(
                 tantivy::directory::error::LockError::LockBusy,
                 _,
