@@ -23,7 +23,10 @@ use crate::clean::{self, Article};
 use crate::enrich::{self, EnrichedArticle, Gazetteer};
 use crate::index::{tantivy_to_date, ArticleIndex, SchemaSource};
 use crate::ingest::{self, IngestError, SourceRef};
-use crate::registry::{NameLookup, Registry, RegistryFigures, LOOKUP_FILE, REGISTRY_FILE};
+use crate::registry::{
+    ArticleFacts, NameLookup, Registry, RegistryBuilder, RegistryFigures, LOOKUP_FILE,
+    REGISTRY_FILE,
+};
 use crate::{Error, Result};
 
 /// What to build and where.
@@ -494,6 +497,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .map(|(id, sources)| (id.clone(), Held::Listed(sources.iter().cloned().collect())))
         .collect();
 
+    // A fresh build writes every article of the index itself, so it gathers the registry's
+    // facts as it goes instead of reading every stored article back at the end. (Rewrites of
+    // source lists re-add the same articles, so they change nothing the registry reads.)
+    let collect_facts = target.fresh;
+    let mut registry_builder = collect_facts.then(|| RegistryBuilder::new(&gazetteer));
+
     // Dedupes, enriches and writes the cleaned records of a batch of files or of one chunk.
     let mut index_cleaned = |outcomes: Vec<CleanedFile>| -> Result<()> {
         let mut new_articles: Vec<(String, Article, BTreeSet<String>)> = Vec::new();
@@ -533,7 +542,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 let outcome = enrich_guarded(article, &gazetteer, &clock).map(|article| {
                     let sources_list: Vec<String> = sources.iter().cloned().collect();
                     let document = index.document(&article, &id, &sources_list, &gazetteer);
-                    (article.language, document)
+                    let facts = collect_facts.then(|| ArticleFacts::of(&article));
+                    (article.language, document, facts)
                 });
                 (id, outcome, sources)
             })
@@ -541,7 +551,10 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         let write_started = Instant::now();
         for (id, outcome, sources) in enriched {
             match outcome {
-                Ok((language, document)) => {
+                Ok((language, document, facts)) => {
+                    if let (Some(builder), Some(facts)) = (registry_builder.as_mut(), facts) {
+                        builder.add(&facts);
+                    }
                     *report.by_language.entry(language).or_default() += 1;
                     writer.add_document(document)?;
                     report.articles_added += 1;
@@ -686,13 +699,17 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let final_index = ArticleIndex::open(&options.index_dir)?;
     report.articles_in_index = final_index.reader()?.searcher().num_docs();
 
-    // The registry is computed from the whole committed index, so incremental builds and
-    // removed articles are accounted for. The index is already committed: a registry that
+    // The registry describes the whole committed index: an incremental build reads it back,
+    // so that earlier and removed articles are accounted for. The index is already committed: a registry that
     // cannot be written is a warning, and the stale one is removed so that queries do not
     // expand names with it.
     progress.stage(BuildStage::Registering, files.len() as u64, total_bytes);
     let registry_started = Instant::now();
-    let registry_outcome = Registry::from_index(&final_index, &gazetteer).and_then(|registry| {
+    let registry = match registry_builder {
+        Some(builder) => Ok(builder.finish()),
+        None => Registry::from_index(&final_index, &gazetteer),
+    };
+    let registry_outcome = registry.and_then(|registry| {
         final_index.write_beside(REGISTRY_FILE, &registry.to_json()?)?;
         final_index.write_beside(LOOKUP_FILE, NameLookup::of(&registry).as_str().as_bytes())?;
         Ok(registry)

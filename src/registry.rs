@@ -119,6 +119,52 @@ pub struct NameSighting {
     pub aliases: Vec<String>,
 }
 
+impl ArticleFacts {
+    /// What the registry reads of an enriched article: the same facts the index stores.
+    pub fn of(article: &crate::enrich::EnrichedArticle) -> ArticleFacts {
+        let sightings = |entities: &[crate::enrich::Entity]| -> Vec<NameSighting> {
+            entities
+                .iter()
+                .map(|entity| NameSighting {
+                    name: entity.name.clone(),
+                    aliases: entity.aliases.clone(),
+                })
+                .collect()
+        };
+        ArticleFacts {
+            published: article.published,
+            people: sightings(&article.people),
+            organizations: sightings(&article.organizations),
+            places: sightings(&article.places),
+        }
+    }
+}
+
+/// Builds a [`Registry`] from articles handed over one at a time, for a build that knows every
+/// article of the index as it writes them (a fresh build) and need not read them back.
+pub struct RegistryBuilder<'a> {
+    clustering: ClusteringBuilder<'a>,
+}
+
+impl<'a> RegistryBuilder<'a> {
+    /// An empty builder using `gazetteer`'s names.
+    pub fn new(gazetteer: &'a Gazetteer) -> RegistryBuilder<'a> {
+        RegistryBuilder {
+            clustering: ClusteringBuilder::new(gazetteer),
+        }
+    }
+
+    /// Adds one article's facts.
+    pub fn add(&mut self, article: &ArticleFacts) {
+        self.clustering.add(article);
+    }
+
+    /// Clusters everything added (see [`Registry::from_articles`]).
+    pub fn finish(self) -> Registry {
+        self.clustering.finish().cluster()
+    }
+}
+
 impl NameSighting {
     /// A sighting with no other spellings.
     pub fn new(name: &str) -> NameSighting {

@@ -508,7 +508,6 @@ impl ArticleIndex {
     }
 }
 
-/// The facts stored with each article, in the shape `idx extract` prints them.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,6 +527,7 @@ mod tests {
     }
 }
 
+/// The facts stored with each article, in the shape `idx extract` prints them.
 #[derive(Serialize)]
 struct StoredFacts<'a> {
     people: &'a [crate::enrich::Entity],

@@ -299,3 +299,19 @@ fn actors_of_an_index_without_a_registry_are_computed() {
         "{places:?}"
     );
 }
+
+/// A fresh build gathers the registry as it writes; a later build reads it back from the
+/// index. Both must describe the same index the same way.
+#[test]
+fn a_fresh_registry_equals_one_read_back_from_the_index() {
+    let dir = temp_dir();
+    let index_path = dir.path().join("index");
+    let options = idx::BuildOptions::new(&index_path, vec![corpus()]);
+    idx::build(&options).expect("fresh build");
+    let fresh = std::fs::read(index_path.join("registry.json")).expect("registry written");
+    let report = idx::build(&options).expect("second build");
+    assert_eq!(report.articles_added, 0);
+    let read_back = std::fs::read(index_path.join("registry.json")).expect("registry written");
+    assert!(fresh.len() > 100);
+    assert!(fresh == read_back, "the two registries differ");
+}
