@@ -664,6 +664,10 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .filter(|(id, _)| existing.contains_key(id))
         .count();
     report.articles_unchanged = n_existing_seen.saturating_sub(n_existing_rewritten) as u64;
+    // A map entry per article: at a million articles these are hundreds of megabytes that the
+    // merges and the registry below should not have to share memory with.
+    drop(seen);
+    drop(written);
     if !rewrites.is_empty() {
         let searcher = index.reader()?.searcher();
         let write_started = Instant::now();
@@ -689,6 +693,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         index.commit(&mut writer)?;
         committing += commit_started.elapsed();
     }
+    drop(existing);
     let wait_started = Instant::now();
     writer.wait_merging_threads()?;
     committing += wait_started.elapsed();
