@@ -865,6 +865,23 @@ struct Clustering<'a> {
 /// Most articles of a cluster read to collect its context: enough to know an actor's company,
 /// and it bounds the work for actors named in a large part of the corpus.
 const MAX_CONTEXT_ARTICLES: usize = 2000;
+/// The nodes that share a key, one group per key held by two or more nodes, each group in
+/// node order and the groups sorted, so that merging is deterministic.
+fn shared_key_groups<K: std::hash::Hash + Eq>(
+    keyed: impl Iterator<Item = (K, u32)>,
+) -> Vec<Vec<u32>> {
+    let mut by_key: HashMap<K, Vec<u32>> = HashMap::new();
+    for (key, node_idx) in keyed {
+        by_key.entry(key).or_default().push(node_idx);
+    }
+    let mut groups: Vec<Vec<u32>> = by_key
+        .into_values()
+        .filter(|group| group.len() > 1)
+        .collect();
+    groups.sort();
+    groups
+}
+
 /// Fewest distinct actors or places two names must share across their articles before a loose
 /// match (misspelt surname, surname alone) merges them.
 const MIN_SHARED_CONTEXT: usize = 3;
@@ -1115,19 +1132,12 @@ impl<'a> Clustering<'a> {
     /// Лавров" / "Sergei Lavrov") and spelling variants of full names ("Zelenskyy"). A one-word
     /// Latin name merges only with a Cyrillic one, since Latin "Iordan" is not "Jordan".
     fn merge_same_spelling(&mut self) {
-        let mut by_key: HashMap<(ActorKind, String), Vec<u32>> = HashMap::new();
-        for (node_idx, node) in self.nodes.iter().enumerate() {
-            by_key
-                .entry((node.kind, node.words.join(" ")))
-                .or_default()
-                .push(node_idx as u32);
-        }
-        let mut groups: Vec<Vec<u32>> = by_key
-            .into_values()
-            .filter(|group| group.len() > 1)
-            .collect();
-        groups.sort();
-        for group in groups {
+        let keyed = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(node_idx, node)| ((node.kind, node.words.join(" ")), node_idx as u32));
+        for group in shared_key_groups(keyed) {
             let first = group[0];
             for &other in &group[1..] {
                 let (first_node, other_node) =
@@ -1151,24 +1161,17 @@ impl<'a> Clustering<'a> {
     /// Blinken", "Сергея Лаврова"). Names with a full given name go first; an initial then joins
     /// only when one cluster of that surname fits it.
     fn merge_surnames_with_given_names(&mut self) {
-        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::new();
-        for (node_idx, node) in self.nodes.iter().enumerate() {
-            if !node.is_full_name() || !node.plausible {
-                continue;
-            }
-            for key in &node.surname_keys {
-                by_surname
-                    .entry(key.clone())
-                    .or_default()
-                    .push(node_idx as u32);
-            }
-        }
-        let mut groups: Vec<Vec<u32>> = by_surname
-            .into_values()
-            .filter(|group| group.len() > 1)
-            .collect();
-        groups.sort();
-        for mut group in groups {
+        let keyed = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.is_full_name() && node.plausible)
+            .flat_map(|(node_idx, node)| {
+                node.surname_keys
+                    .iter()
+                    .map(move |key| (key.clone(), node_idx as u32))
+            });
+        for mut group in shared_key_groups(keyed) {
             // The most-read names first, so variants join the main spelling.
             group.sort_by_key(|&node_idx| {
                 std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
