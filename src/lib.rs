@@ -53,6 +53,7 @@ pub mod enrich;
 mod error;
 pub mod eval;
 pub mod eval_body;
+pub mod eval_sets;
 pub mod index;
 pub mod ingest;
 pub mod output;

@@ -157,6 +157,19 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Outcome::Done
             })
         }
+        Command::Eval(args) => {
+            let gazetteer = idx::load_gazetteer(args.lists.as_deref())?;
+            let summary = idx::eval_sets::run(&args.eval_options(), &gazetteer, &mut stdout)?;
+            stdout.flush()?;
+            if summary.n_scored == 0 {
+                eprintln!(
+                    "idx: error: no set could be scored; is {} the shared folder (--shared)?",
+                    args.shared.display()
+                );
+                return Ok(Outcome::Failed);
+            }
+            Ok(Outcome::Done)
+        }
         Command::Extract(args) => {
             let gazetteer = idx::load_gazetteer(args.lists.as_deref())?;
             let mut write_error = None;

@@ -3,6 +3,7 @@
 
 mod cli_actors;
 mod cli_build;
+mod cli_eval;
 mod cli_query;
 mod crash;
 mod fuzz;

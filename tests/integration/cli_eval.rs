@@ -1,0 +1,96 @@
+//! `idx eval` as a user runs it: the seeds scored through the CLI, the same figures as the
+//! reference scorer on the same output, and clear failures for bad set names and folders.
+
+use crate::util::{idx, shared, temp_dir};
+
+/// `TP FP FN` of each row of a printed table, by row name.
+fn table_counts(text: &str) -> std::collections::BTreeMap<String, [u64; 3]> {
+    text.lines()
+        .filter_map(|line| {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let [name, tp, fp, fn_, ..] = parts.as_slice() else {
+                return None;
+            };
+            let counts = [tp.parse().ok()?, fp.parse().ok()?, fn_.parse().ok()?];
+            Some((name.to_string(), counts))
+        })
+        .collect()
+}
+
+#[test]
+fn eval_seeds_prints_the_reference_scorers_figures() {
+    let Some(seeds) = shared("seeds") else { return };
+    let shared_dir = seeds.parent().expect("shared folder");
+    let out = temp_dir();
+    let output = idx()
+        .args(["eval", "seeds", "--shared"])
+        .arg(shared_dir)
+        .arg("--jsonl")
+        .arg(out.path())
+        .output()
+        .expect("idx runs");
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).expect("utf-8");
+    let ours = table_counts(&printed);
+    for category in ["people", "organizations", "places", "dates"] {
+        let [tp, _, _] = ours[category];
+        assert!(tp > 0, "{category} has no true positive:\n{printed}");
+    }
+    assert!(
+        printed.contains("language accuracy : 1.000 (5/5)"),
+        "{printed}"
+    );
+
+    // The reference scorer on the very output `--jsonl` wrote must count the same.
+    let scorer = shared_dir.join("eval/score_gold.py");
+    let reference = std::process::Command::new("python3")
+        .arg(&scorer)
+        .arg(seeds.join("gold.json"))
+        .arg(out.path().join("seeds.jsonl"))
+        .args(["--json", "--quiet"])
+        .output();
+    let Some(reference) = reference.ok().filter(|output| output.status.success()) else {
+        println!(
+            "skipped the cross-check: python3 {} did not run",
+            scorer.display()
+        );
+        return;
+    };
+    let summary: serde_json::Value =
+        serde_json::from_slice(&reference.stdout).expect("score_gold.py prints JSON");
+    for category in ["people", "organizations", "places", "dates"] {
+        let row = &summary["summary"][category];
+        let theirs = [&row["tp"], &row["fp"], &row["fn"]].map(|count| count.as_u64());
+        assert_eq!(
+            theirs.map(Option::unwrap_or_default),
+            ours[category],
+            "{category}: score_gold.py and idx eval disagree\n{printed}"
+        );
+    }
+}
+
+#[test]
+fn eval_rejects_an_unknown_set_and_a_missing_shared_folder() {
+    let output = idx()
+        .args(["eval", "conll2004"])
+        .output()
+        .expect("idx runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("conll2004") && stderr.contains("conll2002"),
+        "{stderr}"
+    );
+
+    let empty = temp_dir();
+    let output = idx()
+        .args(["eval", "--shared"])
+        .arg(empty.path())
+        .output()
+        .expect("idx runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("seeds: skipped"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no set could be scored"), "{stderr}");
+}
