@@ -11,6 +11,7 @@
 
 pub mod ordinals;
 pub mod schema;
+pub mod stem;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
