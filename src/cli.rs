@@ -171,6 +171,10 @@ pub struct QueryArgs {
     /// Read queries as plain words: no operators, quotes or filters.
     #[arg(long)]
     pub words: bool,
+    /// Run long plain-words queries as written, without adding the words of their best
+    /// articles (pseudo-relevance feedback; queries under five words never get them).
+    #[arg(long)]
+    pub no_feedback: bool,
     #[command(flatten)]
     pub index: IndexArg,
     /// Hits to show.
@@ -339,6 +343,7 @@ impl QueryArgs {
             } else {
                 idx::QuerySyntax::Full
             },
+            feedback: !self.no_feedback,
             ..idx::SearchOptions::default()
         })
     }

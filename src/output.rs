@@ -20,9 +20,12 @@
 //!            "people": ["Antony Blinken"], "organizations": ["NATO"], "places": ["Geneva"],
 //!            "dates": ["2022-01-21"]}],
 //!  "facets": {"actor": [{"value": "Antony Blinken", "count": 4}], "place": […],
-//!             "lang": […], "year": […]}}
+//!             "lang": […], "year": […]},
+//!  "expanded_with": []}
 //! ```
 //! `highlights` are byte ranges of `snippet`. `score` is `null` with `--sort date`.
+//! `expanded_with` lists the (stemmed) words added to a long plain-words query from its best
+//! articles, empty when the query ran as written.
 //!
 //! ## `idx build --json`: one object, the [`BuildReport`]
 //!

@@ -6,6 +6,7 @@
 //! JSON is `output`'s job.
 
 mod facets;
+mod feedback;
 pub mod parser;
 
 use std::collections::{BTreeSet, HashMap};
@@ -58,6 +59,10 @@ pub struct SearchOptions {
     pub snippet_chars: usize,
     /// How to read the query string.
     pub syntax: QuerySyntax,
+    /// Expand long plain-words queries with the words of their best articles (pseudo-relevance
+    /// feedback; see [`Hits::expanded_with`]). Queries of fewer than five distinct words, and
+    /// any with phrases, filters or operators, are never expanded.
+    pub feedback: bool,
 }
 
 /// How a query string is read.
@@ -80,6 +85,7 @@ impl Default for SearchOptions {
             facet_limit: 10,
             snippet_chars: 220,
             syntax: QuerySyntax::Full,
+            feedback: true,
         }
     }
 }
@@ -97,6 +103,9 @@ pub struct Hits {
     pub hits: Vec<Hit>,
     /// Facet counts over all matching articles.
     pub facets: FacetCounts,
+    /// Terms (as the index holds them: stemmed) added to a long plain-words query from its
+    /// best articles; empty when the query was run as written.
+    pub expanded_with: Vec<String>,
 }
 
 /// One matching article.
@@ -148,6 +157,17 @@ pub fn search(
     let searcher = index.searcher()?;
     let compiler = Compiler::new(index, &searcher, gazetteer, registry, query_text)?;
     let query = compiler.compile(&expr)?;
+    // Ranked by the expanded query when there is one; snippets still show the words asked for.
+    let mut expanded_with = Vec::new();
+    let mut ranking_query = None;
+    if options.feedback && options.sort == SortOrder::Relevance && feedback::is_bag_of_words(&expr)
+    {
+        if let Some(expansion) = feedback::expand(index, &searcher, &*query)? {
+            expanded_with = expansion.terms;
+            ranking_query = Some(expansion.query);
+        }
+    }
+    let ranking_query = ranking_query.as_deref().unwrap_or(&*query);
     let facet_collector = facets::FacetCollector::new(
         options.facets.clone(),
         facet_ordinals(index, &searcher, &options.facets)?,
@@ -157,14 +177,14 @@ pub fn search(
     // not by where tantivy happened to store the article.
     let fetch = options.offset + page;
     let (total, facet_counts, ranked) = if page == 0 {
-        let (total, facet_counts) = searcher.search(&query, &(Count, facet_collector))?;
+        let (total, facet_counts) = searcher.search(ranking_query, &(Count, facet_collector))?;
         (total, facet_counts, Vec::new())
     } else {
         match options.sort {
             SortOrder::Relevance => {
                 let top = TopDocs::with_limit(fetch + 1).order_by_score();
                 let (total, facet_counts, top_docs) =
-                    searcher.search(&query, &(Count, facet_collector, top))?;
+                    searcher.search(ranking_query, &(Count, facet_collector, top))?;
                 let ranked: Vec<(Option<f32>, DocAddress)> = top_docs
                     .into_iter()
                     .map(|(score, address)| (Some(score), address))
@@ -221,6 +241,7 @@ pub fn search(
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
         facets,
+        expanded_with,
     })
 }
 

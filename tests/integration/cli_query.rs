@@ -1,7 +1,7 @@
 //! `idx query` from the user's side: every query form, filter, facet, output shape and exit
 //! code, on the example corpus (examples/CORPUS.md lists what each article holds).
 
-use crate::util::{example_index, hit_sources, idx, query_json, total};
+use crate::util::{example_index, hit_sources, idx, query_json, temp_dir, total};
 
 #[test]
 fn words_find_more_than_the_phrase() {
@@ -231,7 +231,17 @@ fn json_shape_is_stable() {
     let result = query_json("\"security guarantees\"", &["--limit", "2"]);
     let mut keys: Vec<&String> = result.as_object().expect("object").keys().collect();
     keys.sort();
-    assert_eq!(keys, ["facets", "hits", "query", "took_ms", "total"]);
+    assert_eq!(
+        keys,
+        [
+            "expanded_with",
+            "facets",
+            "hits",
+            "query",
+            "took_ms",
+            "total"
+        ]
+    );
     assert_eq!(result["query"], "\"security guarantees\"");
     let hit = result["hits"][0].as_object().expect("hit object");
     for key in [
@@ -432,4 +442,39 @@ fn stats_summarise_the_index() {
         text.contains("published: 2021-12-17 to 2022-02-20"),
         "{text}"
     );
+}
+
+#[test]
+fn no_feedback_runs_a_long_query_as_written() {
+    let dir = temp_dir();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus_dir).expect("mkdir");
+    crate::util::feedback_corpus(&corpus_dir);
+    let index = dir.path().join("index");
+    idx()
+        .arg("build")
+        .arg("--index")
+        .arg(&index)
+        .arg(&corpus_dir)
+        .assert()
+        .success();
+    let claim = "measles vaccine trial children antibody response";
+    let expanded_with = |extra: &[&str]| {
+        let output = idx()
+            .arg("query")
+            .arg("--index")
+            .arg(&index)
+            .arg("--json")
+            .args(extra)
+            .arg(claim)
+            .output()
+            .expect("runs");
+        let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        result["expanded_with"]
+            .as_array()
+            .expect("expanded_with is a list")
+            .len()
+    };
+    assert!(expanded_with(&[]) > 0);
+    assert_eq!(expanded_with(&["--no-feedback"]), 0);
 }

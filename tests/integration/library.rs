@@ -315,3 +315,71 @@ fn a_fresh_registry_equals_one_read_back_from_the_index() {
     assert!(fresh.len() > 100);
     assert!(fresh == read_back, "the two registries differ");
 }
+
+#[test]
+fn long_plain_words_queries_find_articles_through_their_best_matches() {
+    let dir = temp_dir();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus_dir).expect("mkdir");
+    crate::util::feedback_corpus(&corpus_dir);
+    let index_dir = dir.path().join("index");
+    idx::build(&idx::BuildOptions::new(&index_dir, vec![corpus_dir])).expect("builds");
+    let index = idx::Index::open(&index_dir).expect("opens");
+    let found =
+        |hits: &idx::Hits, name: &str| hits.hits.iter().any(|hit| hit.source.ends_with(name));
+
+    // Six query words: expanded. The fourth article shares none of them, only the words the
+    // three best articles have in common.
+    let claim = "measles vaccine trial children antibody response";
+    let expanded = index
+        .search(claim, &idx::SearchOptions::default())
+        .expect("searches");
+    assert!(
+        expanded
+            .expanded_with
+            .iter()
+            .any(|term| term.starts_with("seroconver")),
+        "{:?}",
+        expanded.expanded_with
+    );
+    assert!(found(&expanded, "topic3.txt"), "{:?}", expanded.hits);
+    // The articles with the query's own words still come first.
+    let first_three: Vec<&str> = expanded.hits[..3]
+        .iter()
+        .map(|hit| hit.source.as_str())
+        .collect();
+    assert!(
+        first_three
+            .iter()
+            .all(|source| !source.ends_with("topic3.txt")),
+        "{first_three:?}"
+    );
+
+    let as_written = index
+        .search(
+            claim,
+            &idx::SearchOptions {
+                feedback: false,
+                ..idx::SearchOptions::default()
+            },
+        )
+        .expect("searches");
+    assert!(as_written.expanded_with.is_empty());
+    assert!(!found(&as_written, "topic3.txt"));
+
+    // Short keyword queries, phrases and filters mean exactly what they say.
+    for exact in [
+        "measles vaccine",
+        "\"measles vaccine trial\" children antibody response booster",
+        "measles vaccine trial children antibody lang:en",
+    ] {
+        let hits = index
+            .search(exact, &idx::SearchOptions::default())
+            .expect("searches");
+        assert!(
+            hits.expanded_with.is_empty(),
+            "{exact}: {:?}",
+            hits.expanded_with
+        );
+    }
+}

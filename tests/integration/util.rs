@@ -123,3 +123,40 @@ pub fn query_total_at(index: &Path, query: &str) -> u64 {
         serde_json::from_slice(&output.stdout).expect("query --json prints one JSON object");
     result["total"].as_u64().expect("total")
 }
+
+/// A corpus where four articles share a topic's vocabulary, three of them also the query's
+/// words and one only the topic's, among 150 unrelated articles.
+pub fn feedback_corpus(dir: &Path) {
+    let topical = [
+        "Measles vaccine trial results\n\nThe measles vaccine trial measured antibody response in children; researchers reported immunogenicity and seroconversion after the booster dose.",
+        "Children in the measles vaccine study\n\nA measles vaccine trial in children found strong antibody response, with immunogenicity and seroconversion rising after the booster.",
+        "Booster dose and antibody response\n\nIn the trial, children given the measles vaccine showed antibody response; immunogenicity and seroconversion were highest after the booster.",
+        "Seroconversion after boosters\n\nPaediatric immunogenicity data showed seroconversion in most infants after the booster, a regional health agency reported.",
+    ];
+    for (position, text) in topical.iter().enumerate() {
+        std::fs::write(dir.join(format!("topic{position}.txt")), text).expect("write");
+    }
+    let subjects = [
+        "harbour",
+        "railway",
+        "election",
+        "orchestra",
+        "wheat",
+        "bridge",
+        "museum",
+        "mining",
+        "ferry",
+        "festival",
+        "airport",
+        "library",
+    ];
+    // Feedback needs a hundred articles in the language to tell topic words by their spread.
+    for position in 0..150 {
+        let subject = subjects[position % subjects.len()];
+        std::fs::write(
+            dir.join(format!("other{position}.txt")),
+            format!("The {subject} story {position}\n\nCity officials discussed the {subject} plans for the coming year at a public meeting number {position}."),
+        )
+        .expect("write");
+    }
+}
