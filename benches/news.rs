@@ -7,10 +7,10 @@
 //! 2. Latency: a corpus of `IDX_BENCH_DOCS` articles (default 100,000) made by repeating the
 //!    shared corpus with a copy number in each title and first line (so every copy is a new
 //!    text), indexed by both; then the median and p95 of words, phrase, boolean, fuzzy,
-//!    filtered and faceted queries through the library (one process, warm, page of 10 hits
-//!    fetched with snippets), beside plain tantivy answering the same words with its
-//!    `QueryParser`, fetching its 10 documents and making a snippet of each with its
-//!    `SnippetGenerator`.
+//!    filtered, faceted and sentence (feedback) queries through the library (one process,
+//!    warm, page of 10 hits fetched with snippets), beside plain tantivy answering the same
+//!    words with its `QueryParser`, fetching its 10 documents and making a snippet of each
+//!    with its `SnippetGenerator`.
 //!
 //! `IDX_BENCH_DIR=/some/dir` keeps the indexes there and reuses the latency pair on the next
 //! run; `IDX_BENCH_ONLY=build` or `IDX_BENCH_ONLY=latency` runs one half.
@@ -286,6 +286,18 @@ fn latency(corpus: &Path, scratch_dir: &Path, n_latency_docs: usize) {
             false,
         ),
         ("faceted", &["refugees", "trade deal", "*"], true),
+        // Sentences of five or more words: idx ranks them with pseudo-relevance feedback (a
+        // first pass, ten articles re-read, a second pass); plain tantivy runs them once.
+        (
+            "sentence",
+            &[
+                "oil prices rise as opec cuts production",
+                "police arrest suspects after shooting at school",
+                "european leaders discuss the refugee crisis at a summit",
+                "president signs executive order on immigration",
+            ],
+            false,
+        ),
     ];
     println!(
         "{:<9} {:>9} {:>9} {:>9} | {:>13} {:>9}",
