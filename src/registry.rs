@@ -13,11 +13,14 @@
 //! folder after the commit, and queries load it lazily ([`LazyRegistry`]) only when a name
 //! filter needs it. This module never writes files itself.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
+// Keys here are names and node numbers the build made itself, not input an attacker picks to
+// collide: the fast hasher is safe, and clustering spends much of its time hashing.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::Value as _;
 use tantivy::TantivyDocument;
@@ -870,7 +873,7 @@ const MAX_CONTEXT_ARTICLES: usize = 2000;
 fn shared_key_groups<K: std::hash::Hash + Eq>(
     keyed: impl Iterator<Item = (K, u32)>,
 ) -> Vec<Vec<u32>> {
-    let mut by_key: HashMap<K, Vec<u32>> = HashMap::new();
+    let mut by_key: HashMap<K, Vec<u32>> = HashMap::default();
     for (key, node_idx) in keyed {
         by_key.entry(key).or_default().push(node_idx);
     }
@@ -904,7 +907,7 @@ impl<'a> ClusteringBuilder<'a> {
         ClusteringBuilder {
             gazetteer,
             nodes: Vec::new(),
-            by_key: HashMap::new(),
+            by_key: HashMap::default(),
             by_spelling: Default::default(),
             article_nodes: Vec::new(),
             published: Vec::new(),
@@ -1099,7 +1102,7 @@ impl<'a> Clustering<'a> {
 
     /// Names the lists know are one entity: merged without further evidence.
     fn merge_listed(&mut self) {
-        let mut by_entity: HashMap<u32, u32> = HashMap::new();
+        let mut by_entity: HashMap<u32, u32> = HashMap::default();
         for node_idx in 0..self.nodes.len() as u32 {
             let Some(entity_idx) = self.nodes[node_idx as usize].listed else {
                 continue;
@@ -1207,7 +1210,7 @@ impl<'a> Clustering<'a> {
         articles.sort_unstable();
         articles.dedup();
         articles.truncate(MAX_CONTEXT_ARTICLES);
-        let mut context = HashSet::new();
+        let mut context = HashSet::default();
         for article_idx in articles {
             for position in 0..self.article_nodes[article_idx as usize].len() {
                 let other = self.article_nodes[article_idx as usize][position];
@@ -1227,8 +1230,8 @@ impl<'a> Clustering<'a> {
         // (itself, every one-letter deletion, and its prefixes one and two letters shorter):
         // two surnames within the distance `surname_close` accepts nearly always share one of
         // these, so only those pairs are compared, not every pair with the same initial.
-        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::default();
+        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
@@ -1245,14 +1248,14 @@ impl<'a> Clustering<'a> {
                 }
             }
         }
-        let mut cluster_sizes: HashMap<u32, usize> = HashMap::new();
-        let mut members_of: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut cluster_sizes: HashMap<u32, usize> = HashMap::default();
+        let mut members_of: HashMap<u32, Vec<u32>> = HashMap::default();
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
             *cluster_sizes.entry(root).or_default() += self.nodes[node_idx as usize].articles.len();
             members_of.entry(root).or_default().push(node_idx);
         }
-        let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::new();
+        let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
         let mut candidates: Vec<u32> = (0..self.nodes.len() as u32)
             .filter(|&node_idx| {
@@ -1265,72 +1268,23 @@ impl<'a> Clustering<'a> {
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
         let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
+        let mut loose_matches: HashMap<u32, Option<Vec<(u32, bool)>>> = HashMap::default();
         for candidate in two_passes {
             let own_root = self.find(candidate);
             let own_size = cluster_sizes.get(&own_root).copied().unwrap_or(0);
-            let node = &self.nodes[candidate as usize];
-            if !node.plausible {
-                continue;
-            }
-            let lone_surname = node.words.len() == 1;
-            let Some(surname) = node.surname_keys.first().cloned() else {
+            // Which names a candidate may loosely match depends on the names alone, not on
+            // the clusters: worked out once, for both passes.
+            let others = match loose_matches.get(&candidate) {
+                Some(others) => others.clone(),
+                None => {
+                    let others = self.loose_matches_of(candidate, &by_surname, &by_neighbour);
+                    loose_matches.insert(candidate, others.clone());
+                    others
+                }
+            };
+            let Some(others) = others else {
                 continue;
             };
-            // A lone given name ("Thomas", "Rudi") is not a surname to attach.
-            if lone_surname && self.gazetteer.given_names.contains(&surname) {
-                continue;
-            }
-            let own_given = node
-                .given_name()
-                .map(|given| (given.to_string(), node.cyrillic));
-            // Each other name with whether the match is loose enough to need the misspelling
-            // to be rare.
-            let mut others: Vec<(u32, bool)> = Vec::new();
-            for &other in by_surname.get(&surname).map(Vec::as_slice).unwrap_or(&[]) {
-                others.push((other, false));
-            }
-            for key in surname_neighbourhood(&surname) {
-                for &other in by_neighbour.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
-                    let Some(other_surname) = self.nodes[other as usize].surname_keys.first()
-                    else {
-                        continue;
-                    };
-                    if *other_surname != surname && surname_close(other_surname, &surname) {
-                        others.push((other, true));
-                    }
-                }
-            }
-            others.retain_mut(|(other, misspelt)| {
-                let other_node = &self.nodes[*other as usize];
-                if !other_node.plausible || !middles_compatible(node, other_node) {
-                    return false;
-                }
-                // A surname alone that already belongs to a cluster counts with that cluster's
-                // given names, which `may_merge` checks.
-                let given_match = match &own_given {
-                    _ if !other_node.is_full_name() || other_node.listed.is_some() => {
-                        GivenMatch::Same
-                    }
-                    None => GivenMatch::Same,
-                    Some(given) => match_given_names(
-                        given,
-                        &(other_node.words[0].clone(), other_node.cyrillic),
-                    ),
-                };
-                match given_match {
-                    GivenMatch::Different => false,
-                    // Same given name and surname was merged already; an initial needs only
-                    // context and a unique fit.
-                    GivenMatch::Same => *misspelt || lone_surname,
-                    // "F-Prime Capital" is no initial of "FirstMark Capital": the full name's
-                    // given name must be a listed one.
-                    GivenMatch::Initial => other_node.given_listed || node.given_listed,
-                    GivenMatch::Variant => {
-                        *misspelt = true;
-                        true
-                    }
-                }
-            });
             let mut targets: Vec<u32> = Vec::new();
             for (other, misspelt) in others {
                 let root = self.find(other);
@@ -1394,15 +1348,88 @@ impl<'a> Clustering<'a> {
         }
     }
 
+    /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
+    /// "Anthony Blinken"), each with whether the match is loose enough to need the misspelling
+    /// to be rare; `None` when the candidate cannot be one (implausible, no surname, a lone
+    /// given name).
+    fn loose_matches_of(
+        &self,
+        candidate: u32,
+        by_surname: &HashMap<String, Vec<u32>>,
+        by_neighbour: &HashMap<String, Vec<u32>>,
+    ) -> Option<Vec<(u32, bool)>> {
+        let node = &self.nodes[candidate as usize];
+        if !node.plausible {
+            return None;
+        }
+        let lone_surname = node.words.len() == 1;
+        let surname = node.surname_keys.first().cloned()?;
+        // A lone given name ("Thomas", "Rudi") is not a surname to attach.
+        if lone_surname && self.gazetteer.given_names.contains(&surname) {
+            return None;
+        }
+        let own_given = node
+            .given_name()
+            .map(|given| (given.to_string(), node.cyrillic));
+        // Each other name with whether the match is loose enough to need the misspelling
+        // to be rare.
+        let mut others: Vec<(u32, bool)> = Vec::new();
+        for &other in by_surname.get(&surname).map(Vec::as_slice).unwrap_or(&[]) {
+            others.push((other, false));
+        }
+        for key in surname_neighbourhood(&surname) {
+            for &other in by_neighbour.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                let Some(other_surname) = self.nodes[other as usize].surname_keys.first() else {
+                    continue;
+                };
+                if *other_surname != surname && surname_close(other_surname, &surname) {
+                    others.push((other, true));
+                }
+            }
+        }
+        others.retain_mut(|(other, misspelt)| {
+            let other_node = &self.nodes[*other as usize];
+            if !other_node.plausible || !middles_compatible(node, other_node) {
+                return false;
+            }
+            // A surname alone that already belongs to a cluster counts with that cluster's
+            // given names, which `may_merge` checks.
+            let given_match = match &own_given {
+                _ if !other_node.is_full_name() || other_node.listed.is_some() => GivenMatch::Same,
+                None => GivenMatch::Same,
+                Some(given) => {
+                    match_given_names(given, &(other_node.words[0].clone(), other_node.cyrillic))
+                }
+            };
+            match given_match {
+                GivenMatch::Different => false,
+                // Same given name and surname was merged already; an initial needs only
+                // context and a unique fit.
+                GivenMatch::Same => *misspelt || lone_surname,
+                // "F-Prime Capital" is no initial of "FirstMark Capital": the full name's
+                // given name must be a listed one.
+                GivenMatch::Initial => other_node.given_listed || node.given_listed,
+                GivenMatch::Variant => {
+                    *misspelt = true;
+                    true
+                }
+            }
+        });
+        Some(others)
+    }
+
     fn into_registry(mut self) -> Registry {
-        let mut clusters: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut clusters: HashMap<u32, Vec<u32>> = HashMap::default();
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
             clusters.entry(root).or_default().push(node_idx);
         }
+        // Each cluster is described on its own: in parallel, then sorted.
+        let clusters: Vec<(u32, Vec<u32>)> = clusters.into_iter().collect();
+        let this = &self;
         let mut actors: Vec<StoredActor> = clusters
-            .into_iter()
-            .map(|(root, members)| self.actor_of(root, &members))
+            .into_par_iter()
+            .map(|(root, members)| this.actor_of(root, &members))
             .collect();
         actors.sort_by(|left, right| {
             (left.actor.kind, &left.actor.name).cmp(&(right.actor.kind, &right.actor.name))
@@ -1640,8 +1667,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|&entity_idx| ActorKind::of_entity(gazetteer.kind_of(entity_idx)) == kind);
     Node {
         kind,
-        names: HashMap::new(),
-        spellings: HashSet::new(),
+        names: HashMap::default(),
+        spellings: HashSet::default(),
         articles: Vec::new(),
         words,
         surname_keys,
