@@ -47,6 +47,11 @@ pub struct BuildOptions {
     /// Most bytes (on disk) read per batch, unless one file alone is larger: a batch's records
     /// are in memory together, so this bounds a build's memory on large corpora.
     pub batch_bytes: u64,
+    /// Extract actors, places and dates (the default). Without, articles are still tagged
+    /// with their language, which picks their stemmer, and keep a publication date their
+    /// record declares, but carry no facts: a plain full-text index, and the baseline the
+    /// news bench measures the cost of enrichment against.
+    pub facts: bool,
 }
 
 impl BuildOptions {
@@ -60,6 +65,7 @@ impl BuildOptions {
             lists_dir: None,
             batch_files: 64,
             batch_bytes: 64 * 1024 * 1024,
+            facts: true,
         }
     }
 }
@@ -351,12 +357,17 @@ fn panicked_file(path: &Path, panic: &Box<dyn std::any::Any + Send>) -> CleanedF
 fn enrich_guarded(
     article: Article,
     gazetteer: &Gazetteer,
+    facts: bool,
     clock: &StageClock,
 ) -> std::result::Result<EnrichedArticle, Skipped> {
     let source = article.source.clone();
     let started = Instant::now();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        enrich::enrich_article(article, gazetteer)
+        if facts {
+            enrich::enrich_article(article, gazetteer)
+        } else {
+            language_only(article)
+        }
     }));
     StageClock::add(&clock.enriching, started);
     outcome.map_err(|panic| Skipped {
@@ -367,6 +378,29 @@ fn enrich_guarded(
             panic_message(&panic)
         ),
     })
+}
+
+/// An article as a build without facts indexes it: its language (declared, else whatlang's,
+/// on the same prefix enrichment reads) and no actors, places or dates.
+fn language_only(article: Article) -> EnrichedArticle {
+    let mut scanned_len = article.body.len().min(enrich::MAX_ENRICHED_BYTES);
+    while !article.body.is_char_boundary(scanned_len) {
+        scanned_len -= 1;
+    }
+    let language = article
+        .declared_language
+        .as_deref()
+        .and_then(enrich::normalize_declared_language)
+        .unwrap_or_else(|| enrich::tag_language(&article.body[..scanned_len]));
+    EnrichedArticle {
+        published: article.published,
+        article,
+        language,
+        people: Vec::new(),
+        organizations: Vec::new(),
+        places: Vec::new(),
+        dates: Vec::new(),
+    }
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -539,12 +573,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         let enriched: Vec<_> = new_articles
             .into_par_iter()
             .map(|(id, article, sources)| {
-                let outcome = enrich_guarded(article, &gazetteer, &clock).map(|article| {
-                    let sources_list: Vec<String> = sources.iter().cloned().collect();
-                    let document = index.document(&article, &id, &sources_list, &gazetteer);
-                    let facts = collect_facts.then(|| ArticleFacts::of(&article));
-                    (article.language, document, facts)
-                });
+                let outcome =
+                    enrich_guarded(article, &gazetteer, options.facts, &clock).map(|article| {
+                        let sources_list: Vec<String> = sources.iter().cloned().collect();
+                        let document = index.document(&article, &id, &sources_list, &gazetteer);
+                        let facts = collect_facts.then(|| ArticleFacts::of(&article));
+                        (article.language, document, facts)
+                    });
                 (id, outcome, sources)
             })
             .collect();
@@ -680,7 +715,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             let Some(article) = stored_article(index, &searcher, &id)? else {
                 continue;
             };
-            let enriched = enrich_guarded(article, &gazetteer, &clock)
+            let enriched = enrich_guarded(article, &gazetteer, options.facts, &clock)
                 .map_err(|skipped| Error::Internal(skipped.reason))?;
             let sources_list: Vec<String> = sources.into_iter().collect();
             writer.add_document(index.document(&enriched, &id, &sources_list, &gazetteer))?;
@@ -814,7 +849,7 @@ pub fn extract(
                 let (records, file_skipped, _warnings, _) = read_and_clean(path, &clock);
                 let enriched: Vec<_> = records
                     .into_iter()
-                    .map(|record| enrich_guarded(record.article, gazetteer, &clock))
+                    .map(|record| enrich_guarded(record.article, gazetteer, true, &clock))
                     .collect();
                 (enriched, file_skipped)
             })

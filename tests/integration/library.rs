@@ -383,3 +383,45 @@ fn long_plain_words_queries_find_articles_through_their_best_matches() {
         );
     }
 }
+
+#[test]
+fn a_build_without_facts_indexes_the_same_text_with_no_actors() {
+    let dir = temp_dir();
+    let index_dir = dir.path().join("index");
+    let options = idx::BuildOptions {
+        facts: false,
+        ..idx::BuildOptions::new(&index_dir, vec![corpus()])
+    };
+    let report = idx::build(&options).expect("builds");
+    assert_eq!(report.actors_in_registry, 0);
+    let bare = idx::Index::open(&index_dir).expect("opens");
+    let full = idx::Index::open(example_index()).expect("opens");
+    let options = idx::SearchOptions::default();
+    // The same text is searchable, stemmed in the same languages.
+    for query in ["\"security guarantees\"", "гарантии", "geneva lang:en"] {
+        let (bare_hits, full_hits) = (
+            bare.search(query, &options).expect("searches"),
+            full.search(query, &options).expect("searches"),
+        );
+        assert_eq!(bare_hits.total, full_hits.total, "{query}");
+    }
+    // No facts: name filters find nothing and hits name no one.
+    let hits = bare.search("geneva", &options).expect("searches");
+    assert!(hits.total > 0);
+    assert!(hits
+        .hits
+        .iter()
+        .all(|hit| hit.people.is_empty() && hit.places.is_empty()));
+    assert_eq!(
+        bare.search("actor:lavrov", &options)
+            .expect("searches")
+            .total,
+        0
+    );
+    assert!(
+        full.search("actor:lavrov", &options)
+            .expect("searches")
+            .total
+            > 0
+    );
+}
