@@ -1,7 +1,8 @@
 //! Finds people, organisations and places in an article body and merges their spellings into
 //! canonical names. One aho-corasick pass finds listed names; one scan over the words groups
-//! capitalised words into runs; rules on each run (titles, given names, organisation head words,
-//! "town of") classify the names the lists do not know. Mentions of one actor are merged per
+//! capitalised words into runs; rules on each run (titles, given names and initials,
+//! organisation head words, "town of", verbs of speech, clubs named after their city, results and
+//! standings lines) classify the names the lists do not know. Mentions of one actor are merged per
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
@@ -788,12 +789,13 @@ impl Scanner<'_> {
                 right < self.words.len()
                     && &self.text[self.words[left].end..self.words[right].start] == " "
             };
-            (spaced(name_start, to) && is_spanish_speech_verb(self.key(to)))
+            // The word tests reject most neighbours before the gaps are sliced.
+            (is_spanish_speech_verb(self.key(to)) && spaced(name_start, to))
                 || (name_start > 0
-                    && spaced(name_start - 1, name_start)
                     && !self.words[name_start - 1].capitalised
                     && (is_spanish_speech_verb(self.key(name_start - 1))
-                        || self.key(name_start - 1) == "segun"))
+                        || self.key(name_start - 1) == "segun")
+                    && spaced(name_start - 1, name_start))
         };
         let confirmed = !sentence_initial
             || n_words >= 2
@@ -856,15 +858,17 @@ impl Scanner<'_> {
             None
         };
         // Spanish too: "las Fuerzas Armadas", and "de" after a noun, which names what a post is
-        // for ("el ministro de Medio Ambiente").
-        let after_article = previous.is_some_and(|word| {
-            ["the", "a", "an", "un", "una"].contains(&word)
-                || ROMANCE_ARTICLES.contains(&word)
-                || (word == "de"
-                    && name_start >= 2
-                    && !self.words[name_start - 2].capitalised
-                    && self.words[name_start - 2].plain)
-        });
+        // for ("el ministro de Medio Ambiente"). Read only for people, so only worked out for
+        // them.
+        let after_article = hint == Some(EntityKind::Person)
+            && previous.is_some_and(|word| {
+                ["the", "a", "an", "un", "una"].contains(&word)
+                    || ROMANCE_ARTICLES.contains(&word)
+                    || (word == "de"
+                        && name_start >= 2
+                        && !self.words[name_start - 2].capitalised
+                        && self.words[name_start - 2].plain)
+            });
         // "Euro-Atlantic", "Franco-German": hyphenated compounds are adjectives, not names.
         let hyphenated = (name_start + 1..to)
             .all(|idx| &self.text[self.words[idx - 1].end..self.words[idx].start] == "-");
@@ -958,13 +962,14 @@ impl Scanner<'_> {
                     // the end of the run ("PSV Eindhoven", "Ajax Amsterdam", "Bayern Munich").
                     if let Some(Piece::Listed(found)) = next {
                         let (name_start, _) = self.strip_leading(from, to);
-                        let club = piece_idx == 0
-                            && from == name_start
-                            && pieces.len() == 2
-                            && name_start + 1 == to
-                            && !self.lines[self.words[name_start].line_idx as usize].capitals
-                            && (self.is_acronym(name_start)
-                                || (self.words[name_start].capitalised
+                        let club = || {
+                            piece_idx == 0
+                                && from == name_start
+                                && pieces.len() == 2
+                                && name_start + 1 == to
+                                && !self.lines[self.words[name_start].line_idx as usize].capitals
+                                && (self.is_acronym(name_start)
+                                    || (self.words[name_start].capitalised
                                     && !self.words[name_start].initial
                                     // Russian adjectives decline ("Северной Африке"), so the
                                     // lists cannot tell them; Russian is left out.
@@ -972,10 +977,11 @@ impl Scanner<'_> {
                                     && &self.text[self.words[name_start].end..found.start] == " "
                                     && !starts_sentence(self.text, self.words[name_start].start)
                                     && !self.is_common(name_start)
-                                    && !self.gazetteer.given_names.contains(self.key(name_start))));
+                                    && !self.gazetteer.given_names.contains(self.key(name_start))))
+                        };
                         if name_start < to
-                            && (self.gazetteer.org_heads.contains(self.key(name_start)) || club)
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && (self.gazetteer.org_heads.contains(self.key(name_start)) || club())
                         {
                             let span = (self.words[name_start].start, found.end);
                             self.push(EntityKind::Organization, None, span);
@@ -1131,12 +1137,12 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
                 end_idx
             } else if word.capitalised {
                 after_listed_org = false;
-                let folded = scanner.key(word_idx);
-                if gazetteer.org_words.contains(folded)
-                    || gazetteer.org_heads.contains(folded)
-                    || scanner.is_title_at(word_idx, word_idx + 1).is_some()
-                {
-                    has_org_or_title = true;
+                // Once a run has an organisation word or a title, the others need no lookup.
+                if !has_org_or_title {
+                    let folded = scanner.key(word_idx);
+                    has_org_or_title = gazetteer.org_words.contains(folded)
+                        || gazetteer.org_heads.contains(folded)
+                        || scanner.is_title_at(word_idx, word_idx + 1).is_some();
                 }
                 free_start.get_or_insert(word_idx);
                 word_idx + 1
