@@ -543,6 +543,7 @@ impl Gazetteer {
     /// folded form): the word itself when it is capitalised or the first word of a lowercase
     /// alias, and the punctuation before it when an alias starts with that punctuation. Most
     /// words are lowercase and give nothing.
+    #[inline]
     pub(crate) fn may_start_match(
         &self,
         text: &str,

@@ -1,7 +1,8 @@
 //! Finds people, organisations and places in an article body and merges their spellings into
 //! canonical names. One aho-corasick pass finds listed names; one scan over the words groups
-//! capitalised words into runs; rules on each run (titles, given names, organisation head words,
-//! "town of") classify the names the lists do not know. Mentions of one actor are merged per
+//! capitalised words into runs; rules on each run (titles, given names and initials,
+//! organisation head words, "town of", verbs of speech, clubs named after their city, results and
+//! standings lines) classify the names the lists do not know. Mentions of one actor are merged per
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
@@ -128,11 +129,33 @@ const ORG_CONNECTORS: &[&str] = &[
 ];
 
 /// Verbs that introduce reported speech; an unknown two- or three-word name right before or after
-/// one is a person ("Phil Simmons said", "said Ann Smith").
+/// one is a person ("Phil Simmons said", "said Ann Smith"). The Spanish ones, folded ("señaló" is
+/// "senalo"), also make a single unknown word beside them a person ("Aznar dijo", "explicó
+/// Reyes"): organisations and places rarely speak in Spanish news, while English "Reuters said"
+/// and "Russia said" are common.
 #[rustfmt::skip]
 const SPEECH_VERBS: &[&str] = &[
     "said", "says", "told", "added", "stated", "declared", "wrote",
 ];
+
+/// Spanish verbs of reported speech, folded; see [`SPEECH_VERBS`].
+#[rustfmt::skip]
+const SPANISH_SPEECH_VERBS: &[&str] = &[
+    "dijo", "afirmo", "senalo", "explico", "aseguro", "declaro", "anadio", "indico", "manifesto",
+    "subrayo", "destaco", "preciso", "agrego", "comento", "reconocio", "insistio", "apunto",
+    "advirtio", "recordo", "critico", "denuncio", "admitio", "anuncio", "respondio", "reitero",
+    "puntualizo", "sostuvo", "opino", "considero", "estimo", "dice", "afirma", "asegura",
+    "explica", "senala", "declara", "anade", "indica", "manifiesta", "considera",
+];
+
+/// Whether a folded word is one of [`SPANISH_SPEECH_VERBS`]. Asked for the neighbours of most
+/// single capitalised words, so the endings they all share (past "-o", present "-a", "-e") are
+/// checked before the list.
+fn is_spanish_speech_verb(word: &str) -> bool {
+    word.len() >= 4
+        && matches!(word.as_bytes()[word.len() - 1], b'o' | b'a' | b'e')
+        && SPANISH_SPEECH_VERBS.contains(&word)
+}
 
 /// Lowercase words before a name that make it a place ("the Polish town of Redzikowo").
 #[rustfmt::skip]
@@ -172,6 +195,8 @@ struct LineCounts {
     n_long_words: usize,
     long_word_in_lowercase: bool,
     has_digit: bool,
+    /// A comma or an opening parenthesis, which list lines have and headlines rarely do.
+    has_list_punctuation: bool,
 }
 
 impl LineCounts {
@@ -186,8 +211,13 @@ impl LineCounts {
                 opening_text.len() >= opening.len()
                     && opening_text[..opening.len()].eq_ignore_ascii_case(opening.as_bytes())
             }),
-            // Running text nearly always has a lowercase word of four letters or more.
-            headline: self.n_long_words >= 5 && !self.long_word_in_lowercase,
+            // Running text nearly always has a lowercase word of four letters or more. Draws,
+            // leaderboards and line-ups ("1 - Pete Sampras ( U.S. ) vs. Adrian Voinea", "66 Paul
+            // Goydos , Billy Mayfair") have none either, but they have digits between names set
+            // off by commas or parentheses, which headlines rarely combine.
+            headline: self.n_long_words >= 5
+                && !self.long_word_in_lowercase
+                && !(self.has_digit && self.has_list_punctuation),
             capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
         }
     }
@@ -208,6 +238,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
                     start: idx + 1,
                     ..LineCounts::default()
                 };
+            } else if ch == ',' || ch == '(' {
+                counts.has_list_punctuation = true;
             } else if ch.is_uppercase() {
                 counts.n_upper += 1;
             } else if ch.is_lowercase() {
@@ -360,6 +392,12 @@ const PLACE_WORDS: &[&str] = &[
     "stadium", "park",
 ];
 
+/// Organisation words that give a company's legal form, the last word of its name.
+#[rustfmt::skip]
+const LEGAL_FORMS: &[&str] = &[
+    "inc", "corp", "co", "ltd", "llc", "plc", "ag", "gmbh", "sa", "nv", "bv", "spa", "ab",
+];
+
 /// First words of places named after a saint ("San Sebastián", "Sankt Petersburg").
 const SAINTS: &[&str] = &[
     "san", "santa", "santo", "sao", "saint", "sainte", "sankt", "st",
@@ -376,6 +414,17 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let is_number =
         |token: &str| !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit());
+    // Standings also give winning percentages, games behind and half games (".576", "-",
+    // "1/2"), which count as scores after a name; a figure such as "12.5" does not, as financial
+    // tables ("Sales 123.4 110.2") are not standings.
+    let is_score = |token: &str| {
+        token == "-"
+            || is_number(token)
+            || token.strip_prefix('.').is_some_and(is_number)
+            || token
+                .split_once('/')
+                .is_some_and(|(over, under)| is_number(over) && is_number(under))
+    };
     let is_name_word = |token: &str| token.starts_with(|character: char| character.is_uppercase());
     let mut tokens: Vec<(usize, &str)> = Vec::new();
     // Only lines with a digit can hold scores; the others are skipped unread.
@@ -391,7 +440,7 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
             if !token.trim().is_empty() {
                 let token_text = token.trim_end();
                 if !is_name_word(token_text)
-                    && !is_number(token_text)
+                    && !is_score(token_text)
                     && !NAME_PARTICLES.contains(&token_text)
                 {
                     break;
@@ -427,7 +476,9 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
                 n_numbers_after_last = 0;
                 continue;
             }
-            if is_number(token) && !names.is_empty() {
+            // A dash stands for games behind only after a name's figures ("PRESS DIGEST - Iraq
+            // - Aug 24" is a heading).
+            if is_score(token) && !names.is_empty() && (token != "-" || n_numbers_after_last > 0) {
                 n_numbers_after_last += 1;
                 token_idx += 1;
                 continue;
@@ -534,7 +585,10 @@ impl Scanner<'_> {
             if let Some(n_words) = self.is_title_at(idx, to) {
                 idx += n_words;
                 saw_title = true;
-            } else if self.is_common(idx) || ORG_CONNECTORS.contains(&self.key(idx)) {
+            } else if (self.is_common(idx) || ORG_CONNECTORS.contains(&self.key(idx)))
+                && !self.words[idx].initial
+            {
+                // "A. Stewart": an initial is never the article or a connector.
                 idx += 1;
             } else {
                 break;
@@ -571,10 +625,30 @@ impl Scanner<'_> {
 
     fn push_listed(&mut self, found: &ListMatch) {
         let kind = self.gazetteer.kind_of(found.entity_idx).clone();
+        if kind == EntityKind::Place && self.adjective_compound(found.end) {
+            return;
+        }
         self.push(kind, Some(found.entity_idx), (found.start, found.end));
         if let Some(last) = self.candidates.last_mut() {
             last.lone_surname = found.single_word;
         }
+    }
+
+    /// Whether a name ending at byte `end` opens a hyphenated adjective ("U.S.-led",
+    /// "Paris-based"), which describes something else rather than naming a place.
+    fn adjective_compound(&self, end: usize) -> bool {
+        // Asked for every listed name, so the usual answer (no hyphen) comes from one byte.
+        let bytes = self.text.as_bytes();
+        let hyphen = if bytes.get(end) == Some(&b'.') {
+            end + 1
+        } else {
+            end
+        };
+        bytes.get(hyphen) == Some(&b'-')
+            && self.text[hyphen + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
     }
 
     /// Classifies free capitalised words `from..to` of a run that the lists do not know.
@@ -661,20 +735,24 @@ impl Scanner<'_> {
             // Photo credits and shouted headings ("MARTIAL TREZZINI"), not names we can trust.
             return;
         }
-        let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start));
+        // "D. Cox", "A. Stewart": an initial opens a person's name as a given name does.
+        let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start))
+            || self.words[name_start].initial;
         let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
-        let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
-        let beside_speech_verb = self
-            .folded
-            .get(to)
-            .is_some_and(|next| SPEECH_VERBS.contains(&next))
-            || (name_start == run_start
-                && name_start > 0
-                && SPEECH_VERBS.contains(&self.key(name_start - 1)));
+        let name_like = (name_start..to)
+            .all(|idx| self.words[idx].initial || (!self.is_common(idx) && !self.is_org_word(idx)));
+        let is_speech_verb =
+            |word: &str| SPEECH_VERBS.contains(&word) || is_spanish_speech_verb(word);
+        let beside_speech_verb = || {
+            self.folded.get(to).is_some_and(is_speech_verb)
+                || (name_start == run_start
+                    && name_start > 0
+                    && is_speech_verb(self.key(name_start - 1)))
+        };
         if (2..=4).contains(&n_words)
             && name_like
-            && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb))
+            && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
         {
             let span = self.span_of(name_start, to);
             self.push(EntityKind::Person, None, span);
@@ -695,12 +773,34 @@ impl Scanner<'_> {
         self.push_unknown(name_start, to, all_caps);
     }
 
+    /// Whether word `word_idx` is an acronym of two to five capitals ("PSV", "NEC").
+    fn is_acronym(&self, word_idx: usize) -> bool {
+        let text = self.word_text(word_idx);
+        (2..=5).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_uppercase())
+    }
+
     fn push_unknown(&mut self, name_start: usize, to: usize, all_caps: bool) {
         let n_words = to - name_start;
         let span = self.span_of(name_start, to);
         let sentence_initial = starts_sentence(self.text, span.0);
-        let confirmed =
-            !sentence_initial || n_words >= 2 || self.capitalised_mid_sentence(name_start);
+        // "Aznar dijo", "dijo Aznar", "según Aznar": a single word that speaks is a person.
+        let speaks = n_words == 1 && !all_caps && {
+            let spaced = |left: usize, right: usize| {
+                right < self.words.len()
+                    && &self.text[self.words[left].end..self.words[right].start] == " "
+            };
+            // The word tests reject most neighbours before the gaps are sliced.
+            (is_spanish_speech_verb(self.key(to)) && spaced(name_start, to))
+                || (name_start > 0
+                    && !self.words[name_start - 1].capitalised
+                    && (is_spanish_speech_verb(self.key(name_start - 1))
+                        || self.key(name_start - 1) == "segun")
+                    && spaced(name_start - 1, name_start))
+        };
+        let confirmed = !sentence_initial
+            || n_words >= 2
+            || speaks
+            || self.capitalised_mid_sentence(name_start);
         let weak = !confirmed || self.lines[self.words[name_start].line_idx as usize].capitals;
         let previous = name_start
             .checked_sub(1)
@@ -715,7 +815,9 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
-        let hint = if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+        let hint = if speaks && name_like {
+            Some(EntityKind::Person)
+        } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
         } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
             Some(EntityKind::Place)
@@ -740,6 +842,13 @@ impl Scanner<'_> {
             // Abbreviations ("NFU", "KDPI"); not at a line's end, where photo credits and
             // channel names stand ("EPA / BAP", "TVN24 GO").
             Some(EntityKind::Organization)
+        } else if n_words == 2
+            && !all_caps
+            && self.is_acronym(name_start)
+            && !self.is_common(name_start + 1)
+        {
+            // "NEC Nijmegen", "BBC Scotland": people's names do not open with an acronym.
+            Some(EntityKind::Organization)
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && (name_like || self.gazetteer.org_words.contains(self.key(to - 1)))
@@ -748,7 +857,18 @@ impl Scanner<'_> {
         } else {
             None
         };
-        let after_article = previous.is_some_and(|word| ["the", "a", "an"].contains(&word));
+        // Spanish too: "las Fuerzas Armadas", and "de" after a noun, which names what a post is
+        // for ("el ministro de Medio Ambiente"). Read only for people, so only worked out for
+        // them.
+        let after_article = hint == Some(EntityKind::Person)
+            && previous.is_some_and(|word| {
+                ["the", "a", "an", "un", "una"].contains(&word)
+                    || ROMANCE_ARTICLES.contains(&word)
+                    || (word == "de"
+                        && name_start >= 2
+                        && !self.words[name_start - 2].capitalised
+                        && self.words[name_start - 2].plain)
+            });
         // "Euro-Atlantic", "Franco-German": hyphenated compounds are adjectives, not names.
         let hyphenated = (name_start + 1..to)
             .all(|idx| &self.text[self.words[idx - 1].end..self.words[idx].start] == "-");
@@ -783,6 +903,38 @@ impl Scanner<'_> {
                         skip_next_listed = false;
                         continue;
                     }
+                    // "Kurdistan Democratic Party": a listed place right before a listed
+                    // organisation names a body of that place, not the listed one.
+                    if let Some(Piece::Listed(before)) =
+                        piece_idx.checked_sub(1).map(|idx| pieces[idx])
+                    {
+                        if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Organization
+                            && *self.gazetteer.kind_of(before.entity_idx) == EntityKind::Place
+                            && &self.text[before.end..found.start] == " "
+                            && self.candidates.last().map(|candidate| candidate.span)
+                                == Some((before.start, before.end))
+                        {
+                            self.candidates.pop();
+                            self.push(EntityKind::Organization, None, (before.start, found.end));
+                            continue;
+                        }
+                        // "Democratic Party of Iran": "of" and a listed place after an
+                        // organisation belong to its name.
+                        let last = self.candidates.last();
+                        if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && &self.text[before.end..found.start] == " of "
+                            && last.is_some_and(|candidate| {
+                                candidate.kind == EntityKind::Organization
+                                    && candidate.span.1 == before.end
+                            })
+                        {
+                            if let Some(previous) = self.candidates.pop() {
+                                let span = (previous.span.0, found.end);
+                                self.push(EntityKind::Organization, None, span);
+                                continue;
+                            }
+                        }
+                    }
                     self.push_listed(&found);
                 }
                 Piece::Free(from, to) => {
@@ -806,14 +958,79 @@ impl Scanner<'_> {
                     }
                     // "Real Madrid", "Primăria Timișoara", "Junta de Andalucía": an organisation
                     // word that opens a name, followed by a listed place, names an organisation.
+                    // So does an acronym or another unknown word alone before a listed place at
+                    // the end of the run ("PSV Eindhoven", "Ajax Amsterdam", "Bayern Munich").
                     if let Some(Piece::Listed(found)) = next {
                         let (name_start, _) = self.strip_leading(from, to);
+                        let club = || {
+                            piece_idx == 0
+                                && from == name_start
+                                && pieces.len() == 2
+                                && name_start + 1 == to
+                                && !self.lines[self.words[name_start].line_idx as usize].capitals
+                                && (self.is_acronym(name_start)
+                                    || (self.words[name_start].capitalised
+                                    && !self.words[name_start].initial
+                                    // Russian adjectives decline ("Северной Африке"), so the
+                                    // lists cannot tell them; Russian is left out.
+                                    && !russian::is_cyrillic(self.word_text(name_start))
+                                    && &self.text[self.words[name_start].end..found.start] == " "
+                                    && !starts_sentence(self.text, self.words[name_start].start)
+                                    && !self.is_common(name_start)
+                                    && !self.gazetteer.given_names.contains(self.key(name_start))))
+                        };
                         if name_start < to
-                            && self.gazetteer.org_heads.contains(self.key(name_start))
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && (self.gazetteer.org_heads.contains(self.key(name_start)) || club())
                         {
                             let span = (self.words[name_start].start, found.end);
                             self.push(EntityKind::Organization, None, span);
+                            skip_next_listed = true;
+                            continue;
+                        }
+                    }
+                    // "Patriotic Union of Kurdistan", "Bank of England", "Kurdistan Democratic
+                    // Party of Iran": a name ending with an organisation word and "of" goes on
+                    // into the listed place that follows.
+                    let mut named_to = to;
+                    while named_to > from && !self.words[named_to - 1].capitalised {
+                        named_to -= 1;
+                    }
+                    if let Some(Piece::Listed(found)) = next {
+                        // A company's legal form ends its name: "Kia Motor Corp of South Korea"
+                        // says where the company is.
+                        let org_of = named_to > from
+                            && named_to + 1 == to
+                            && self.key(named_to) == "of"
+                            && self.gazetteer.org_words.contains(self.key(named_to - 1))
+                            && !LEGAL_FORMS.contains(&self.key(named_to - 1))
+                            && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place;
+                        let name_start = if org_of {
+                            self.strip_leading(from, named_to).0
+                        } else {
+                            named_to
+                        };
+                        if name_start < named_to {
+                            // A leading demonym stays ("Iraqi Kurdish Patriotic Union of ...").
+                            let org_from = (from..name_start)
+                                .rev()
+                                .take_while(|&idx| self.gazetteer.demonyms.contains(self.key(idx)))
+                                .last()
+                                .unwrap_or(name_start);
+                            let mut start = self.words[org_from].start;
+                            let before = piece_idx.checked_sub(1).map(|idx| pieces[idx]);
+                            if let Some(Piece::Listed(before)) = before {
+                                if name_start == from
+                                    && *self.gazetteer.kind_of(before.entity_idx)
+                                        == EntityKind::Place
+                                    && self.candidates.last().map(|candidate| candidate.span)
+                                        == Some((before.start, before.end))
+                                {
+                                    self.candidates.pop();
+                                    start = before.start;
+                                }
+                            }
+                            self.push(EntityKind::Organization, None, (start, found.end));
                             skip_next_listed = true;
                             continue;
                         }
@@ -822,6 +1039,7 @@ impl Scanner<'_> {
                     if let Some(Piece::Listed(found)) =
                         piece_idx.checked_sub(1).map(|idx| pieces[idx])
                     {
+                        let to = named_to.max(from + 1);
                         let last = self.key(to - 1);
                         // "Baltimore Orioles", "Chicago Bulls": a city and a plural is a team.
                         let team_plural = to - from <= 2
@@ -839,6 +1057,8 @@ impl Scanner<'_> {
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
                             && (self.gazetteer.org_words.contains(last) || team_plural)
                             && self.strip_leading(from, to).0 == from
+                            && self.candidates.last().map(|candidate| candidate.span)
+                                == Some((found.start, found.end))
                         {
                             if let Some(previous) = self.candidates.pop() {
                                 let span = (previous.span.0, self.words[to - 1].end);
@@ -892,6 +1112,9 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         let run_start = word_idx;
         let mut free_start: Option<usize> = None;
         let mut has_org_or_title = false;
+        // The run's last piece is a listed organisation, which "of" and a place may follow
+        // ("Kurdistan Democratic Party of Iran").
+        let mut after_listed_org;
         loop {
             let word = scanner.words[word_idx];
             while match_idx < matches.len() && matches[match_idx].start < word.start {
@@ -910,14 +1133,16 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
                     end_idx += 1;
                 }
                 pieces.push(Piece::Listed(found));
+                after_listed_org = *gazetteer.kind_of(found.entity_idx) == EntityKind::Organization;
                 end_idx
             } else if word.capitalised {
-                let folded = scanner.key(word_idx);
-                if gazetteer.org_words.contains(folded)
-                    || gazetteer.org_heads.contains(folded)
-                    || scanner.is_title_at(word_idx, word_idx + 1).is_some()
-                {
-                    has_org_or_title = true;
+                after_listed_org = false;
+                // Once a run has an organisation word or a title, the others need no lookup.
+                if !has_org_or_title {
+                    let folded = scanner.key(word_idx);
+                    has_org_or_title = gazetteer.org_words.contains(folded)
+                        || gazetteer.org_heads.contains(folded)
+                        || scanner.is_title_at(word_idx, word_idx + 1).is_some();
                 }
                 free_start.get_or_insert(word_idx);
                 word_idx + 1
@@ -938,7 +1163,8 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             {
                 let folded = scanner.key(look);
                 let allowed = NAME_PARTICLES.contains(&folded)
-                    || (has_org_or_title && ORG_CONNECTORS.contains(&folded));
+                    || (has_org_or_title && ORG_CONNECTORS.contains(&folded))
+                    || (after_listed_org && folded == "of");
                 if !allowed
                     || look + 1 >= n_words
                     || !joined(body, &scanner.words[look], &scanner.words[look + 1])
@@ -979,14 +1205,15 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             scanner.push(EntityKind::Organization, None, span);
         }
         // In an article with results lines, a listed place named like a team there is the team
-        // everywhere ("Seattle 5 Baltimore 3" ... "Baltimore won its third game").
-        let team_names: Vec<&str> = teams
+        // everywhere ("Seattle 5 Baltimore 3" ... "Baltimore won its third game"), whatever its
+        // case (standings are often in capitals: "BALTIMORE 67 58 .536 5").
+        let team_names: Vec<String> = teams
             .iter()
-            .map(|&(start, end)| &body[start..end])
+            .map(|&(start, end)| body[start..end].to_lowercase())
             .collect();
         for candidate in &mut scanner.candidates {
             if candidate.kind == EntityKind::Place
-                && team_names.contains(&candidate.surface.as_str())
+                && team_names.contains(&candidate.surface.to_lowercase())
             {
                 candidate.kind = EntityKind::Organization;
                 candidate.entity_idx = None;
@@ -1429,7 +1656,39 @@ mod tests {
     }
 
     #[test]
+    fn classifies_sports_and_agency_names() {
+        check(
+            "PSV Eindhoven beat NEC Nijmegen",
+            "O:PSV Eindhoven O:NEC Nijmegen",
+        );
+        check(
+            "NEW YORK 72 53 .576 -\nBALTIMORE 67 58 .536 5\nwon in Baltimore",
+            "O:NEW YORK O:Baltimorex2",
+        );
+        check(
+            "1 - Pete Sampras ( U.S. ) vs. Adrian Voinea ( Romania ) and Jonas Bjorkman",
+            "P:Pete Sampras P:Adrian Voinea P:Jonas Bjorkman L:United States[U.S.] L:Romania",
+        );
+        check("A. Stewart and D. Cox", "P:A. Stewart P:D. Cox");
+        check("Sydney Newsroom 61 2", "O:Sydney Newsroom");
+    }
+
+    #[test]
+    fn extends_organisations_into_their_place() {
+        check(
+            "fighting between the Patriotic Union of Kurdistan and the Kurdistan Democratic Party \
+             of Iran",
+            "O:Patriotic Union of Kurdistan O:Kurdistan Democratic Party of Iran",
+        );
+        check(
+            "Kia Motor Corp of South Korea",
+            "O:Kia Motor Corp L:South Korea",
+        );
+    }
+
+    #[test]
     fn country_adjective_is_not_a_place() {
+        check("the U.S.-led coalition and Paris-based firms", "");
         check("Russian troops near the Ukrainian border", "");
         check("Russia's troops in Ukraine", "L:Russia L:Ukraine");
         check(
