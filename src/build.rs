@@ -465,7 +465,13 @@ fn source_path(source: &str) -> &str {
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let decl = options.schema.load()?;
-    let gazetteer = load_gazetteer(options.lists_dir.as_deref())?;
+    // A build without facts reads no name lists: they are enrichment work.
+    let gazetteer = if options.facts {
+        load_gazetteer(options.lists_dir.as_deref())?
+    } else {
+        Gazetteer::from_list_texts(&crate::enrich::ListTexts::default())
+            .map_err(|error| Error::Internal(format!("an empty gazetteer: {error}")))?
+    };
     let mut report = BuildReport {
         index: options.index_dir.clone(),
         ..BuildReport::default()
@@ -585,18 +591,24 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             })
             .collect();
         let write_started = Instant::now();
+        // The writer's threads get every document first; the registry takes the facts after,
+        // while those threads index (added in the same order, so the registry is the same).
+        let mut batch_facts = Vec::new();
         for (id, outcome, sources) in enriched {
             match outcome {
                 Ok((language, document, facts)) => {
-                    if let (Some(builder), Some(facts)) = (registry_builder.as_mut(), facts) {
-                        builder.add(&facts);
-                    }
+                    batch_facts.extend(facts);
                     *report.by_language.entry(language).or_default() += 1;
                     writer.add_document(document)?;
                     report.articles_added += 1;
                     written.insert(id, Held::Added(sources.len()));
                 }
                 Err(skipped) => report.skipped.push(skipped),
+            }
+        }
+        if let Some(builder) = registry_builder.as_mut() {
+            for facts in &batch_facts {
+                builder.add(facts);
             }
         }
         writing += write_started.elapsed();

@@ -62,7 +62,7 @@ pub struct ListError {
 
 /// The texts of every list the gazetteer is built from, so the index can override any of them
 /// from a user folder and keep the embedded defaults for the rest.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ListTexts<'a> {
     /// `places.tsv`: `canonical<TAB>alias|alias`.
     pub places: &'a str,
