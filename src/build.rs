@@ -465,9 +465,12 @@ fn source_path(source: &str) -> &str {
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let decl = options.schema.load()?;
-    // A build without facts reads no name lists: they are enrichment work.
+    // A build without facts reads no name lists: they are enrichment work. A build with facts
+    // compiles them while its first files are read.
     let gazetteer = if options.facts {
-        load_gazetteer(options.lists_dir.as_deref())?
+        let gazetteer = load_gazetteer(options.lists_dir.as_deref())?;
+        gazetteer.compile_in_background();
+        gazetteer
     } else {
         Gazetteer::from_list_texts(&crate::enrich::ListTexts::default())
             .map_err(|error| Error::Internal(format!("an empty gazetteer: {error}")))?

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock};
 
 /// A multiply-rotate hasher for the short word keys of the name lists. The standard SipHash
 /// resists hash flooding, which lists we ship ourselves do not need, and costs several times
@@ -146,9 +147,9 @@ pub struct Gazetteer {
     /// Compiled on first use for the embedded lists: a query never scans text for names, and
     /// compiling is a quarter of an `idx query`'s time. User lists are compiled at once, so
     /// that a list that cannot compile is reported when it is loaded.
-    automaton: std::sync::OnceLock<AhoCorasick>,
+    automaton: Arc<OnceLock<AhoCorasick>>,
     /// The automaton's patterns, in pattern order.
-    pattern_texts: Vec<String>,
+    pattern_texts: Arc<Vec<String>>,
     patterns: Vec<PatternInfo>,
     /// Folded first words (letters and digits up to the first other character) of every alias:
     /// a word that is none of them starts no match, which one lookup tells.
@@ -237,6 +238,13 @@ fn is_short_acronym(alias: &str) -> bool {
             .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
 }
 
+fn compiled<'a>(automaton: &'a OnceLock<AhoCorasick>, pattern_texts: &[String]) -> &'a AhoCorasick {
+    automaton.get_or_init(|| {
+        compile_patterns(pattern_texts)
+            .expect("the embedded lists compile: unit tests find names with them")
+    })
+}
+
 /// One automaton over every alias, matching from word starts.
 fn compile_patterns(pattern_texts: &[String]) -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasickBuilder::new()
@@ -272,12 +280,22 @@ impl Gazetteer {
         Gazetteer::build(lists, true)
     }
 
-    /// The name automaton, compiled now if it has not been.
+    /// Starts compiling the name automaton on another thread, if it is not compiled yet: a
+    /// build calls this first, so that the lists compile while the first files are read.
+    pub fn compile_in_background(&self) {
+        if self.automaton.get().is_some() {
+            return;
+        }
+        let (automaton, pattern_texts) = (self.automaton.clone(), self.pattern_texts.clone());
+        std::thread::spawn(move || {
+            compiled(&automaton, &pattern_texts);
+        });
+    }
+
+    /// The name automaton, compiled now if it has not been (or waited for, if another thread
+    /// is compiling it).
     fn automaton(&self) -> &AhoCorasick {
-        self.automaton.get_or_init(|| {
-            compile_patterns(&self.pattern_texts)
-                .expect("the embedded lists compile: unit tests find names with them")
-        })
+        compiled(&self.automaton, &self.pattern_texts)
     }
 
     fn build(lists: &ListTexts<'_>, compile_now: bool) -> Result<Gazetteer, ListError> {
@@ -428,7 +446,7 @@ impl Gazetteer {
                 }
             }
         }
-        let automaton = std::sync::OnceLock::new();
+        let automaton = Arc::new(OnceLock::new());
         if compile_now {
             let compiled = compile_patterns(&pattern_texts).map_err(|error| {
                 list_error("actors.tsv", 0, &format!("cannot compile lists: {error}"))
@@ -461,7 +479,7 @@ impl Gazetteer {
             surnames_by_initial,
             entities,
             automaton,
-            pattern_texts,
+            pattern_texts: Arc::new(pattern_texts),
             patterns,
             first_words,
             lowercase_first_bytes,
