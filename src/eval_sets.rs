@@ -279,15 +279,7 @@ fn run_seeds(
 fn run_html(benchmark: &Path, out: &mut dyn Write) -> Result<(), EvalRunError> {
     let started = Instant::now();
     let truth_path = benchmark.join("ground-truth.json");
-    let truth_text = std::fs::read_to_string(&truth_path).map_err(|source| EvalError::Io {
-        path: truth_path.clone(),
-        source,
-    })?;
-    let truth: serde_json::Value =
-        serde_json::from_str(&truth_text).map_err(|error| EvalError::Format {
-            path: truth_path.clone(),
-            message: error.to_string(),
-        })?;
+    let truth = read_json(&truth_path)?;
     let pages = truth.as_object().ok_or_else(|| EvalError::Format {
         path: truth_path.clone(),
         message: "expected an object of pages".into(),
@@ -350,15 +342,7 @@ fn score_existing(
     let predicted = read_extract_jsonl(&text).map_err(|error| extract_error(error.to_string()))?;
     if set_name == "seeds" {
         let gold_path = options.shared.join("seeds/gold.json");
-        let gold_text = std::fs::read_to_string(&gold_path).map_err(|source| EvalError::Io {
-            path: gold_path.clone(),
-            source,
-        })?;
-        let gold: serde_json::Value =
-            serde_json::from_str(&gold_text).map_err(|error| EvalError::Format {
-                path: gold_path.clone(),
-                message: error.to_string(),
-            })?;
+        let gold = read_json(&gold_path)?;
         let report = score_seeds(&gold, &predicted).ok_or_else(|| EvalError::Format {
             path: gold_path.clone(),
             message: "expected an object of documents".into(),
@@ -377,6 +361,18 @@ fn score_existing(
     Ok(EvalSummary {
         n_scored: 1,
         skipped: Vec::new(),
+    })
+}
+
+/// A gold file's JSON.
+fn read_json(path: &Path) -> Result<serde_json::Value, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|error| EvalError::Format {
+        path: path.to_path_buf(),
+        message: error.to_string(),
     })
 }
 

@@ -1201,14 +1201,20 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    /// The roots of the clusters named in the articles of the cluster rooted at `root`.
-    fn context_of(&mut self, members: &[u32]) -> HashSet<u32> {
+    /// The articles naming any of `members`, ascending, each once.
+    fn articles_of(&self, members: &[u32]) -> Vec<u32> {
         let mut articles: Vec<u32> = members
             .iter()
             .flat_map(|&member| self.nodes[member as usize].articles.iter().copied())
             .collect();
         articles.sort_unstable();
         articles.dedup();
+        articles
+    }
+
+    /// The roots of the clusters named in the articles of the cluster rooted at `root`.
+    fn context_of(&mut self, members: &[u32]) -> HashSet<u32> {
+        let mut articles = self.articles_of(members);
         articles.truncate(MAX_CONTEXT_ARTICLES);
         let mut context = HashSet::default();
         for article_idx in articles {
@@ -1446,12 +1452,7 @@ impl<'a> Clustering<'a> {
 
     fn actor_of(&self, root: u32, members: &[u32]) -> StoredActor {
         let kind = self.nodes[root as usize].kind;
-        let mut articles: Vec<u32> = members
-            .iter()
-            .flat_map(|&member| self.nodes[member as usize].articles.iter().copied())
-            .collect();
-        articles.sort_unstable();
-        articles.dedup();
+        let articles = self.articles_of(members);
         let dates: Vec<jiff::civil::Date> = articles
             .iter()
             .filter_map(|&article_idx| self.published[article_idx as usize])
