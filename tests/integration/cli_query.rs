@@ -447,9 +447,7 @@ fn stats_summarise_the_index() {
 #[test]
 fn no_feedback_runs_a_long_query_as_written() {
     let dir = temp_dir();
-    let corpus_dir = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus_dir).expect("mkdir");
-    crate::util::feedback_corpus(&corpus_dir);
+    let corpus_dir = crate::util::feedback_corpus(dir.path());
     let index = dir.path().join("index");
     idx()
         .arg("build")

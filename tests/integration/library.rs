@@ -319,9 +319,7 @@ fn a_fresh_registry_equals_one_read_back_from_the_index() {
 #[test]
 fn long_plain_words_queries_find_articles_through_their_best_matches() {
     let dir = temp_dir();
-    let corpus_dir = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus_dir).expect("mkdir");
-    crate::util::feedback_corpus(&corpus_dir);
+    let corpus_dir = crate::util::feedback_corpus(dir.path());
     let index_dir = dir.path().join("index");
     idx::build(&idx::BuildOptions::new(&index_dir, vec![corpus_dir])).expect("builds");
     let index = idx::Index::open(&index_dir).expect("opens");

@@ -125,8 +125,12 @@ pub fn query_total_at(index: &Path, query: &str) -> u64 {
 }
 
 /// A corpus where four articles share a topic's vocabulary, three of them also the query's
-/// words and one only the topic's, among 150 unrelated articles.
-pub fn feedback_corpus(dir: &Path) {
+/// words and one only the topic's, among 150 unrelated articles; written to `dir/corpus`,
+/// whose path it returns.
+pub fn feedback_corpus(dir: &Path) -> PathBuf {
+    let dir = dir.join("corpus");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let dir = dir.as_path();
     let topical = [
         "Measles vaccine trial results\n\nThe measles vaccine trial measured antibody response in children; researchers reported immunogenicity and seroconversion after the booster dose.",
         "Children in the measles vaccine study\n\nA measles vaccine trial in children found strong antibody response, with immunogenicity and seroconversion rising after the booster.",
@@ -159,4 +163,5 @@ pub fn feedback_corpus(dir: &Path) {
         )
         .expect("write");
     }
+    dir.to_path_buf()
 }
