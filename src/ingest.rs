@@ -910,24 +910,37 @@ impl<R: Read> Read for LineLimitedReader<R> {
             ));
         }
         let n_read = self.inner.read(buffer)?;
-        for (index, &byte) in buffer[..n_read].iter().enumerate() {
-            if byte == b'\n' {
-                self.line_number += 1;
-                self.n_line_bytes = 0;
-            } else {
-                self.n_line_bytes += 1;
-                if self.n_line_bytes > self.max_line_bytes {
-                    // Hand over the lines before this one and fail on the next call; with
-                    // nothing to hand over, fail now, since `Ok(0)` would mean a clean end.
-                    self.is_over_limit = true;
-                    self.n_bytes_read += index as u64;
-                    if index == 0 {
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            "line over the size limit",
-                        ));
-                    }
-                    return Ok(index);
+        let read = &buffer[..n_read];
+        // Line by line, each newline found with memchr; `line_start` is where the line that
+        // the bytes from there on belong to starts within this read.
+        let mut line_start = 0;
+        loop {
+            let newline = memchr::memchr(b'\n', &read[line_start..]);
+            let line_end = newline.map_or(n_read, |offset| line_start + offset);
+            let n_line_bytes = self.n_line_bytes + (line_end - line_start) as u64;
+            if n_line_bytes > self.max_line_bytes {
+                // Hand over the lines before this one and fail on the next call; with nothing
+                // to hand over, fail now, since `Ok(0)` would mean a clean end.
+                let first_over = line_start + (self.max_line_bytes - self.n_line_bytes) as usize;
+                self.is_over_limit = true;
+                self.n_bytes_read += first_over as u64;
+                if first_over == 0 {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "line over the size limit",
+                    ));
+                }
+                return Ok(first_over);
+            }
+            match newline {
+                Some(_) => {
+                    self.line_number += 1;
+                    self.n_line_bytes = 0;
+                    line_start = line_end + 1;
+                }
+                None => {
+                    self.n_line_bytes = n_line_bytes;
+                    break;
                 }
             }
         }
@@ -1510,6 +1523,70 @@ mod chunk_tests {
             assert_eq!(docs, whole.docs, "{name}");
             let n_bytes: u64 = chunks.iter().map(|chunk| chunk.n_bytes).sum();
             assert_eq!(n_bytes, whole.n_bytes, "{name}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod line_limit_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reads of at most `step` bytes.
+    struct Steps<'a>(&'a [u8], usize);
+
+    impl Read for Steps<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buffer.len()).min(self.0.len());
+            buffer[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// What the guard must hand over: the bytes before the first byte that makes a line
+    /// (newline excluded) longer than `max`, and whether there is such a byte.
+    fn expected(input: &[u8], max: u64) -> (usize, bool) {
+        let mut n_line_bytes = 0;
+        for (index, &byte) in input.iter().enumerate() {
+            if byte == b'\n' {
+                n_line_bytes = 0;
+            } else {
+                n_line_bytes += 1;
+                if n_line_bytes > max {
+                    return (index, true);
+                }
+            }
+        }
+        (input.len(), false)
+    }
+
+    proptest! {
+        #[test]
+        fn hands_over_every_line_within_the_limit(input in "[ab\n]{0,60}", max in 0u64..8, step in 1usize..9) {
+            let mut reader = LineLimitedReader {
+                inner: Steps(input.as_bytes(), step),
+                max_line_bytes: max,
+                n_line_bytes: 0,
+                line_number: 1,
+                n_bytes_read: 0,
+                is_over_limit: false,
+            };
+            let mut handed = Vec::new();
+            let mut buffer = [0u8; 16];
+            let failed = loop {
+                match reader.read(&mut buffer) {
+                    Ok(0) => break false,
+                    Ok(n) => handed.extend_from_slice(&buffer[..n]),
+                    Err(_) => break true,
+                }
+            };
+            let (n_expected, over) = expected(input.as_bytes(), max);
+            prop_assert_eq!(&handed[..], &input.as_bytes()[..n_expected]);
+            prop_assert_eq!(failed, over);
+            prop_assert_eq!(reader.n_bytes_read, n_expected as u64);
+            let n_newlines = handed.iter().filter(|&&byte| byte == b'\n').count() as u64;
+            prop_assert_eq!(reader.line_number, 1 + n_newlines);
         }
     }
 }
