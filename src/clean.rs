@@ -485,7 +485,10 @@ fn rebuild_whitespace(text: &str) -> String {
 /// Whether [`normalize_whitespace`] would return `text` unchanged: normal lines, no blank
 /// line at either end, never two blank lines in a row, no carriage returns.
 fn is_normal_text(text: &str) -> bool {
-    if text.starts_with('\n') || text.ends_with('\n') || text.contains("\n\n\n") {
+    if text.starts_with('\n')
+        || text.ends_with('\n')
+        || memchr::memmem::find(text.as_bytes(), b"\n\n\n").is_some()
+    {
         return false;
     }
     lines_are_normal(text, true)
