@@ -951,9 +951,18 @@ impl<'a> ClusteringBuilder<'a> {
                     continue;
                 }
                 node.articles.push(article_idx as u32);
-                *node.names.entry(sighting.name.clone()).or_default() += 1;
-                node.spellings.insert(sighting.name.clone());
-                node.spellings.extend(sighting.aliases.iter().cloned());
+                // Spellings repeat from article to article: only new ones are copied.
+                match node.names.get_mut(sighting.name.as_str()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        node.names.insert(sighting.name.clone(), 1);
+                    }
+                }
+                for spelling in std::iter::once(&sighting.name).chain(&sighting.aliases) {
+                    if !node.spellings.contains(spelling.as_str()) {
+                        node.spellings.insert(spelling.clone());
+                    }
+                }
                 in_article.push(node_idx);
             }
         }
