@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::index::letter_digit::LetterDigitSplitter;
 use crate::index::stem::MemoStemmer;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
@@ -486,6 +487,7 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
+            .filter(LetterDigitSplitter)
             .filter(AsciiFoldingFilter)
             .build(),
     );
@@ -505,8 +507,9 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     }
 }
 
-/// Split, drop overlong tokens, lowercase, optionally drop stop words, fold accents (Latin
-/// script only), stem.
+/// Split, drop overlong tokens, lowercase, add the letter and digit runs of mixed tokens
+/// ("covid19" → "covid", "19"; see [`LetterDigitSplitter`]), optionally drop stop words, fold
+/// accents (Latin script only), stem.
 ///
 /// Folding before stemming makes "garantias" and "garantías" one word: people type queries
 /// without accents, and consistency matters more than the few suffix rules that look at
@@ -523,6 +526,7 @@ fn stemming_analyzer(
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
+            .filter(LetterDigitSplitter)
     };
     let stemmer = MemoStemmer::new(language);
     match (stop_words, latin_script) {
