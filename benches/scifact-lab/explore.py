@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """SciFact lexical ranking exploration. Usage: venv/bin/python explore.py SECTION [...]
 Sections: base misc analysis stemmers us extras bm25 sep title bm25f prf:idx rocchio:idx prf2:idx prf3:idx prf4:idx
-          prfbm25 joint dfcut cascade final   (lib.py = analysis/BM25/RM3/Rocchio, common.py = runner)
+          prfbm25 joint dfcut cascade final tokens fusion   (lib.py = analysis/BM25/RM3/Rocchio, common.py = runner)
 All output is appended to explore.log; first run builds cached indexes ix_*.pkl (~5 s each).
 Selection is by TRAIN nDCG@10 (R@100 secondary); test is printed alongside only."""
 import itertools, functools
@@ -245,6 +245,74 @@ def sec_dfcut():
         sub = [r for t, r in rows if f"df_cut={dc} " in t]
         out(f"  df_cut={dc}: mean over 12 configs train {statistics.mean(r['train'][0] for r in sub):.4f}/{statistics.mean(r['train'][1] for r in sub):.4f}"
             f" test {statistics.mean(r['test'][0] for r in sub):.4f}/{statistics.mean(r['test'][1] for r in sub):.4f}")
+
+GREEK = dict(zip('αβγδεζηθικλμνξοπρστυφχψω', 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu '
+                 'nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split()))
+
+def split_tokens(variant, tokens):
+    """Tokenisation variants at index and query time alike. 'greek': Greek letters spelled out as
+    words of their own ("tnf-α" = "tnf-alpha"); 'greekjoin': spelled out inside the word ("aβ" ->
+    "abeta"); 'digit': letter and digit runs replace a mixed token ("il6" -> "il", "6");
+    'digitboth': the runs are added after the whole token (idx's LetterDigitSplitter)."""
+    import re
+    out = []
+    for t in tokens:
+        low = t.lower()
+        if variant.startswith('greek') and any(c in GREEK for c in low):
+            parts = [GREEK.get(p, p) for p in re.split('([' + ''.join(GREEK) + '])', low) if p]
+            out.extend([''.join(parts)] if variant == 'greekjoin' else parts)
+            continue
+        if variant.startswith('digit'):
+            parts = re.findall(r'[^\W\d_]+|\d+', t)
+            if len(parts) > 1:
+                out.extend(([t] if variant == 'digitboth' else []) + parts)
+                continue
+        out.append(t)
+    return out
+
+def sec_tokens():
+    """Each variant rebuilds the index (not cached); idx's default RM3 on queries of >= 5 terms."""
+    import lib
+    docs, queries, qrels = raw(); simple = lib.simple_tokens
+    fb = functools.partial(rm3, fb_docs=10, fb_terms=10, orig_w=0.8, weight=('exp', 0.1))
+    for variant in ['none', 'greek', 'greekjoin', 'digit', 'digitboth']:
+        lib.simple_tokens = lambda text, v=variant: split_tokens(v, simple(text))
+        ix = Index(docs, True, True)
+        show(f"tokens={variant} no feedback", run_cfg(ix, DEFAULT))
+        show(f"tokens={variant} feedback", run_cfg(ix, DEFAULT, prf=lambda ix, qw, s: fb(ix, qw, s) if len(qw) >= 5 else qw))
+    lib.simple_tokens = simple
+
+def sec_fusion():
+    """Recall-oriented variants on idx's feedback run (queries of >= 5 terms): top 10 kept, ranks
+    11-100 by reciprocal-rank fusion with the first pass or a broader expansion; a second round."""
+    ix = get_index(); docs, queries, qrels = raw()
+    fb = dict(fb_docs=10, fb_terms=10, orig_w=0.8, weight=('exp', 0.1))
+    runs = {}
+    for sp in ('train', 'test'):
+        for q in qrels[sp]:
+            qw = query_weights(ix, queries[q]); s1 = score_query(ix, qw, DEFAULT)
+            s2 = score_query(ix, rm3(ix, qw, s1, **fb), DEFAULT) if len(qw) >= 5 else s1
+            runs[q] = (qw, s1, s2)
+    def ev(tag, fn):
+        show(tag, {sp: evaluate(ix, {q: fn(q) for q in qrels[sp]}, qrels[sp]) for sp in ('train', 'test')})
+    def fused(q, other, k=60, w=1.0):
+        top = list(rank(ix, runs[q][2], 10)); score = defaultdict(float)
+        for weight, ranked in [(1.0, rank(ix, runs[q][2], 1000)), (w, other)]:
+            for r, d in enumerate(ranked):
+                score[d] += weight / (k + r + 1)
+        rest = sorted((d for d in score if d not in set(top)), key=lambda d: (-score[d], -ix.idrank[d]))
+        return top + rest[:90]
+    def expanded(q, **kw):
+        qw, s1, s2 = runs[q]
+        return s1 if len(qw) < 5 else score_query(ix, rm3(ix, qw, s1, **dict(fb, **kw)), DEFAULT)
+    ev('feedback (idx default)', lambda q: rank(ix, runs[q][2], 100))
+    for k, w in itertools.product([10, 60, 100], [0.5, 1.0]):
+        ev(f'top 10 + RRF(feedback, first pass x{w}) k={k}', lambda q: fused(q, rank(ix, runs[q][1], 1000), k, w))
+    for fd, ft, ow in [(10, 30, 0.7), (20, 20, 0.7), (20, 30, 0.6), (10, 20, 0.8)]:
+        ev(f'top 10 + RRF(feedback, RM3 docs={fd} terms={ft} orig={ow})',
+           lambda q: fused(q, rank(ix, expanded(q, fb_docs=fd, fb_terms=ft, orig_w=ow), 1000)))
+    ev('second round (terms from the feedback run)',
+       lambda q: rank(ix, runs[q][1] if len(runs[q][0]) < 5 else score_query(ix, rm3(ix, runs[q][0], runs[q][2], **fb), DEFAULT), 100))
 
 if __name__ == '__main__':
     for s in sys.argv[1:]:

@@ -9,6 +9,7 @@
 //! declaration it was written with, which is how a later query opens the index with the same
 //! schema, and how a build notices that the declaration changed.
 
+pub mod letter_digit;
 pub mod ordinals;
 pub mod schema;
 pub mod stem;

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::index::letter_digit::LetterDigitSplitter;
 use crate::index::stem::MemoStemmer;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
@@ -26,8 +27,10 @@ use crate::{Error, Result};
 /// The embedded schema declaration (`index-schema/schema.json`).
 pub const EMBEDDED_SCHEMA: &str = include_str!("../../index-schema/schema.json");
 
-/// The on-disk format idx writes; bump it when the meaning of stored data changes.
-pub const INDEX_FORMAT: u32 = 1;
+/// The on-disk format idx writes; bump it when the meaning of stored data changes. 2: text
+/// fields also hold the letter and digit runs of mixed tokens ("covid19" -> "covid", "19"),
+/// which queries ask for, so an index of format 1 must be rebuilt.
+pub const INDEX_FORMAT: u32 = 2;
 
 /// Field names the code reads and writes. The schema file must declare each of them.
 pub mod names {
@@ -486,6 +489,7 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
+            .filter(LetterDigitSplitter)
             .filter(AsciiFoldingFilter)
             .build(),
     );
@@ -505,8 +509,9 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     }
 }
 
-/// Split, drop overlong tokens, lowercase, optionally drop stop words, fold accents (Latin
-/// script only), stem.
+/// Split, drop overlong tokens, lowercase, add the letter and digit runs of mixed tokens
+/// ("covid19" → "covid", "19"; see [`LetterDigitSplitter`]), optionally drop stop words, fold
+/// accents (Latin script only), stem.
 ///
 /// Folding before stemming makes "garantias" and "garantías" one word: people type queries
 /// without accents, and consistency matters more than the few suffix rules that look at
@@ -523,6 +528,7 @@ fn stemming_analyzer(
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
+            .filter(LetterDigitSplitter)
     };
     let stemmer = MemoStemmer::new(language);
     match (stop_words, latin_script) {

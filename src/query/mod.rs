@@ -877,7 +877,17 @@ impl<'a> Compiler<'a> {
                 Box::new(BooleanQuery::new(clauses))
             }
             Value::Word(text) | Value::Phrase(text) => {
-                let tokens = tokens_of(text);
+                // The analyzer gives a mixed token's letter and digit runs the positions from
+                // its own on ("covid19" → "covid19" and "covid" at one position, "19" at the
+                // next). A word or phrase asks for the runs, the last token at each position,
+                // so "covid19" finds "COVID-19" and "COVID19" alike.
+                let mut tokens: Vec<(usize, String)> = Vec::new();
+                for (position, token) in tokens_of(text) {
+                    match tokens.last_mut() {
+                        Some(last) if last.0 == position => last.1 = token,
+                        _ => tokens.push((position, token)),
+                    }
+                }
                 match tokens.len() {
                     0 => return Ok(None),
                     1 => Box::new(TermQuery::new(

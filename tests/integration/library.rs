@@ -423,3 +423,44 @@ fn a_build_without_facts_indexes_the_same_text_with_no_actors() {
             > 0
     );
 }
+
+#[test]
+fn names_glued_to_numbers_match_their_spaced_and_hyphenated_spellings() {
+    let dir = temp_dir();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus_dir).expect("mkdir");
+    let articles = [
+        ("glued.txt", "COVID19 cases rise\n\nHospitals reported more COVID19 cases in the north of the country this week."),
+        ("hyphen.txt", "IL-6 levels\n\nDoctors measured IL-6 in blood samples taken from patients on the ward."),
+        ("other.txt", "Harbour plans\n\nCity officials discussed the harbour plans for the coming year at a meeting."),
+    ];
+    for (name, text) in articles {
+        std::fs::write(corpus_dir.join(name), text).expect("write");
+    }
+    let index_dir = dir.path().join("index");
+    idx::build(&idx::BuildOptions::new(&index_dir, vec![corpus_dir])).expect("builds");
+    let index = idx::Index::open(&index_dir).expect("opens");
+    let sources = |query: &str| -> Vec<String> {
+        let hits = index
+            .search(query, &idx::SearchOptions::default())
+            .expect("searches");
+        hits.hits
+            .iter()
+            .map(|hit| short_source(&hit.source))
+            .collect()
+    };
+    for (query, expected) in [
+        ("covid19", "glued.txt"),
+        ("covid-19", "glued.txt"),
+        ("\"covid 19 cases\"", "glued.txt"),
+        ("il6", "hyphen.txt"),
+        ("il-6", "hyphen.txt"),
+        ("\"il6 levels\"", "hyphen.txt"),
+    ] {
+        let found = sources(query);
+        assert_eq!(found.len(), 1, "{query}: {found:?}");
+        assert!(found[0].ends_with(expected), "{query}: {found:?}");
+    }
+    // Runs take their own positions: "19" does not sit where "covid" sits.
+    assert!(sources("\"covid cases\"").is_empty());
+}
