@@ -237,6 +237,35 @@ fn another_schema_needs_a_rebuild() {
     assert!(query_total(&index, "geneva") >= 1);
 }
 
+/// An index written in an older format (format 1 held no letter and digit runs, which
+/// queries now ask for) is refused with the command that rebuilds it, by builds and queries.
+#[test]
+fn an_index_of_an_older_format_needs_a_rebuild() {
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    let corpus = crate::util::corpus();
+    let (code, _, _) = build(&index, &[&corpus.join("en")], &[]);
+    assert_eq!(code, Some(0));
+    let meta_path = index.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).expect("read meta.json");
+    let current = format!("\\\"format\\\":{}", idx::index::schema::INDEX_FORMAT);
+    assert!(meta.contains(&current), "{meta}");
+    std::fs::write(&meta_path, meta.replace(&current, "\\\"format\\\":1")).expect("write");
+    let output = idx()
+        .args(["query", "--index", index.to_str().expect("utf-8"), "geneva"])
+        .output()
+        .expect("run idx");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("index format 1"), "{stderr}");
+    assert!(stderr.contains("--rebuild"), "{stderr}");
+    let (code, _, stderr) = build(&index, &[&corpus.join("en")], &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, stderr) = build(&index, &[&corpus.join("en")], &["--rebuild"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(query_total(&index, "geneva") >= 1);
+}
+
 #[test]
 fn a_bad_schema_file_names_the_problem() {
     let dir = temp_dir();
