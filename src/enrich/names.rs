@@ -392,6 +392,46 @@ const PLACE_WORDS: &[&str] = &[
     "stadium", "park",
 ];
 
+/// Romanian nouns that open the name of a place, folded, with their definite and genitive
+/// forms ("Valea Jiului", "Republica Moldova", "Peștera Urșilor"): an unknown name opening with
+/// one is a place, never a person. From Romanian grammar and geography terms.
+#[rustfmt::skip]
+const ROMANIAN_PLACE_HEADS: &[&str] = &[
+    "valea", "vaii", "republica", "republicii", "pestera", "pesterii", "cascada", "cascadei",
+    "dealul", "dealu", "dealului", "muntele", "muntelui", "muntii", "muntilor", "parcul",
+    "parcului", "calea", "caii", "tara", "tarii", "tarile", "tarilor", "tinutul", "tinutului",
+    "lacul", "lacului", "raul", "raului", "insula", "insulei", "insulele", "campia", "campiei",
+    "podisul", "podisului", "delta", "deltei", "strada", "strazii", "piata", "pietei",
+    "bulevardul", "soseaua", "satul", "satului", "orasul", "orasului", "comuna", "comunei",
+    "judetul", "judetului", "regiunea", "regiunii", "cartierul", "cartierului", "golful",
+    "varful", "varfului", "cheile", "masivul", "defileul", "regatul", "regatului", "imperiul",
+    "imperiului", "provincia", "provinciei", "municipiul", "municipiului",
+];
+
+/// Romanian nouns that open names of events, prizes, laws, publications and buildings, folded
+/// ("Cupa Mondială", "Legea Educației", "Monitorul Oficial", "Palatul Cotroceni"): an unknown
+/// name opening with one is no person, and none of the three kinds either.
+#[rustfmt::skip]
+const ROMANIAN_THING_HEADS: &[&str] = &[
+    "cupa", "cupei", "divizia", "diviziei", "premiul", "premiului", "programul", "programului",
+    "ordonanta", "ordonantei", "codul", "codului", "legea", "legii", "monitorul", "monitorului",
+    "revista", "revistei", "festivalul", "festivalului", "campionatul", "campionatului", "ziua",
+    "zilei", "ordinul", "ordinului", "marea", "marele", "marelui", "nasterea", "hotararea",
+    "decretul", "proiectul", "proiectului", "planul", "strategia", "raportul", "conventia",
+    "tratatul", "tratatului", "razboiul", "razboiului", "revolutia", "revolutiei", "jocurile",
+    "editia", "editiei", "sala", "salii", "palatul", "palatului", "aeroportul", "aeroportului",
+    "gara", "garii", "cetatea", "cetatii", "manastirea", "manastirii", "catedrala", "catedralei",
+    "podul", "podului", "stadionul", "stadionului",
+];
+
+/// Abbreviations that open the names of sports clubs and Romanian companies, folded and without
+/// their full stops ("F.C. Farul", "CSM Lugoj", "S.C. Pick Szeged"): football club, sports club,
+/// municipal sports club, "societate comercială".
+#[rustfmt::skip]
+const CLUB_ABBREVIATIONS: &[&str] = &[
+    "fc", "cf", "cs", "csm", "acs", "afc", "fk", "sk", "sc",
+];
+
 /// Organisation words that give a company's legal form, the last word of its name.
 #[rustfmt::skip]
 const LEGAL_FORMS: &[&str] = &[
@@ -662,6 +702,11 @@ impl Scanner<'_> {
         if name_start >= to {
             return;
         }
+        if self.club_abbreviation(name_start, to).is_some() {
+            let span = self.span_of(name_start, to);
+            self.push(EntityKind::Organization, None, span);
+            return;
+        }
         // A capitalised sentence opener that the article never capitalises elsewhere is an
         // ordinary word ("Смерть Егора", "Ранее Клинсман"), unless it is a given name. Russian
         // only: it has no articles, so openers that are not function words abound, while an
@@ -773,6 +818,30 @@ impl Scanner<'_> {
         self.push_unknown(name_start, to, all_caps);
     }
 
+    /// The number of words of a club or company abbreviation opening a name at `from`, before
+    /// `to`: dotted initials ("F.C.", "C.S.M.", two or three words) or capitals ("FC", one word),
+    /// followed by at least one more word.
+    fn club_abbreviation(&self, from: usize, to: usize) -> Option<usize> {
+        let mut letters = String::new();
+        let mut idx = from;
+        while idx < to && idx < from + 3 && self.words[idx].initial {
+            if idx > from && &self.text[self.words[idx - 1].end..self.words[idx].start] != "." {
+                break;
+            }
+            letters.push_str(self.key(idx));
+            idx += 1;
+        }
+        let n_words = if idx - from >= 2 {
+            idx - from
+        } else if self.is_acronym(from) {
+            letters = self.key(from).to_string();
+            1
+        } else {
+            return None;
+        };
+        (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters.as_str())).then_some(n_words)
+    }
+
     /// Whether word `word_idx` is an acronym of two to five capitals ("PSV", "NEC").
     fn is_acronym(&self, word_idx: usize) -> bool {
         let text = self.word_text(word_idx);
@@ -818,6 +887,10 @@ impl Scanner<'_> {
         let hint = if speaks && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+            None
+        } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
+            Some(EntityKind::Place)
+        } else if n_words >= 2 && ROMANIAN_THING_HEADS.contains(&self.key(name_start)) {
             None
         } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
             Some(EntityKind::Place)
@@ -981,7 +1054,9 @@ impl Scanner<'_> {
                         };
                         if name_start < to
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && (self.gazetteer.org_heads.contains(self.key(name_start)) || club())
+                            && (self.gazetteer.org_heads.contains(self.key(name_start))
+                                || self.club_abbreviation(name_start, to + 1).is_some()
+                                || club())
                         {
                             let span = (self.words[name_start].start, found.end);
                             self.push(EntityKind::Organization, None, span);
@@ -1728,6 +1803,32 @@ mod tests {
             "P:Егора Свиридова P:Юрий Лужков L:Moscow[Москвы]",
         );
         check("Глава ФИФА Зепп Блаттер заявил.", "P:Зепп Блаттер O:ФИФА");
+    }
+
+    #[test]
+    fn types_romanian_names_by_their_head_noun() {
+        // A place noun opens a place, an event, law or building noun opens no person.
+        check(
+            "Turiștii au vizitat Valea Gurghiului și Peștera Urșilor.",
+            "L:Valea Gurghiului L:Peștera Urșilor",
+        );
+        check(
+            "Anunțul a apărut în Monitorul Oficial după Cupa Mondială.",
+            "",
+        );
+        // Institutions that put the head noun first.
+        check(
+            "Ei au mers la Liceul Pedagogic, apoi la Teatrul Național.",
+            "O:Liceul Pedagogic O:Teatrul Național",
+        );
+    }
+
+    #[test]
+    fn takes_club_abbreviations_as_organisations() {
+        check(
+            "Meciul dintre F.C. Farul și C.S.M. Lugoj s-a terminat.",
+            "O:F.C. Farul O:C.S.M. Lugoj",
+        );
     }
 
     #[test]
