@@ -357,6 +357,8 @@ struct Scanner<'a> {
     lone_words: Vec<(usize, usize)>,
     /// Capitalised runs no rule typed, typed from context at the end of the article.
     unknown_runs: Vec<UnknownRun>,
+    /// Whether the body has letters only Romanian uses, worked out when first asked.
+    romanian: std::cell::Cell<Option<bool>>,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -445,8 +447,11 @@ const SAINTS: &[&str] = &[
 
 /// Lowercase words before a name that make an untyped name a place ("in Gaza", "near Hebron").
 const PLACE_PREPOSITIONS: &[&str] = &[
-    "in", "near", "at", "from", "en", "desde", "din", "la", "в", "во", "из",
+    "in", "near", "at", "from", "en", "desde", "din", "в", "во", "из",
 ];
+
+/// Letters of Romanian that Spanish does not have (ă â î ș ț, and ş ţ with a cedilla).
+const ROMANIAN_LETTERS: &[char] = &['ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț'];
 
 /// Byte spans of team names in sports result and standings lines ("Philadelphia 3 Atlanta 2",
 /// "Gremio 6 Bragantino 1", "Sporting 3 2 1 0 5 2 7"): there a city's name stands for its club.
@@ -842,6 +847,24 @@ impl Scanner<'_> {
         (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters.as_str())).then_some(n_words)
     }
 
+    /// Whether the body is Romanian rather than Spanish, judged by its letters; one scan of the
+    /// body, made only when first asked.
+    fn is_romanian(&self) -> bool {
+        if let Some(known) = self.romanian.get() {
+            return known;
+        }
+        let found = self.text.contains(ROMANIAN_LETTERS);
+        self.romanian.set(Some(found));
+        found
+    }
+
+    /// Whether the lowercase word `word` before a name makes it a place: a preposition of
+    /// [`PLACE_PREPOSITIONS`], or Romanian "la" ("la Boiștea"), which in Spanish is the article
+    /// of organisations ("la Administración", "la Iglesia").
+    fn is_place_preposition(&self, word: &str) -> bool {
+        PLACE_PREPOSITIONS.contains(&word) || (word == "la" && self.is_romanian())
+    }
+
     /// Whether word `word_idx` is an acronym of two to five capitals ("PSV", "NEC").
     fn is_acronym(&self, word_idx: usize) -> bool {
         let text = self.word_text(word_idx);
@@ -902,7 +925,7 @@ impl Scanner<'_> {
             // "San Sebastián", "Santa Bárbara", "Saint-Denis": places far more often than
             // people in news.
             Some(EntityKind::Place)
-        } else if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word)) && n_words <= 2 {
+        } else if previous.is_some_and(|word| self.is_place_preposition(word)) && n_words <= 2 {
             Some(EntityKind::Place)
         } else if all_caps
             && n_words == 1
@@ -1175,6 +1198,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         lines,
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
+        romanian: std::cell::Cell::new(None),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -1821,6 +1845,13 @@ mod tests {
             "Ei au mers la Liceul Pedagogic, apoi la Teatrul Național.",
             "O:Liceul Pedagogic O:Teatrul Național",
         );
+    }
+
+    #[test]
+    fn reads_la_as_a_place_preposition_in_romanian_only() {
+        check("Au ajuns la Boiștea după prânz.", "L:Boiștea");
+        // Spanish "la" is an article, mostly of organisations.
+        check("Lo pidió la Administración ayer.", "");
     }
 
     #[test]
