@@ -450,6 +450,19 @@ const PLACE_PREPOSITIONS: &[&str] = &[
     "in", "near", "at", "from", "en", "desde", "din", "в", "во", "из",
 ];
 
+/// Listed places (canonical names) whose Spanish name takes the masculine article ("el Perú",
+/// "el Reino Unido", "el Cairo"); after "el" they stay places. From Spanish usage.
+#[rustfmt::skip]
+const MASCULINE_PLACES: &[&str] = &[
+    "Peru", "Japan", "Brazil", "Lebanon", "Ecuador", "Uruguay", "Paraguay", "United Kingdom",
+    "Sudan", "South Sudan", "Yemen", "Chad", "Congo", "Democratic Republic of the Congo",
+    "Vatican City", "Tibet", "Cairo", "El Salvador", "Pakistan", "Nepal", "Bhutan", "Kuwait",
+    "Qatar", "Bahrain", "Oman", "Kurdistan", "Basque Country", "Middle East", "Caribbean",
+    "Pacific Ocean", "Atlantic Ocean", "Mediterranean Sea", "Sahara", "Maghreb", "Ulster",
+    "Golan Heights", "Caucasus", "Donbas", "Kremlin", "Gulf", "Persian Gulf", "Nile", "Danube",
+    "Rhine", "Amazon", "Mississippi", "Ebro", "Tagus", "Kosovo", "Punjab", "Kashmir",
+];
+
 /// Letters of Romanian that Spanish does not have (ă â î ș ț, and ş ţ with a cedilla).
 const ROMANIAN_LETTERS: &[char] = &['ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț'];
 
@@ -673,10 +686,39 @@ impl Scanner<'_> {
         if kind == EntityKind::Place && self.adjective_compound(found.end) {
             return;
         }
+        if kind == EntityKind::Place && self.club_article_before(found) {
+            self.push(EntityKind::Organization, None, (found.start, found.end));
+            return;
+        }
         self.push(kind, Some(found.entity_idx), (found.start, found.end));
         if let Some(last) = self.candidates.last_mut() {
             last.lone_surname = found.single_word;
         }
+    }
+
+    /// Whether a listed place follows Spanish "el", "del" or "al" ("el Valencia", "del
+    /// Barcelona"): cities are feminine or take no article, so the masculine article names the
+    /// club ("el club"). Places whose name takes "el" ("el Perú", "el Cairo") are excepted.
+    fn club_article_before(&self, found: &ListMatch) -> bool {
+        // Asked for every listed place, so the usual answer (no such word) comes from the bytes
+        // right before the name.
+        let before = &self.text.as_bytes()[..found.start];
+        let Some(before) = before.strip_suffix(b" ") else {
+            return false;
+        };
+        let article = if before.ends_with(b"del") {
+            3
+        } else if before.ends_with(b"el") || before.ends_with(b"al") {
+            2
+        } else {
+            return false;
+        };
+        let at = before.len() - article;
+        let word_start =
+            at == 0 || !before[at - 1].is_ascii_alphanumeric() && before[at - 1] < 0x80;
+        word_start
+            && !(article == 2 && before[at] == b'a' && self.is_romanian())
+            && !MASCULINE_PLACES.contains(&self.gazetteer.name_of(found.entity_idx))
     }
 
     /// Whether a name ending at byte `end` opens a hyphenated adjective ("U.S.-led",
@@ -1852,6 +1894,16 @@ mod tests {
         check("Au ajuns la Boiștea după prânz.", "L:Boiștea");
         // Spanish "la" is an article, mostly of organisations.
         check("Lo pidió la Administración ayer.", "");
+    }
+
+    #[test]
+    fn takes_a_city_after_the_spanish_masculine_article_as_its_club() {
+        check(
+            "Ayer el Valencia ganó al Barcelona en Madrid.",
+            "O:Valencia O:Barcelona L:Madrid",
+        );
+        // Places whose Spanish name takes "el" stay places.
+        check("Viajó al Perú y al Japón.", "L:Peru L:Japan[Japón]");
     }
 
     #[test]
