@@ -552,6 +552,49 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
     spans
 }
 
+/// The (visitors, hosts) byte spans of the schedule lines of a sports article ("OAKLAND AT
+/// BOSTON", "ST LOUIS AT COLORADO"): a line in capitals with no digit, one to three words on
+/// either side of "AT". The visitors are a team, the hosts' name says where the game is. Taken
+/// only when the article has two such lines or results lines, so that a headline ("TROOPS AT
+/// GROZNY") is not read as one.
+fn schedule_spans(
+    text: &str,
+    lines: &[Line],
+    has_results: bool,
+) -> Vec<((usize, usize), (usize, usize))> {
+    let is_name = |side: &str| {
+        let n_words = side.split(' ').count();
+        (1..=3).contains(&n_words)
+            && side.split(' ').all(|word| {
+                word.starts_with(|character: char| character.is_uppercase())
+                    && word.chars().all(|character| {
+                        character.is_uppercase() || matches!(character, '.' | '-' | '\'')
+                    })
+            })
+    };
+    let mut spans = Vec::new();
+    for line in lines.iter().filter(|line| line.capitals && !line.has_digit) {
+        let text_line = &text[line.start..line.end];
+        let trimmed = text_line.trim();
+        let Some((visitors, hosts)) = trimmed.split_once(" AT ") else {
+            continue;
+        };
+        if !is_name(visitors) || !is_name(hosts) {
+            continue;
+        }
+        let start = line.start + (text_line.len() - text_line.trim_start().len());
+        let hosts_start = start + visitors.len() + 4;
+        spans.push((
+            (start, start + visitors.len()),
+            (hosts_start, hosts_start + hosts.len()),
+        ));
+    }
+    if spans.len() < 2 && !has_results {
+        spans.clear();
+    }
+    spans
+}
+
 /// Whether the word starting at byte `start` begins a sentence or a line.
 fn starts_sentence(text: &str, start: usize) -> bool {
     let before = text[..start].trim_end_matches([' ', '\t']);
@@ -1229,7 +1272,14 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         gazetteer.may_start_match(body, word.start, word.capitalised, folded.key(word_idx))
     });
     let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.flatten());
-    let teams = team_spans(body, &scanner_lines);
+    let mut teams = team_spans(body, &scanner_lines);
+    let schedule = schedule_spans(body, &scanner_lines, !teams.is_empty());
+    teams.extend(schedule.iter().map(|&(visitors, _)| visitors));
+    let is_host = |span: (usize, usize)| {
+        schedule
+            .iter()
+            .any(|&(_, hosts)| span.0 < hosts.1 && hosts.0 < span.1)
+    };
     let mut scanner = Scanner {
         text: body,
         words,
@@ -1355,10 +1405,29 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         for candidate in &mut scanner.candidates {
             if candidate.kind == EntityKind::Place
                 && team_names.contains(&candidate.surface.to_lowercase())
+                && !is_host(candidate.span)
             {
                 candidate.kind = EntityKind::Organization;
                 candidate.entity_idx = None;
             }
+        }
+    }
+    // The hosts of a schedule line are a place: a listed place found there stays, anything
+    // else there ("ST LOUIS AT" read as a name) gives way to the hosts' name.
+    for &(_, hosts) in &schedule {
+        let overlaps = |span: (usize, usize)| span.0 < hosts.1 && hosts.0 < span.1;
+        scanner.candidates.retain(|candidate| {
+            !overlaps(candidate.span)
+                || (candidate.kind == EntityKind::Place && candidate.span == hosts)
+        });
+        scanner.unknown_runs.retain(|run| !overlaps(run.span));
+        scanner.lone_words.retain(|span| !overlaps(*span));
+        if !scanner
+            .candidates
+            .iter()
+            .any(|candidate| candidate.span == hosts)
+        {
+            scanner.push(EntityKind::Place, None, hosts);
         }
     }
     merge(scanner)
@@ -1904,6 +1973,16 @@ mod tests {
         );
         // Places whose Spanish name takes "el" stay places.
         check("Viajó al Perú y al Japón.", "L:Peru L:Japan[Japón]");
+    }
+
+    #[test]
+    fn reads_schedule_lines_as_visitors_and_hosts() {
+        check(
+            "SCHEDULE\nOAKLAND AT BOSTON\nST LOUIS AT COLORADO\n",
+            "O:OAKLAND O:ST LOUIS L:Boston L:Colorado",
+        );
+        // One such line without results lines is a headline, not a schedule.
+        check("TROOPS AT GROZNY\n", "L:Grozny");
     }
 
     #[test]
