@@ -215,9 +215,13 @@ impl LineCounts {
             // leaderboards and line-ups ("1 - Pete Sampras ( U.S. ) vs. Adrian Voinea", "66 Paul
             // Goydos , Billy Mayfair") have none either, but they have digits between names set
             // off by commas or parentheses, which headlines rarely combine.
+            // Draws without seedings ("Magnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia
+            // )") have no digit, but two parentheses, which headlines do not; the line is read
+            // again only when it looks like a headline.
             headline: self.n_long_words >= 5
                 && !self.long_word_in_lowercase
-                && !(self.has_digit && self.has_list_punctuation),
+                && !(self.has_list_punctuation
+                    && (self.has_digit || text[self.start..end].matches('(').count() >= 2)),
             capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
         }
     }
@@ -1983,6 +1987,15 @@ mod tests {
         );
         // One such line without results lines is a headline, not a schedule.
         check("TROOPS AT GROZNY\n", "L:Grozny");
+    }
+
+    #[test]
+    fn reads_draw_lines_without_digits() {
+        // Title Case but for two parenthesised countries: a draw, not a headline.
+        check(
+            "Draw:\nMagnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia )\n",
+            "P:Magnus Larsson P:Alexander Volkov L:Sweden L:Russia",
+        );
     }
 
     #[test]
