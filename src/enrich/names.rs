@@ -216,12 +216,13 @@ impl LineCounts {
             // Goydos , Billy Mayfair") have none either, but they have digits between names set
             // off by commas or parentheses, which headlines rarely combine.
             // Draws without seedings ("Magnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia
-            // )") have no digit, but two parentheses, which headlines do not; the line is read
-            // again only when it looks like a headline.
+            // )") and leaderboard lines that go on from the line above ("Wood , Loren Roberts ,
+            // Steve Stricker") have no digit, but two commas or parentheses, which headlines
+            // rarely have; the line is read again only when it looks like a headline.
             headline: self.n_long_words >= 5
                 && !self.long_word_in_lowercase
                 && !(self.has_list_punctuation
-                    && (self.has_digit || text[self.start..end].matches('(').count() >= 2)),
+                    && (self.has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
             capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
         }
     }
@@ -1995,6 +1996,11 @@ mod tests {
         check(
             "Draw:\nMagnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia )\n",
             "P:Magnus Larsson P:Alexander Volkov L:Sweden L:Russia",
+        );
+        // A leaderboard line that goes on from the one above, names set off by commas.
+        check(
+            "Scores:\nGreen , Jerry Kelly , Olin Browne , Shane Bortsch , Mike Hulbert\n",
+            "P:Jerry Kelly P:Olin Browne P:Shane Bortsch P:Mike Hulbert",
         );
     }
 
