@@ -1035,6 +1035,10 @@ impl Scanner<'_> {
         {
             // "NEC Nijmegen", "BBC Scotland": people's names do not open with an acronym.
             Some(EntityKind::Organization)
+        } else if n_words >= 2 && self.is_title_at(to - 1, to).is_some() {
+            // "Agriculture Secretary", "Financial Secretary": a post, neither its holder nor
+            // an organisation.
+            None
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && (name_like || self.gazetteer.org_words.contains(self.key(to - 1)))
@@ -2002,6 +2006,11 @@ mod tests {
             "Scores:\nGreen , Jerry Kelly , Olin Browne , Shane Bortsch , Mike Hulbert\n",
             "P:Jerry Kelly P:Olin Browne P:Shane Bortsch P:Mike Hulbert",
         );
+    }
+
+    #[test]
+    fn takes_a_name_ending_in_a_title_for_a_post() {
+        check("The plan of the Agriculture Secretary was late.", "");
     }
 
     #[test]
