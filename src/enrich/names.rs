@@ -2014,6 +2014,11 @@ mod tests {
     }
 
     #[test]
+    fn strips_religious_titles() {
+        check("Bishop Desmond Tutu spoke.", "P:Desmond Tutu");
+    }
+
+    #[test]
     fn takes_club_abbreviations_as_organisations() {
         check(
             "Meciul dintre F.C. Farul și C.S.M. Lugoj s-a terminat.",
