@@ -955,6 +955,18 @@ impl Scanner<'_> {
         PLACE_PREPOSITIONS.contains(&word) || (word == "la" && self.is_romanian())
     }
 
+    /// Whether word `word_idx` is an ordinal of one to three digits ("26th", "90th", "45th"), the
+    /// minute of a goal after a scorer's name.
+    fn is_minute(&self, word_idx: usize) -> bool {
+        let Some(word) = self.folded.get(word_idx) else {
+            return false;
+        };
+        let digits = word.len().saturating_sub(2);
+        (1..=3).contains(&digits)
+            && word.as_bytes()[..digits].iter().all(u8::is_ascii_digit)
+            && matches!(&word[digits..], "st" | "nd" | "rd" | "th")
+    }
+
     /// Whether word `word_idx` is an acronym of two to five capitals ("PSV", "NEC").
     fn is_acronym(&self, word_idx: usize) -> bool {
         let text = self.word_text(word_idx);
@@ -979,9 +991,14 @@ impl Scanner<'_> {
                         || self.key(name_start - 1) == "segun")
                     && spaced(name_start - 1, name_start))
         };
+        // "( Henry 26th , 71st )", "Samson 24th": a scorer and the minute of the goal.
+        let scores = n_words <= 2 && !all_caps && self.is_minute(to) && {
+            &self.text[self.words[to - 1].end..self.words[to].start] == " "
+        };
         let confirmed = !sentence_initial
             || n_words >= 2
             || speaks
+            || scores
             || self.capitalised_mid_sentence(name_start);
         let weak = !confirmed || self.lines[self.words[name_start].line_idx as usize].capitals;
         let previous = name_start
@@ -997,7 +1014,7 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
-        let hint = if speaks && name_like {
+        let hint = if (speaks || scores) && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
@@ -2016,6 +2033,14 @@ mod tests {
     #[test]
     fn strips_religious_titles() {
         check("Bishop Desmond Tutu spoke.", "P:Desmond Tutu");
+    }
+
+    #[test]
+    fn takes_a_word_before_the_minute_of_a_goal_for_the_scorer() {
+        check(
+            "The goals came late ( Samson 24th , Vairelles 88th ) .",
+            "P:Samson P:Vairelles",
+        );
     }
 
     #[test]
