@@ -797,7 +797,11 @@ impl Scanner<'_> {
         if name_start >= to {
             return;
         }
-        if self.club_abbreviation(name_start, to).is_some() {
+        if self.club_abbreviation(name_start, to).is_some()
+            || (to - name_start <= 3
+                && name_start == run_start
+                && self.beside_versus(name_start, to))
+        {
             let span = self.span_of(name_start, to);
             self.push(EntityKind::Organization, None, span);
             return;
@@ -965,6 +969,19 @@ impl Scanner<'_> {
         (1..=3).contains(&digits)
             && word.as_bytes()[..digits].iter().all(u8::is_ascii_digit)
             && matches!(&word[digits..], "st" | "nd" | "rd" | "th")
+    }
+
+    /// Whether the name `from..to` stands right before or after a lowercase "v" between two
+    /// sides of a fixture ("West Bromwich v Sheffield United"): a team.
+    fn beside_versus(&self, from: usize, to: usize) -> bool {
+        let is_versus = |idx: usize| {
+            idx < self.words.len() && !self.words[idx].capitalised && self.key(idx) == "v"
+        };
+        let spaced = |left: usize, right: usize| {
+            &self.text[self.words[left].end..self.words[right].start] == " "
+        };
+        (is_versus(to) && spaced(to - 1, to))
+            || (from > 0 && is_versus(from - 1) && spaced(from - 1, from))
     }
 
     /// Whether word `word_idx` is an acronym of two to five capitals ("PSV", "NEC").
@@ -2040,6 +2057,18 @@ mod tests {
         check(
             "The goals came late ( Samson 24th , Vairelles 88th ) .",
             "P:Samson P:Vairelles",
+        );
+    }
+
+    #[test]
+    fn takes_the_sides_of_a_fixture_for_teams() {
+        check(
+            "English division one - West Bromwich v Sheffield United .",
+            "O:West Bromwich O:Sheffield United",
+        );
+        check(
+            "The fans waited while Bury v Port Vale was played.",
+            "O:Bury O:Port Vale",
         );
     }
 
