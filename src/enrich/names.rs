@@ -215,9 +215,14 @@ impl LineCounts {
             // leaderboards and line-ups ("1 - Pete Sampras ( U.S. ) vs. Adrian Voinea", "66 Paul
             // Goydos , Billy Mayfair") have none either, but they have digits between names set
             // off by commas or parentheses, which headlines rarely combine.
+            // Draws without seedings ("Magnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia
+            // )") and leaderboard lines that go on from the line above ("Wood , Loren Roberts ,
+            // Steve Stricker") have no digit, but two commas or parentheses, which headlines
+            // rarely have; the line is read again only when it looks like a headline.
             headline: self.n_long_words >= 5
                 && !self.long_word_in_lowercase
-                && !(self.has_digit && self.has_list_punctuation),
+                && !(self.has_list_punctuation
+                    && (self.has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
             capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
         }
     }
@@ -357,6 +362,8 @@ struct Scanner<'a> {
     lone_words: Vec<(usize, usize)>,
     /// Capitalised runs no rule typed, typed from context at the end of the article.
     unknown_runs: Vec<UnknownRun>,
+    /// Whether the body has letters only Romanian uses, worked out when first asked.
+    romanian: std::cell::Cell<Option<bool>>,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -392,6 +399,46 @@ const PLACE_WORDS: &[&str] = &[
     "stadium", "park",
 ];
 
+/// Romanian nouns that open the name of a place, folded, with their definite and genitive
+/// forms ("Valea Jiului", "Republica Moldova", "Peștera Urșilor"): an unknown name opening with
+/// one is a place, never a person. From Romanian grammar and geography terms.
+#[rustfmt::skip]
+const ROMANIAN_PLACE_HEADS: &[&str] = &[
+    "valea", "vaii", "republica", "republicii", "pestera", "pesterii", "cascada", "cascadei",
+    "dealul", "dealu", "dealului", "muntele", "muntelui", "muntii", "muntilor", "parcul",
+    "parcului", "calea", "caii", "tara", "tarii", "tarile", "tarilor", "tinutul", "tinutului",
+    "lacul", "lacului", "raul", "raului", "insula", "insulei", "insulele", "campia", "campiei",
+    "podisul", "podisului", "delta", "deltei", "strada", "strazii", "piata", "pietei",
+    "bulevardul", "soseaua", "satul", "satului", "orasul", "orasului", "comuna", "comunei",
+    "judetul", "judetului", "regiunea", "regiunii", "cartierul", "cartierului", "golful",
+    "varful", "varfului", "cheile", "masivul", "defileul", "regatul", "regatului", "imperiul",
+    "imperiului", "provincia", "provinciei", "municipiul", "municipiului",
+];
+
+/// Romanian nouns that open names of events, prizes, laws, publications and buildings, folded
+/// ("Cupa Mondială", "Legea Educației", "Monitorul Oficial", "Palatul Cotroceni"): an unknown
+/// name opening with one is no person, and none of the three kinds either.
+#[rustfmt::skip]
+const ROMANIAN_THING_HEADS: &[&str] = &[
+    "cupa", "cupei", "divizia", "diviziei", "premiul", "premiului", "programul", "programului",
+    "ordonanta", "ordonantei", "codul", "codului", "legea", "legii", "monitorul", "monitorului",
+    "revista", "revistei", "festivalul", "festivalului", "campionatul", "campionatului", "ziua",
+    "zilei", "ordinul", "ordinului", "marea", "marele", "marelui", "nasterea", "hotararea",
+    "decretul", "proiectul", "proiectului", "planul", "strategia", "raportul", "conventia",
+    "tratatul", "tratatului", "razboiul", "razboiului", "revolutia", "revolutiei", "jocurile",
+    "editia", "editiei", "sala", "salii", "palatul", "palatului", "aeroportul", "aeroportului",
+    "gara", "garii", "cetatea", "cetatii", "manastirea", "manastirii", "catedrala", "catedralei",
+    "podul", "podului", "stadionul", "stadionului",
+];
+
+/// Abbreviations that open the names of sports clubs and Romanian companies, folded and without
+/// their full stops ("F.C. Farul", "CSM Lugoj", "S.C. Pick Szeged"): football club, sports club,
+/// municipal sports club, "societate comercială".
+#[rustfmt::skip]
+const CLUB_ABBREVIATIONS: &[&str] = &[
+    "fc", "cf", "cs", "csm", "acs", "afc", "fk", "sk", "sc",
+];
+
 /// Organisation words that give a company's legal form, the last word of its name.
 #[rustfmt::skip]
 const LEGAL_FORMS: &[&str] = &[
@@ -405,8 +452,24 @@ const SAINTS: &[&str] = &[
 
 /// Lowercase words before a name that make an untyped name a place ("in Gaza", "near Hebron").
 const PLACE_PREPOSITIONS: &[&str] = &[
-    "in", "near", "at", "from", "en", "desde", "din", "la", "в", "во", "из",
+    "in", "near", "at", "from", "en", "desde", "din", "в", "во", "из",
 ];
+
+/// Listed places (canonical names) whose Spanish name takes the masculine article ("el Perú",
+/// "el Reino Unido", "el Cairo"); after "el" they stay places. From Spanish usage.
+#[rustfmt::skip]
+const MASCULINE_PLACES: &[&str] = &[
+    "Peru", "Japan", "Brazil", "Lebanon", "Ecuador", "Uruguay", "Paraguay", "United Kingdom",
+    "Sudan", "South Sudan", "Yemen", "Chad", "Congo", "Democratic Republic of the Congo",
+    "Vatican City", "Tibet", "Cairo", "El Salvador", "Pakistan", "Nepal", "Bhutan", "Kuwait",
+    "Qatar", "Bahrain", "Oman", "Kurdistan", "Basque Country", "Middle East", "Caribbean",
+    "Pacific Ocean", "Atlantic Ocean", "Mediterranean Sea", "Sahara", "Maghreb", "Ulster",
+    "Golan Heights", "Caucasus", "Donbas", "Kremlin", "Gulf", "Persian Gulf", "Nile", "Danube",
+    "Rhine", "Amazon", "Mississippi", "Ebro", "Tagus", "Kosovo", "Punjab", "Kashmir",
+];
+
+/// Letters of Romanian that Spanish does not have (ă â î ș ț, and ş ţ with a cedilla).
+const ROMANIAN_LETTERS: &[char] = &['ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț'];
 
 /// Byte spans of team names in sports result and standings lines ("Philadelphia 3 Atlanta 2",
 /// "Gremio 6 Bragantino 1", "Sporting 3 2 1 0 5 2 7"): there a city's name stands for its club.
@@ -490,6 +553,49 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
         if result_line && consumed_scores && n_numbers_after_last >= 1 {
             spans.extend(names);
         }
+    }
+    spans
+}
+
+/// The (visitors, hosts) byte spans of the schedule lines of a sports article ("OAKLAND AT
+/// BOSTON", "ST LOUIS AT COLORADO"): a line in capitals with no digit, one to three words on
+/// either side of "AT". The visitors are a team, the hosts' name says where the game is. Taken
+/// only when the article has two such lines or results lines, so that a headline ("TROOPS AT
+/// GROZNY") is not read as one.
+fn schedule_spans(
+    text: &str,
+    lines: &[Line],
+    has_results: bool,
+) -> Vec<((usize, usize), (usize, usize))> {
+    let is_name = |side: &str| {
+        let n_words = side.split(' ').count();
+        (1..=3).contains(&n_words)
+            && side.split(' ').all(|word| {
+                word.starts_with(|character: char| character.is_uppercase())
+                    && word.chars().all(|character| {
+                        character.is_uppercase() || matches!(character, '.' | '-' | '\'')
+                    })
+            })
+    };
+    let mut spans = Vec::new();
+    for line in lines.iter().filter(|line| line.capitals && !line.has_digit) {
+        let text_line = &text[line.start..line.end];
+        let trimmed = text_line.trim();
+        let Some((visitors, hosts)) = trimmed.split_once(" AT ") else {
+            continue;
+        };
+        if !is_name(visitors) || !is_name(hosts) {
+            continue;
+        }
+        let start = line.start + (text_line.len() - text_line.trim_start().len());
+        let hosts_start = start + visitors.len() + 4;
+        spans.push((
+            (start, start + visitors.len()),
+            (hosts_start, hosts_start + hosts.len()),
+        ));
+    }
+    if spans.len() < 2 && !has_results {
+        spans.clear();
     }
     spans
 }
@@ -628,10 +734,39 @@ impl Scanner<'_> {
         if kind == EntityKind::Place && self.adjective_compound(found.end) {
             return;
         }
+        if kind == EntityKind::Place && self.club_article_before(found) {
+            self.push(EntityKind::Organization, None, (found.start, found.end));
+            return;
+        }
         self.push(kind, Some(found.entity_idx), (found.start, found.end));
         if let Some(last) = self.candidates.last_mut() {
             last.lone_surname = found.single_word;
         }
+    }
+
+    /// Whether a listed place follows Spanish "el", "del" or "al" ("el Valencia", "del
+    /// Barcelona"): cities are feminine or take no article, so the masculine article names the
+    /// club ("el club"). Places whose name takes "el" ("el Perú", "el Cairo") are excepted.
+    fn club_article_before(&self, found: &ListMatch) -> bool {
+        // Asked for every listed place, so the usual answer (no such word) comes from the bytes
+        // right before the name.
+        let before = &self.text.as_bytes()[..found.start];
+        let Some(before) = before.strip_suffix(b" ") else {
+            return false;
+        };
+        let article = if before.ends_with(b"del") {
+            3
+        } else if before.ends_with(b"el") || before.ends_with(b"al") {
+            2
+        } else {
+            return false;
+        };
+        let at = before.len() - article;
+        let word_start =
+            at == 0 || !before[at - 1].is_ascii_alphanumeric() && before[at - 1] < 0x80;
+        word_start
+            && !(article == 2 && before[at] == b'a' && self.is_romanian())
+            && !MASCULINE_PLACES.contains(&self.gazetteer.name_of(found.entity_idx))
     }
 
     /// Whether a name ending at byte `end` opens a hyphenated adjective ("U.S.-led",
@@ -660,6 +795,15 @@ impl Scanner<'_> {
         }
         let (mut name_start, saw_title) = self.strip_leading(from, to);
         if name_start >= to {
+            return;
+        }
+        if self.club_abbreviation(name_start, to).is_some()
+            || (to - name_start <= 3
+                && name_start == run_start
+                && self.beside_versus(name_start, to))
+        {
+            let span = self.span_of(name_start, to);
+            self.push(EntityKind::Organization, None, span);
             return;
         }
         // A capitalised sentence opener that the article never capitalises elsewhere is an
@@ -773,6 +917,73 @@ impl Scanner<'_> {
         self.push_unknown(name_start, to, all_caps);
     }
 
+    /// The number of words of a club or company abbreviation opening a name at `from`, before
+    /// `to`: dotted initials ("F.C.", "C.S.M.", two or three words) or capitals ("FC", one word),
+    /// followed by at least one more word.
+    fn club_abbreviation(&self, from: usize, to: usize) -> Option<usize> {
+        let mut letters = String::new();
+        let mut idx = from;
+        while idx < to && idx < from + 3 && self.words[idx].initial {
+            if idx > from && &self.text[self.words[idx - 1].end..self.words[idx].start] != "." {
+                break;
+            }
+            letters.push_str(self.key(idx));
+            idx += 1;
+        }
+        let n_words = if idx - from >= 2 {
+            idx - from
+        } else if self.is_acronym(from) {
+            letters = self.key(from).to_string();
+            1
+        } else {
+            return None;
+        };
+        (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters.as_str())).then_some(n_words)
+    }
+
+    /// Whether the body is Romanian rather than Spanish, judged by its letters; one scan of the
+    /// body, made only when first asked.
+    fn is_romanian(&self) -> bool {
+        if let Some(known) = self.romanian.get() {
+            return known;
+        }
+        let found = self.text.contains(ROMANIAN_LETTERS);
+        self.romanian.set(Some(found));
+        found
+    }
+
+    /// Whether the lowercase word `word` before a name makes it a place: a preposition of
+    /// [`PLACE_PREPOSITIONS`], or Romanian "la" ("la Boiștea"), which in Spanish is the article
+    /// of organisations ("la Administración", "la Iglesia").
+    fn is_place_preposition(&self, word: &str) -> bool {
+        PLACE_PREPOSITIONS.contains(&word) || (word == "la" && self.is_romanian())
+    }
+
+    /// Whether word `word_idx` is an ordinal of one to three digits ("26th", "90th", "45th"), the
+    /// minute of a goal after a scorer's name.
+    fn is_minute(&self, word_idx: usize) -> bool {
+        let Some(word) = self.folded.get(word_idx) else {
+            return false;
+        };
+        let digits = word.len().saturating_sub(2);
+        (1..=3).contains(&digits)
+            && word.as_bytes()[..digits].iter().all(u8::is_ascii_digit)
+            && matches!(&word[digits..], "st" | "nd" | "rd" | "th")
+    }
+
+    /// Whether the name `from..to` stands right before or after a lowercase "v" between two
+    /// sides of a fixture ("West Bromwich v Sheffield United"): a team.
+    fn beside_versus(&self, from: usize, to: usize) -> bool {
+        let is_versus = |idx: usize| {
+            idx < self.words.len() && !self.words[idx].capitalised && self.key(idx) == "v"
+        };
+        let spaced = |left: usize, right: usize| {
+            &self.text[self.words[left].end..self.words[right].start] == " "
+        };
+        (is_versus(to) && spaced(to - 1, to))
+            || (from > 0 && is_versus(from - 1) && spaced(from - 1, from))
+    }
+
     /// Whether word `word_idx` is an acronym of two to five capitals ("PSV", "NEC").
     fn is_acronym(&self, word_idx: usize) -> bool {
         let text = self.word_text(word_idx);
@@ -797,9 +1008,14 @@ impl Scanner<'_> {
                         || self.key(name_start - 1) == "segun")
                     && spaced(name_start - 1, name_start))
         };
+        // "( Henry 26th , 71st )", "Samson 24th": a scorer and the minute of the goal.
+        let scores = n_words <= 2 && !all_caps && self.is_minute(to) && {
+            &self.text[self.words[to - 1].end..self.words[to].start] == " "
+        };
         let confirmed = !sentence_initial
             || n_words >= 2
             || speaks
+            || scores
             || self.capitalised_mid_sentence(name_start);
         let weak = !confirmed || self.lines[self.words[name_start].line_idx as usize].capitals;
         let previous = name_start
@@ -815,9 +1031,13 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
-        let hint = if speaks && name_like {
+        let hint = if (speaks || scores) && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+            None
+        } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
+            Some(EntityKind::Place)
+        } else if n_words >= 2 && ROMANIAN_THING_HEADS.contains(&self.key(name_start)) {
             None
         } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
             Some(EntityKind::Place)
@@ -829,7 +1049,7 @@ impl Scanner<'_> {
             // "San Sebastián", "Santa Bárbara", "Saint-Denis": places far more often than
             // people in news.
             Some(EntityKind::Place)
-        } else if previous.is_some_and(|word| PLACE_PREPOSITIONS.contains(&word)) && n_words <= 2 {
+        } else if previous.is_some_and(|word| self.is_place_preposition(word)) && n_words <= 2 {
             Some(EntityKind::Place)
         } else if all_caps
             && n_words == 1
@@ -849,6 +1069,10 @@ impl Scanner<'_> {
         {
             // "NEC Nijmegen", "BBC Scotland": people's names do not open with an acronym.
             Some(EntityKind::Organization)
+        } else if n_words >= 2 && self.is_title_at(to - 1, to).is_some() {
+            // "Agriculture Secretary", "Financial Secretary": a post, neither its holder nor
+            // an organisation.
+            None
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && (name_like || self.gazetteer.org_words.contains(self.key(to - 1)))
@@ -981,7 +1205,9 @@ impl Scanner<'_> {
                         };
                         if name_start < to
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && (self.gazetteer.org_heads.contains(self.key(name_start)) || club())
+                            && (self.gazetteer.org_heads.contains(self.key(name_start))
+                                || self.club_abbreviation(name_start, to + 1).is_some()
+                                || club())
                         {
                             let span = (self.words[name_start].start, found.end);
                             self.push(EntityKind::Organization, None, span);
@@ -1089,7 +1315,14 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         gazetteer.may_start_match(body, word.start, word.capitalised, folded.key(word_idx))
     });
     let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.flatten());
-    let teams = team_spans(body, &scanner_lines);
+    let mut teams = team_spans(body, &scanner_lines);
+    let schedule = schedule_spans(body, &scanner_lines, !teams.is_empty());
+    teams.extend(schedule.iter().map(|&(visitors, _)| visitors));
+    let is_host = |span: (usize, usize)| {
+        schedule
+            .iter()
+            .any(|&(_, hosts)| span.0 < hosts.1 && hosts.0 < span.1)
+    };
     let mut scanner = Scanner {
         text: body,
         words,
@@ -1100,6 +1333,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         lines,
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
+        romanian: std::cell::Cell::new(None),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -1214,10 +1448,29 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         for candidate in &mut scanner.candidates {
             if candidate.kind == EntityKind::Place
                 && team_names.contains(&candidate.surface.to_lowercase())
+                && !is_host(candidate.span)
             {
                 candidate.kind = EntityKind::Organization;
                 candidate.entity_idx = None;
             }
+        }
+    }
+    // The hosts of a schedule line are a place: a listed place found there stays, anything
+    // else there ("ST LOUIS AT" read as a name) gives way to the hosts' name.
+    for &(_, hosts) in &schedule {
+        let overlaps = |span: (usize, usize)| span.0 < hosts.1 && hosts.0 < span.1;
+        scanner.candidates.retain(|candidate| {
+            !overlaps(candidate.span)
+                || (candidate.kind == EntityKind::Place && candidate.span == hosts)
+        });
+        scanner.unknown_runs.retain(|run| !overlaps(run.span));
+        scanner.lone_words.retain(|span| !overlaps(*span));
+        if !scanner
+            .candidates
+            .iter()
+            .any(|candidate| candidate.span == hosts)
+        {
+            scanner.push(EntityKind::Place, None, hosts);
         }
     }
     merge(scanner)
@@ -1728,6 +1981,103 @@ mod tests {
             "P:Егора Свиридова P:Юрий Лужков L:Moscow[Москвы]",
         );
         check("Глава ФИФА Зепп Блаттер заявил.", "P:Зепп Блаттер O:ФИФА");
+    }
+
+    #[test]
+    fn types_romanian_names_by_their_head_noun() {
+        // A place noun opens a place, an event, law or building noun opens no person.
+        check(
+            "Turiștii au vizitat Valea Gurghiului și Peștera Urșilor.",
+            "L:Valea Gurghiului L:Peștera Urșilor",
+        );
+        check(
+            "Anunțul a apărut în Monitorul Oficial după Cupa Mondială.",
+            "",
+        );
+        // Institutions that put the head noun first.
+        check(
+            "Ei au mers la Liceul Pedagogic, apoi la Teatrul Național.",
+            "O:Liceul Pedagogic O:Teatrul Național",
+        );
+    }
+
+    #[test]
+    fn reads_la_as_a_place_preposition_in_romanian_only() {
+        check("Au ajuns la Boiștea după prânz.", "L:Boiștea");
+        // Spanish "la" is an article, mostly of organisations.
+        check("Lo pidió la Administración ayer.", "");
+    }
+
+    #[test]
+    fn takes_a_city_after_the_spanish_masculine_article_as_its_club() {
+        check(
+            "Ayer el Valencia ganó al Barcelona en Madrid.",
+            "O:Valencia O:Barcelona L:Madrid",
+        );
+        // Places whose Spanish name takes "el" stay places.
+        check("Viajó al Perú y al Japón.", "L:Peru L:Japan[Japón]");
+    }
+
+    #[test]
+    fn reads_schedule_lines_as_visitors_and_hosts() {
+        check(
+            "SCHEDULE\nOAKLAND AT BOSTON\nST LOUIS AT COLORADO\n",
+            "O:OAKLAND O:ST LOUIS L:Boston L:Colorado",
+        );
+        // One such line without results lines is a headline, not a schedule.
+        check("TROOPS AT GROZNY\n", "L:Grozny");
+    }
+
+    #[test]
+    fn reads_draw_lines_without_digits() {
+        // Title Case but for two parenthesised countries: a draw, not a headline.
+        check(
+            "Draw:\nMagnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia )\n",
+            "P:Magnus Larsson P:Alexander Volkov L:Sweden L:Russia",
+        );
+        // A leaderboard line that goes on from the one above, names set off by commas.
+        check(
+            "Scores:\nGreen , Jerry Kelly , Olin Browne , Shane Bortsch , Mike Hulbert\n",
+            "P:Jerry Kelly P:Olin Browne P:Shane Bortsch P:Mike Hulbert",
+        );
+    }
+
+    #[test]
+    fn takes_a_name_ending_in_a_title_for_a_post() {
+        check("The plan of the Agriculture Secretary was late.", "");
+    }
+
+    #[test]
+    fn strips_religious_titles() {
+        check("Bishop Desmond Tutu spoke.", "P:Desmond Tutu");
+    }
+
+    #[test]
+    fn takes_a_word_before_the_minute_of_a_goal_for_the_scorer() {
+        check(
+            "The goals came late ( Samson 24th , Vairelles 88th ) .",
+            "P:Samson P:Vairelles",
+        );
+    }
+
+    #[test]
+    fn takes_the_sides_of_a_fixture_for_teams() {
+        check(
+            "English division one - West Bromwich v Sheffield United .",
+            "O:West Bromwich O:Sheffield United",
+        );
+        check(
+            "The fans waited while Bury v Port Vale was played.",
+            "O:Bury O:Port Vale",
+        );
+    }
+
+    #[test]
+    fn takes_club_abbreviations_as_organisations() {
+        check(
+            "Meciul dintre F.C. Farul și C.S.M. Lugoj s-a terminat.",
+            "O:F.C. Farul O:C.S.M. Lugoj",
+        );
     }
 
     #[test]
