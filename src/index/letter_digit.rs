@@ -62,13 +62,20 @@ pub struct LetterDigitSplitterStream<T> {
     shift: usize,
 }
 
+/// Whether `word` holds a digit: an ASCII one, or for a word with other letters any numeric
+/// character (the test [`runs`] splits on).
+fn has_digit(word: &str) -> bool {
+    // One pass finds the rare word with an ASCII digit or a non-ASCII letter; only those are
+    // looked at closely.
+    let unusual = word
+        .bytes()
+        .any(|byte| byte.wrapping_sub(b'0') < 10 || !byte.is_ascii());
+    unusual && word.chars().any(char::is_numeric)
+}
+
 /// The byte ranges of the letter and digit runs of `word`, or nothing when it has only one.
 fn runs(word: &str) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
-    // Nearly every token is an ASCII word without a digit: one vectorisable check.
-    if word.is_ascii() && !word.bytes().any(|byte| byte.is_ascii_digit()) {
-        return ranges;
-    }
     let mut start = 0;
     let mut previous_is_digit = None;
     for (offset, character) in word.char_indices() {
@@ -100,6 +107,10 @@ impl<T: TokenStream> TokenStream for LetterDigitSplitterStream<T> {
         let shift = self.shift;
         let token = self.tail.token_mut();
         token.position += shift;
+        // Nearly every token has no digit at all and so no runs.
+        if !has_digit(&token.text) {
+            return true;
+        }
         let ranges = runs(&token.text);
         self.shift += ranges.len().saturating_sub(1);
         // Lowercasing can change a word's length in bytes ("İ"); then the runs are highlighted
@@ -165,6 +176,16 @@ mod tests {
             .map(|&(text, from, to, position)| (text.to_string(), from, to, position))
             .collect();
         assert_eq!(tokens, expected, "{text}");
+    }
+
+    #[test]
+    fn digits_of_any_script_are_found() {
+        assert!(has_digit("covid19"));
+        assert!(!has_digit("covid"));
+        assert!(!has_digit("москва"));
+        assert!(has_digit("москва2"));
+        assert!(has_digit("ص١٢"));
+        assert_eq!(runs("ص١٢"), vec![(0, 2), (2, 6)]);
     }
 
     #[test]
