@@ -473,7 +473,8 @@ impl NameLookup {
     fn with_key(&self, key: &str, kinds: &[ActorKind]) -> Vec<(ActorKind, String)> {
         let needle = format!("{LOOKUP_SEPARATOR}{key}{LOOKUP_SEPARATOR}");
         let mut names = Vec::new();
-        for (position, _) in self.text.match_indices(&needle) {
+        // memchr's SIMD search: the lookup text is scanned whole for every name filter.
+        for position in memchr::memmem::find_iter(self.text.as_bytes(), needle.as_bytes()) {
             let line_start = self.text[..position].rfind('\n').map_or(0, |at| at + 1);
             let line_end = self.text[position..]
                 .find('\n')

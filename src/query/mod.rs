@@ -462,15 +462,26 @@ impl<'a> SnippetMaker<'a> {
             };
             let word = &body[start..offset];
             folded.clear();
-            for lower in word
-                .chars()
-                .flat_map(char::to_lowercase)
-                .take(SNIPPET_PREFIX_BYTES)
-            {
-                let base = unicode_normalization::UnicodeNormalization::nfd(std::iter::once(lower))
-                    .next()
-                    .unwrap_or(lower);
-                folded.push(if base.is_ascii() { base } else { lower });
+            if word.is_ascii() {
+                // One lowercase letter per byte: the loop below, without decoding.
+                folded.push_str(&word[..word.len().min(SNIPPET_PREFIX_BYTES)]);
+                folded.make_ascii_lowercase();
+            } else {
+                for lower in word
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .take(SNIPPET_PREFIX_BYTES)
+                {
+                    // An ASCII letter is its own base; only the others are decomposed.
+                    let base = if lower.is_ascii() {
+                        lower
+                    } else {
+                        unicode_normalization::UnicodeNormalization::nfd(std::iter::once(lower))
+                            .next()
+                            .unwrap_or(lower)
+                    };
+                    folded.push(if base.is_ascii() { base } else { lower });
+                }
             }
             if !prefixes.contains(&folded) {
                 continue;
@@ -1066,6 +1077,10 @@ fn normalise_word(word: &str) -> String {
     let mut normalised = String::new();
     for character in word.chars().flat_map(char::to_lowercase) {
         if !character.is_alphanumeric() {
+            continue;
+        }
+        if character.is_ascii() {
+            normalised.push(character);
             continue;
         }
         let base = std::iter::once(character).nfd().next().unwrap_or(character);
