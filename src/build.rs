@@ -671,121 +671,114 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let mut committing = Duration::ZERO;
     let beside_commit =
         registry_builder.is_some() && report.articles_added <= REGISTRY_BESIDE_COMMIT_MAX_ARTICLES;
-    let early_registry = std::thread::scope(
-        |scope| -> Result<Option<(Result<RegistryFiles>, Duration)>> {
-            let clustering = beside_commit
-                .then(|| registry_builder.take())
-                .flatten()
-                .map(|builder| {
-                    scope.spawn(move || {
-                        let clustering_started = Instant::now();
-                        let files = RegistryFiles::of(builder.finish());
-                        (files, clustering_started.elapsed())
-                    })
-                });
-            let commit_started = Instant::now();
-            progress.stage(BuildStage::Committing, files.len() as u64, total_bytes);
-            index.commit(&mut writer)?;
-            committing = commit_started.elapsed();
-
-            // Reconcile source lists: syndicated copies found in later batches, sources whose file
-            // changed or disappeared, and existing articles found in new places.
-            progress.stage(BuildStage::Reconciling, files.len() as u64, total_bytes);
-            let roots: Vec<String> = options
-                .paths
-                .iter()
-                .map(|path| path.display().to_string())
-                .collect();
-            let is_stale = |source: &str| {
-                let path = source_path(source);
-                scanned_files.contains(path)
-                    || (roots.iter().any(|root| path.starts_with(root.as_str()))
-                        && !Path::new(path).exists())
-            };
-            let mut rewrites: Vec<(String, BTreeSet<String>)> = Vec::new();
-            for (id, held) in &written {
-                match held {
-                    Held::Listed(held) => {
-                        let mut wanted: BTreeSet<String> = held
-                            .iter()
-                            .filter(|source| !is_stale(source))
-                            .cloned()
-                            .collect();
-                        if let Some(sources) = seen.get(id) {
-                            wanted.extend(sources.iter().cloned());
-                        }
-                        if &wanted != held {
-                            rewrites.push((id.clone(), wanted));
-                        }
-                    }
-                    // Written by this build with sources it had seen, all from scanned files: the
-                    // list is stale exactly when later batches saw more copies.
-                    Held::Added(n_sources) => {
-                        if let Some(sources) =
-                            seen.get(id).filter(|sources| sources.len() != *n_sources)
-                        {
-                            rewrites.push((id.clone(), sources.iter().cloned().collect()));
-                        }
-                    }
-                }
-            }
-            rewrites.sort();
-            let n_existing_seen = existing.keys().filter(|id| seen.contains_key(*id)).count();
-            let n_existing_rewritten = rewrites
-                .iter()
-                .filter(|(id, _)| existing.contains_key(id))
-                .count();
-            report.articles_unchanged = n_existing_seen.saturating_sub(n_existing_rewritten) as u64;
-            // A map entry per article: at a million articles these are hundreds of megabytes that the
-            // merges and the registry below should not have to share memory with.
-            drop(seen);
-            drop(written);
-            if !rewrites.is_empty() {
-                let searcher = index.reader()?.searcher();
-                let write_started = Instant::now();
-                for (id, sources) in rewrites {
-                    index.delete(&writer, &id);
-                    if sources.is_empty() {
-                        report.articles_removed += 1;
-                        continue;
-                    }
-                    let Some(article) = stored_article(index, &searcher, &id)? else {
-                        continue;
-                    };
-                    let enriched = enrich_guarded(article, &gazetteer, options.facts, &clock)
-                        .map_err(|skipped| Error::Internal(skipped.reason))?;
-                    let sources_list: Vec<String> = sources.into_iter().collect();
-                    writer.add_document(index.document(
-                        &enriched,
-                        &id,
-                        &sources_list,
-                        &gazetteer,
-                    ))?;
-                    if existing.contains_key(&id) {
-                        report.articles_updated += 1;
-                    }
-                }
-                writing += write_started.elapsed();
-                let commit_started = Instant::now();
-                index.commit(&mut writer)?;
-                committing += commit_started.elapsed();
-            }
-            drop(existing);
-            let wait_started = Instant::now();
-            writer.wait_merging_threads()?;
-            committing += wait_started.elapsed();
-            clustering
-                .map(|handle| {
-                    handle.join().map_err(|panic| {
-                        Error::Internal(format!(
-                            "the actor registry could not be made: {}",
-                            panic_message(&panic)
-                        ))
-                    })
+    let early_registry = std::thread::scope(|scope| -> Result<Option<ClusteredBesideCommit>> {
+        let clustering = beside_commit
+            .then(|| registry_builder.take())
+            .flatten()
+            .map(|builder| {
+                scope.spawn(move || {
+                    let clustering_started = Instant::now();
+                    let files = RegistryFiles::of(builder.finish());
+                    (files, clustering_started.elapsed())
                 })
-                .transpose()
-        },
-    )?;
+            });
+        let commit_started = Instant::now();
+        progress.stage(BuildStage::Committing, files.len() as u64, total_bytes);
+        index.commit(&mut writer)?;
+        committing = commit_started.elapsed();
+
+        // Reconcile source lists: syndicated copies found in later batches, sources whose file
+        // changed or disappeared, and existing articles found in new places.
+        progress.stage(BuildStage::Reconciling, files.len() as u64, total_bytes);
+        let roots: Vec<String> = options
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        let is_stale = |source: &str| {
+            let path = source_path(source);
+            scanned_files.contains(path)
+                || (roots.iter().any(|root| path.starts_with(root.as_str()))
+                    && !Path::new(path).exists())
+        };
+        let mut rewrites: Vec<(String, BTreeSet<String>)> = Vec::new();
+        for (id, held) in &written {
+            match held {
+                Held::Listed(held) => {
+                    let mut wanted: BTreeSet<String> = held
+                        .iter()
+                        .filter(|source| !is_stale(source))
+                        .cloned()
+                        .collect();
+                    if let Some(sources) = seen.get(id) {
+                        wanted.extend(sources.iter().cloned());
+                    }
+                    if &wanted != held {
+                        rewrites.push((id.clone(), wanted));
+                    }
+                }
+                // Written by this build with sources it had seen, all from scanned files: the
+                // list is stale exactly when later batches saw more copies.
+                Held::Added(n_sources) => {
+                    if let Some(sources) =
+                        seen.get(id).filter(|sources| sources.len() != *n_sources)
+                    {
+                        rewrites.push((id.clone(), sources.iter().cloned().collect()));
+                    }
+                }
+            }
+        }
+        rewrites.sort();
+        let n_existing_seen = existing.keys().filter(|id| seen.contains_key(*id)).count();
+        let n_existing_rewritten = rewrites
+            .iter()
+            .filter(|(id, _)| existing.contains_key(id))
+            .count();
+        report.articles_unchanged = n_existing_seen.saturating_sub(n_existing_rewritten) as u64;
+        // A map entry per article: at a million articles these are hundreds of megabytes that the
+        // merges and the registry below should not have to share memory with.
+        drop(seen);
+        drop(written);
+        if !rewrites.is_empty() {
+            let searcher = index.reader()?.searcher();
+            let write_started = Instant::now();
+            for (id, sources) in rewrites {
+                index.delete(&writer, &id);
+                if sources.is_empty() {
+                    report.articles_removed += 1;
+                    continue;
+                }
+                let Some(article) = stored_article(index, &searcher, &id)? else {
+                    continue;
+                };
+                let enriched = enrich_guarded(article, &gazetteer, options.facts, &clock)
+                    .map_err(|skipped| Error::Internal(skipped.reason))?;
+                let sources_list: Vec<String> = sources.into_iter().collect();
+                writer.add_document(index.document(&enriched, &id, &sources_list, &gazetteer))?;
+                if existing.contains_key(&id) {
+                    report.articles_updated += 1;
+                }
+            }
+            writing += write_started.elapsed();
+            let commit_started = Instant::now();
+            index.commit(&mut writer)?;
+            committing += commit_started.elapsed();
+        }
+        drop(existing);
+        let wait_started = Instant::now();
+        writer.wait_merging_threads()?;
+        committing += wait_started.elapsed();
+        clustering
+            .map(|handle| {
+                handle.join().map_err(|panic| {
+                    Error::Internal(format!(
+                        "the actor registry could not be made: {}",
+                        panic_message(&panic)
+                    ))
+                })
+            })
+            .transpose()
+    })?;
 
     if let Some((staging, final_path)) = &target.staging {
         ArticleIndex::finish_rebuild(staging, final_path)?;
@@ -859,6 +852,10 @@ impl RegistryFiles {
         })
     }
 }
+
+/// What the clustering thread beside the commit hands back: the registry's files and the
+/// time the clustering took.
+type ClusteredBesideCommit = (Result<RegistryFiles>, Duration);
 
 /// Largest build (articles added) whose registry is clustered beside the commit.
 const REGISTRY_BESIDE_COMMIT_MAX_ARTICLES: u64 = 200_000;
