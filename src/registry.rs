@@ -592,6 +592,10 @@ fn latin_for(lowercase: char) -> Option<&'static str> {
 /// Transliterates Cyrillic letters to Latin, keeping the case of the first letter of each
 /// Cyrillic letter's spelling ("Сергей Лавров" → "Sergey Lavrov"); other characters are kept.
 pub fn transliterate(text: &str) -> String {
+    // Only Cyrillic letters change, and most names are ASCII.
+    if text.is_ascii() {
+        return text.to_string();
+    }
     let mut latin = String::with_capacity(text.len());
     let mut previous_was_upper = false;
     let mut ukrainian_word = false;
@@ -676,22 +680,17 @@ fn loose_word(word: &str) -> String {
     if word.chars().all(|letter| matches!(letter, 'i' | 'v' | 'x')) {
         return word.to_string();
     }
-    let letters: Vec<char> = word.chars().collect();
     let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let mut mapped = String::with_capacity(word.len());
+    let mut mapped = String::with_capacity(word.len() + 2);
     // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
     // Zelenskyy / Zelenskiy.
-    let mut final_run = letters.len();
-    while final_run > 0 && matches!(letters[final_run - 1], 'y' | 'i' | 'j') {
-        final_run -= 1;
-    }
-    for (position, &letter) in letters[..final_run].iter().enumerate() {
+    let before_final_run = word.trim_end_matches(['y', 'i', 'j']);
+    let mut previous = None;
+    for letter in before_final_run.chars() {
         match letter {
             // "Kislyak" / "Kisliak", "Nebenzya" / "Nebenzia": a "y" after a consonant or an
             // "i" inside a word; a leading "y" ("Yang") and one after a vowel ("Maya") stay.
-            'y' if position > 0
-                && (!is_vowel(letters[position - 1]) || letters[position - 1] == 'i') =>
-            {
+            'y' if previous.is_some_and(|previous| !is_vowel(previous) || previous == 'i') => {
                 if !mapped.ends_with('i') {
                     mapped.push('i');
                 }
@@ -700,8 +699,9 @@ fn loose_word(word: &str) -> String {
             'x' => mapped.push_str("ks"),
             other => mapped.push(other),
         }
+        previous = Some(letter);
     }
-    if final_run < letters.len() {
+    if before_final_run.len() < word.len() {
         mapped.push('i');
     }
     // "Yevgeny" / "Evgeny", "Yelena" / "Elena".
@@ -1528,24 +1528,27 @@ impl<'a> Clustering<'a> {
 /// one-letter deletion, and its prefixes one and two letters shorter (only for surnames of five
 /// letters or more; shorter ones must match exactly).
 fn surname_neighbourhood(surname: &str) -> Vec<String> {
-    let letters: Vec<char> = surname.chars().collect();
-    if letters.len() < 5 {
+    let boundaries: Vec<usize> = surname
+        .char_indices()
+        .map(|(offset, _)| offset)
+        .chain([surname.len()])
+        .collect();
+    let n_letters = boundaries.len() - 1;
+    if n_letters < 5 {
         return Vec::new();
     }
-    let mut keys = vec![surname.to_string()];
-    for skipped in 0..letters.len() {
-        let key: String = letters
-            .iter()
-            .enumerate()
-            .filter(|(position, _)| *position != skipped)
-            .map(|(_, letter)| *letter)
-            .collect();
+    let mut keys = Vec::with_capacity(n_letters + 2);
+    keys.push(surname.to_string());
+    for letter in boundaries.windows(2) {
+        let mut key = String::with_capacity(surname.len());
+        key.push_str(&surname[..letter[0]]);
+        key.push_str(&surname[letter[1]..]);
         keys.push(key);
     }
-    if letters.len() >= 7 {
-        keys.push(letters[..letters.len() - 2].iter().collect());
+    if n_letters >= 7 {
+        keys.push(surname[..boundaries[n_letters - 2]].to_string());
     }
-    keys.sort();
+    keys.sort_unstable();
     keys.dedup();
     keys
 }
