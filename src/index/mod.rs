@@ -10,6 +10,7 @@
 //! schema, and how a build notices that the declaration changed.
 
 pub mod letter_digit;
+pub mod lowercase_words;
 pub mod ordinals;
 pub mod schema;
 pub mod stem;

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::index::letter_digit::LetterDigitSplitter;
+use crate::index::lowercase_words::LowercaseWords;
 use crate::index::stem::MemoStemmer;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
@@ -18,8 +19,7 @@ use tantivy::schema::{
     TextOptions, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
-    TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, StopWordFilter, TextAnalyzer, TokenizerManager,
 };
 
 use crate::{Error, Result};
@@ -478,17 +478,13 @@ const MAX_TOKEN_BYTES: usize = 40;
 pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     manager.register(
         NAMES_ANALYZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-            .filter(LowerCaser)
+        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES))
             .filter(AsciiFoldingFilter)
             .build(),
     );
     manager.register(
         PLAIN_ANALYZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-            .filter(LowerCaser)
+        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES))
             .filter(LetterDigitSplitter)
             .filter(AsciiFoldingFilter)
             .build(),
@@ -524,12 +520,8 @@ fn stemming_analyzer(
     let latin_script = !matches!(code, "ar" | "el" | "ru" | "ta");
     // Static chains, one per combination: a token goes through one dynamic call instead of
     // one per filter.
-    let split = || {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-            .filter(LowerCaser)
-            .filter(LetterDigitSplitter)
-    };
+    let split =
+        || TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES)).filter(LetterDigitSplitter);
     let stemmer = MemoStemmer::new(language);
     match (stop_words, latin_script) {
         (Some(stop_words), true) => split()
