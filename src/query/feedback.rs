@@ -108,6 +108,8 @@ pub fn expand(
 
     // Relevance model: term → weighted share of the feedback articles' words.
     let mut model: HashMap<(String, String), f64> = HashMap::new();
+    // One analyzer per language for all the articles: its stem memo then serves them all.
+    let mut analyzers: HashMap<String, tantivy::tokenizer::TextAnalyzer> = HashMap::new();
     for (score, address) in top {
         let document: TantivyDocument = searcher.doc(address)?;
         let language = ArticleIndex::first_text(&document, fields.analyzed_as)
@@ -118,15 +120,21 @@ pub fn expand(
             .find(|(code, _)| *code == language)
             .map_or("other", |(code, _)| code)
             .to_string();
-        let analyzer = index
-            .tantivy()
-            .tokenizers()
-            .get(&words_query_analyzer_name(&code));
-        let mut analyzer = match analyzer {
-            Some(analyzer) => analyzer,
-            None => index
-                .tantivy()
-                .tokenizer_for_field(fields.body.for_language(&code))?,
+        let analyzer = match analyzers.entry(code.clone()) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let analyzer = match index
+                    .tantivy()
+                    .tokenizers()
+                    .get(&words_query_analyzer_name(&code))
+                {
+                    Some(analyzer) => analyzer,
+                    None => index
+                        .tantivy()
+                        .tokenizer_for_field(fields.body.for_language(&code))?,
+                };
+                entry.insert(analyzer)
+            }
         };
         let mut counts: HashMap<String, u32> = HashMap::new();
         let mut length = 0u32;
