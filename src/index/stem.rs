@@ -12,9 +12,14 @@
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Language, Token, TokenFilter, TokenStream, Tokenizer};
 
-/// Words remembered per analyser before the memo starts over: more distinct words than a
-/// segment's worth of news usually has.
-const MEMO_WORDS: usize = 1 << 16;
+/// Words remembered per analyser before the memo starts over: the commonest words of a
+/// language, which make up nearly all of its tokens. The table then takes 2 MB; tantivy
+/// keeps an analyser per field and indexing thread, so a build in many languages holds
+/// several.
+const MEMO_WORDS: usize = 1 << 15;
+
+/// Longer words remembered per analyser before their map starts over.
+const MEMO_LONG_WORDS: usize = 1 << 13;
 
 /// Longest word (in bytes) whose stem is kept inline in the memo's table; longer words,
 /// a few percent of news tokens, go to a hash map.
@@ -175,7 +180,7 @@ impl Memo {
             return;
         }
         let stem: Box<str> = stemmer.stem(word).into();
-        if self.long_words.len() >= MEMO_WORDS {
+        if self.long_words.len() >= MEMO_LONG_WORDS {
             self.long_words.clear();
         }
         self.long_words.insert(word.as_str().into(), stem.clone());
@@ -347,7 +352,8 @@ mod tests {
     #[test]
     fn the_memo_stems_right_while_it_grows_and_starts_over() {
         // More distinct words than the memo keeps, short and long, each seen twice: the
-        // table doubles several times and is emptied at least once on the way.
+        // table doubles several times, and both it and the map of long words are emptied
+        // at least once on the way.
         let words: Vec<String> = (0..MEMO_WORDS + MEMO_WORDS / 2)
             .map(|number| {
                 let mut word = String::from("gen");
@@ -356,7 +362,7 @@ mod tests {
                     word.push(char::from(b'a' + (rest % 26) as u8));
                     rest /= 26;
                 }
-                if number % 7 == 0 {
+                if number % 3 == 0 {
                     word.push_str("izationalities");
                 }
                 word
