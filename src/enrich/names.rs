@@ -163,6 +163,27 @@ const PLACE_NOUNS: &[&str] = &[
     "town", "city", "village", "region", "province", "port", "capital",
 ];
 
+/// Lowercase nouns that describe an organisation right before its name, in apposition ("the
+/// daily Haaretz", "investment bank Morgan Stanley", "champions Ajax"): the name is an
+/// organisation. Not "champions", which describes people as often ("doubles champions Todd
+/// Woodbridge"). People are described by titles ("spokesman Ned Price") and places by
+/// [`PLACE_NOUNS`] with "of", so these nouns name neither.
+#[rustfmt::skip]
+const ORG_DESCRIPTORS: &[&str] = &[
+    "daily", "newspaper", "weekly", "magazine", "agency", "group", "company", "bank", "club",
+    "firm", "operator", "maker", "carrier", "airline", "insurer", "broker", "brokerage",
+    "retailer", "publisher", "conglomerate", "subsidiary", "side", "rivals",
+];
+
+/// Lowercase words right after a name that make it an organisation: its spokespeople, its
+/// statements and reports, its players and staff ("a Gazprom spokesman said", "Everton
+/// striker", "Interfax reported").
+#[rustfmt::skip]
+const ORG_ROLES: &[&str] = &[
+    "spokesman", "spokeswoman", "statement", "reported", "newspaper", "daily", "striker",
+    "defender", "midfielder", "goalkeeper", "manager",
+];
+
 /// The character at byte `idx` and its length, with a fast path for ASCII, which most of the
 /// text is.
 fn char_at(text: &str, idx: usize) -> (char, usize) {
@@ -990,6 +1011,28 @@ impl Scanner<'_> {
         (2..=5).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_uppercase())
     }
 
+    /// Whether word `idx` is a lowercase word of `list` set off from word `other` by a single
+    /// space.
+    fn lowercase_neighbour_in(&self, idx: usize, other: usize, list: &[&str]) -> bool {
+        let (left, right) = (idx.min(other), idx.max(other));
+        idx < self.words.len()
+            && !self.words[idx].capitalised
+            && list.contains(&self.key(idx))
+            && &self.text[self.words[left].end..self.words[right].start] == " "
+    }
+
+    /// Whether a lowercase word of [`ORG_DESCRIPTORS`] stands right before word `from` ("the
+    /// daily Haaretz").
+    fn org_descriptor_before(&self, from: usize) -> bool {
+        from > 0 && self.lowercase_neighbour_in(from - 1, from, ORG_DESCRIPTORS)
+    }
+
+    /// Whether the name `from..to` has an organisation descriptor before it or one of
+    /// [`ORG_ROLES`] right after it ("Interfax reported"): it is an organisation.
+    fn org_context(&self, from: usize, to: usize) -> bool {
+        self.org_descriptor_before(from) || self.lowercase_neighbour_in(to, to - 1, ORG_ROLES)
+    }
+
     fn push_unknown(&mut self, name_start: usize, to: usize, all_caps: bool) {
         let n_words = to - name_start;
         let span = self.span_of(name_start, to);
@@ -1017,6 +1060,10 @@ impl Scanner<'_> {
             || speaks
             || scores
             || self.capitalised_mid_sentence(name_start);
+        // "the daily Haaretz", "a Gazprom spokesman": the words around name the kind. Not for a
+        // sentence's first word, which may be a common noun ("Police spokeswoman Kim White").
+        let org_context =
+            !all_caps && n_words <= 4 && !sentence_initial && self.org_context(name_start, to);
         let weak = !confirmed || self.lines[self.words[name_start].line_idx as usize].capitals;
         let previous = name_start
             .checked_sub(1)
@@ -1033,6 +1080,8 @@ impl Scanner<'_> {
         let last_word = self.key(to - 1);
         let hint = if (speaks || scores) && name_like {
             Some(EntityKind::Person)
+        } else if org_context {
+            Some(EntityKind::Organization)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
         } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
@@ -2045,6 +2094,21 @@ mod tests {
     #[test]
     fn takes_a_name_ending_in_a_title_for_a_post() {
         check("The plan of the Agriculture Secretary was late.", "");
+    }
+
+    #[test]
+    fn takes_a_name_described_as_an_organisation_for_one() {
+        // A descriptor noun before the name, or a spokesman after it.
+        check(
+            "Shares were sold by the brokerage Kestrel Hollis.",
+            "O:Kestrel Hollis",
+        );
+        check(
+            "The plan was confirmed by a Velmora spokesman.",
+            "O:Velmora",
+        );
+        // A sentence's first word may be a common noun.
+        check("Police spokeswoman Kim White said so.", "P:Kim White");
     }
 
     #[test]
