@@ -2107,6 +2107,8 @@ mod tests {
             "The plan was confirmed by a Velmora spokesman.",
             "O:Velmora",
         );
+        // A country adjective names no organisation.
+        check("The Zambian newspaper said so.", "");
         // A sentence's first word may be a common noun.
         check("Police spokeswoman Kim White said so.", "P:Kim White");
     }
