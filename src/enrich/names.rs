@@ -385,6 +385,8 @@ struct Scanner<'a> {
     unknown_runs: Vec<UnknownRun>,
     /// Whether the body has letters only Romanian uses, worked out when first asked.
     romanian: std::cell::Cell<Option<bool>>,
+    /// Whether the body reports cricket, worked out when first asked.
+    cricket: std::cell::Cell<Option<bool>>,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -973,6 +975,51 @@ impl Scanner<'_> {
         found
     }
 
+    /// Whether the body reports cricket (it speaks of wickets, overs, innings or a batsman "not
+    /// out"); one scan of the body, made only when first asked.
+    fn is_cricket(&self) -> bool {
+        if let Some(known) = self.cricket.get() {
+            return known;
+        }
+        let found = ["wicket", "not out", "innings", " overs"]
+            .iter()
+            .any(|word| self.text.contains(word));
+        self.cricket.set(Some(found));
+        found
+    }
+
+    /// Whether the name ending with word `to - 1` is followed by a cricket total in a cricket
+    /// report ("Durham 326 ( D. Cox 95 not out", "Essex 532-8 declared", "Kent 255 for three"):
+    /// the name is a team. Runs have two or three digits; wickets one, not followed by more
+    /// figures (bowling figures such as "25-8-61-1" follow a bowler). A total without wickets
+    /// must be followed by "(", "and", "for", "all out" or "declared", as a batsman's score is
+    /// followed by "not out".
+    fn cricket_total_after(&self, to: usize) -> bool {
+        let after = self.text[self.words[to - 1].end..].as_bytes();
+        let Some(after) = after.strip_prefix(b" ") else {
+            return false;
+        };
+        let n_runs_digits = after
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        if !(2..=3).contains(&n_runs_digits) {
+            return false;
+        }
+        let rest = &after[n_runs_digits..];
+        let total_ends = if let Some(wickets) = rest.strip_prefix(b"-") {
+            wickets.first().is_some_and(u8::is_ascii_digit)
+                && !wickets
+                    .get(1)
+                    .is_some_and(|byte| byte.is_ascii_digit() || *byte == b'-')
+        } else {
+            [" ( ", " and ", " for ", " all out", " declared"]
+                .iter()
+                .any(|follower| rest.starts_with(follower.as_bytes()))
+        };
+        total_ends && self.is_cricket()
+    }
+
     /// Whether the lowercase word `word` before a name makes it a place: a preposition of
     /// [`PLACE_PREPOSITIONS`], or Romanian "la" ("la Boiștea"), which in Spanish is the article
     /// of organisations ("la Administración", "la Iglesia").
@@ -1055,10 +1102,12 @@ impl Scanner<'_> {
         let scores = n_words <= 2 && !all_caps && self.is_minute(to) && {
             &self.text[self.words[to - 1].end..self.words[to].start] == " "
         };
+        let batting = !all_caps && n_words <= 3 && self.cricket_total_after(to);
         let confirmed = !sentence_initial
             || n_words >= 2
             || speaks
             || scores
+            || batting
             || self.capitalised_mid_sentence(name_start);
         // "the daily Haaretz", "a Gazprom spokesman": the words around name the kind. Not for a
         // sentence's first word, which may be a common noun ("Police spokeswoman Kim White").
@@ -1080,7 +1129,7 @@ impl Scanner<'_> {
         let last_word = self.key(to - 1);
         let hint = if (speaks || scores) && name_like {
             Some(EntityKind::Person)
-        } else if org_context {
+        } else if org_context || batting {
             Some(EntityKind::Organization)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
@@ -1383,6 +1432,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
         romanian: std::cell::Cell::new(None),
+        cricket: std::cell::Cell::new(None),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -2111,6 +2161,17 @@ mod tests {
         check("The Zambian newspaper said so.", "");
         // A sentence's first word may be a common noun.
         check("Police spokeswoman Kim White said so.", "P:Kim White");
+    }
+
+    #[test]
+    fn takes_a_name_before_a_cricket_total_for_a_team() {
+        check(
+            "Close of play.\nBarsetshire 312-6 declared ( T. Vane 88 not out ) .",
+            "P:T. Vane O:Barsetshire",
+        );
+        // A batsman's score is followed by "not out"; no cricket, no team.
+        check("Then Vane 88 not out , wickets fell .", "");
+        check("Barsetshire 312-6 was the code .", "");
     }
 
     #[test]
