@@ -975,6 +975,26 @@ impl Scanner<'_> {
         found
     }
 
+    /// Whether the name starting at word `from` follows a person's parenthesised country in a
+    /// results line ("Gerhard Berger ( Austria ) Benetton 1:51.960", "Peter Johansson (
+    /// Sweden ) Husqvarna"): the name is the team the person rides or drives for. The country
+    /// is the candidate found last, a listed place.
+    fn after_parenthesised_place(&self, from: usize) -> bool {
+        let before = &self.text[..self.words[from].start];
+        let Some(before) = before.strip_suffix(" ) ") else {
+            return false;
+        };
+        let Some(place) = self.candidates.last() else {
+            return false;
+        };
+        place.kind == EntityKind::Place
+            && place.span.1 == before.len()
+            && self.text[..place.span.0]
+                .strip_suffix(" ( ")
+                .and_then(|person| person.chars().next_back())
+                .is_some_and(char::is_alphabetic)
+    }
+
     /// Whether the body reports cricket (it speaks of wickets, overs, innings or a batsman "not
     /// out"); one scan of the body, made only when first asked.
     fn is_cricket(&self) -> bool {
@@ -1129,7 +1149,7 @@ impl Scanner<'_> {
         let last_word = self.key(to - 1);
         let hint = if (speaks || scores) && name_like {
             Some(EntityKind::Person)
-        } else if org_context || batting {
+        } else if org_context || batting || self.after_parenthesised_place(name_start) {
             Some(EntityKind::Organization)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
@@ -2172,6 +2192,14 @@ mod tests {
         // A batsman's score is followed by "not out"; no cricket, no team.
         check("Then Vane 88 not out , wickets fell .", "");
         check("Barsetshire 312-6 was the code .", "");
+    }
+
+    #[test]
+    fn takes_a_name_after_a_riders_country_for_the_team() {
+        check(
+            "2. Pieter Brandvoort ( Belgium ) Zelkova 38:30.140",
+            "P:Pieter Brandvoort O:Zelkova L:Belgium",
+        );
     }
 
     #[test]
