@@ -522,16 +522,24 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
         // tokens are split only up to it: running text stops within a few words.
         tokens.clear();
         let mut position = 0;
+        // Inside a parenthesised group ("( Debbah 39th )"), which stands as one "(" token.
+        let mut in_parentheses = false;
         for token in line.split(' ') {
             if !token.trim().is_empty() {
                 let token_text = token.trim_end();
-                if !is_name_word(token_text)
+                if in_parentheses {
+                    in_parentheses = token_text != ")";
+                } else if token_text == "(" {
+                    in_parentheses = true;
+                    tokens.push((offset + position, token_text));
+                } else if !is_name_word(token_text)
                     && !is_score(token_text)
                     && !NAME_PARTICLES.contains(&token_text)
                 {
                     break;
+                } else {
+                    tokens.push((offset + position, token_text));
                 }
-                tokens.push((offset + position, token_text));
             }
             position += token.len() + 1;
         }
@@ -539,6 +547,9 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
         let mut n_numbers_after_last = 0;
         let mut token_idx = 0;
         let mut result_line = true;
+        // A player's country also follows the name on golf leaderboards ("Seiki Okuda ( Japan )
+        // 81 70 72 75"), so a line with one must name two sides.
+        let mut country_after_name = false;
         while token_idx < tokens.len() {
             let (start, token) = tokens[token_idx];
             if is_name_word(token) && !is_number(token) {
@@ -562,6 +573,14 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
                 n_numbers_after_last = 0;
                 continue;
             }
+            // Goal scorers after a score ("Nice 1 ( Debbah 39th ) Bastia 1") and a club's
+            // country after its name ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1") are set
+            // off in parentheses, which are passed over.
+            if token == "(" && !names.is_empty() {
+                country_after_name |= n_numbers_after_last == 0;
+                token_idx += 1;
+                continue;
+            }
             // A dash stands for games behind only after a name's figures ("PRESS DIGEST - Iraq
             // - Aug 24" is a heading).
             if is_score(token) && !names.is_empty() && (token != "-" || n_numbers_after_last > 0) {
@@ -572,7 +591,8 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
             // Anything else ends the scores part of the line ("( halftime 2-0 )").
             break;
         }
-        let consumed_scores = names.len() >= 2 || n_numbers_after_last >= 3;
+        let consumed_scores =
+            names.len() >= 2 || (n_numbers_after_last >= 3 && !country_after_name);
         if result_line && consumed_scores && n_numbers_after_last >= 1 {
             spans.extend(names);
         }
@@ -2200,6 +2220,20 @@ mod tests {
             "2. Pieter Brandvoort ( Belgium ) Zelkova 38:30.140",
             "P:Pieter Brandvoort O:Zelkova L:Belgium",
         );
+    }
+
+    #[test]
+    fn reads_results_lines_with_scorers_and_countries() {
+        check(
+            "Rivermoor 1 ( Bantry 39th ) Coldharbour 2 ( Fenwick 82nd ) .",
+            "P:Bantry P:Fenwick O:Rivermoor O:Coldharbour",
+        );
+        check(
+            "Kelmscott ( Norway ) 2 Ardnagashel ( Ireland ) 1",
+            "O:Kelmscott O:Ardnagashel L:Norway L:Ireland",
+        );
+        // A golfer's country and rounds: one name, not a team.
+        check("Tomas Ravel ( Japan ) 81 70 72 75", "P:Tomas Ravel L:Japan");
     }
 
     #[test]
