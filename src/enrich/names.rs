@@ -918,6 +918,11 @@ impl Scanner<'_> {
         }
         let all_caps =
             (name_start..to).all(|idx| !self.word_text(idx).chars().any(char::is_lowercase));
+        if all_caps && to - from <= 4 && self.press_heading(from, to) {
+            let span = self.span_of(from, to);
+            self.push(EntityKind::Organization, None, span);
+            return;
+        }
         if n_words >= 2 && all_caps {
             // Photo credits and shouted headings ("MARTIAL TREZZINI"), not names we can trust.
             return;
@@ -993,6 +998,25 @@ impl Scanner<'_> {
         let found = self.text.contains(ROMANIAN_LETTERS);
         self.romanian.set(Some(found));
         found
+    }
+
+    /// Whether the words `from..to` are a whole line in capitals, without figures, over a
+    /// bulleted line ("- ..."), in a press review ("PRESS DIGEST", "the leading stories in the
+    /// press", "newspapers"): the heading names the newspaper the stories come from ("HAARETZ",
+    /// "IRISH TIMES").
+    fn press_heading(&self, from: usize, to: usize) -> bool {
+        let line = &self.lines[self.words[from].line_idx as usize];
+        !line.has_digit
+            && self.text[line.start..self.words[from].start]
+                .trim()
+                .is_empty()
+            && self.text[self.words[to - 1].end..line.end]
+                .trim()
+                .is_empty()
+            && self.text[line.end..].starts_with("- ")
+            && ["PRESS DIGEST", "PRESS REVIEW", " press ", "newspapers"]
+                .iter()
+                .any(|words| self.text.contains(words))
     }
 
     /// Whether the name starting at word `from` follows a person's parenthesised country in a
@@ -2234,6 +2258,19 @@ mod tests {
         );
         // A golfer's country and rounds: one name, not a team.
         check("Tomas Ravel ( Japan ) 81 70 72 75", "P:Tomas Ravel L:Japan");
+    }
+
+    #[test]
+    fn takes_a_press_review_heading_for_a_newspaper() {
+        check(
+            "Leading stories in the press today.\nMORNING HERALDO\n- Taxes rise again .\n",
+            "O:MORNING HERALDO",
+        );
+        // Not in a press review.
+        check(
+            "Stories today.\nMORNING HERALDO\n- Taxes rise again .\n",
+            "",
+        );
     }
 
     #[test]
