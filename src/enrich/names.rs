@@ -1059,7 +1059,7 @@ impl Scanner<'_> {
     /// must be followed by "(", "and", "for", "all out" or "declared", as a batsman's score is
     /// followed by "not out".
     fn cricket_total_after(&self, to: usize) -> bool {
-        let after = self.text[self.words[to - 1].end..].as_bytes();
+        let after = &self.text.as_bytes()[self.words[to - 1].end..];
         let Some(after) = after.strip_prefix(b" ") else {
             return false;
         };
