@@ -923,6 +923,17 @@ impl Scanner<'_> {
             self.push(EntityKind::Organization, None, span);
             return;
         }
+        // Initials alone ("F. G. B.") are how court reports name a suspect or a victim, not a
+        // heading; the last initial's full stop belongs to the name. Unspaced initials are
+        // abbreviations ("N.J.", "F.B.I.").
+        let spaced_initials = (name_start..to).all(|idx| self.words[idx].initial)
+            && (name_start + 1..to)
+                .all(|idx| &self.text[self.words[idx - 1].end..self.words[idx].start] == ". ");
+        if (2..=5).contains(&n_words) && spaced_initials {
+            let (start, end) = self.span_of(name_start, to);
+            self.push(EntityKind::Person, None, (start, end + 1));
+            return;
+        }
         if n_words >= 2 && all_caps {
             // Photo credits and shouted headings ("MARTIAL TREZZINI"), not names we can trust.
             return;
@@ -2271,6 +2282,13 @@ mod tests {
             "Stories today.\nMORNING HERALDO\n- Taxes rise again .\n",
             "",
         );
+    }
+
+    #[test]
+    fn takes_spaced_initials_for_a_person() {
+        check("El juez condenó a F. G. B. a seis años.", "P:F. G. B.");
+        // Unspaced initials are abbreviations.
+        check("Trenton, N.J. and the F.B.I. agreed.", "");
     }
 
     #[test]
