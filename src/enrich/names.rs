@@ -491,6 +491,17 @@ const MASCULINE_PLACES: &[&str] = &[
     "Rhine", "Amazon", "Mississippi", "Ebro", "Tagus", "Kosovo", "Punjab", "Kashmir",
 ];
 
+/// Spanish nouns that open the name of a place, folded ("Estadio de Riazor", "Avenida de
+/// América", "Ciudad de México", "Principado de Asturias"): such a name joined by "de" to a listed
+/// place is a place. From Spanish geography and street-naming terms.
+#[rustfmt::skip]
+const SPANISH_PLACE_HEADS: &[&str] = &[
+    "ciudad", "provincia", "region", "principado", "valle", "isla", "islas", "puerto", "sierra",
+    "estadio", "avenida", "plaza", "calle", "paseo", "puente", "tunel", "barrio", "parque",
+    "castillo", "alcazar", "catedral", "monasterio", "bahia", "golfo", "rio", "lago", "playa",
+    "costa", "cabo", "aeropuerto",
+];
+
 /// Letters of Romanian that Spanish does not have (ă â î ș ț, and ş ţ with a cedilla).
 const ROMANIAN_LETTERS: &[char] = &['ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț'];
 
@@ -1030,6 +1041,30 @@ impl Scanner<'_> {
                 .any(|words| self.text.contains(words))
     }
 
+    /// The first word of the capitalised name in `from..to` when the words end with a Spanish
+    /// "de", "del" or "de la / los / las" that joins them to what follows ("Colegio de Médicos
+    /// de", "Copa de"). Not a person's name ("José de"), whose particle joins a surname, nor an
+    /// acronym ("PP de").
+    fn name_before_de(&self, from: usize, to: usize) -> Option<usize> {
+        let last = self.key(to - 1);
+        let named_to = match last {
+            "de" | "del" => to - 1,
+            "la" | "los" | "las" if to >= 2 && self.key(to - 2) == "de" => to - 2,
+            _ => return None,
+        };
+        if named_to <= from || !self.words[named_to - 1].capitalised {
+            return None;
+        }
+        let (name_start, saw_title) = self.strip_leading(from, named_to);
+        // An acronym keeps its place apart: "el PP de Madrid" is the party's branch there.
+        let acronym = name_start + 1 == named_to && self.is_acronym(name_start);
+        (name_start < named_to
+            && !saw_title
+            && !acronym
+            && !self.gazetteer.given_names.contains(self.key(name_start)))
+        .then_some(name_start)
+    }
+
     /// Whether the name starting at word `from` follows a person's parenthesised country in a
     /// results line ("Gerhard Berger ( Austria ) Benetton 1:51.960", "Peter Johansson (
     /// Sweden ) Husqvarna"): the name is the team the person rides or drives for. The country
@@ -1432,6 +1467,22 @@ impl Scanner<'_> {
                             self.push(EntityKind::Organization, None, (start, found.end));
                             skip_next_listed = true;
                             continue;
+                        }
+                    }
+                    // "Colegio de Médicos de Madrid", "Copa de Europa": capitalised words joined
+                    // by "de" to a listed place make one longer name, of which the place is a part.
+                    if let Some(Piece::Listed(found)) = next {
+                        if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place {
+                            if let Some(name_start) = self.name_before_de(from, to) {
+                                let span = (self.words[name_start].start, found.end);
+                                if SPANISH_PLACE_HEADS.contains(&self.key(name_start)) {
+                                    self.push(EntityKind::Place, None, span);
+                                } else if (name_start..to).any(|idx| self.is_org_word(idx)) {
+                                    self.push(EntityKind::Organization, None, span);
+                                }
+                                skip_next_listed = true;
+                                continue;
+                            }
                         }
                     }
                     // "Moscow City Court": a listed place followed by an organisation word.
@@ -2289,6 +2340,19 @@ mod tests {
         check("El juez condenó a F. G. B. a seis años.", "P:F. G. B.");
         // Unspaced initials are abbreviations.
         check("Trenton, N.J. and the F.B.I. agreed.", "");
+    }
+
+    #[test]
+    fn keeps_a_place_inside_a_longer_spanish_name() {
+        check(
+            "Ayer habló la Escuela de Policía de Madrid.",
+            "O:Escuela de Policía de Madrid",
+        );
+        check("Jugaron en el Estadio de Lisboa.", "L:Estadio de Lisboa");
+        // Neither organisation nor place: nothing rather than the place alone.
+        check("Ganó la Copa de Europa.", "");
+        // An acronym's branch in a place stays two names.
+        check("Lo dijo el PP de Madrid.", "L:Madrid");
     }
 
     #[test]
