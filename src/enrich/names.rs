@@ -1388,6 +1388,23 @@ impl Scanner<'_> {
                             }
                         }
                     }
+                    // "Alejandro Toledo", "Francisco Palencia": a given name right before a
+                    // one-word listed place that ends the run is a person named after the town.
+                    if let Some(Piece::Listed(found)) = next {
+                        let (name_start, _) = self.strip_leading(from, to);
+                        if piece_idx + 2 == pieces.len()
+                            && name_start + 1 == to
+                            && self.gazetteer.given_names.contains(self.key(name_start))
+                            && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && &self.text[self.words[name_start].end..found.start] == " "
+                            && !self.text[found.start..found.end].contains([' ', '-'])
+                        {
+                            let span = (self.words[name_start].start, found.end);
+                            self.push(EntityKind::Person, None, span);
+                            skip_next_listed = true;
+                            continue;
+                        }
+                    }
                     // "Real Madrid", "Primăria Timișoara", "Junta de Andalucía": an organisation
                     // word that opens a name, followed by a listed place, names an organisation.
                     // So does an acronym or another unknown word alone before a listed place at
@@ -2353,6 +2370,14 @@ mod tests {
         check("Ganó la Copa de Europa.", "");
         // An acronym's branch in a place stays two names.
         check("Lo dijo el PP de Madrid.", "L:Madrid");
+    }
+
+    #[test]
+    fn takes_a_given_name_before_a_town_for_a_person() {
+        check(
+            "El técnico Francisco Salamanca llegó a Granada.",
+            "P:Francisco Salamanca L:Granada",
+        );
     }
 
     #[test]
