@@ -1388,15 +1388,17 @@ impl Scanner<'_> {
                             }
                         }
                     }
-                    // "Alejandro Toledo", "Francisco Palencia": a given name right before a
-                    // one-word listed place that ends the run is a person named after the town.
+                    // "Alejandro Toledo", "María Eugenia Cuenca": one or two given names right
+                    // before a one-word listed place that ends the run are a person named after
+                    // the town.
                     if let Some(Piece::Listed(found)) = next {
                         let (name_start, _) = self.strip_leading(from, to);
                         if piece_idx + 2 == pieces.len()
-                            && name_start + 1 == to
-                            && self.gazetteer.given_names.contains(self.key(name_start))
+                            && (1..=2).contains(&(to - name_start))
+                            && (name_start..to)
+                                .all(|idx| self.gazetteer.given_names.contains(self.key(idx)))
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && &self.text[self.words[name_start].end..found.start] == " "
+                            && &self.text[self.words[to - 1].end..found.start] == " "
                             && !self.text[found.start..found.end].contains([' ', '-'])
                         {
                             let span = (self.words[name_start].start, found.end);
@@ -1423,7 +1425,7 @@ impl Scanner<'_> {
                                     // Russian adjectives decline ("Северной Африке"), so the
                                     // lists cannot tell them; Russian is left out.
                                     && !russian::is_cyrillic(self.word_text(name_start))
-                                    && &self.text[self.words[name_start].end..found.start] == " "
+                                    && &self.text[self.words[to - 1].end..found.start] == " "
                                     && !starts_sentence(self.text, self.words[name_start].start)
                                     && !self.is_common(name_start)
                                     && !self.gazetteer.given_names.contains(self.key(name_start))))
@@ -2377,6 +2379,10 @@ mod tests {
         check(
             "El técnico Francisco Salamanca llegó a Granada.",
             "P:Francisco Salamanca L:Granada",
+        );
+        check(
+            "Firmó la concejala María Eugenia Salamanca.",
+            "P:María Eugenia Salamanca",
         );
     }
 
