@@ -1208,6 +1208,17 @@ impl Scanner<'_> {
                         || self.key(name_start - 1) == "segun")
                     && spaced(name_start - 1, name_start))
         };
+        // "Pineda calificó de ...": a Spanish sentence that opens with a bare unknown name and a
+        // verb in the preterite ("-ó") opens with a person; organisations and towns take an
+        // article or a preposition there, and countries are listed.
+        let acts = n_words == 1
+            && !all_caps
+            && sentence_initial
+            && to < self.words.len()
+            && !self.words[to].capitalised
+            && self.word_text(to).ends_with('ó')
+            && self.key(to).len() >= 4
+            && &self.text[self.words[name_start].end..self.words[to].start] == " ";
         // "( Henry 26th , 71st )", "Samson 24th": a scorer and the minute of the goal.
         let scores = n_words <= 2 && !all_caps && self.is_minute(to) && {
             &self.text[self.words[to - 1].end..self.words[to].start] == " "
@@ -1216,6 +1227,7 @@ impl Scanner<'_> {
         let confirmed = !sentence_initial
             || n_words >= 2
             || speaks
+            || acts
             || scores
             || batting
             || self.capitalised_mid_sentence(name_start);
@@ -1237,7 +1249,7 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
-        let hint = if (speaks || scores) && name_like {
+        let hint = if (speaks || acts || scores) && name_like {
             Some(EntityKind::Person)
         } else if org_context || batting || self.after_parenthesised_place(name_start) {
             Some(EntityKind::Organization)
@@ -2384,6 +2396,16 @@ mod tests {
             "Firmó la concejala María Eugenia Salamanca.",
             "P:María Eugenia Salamanca",
         );
+    }
+
+    #[test]
+    fn takes_a_bare_name_opening_a_spanish_sentence_with_a_preterite_for_a_person() {
+        check(
+            "Ferrándiz calificó de lamentables las cifras.",
+            "P:Ferrándiz",
+        );
+        // An article before it makes it no person.
+        check("El Ferrándiz calificó de lamentables las cifras.", "");
     }
 
     #[test]
