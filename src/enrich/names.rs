@@ -2409,6 +2409,11 @@ mod tests {
     }
 
     #[test]
+    fn takes_a_name_ending_in_a_business_word_for_a_company() {
+        check("Shares of Harlow Brothers rose.", "O:Harlow Brothers");
+    }
+
+    #[test]
     fn strips_religious_titles() {
         check("Bishop Desmond Tutu spoke.", "P:Desmond Tutu");
     }
