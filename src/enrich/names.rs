@@ -1085,6 +1085,17 @@ impl Scanner<'_> {
                 .is_some_and(char::is_alphabetic)
     }
 
+    /// Whether the name `span` opens a line of goal scorers ("Brann - Mons Ivar Mjelde ( 10th
+    /// ) , Jan Ove Pedersen ( 72nd )"): the name before the dash is the team that scored.
+    fn opens_scorers_line(&self, span: (usize, usize), line: &Line) -> bool {
+        let rest = &self.text[span.1..line.end];
+        self.text[line.start..span.0].trim().is_empty()
+            && rest.starts_with(" - ")
+            && ["st )", "nd )", "rd )", "th )"]
+                .iter()
+                .any(|ending| rest.contains(ending))
+    }
+
     /// Whether the body reports cricket (it speaks of wickets, overs, innings or a batsman "not
     /// out"); one scan of the body, made only when first asked.
     fn is_cricket(&self) -> bool {
@@ -1224,10 +1235,14 @@ impl Scanner<'_> {
             &self.text[self.words[to - 1].end..self.words[to].start] == " "
         };
         let batting = !all_caps && n_words <= 3 && self.cricket_total_after(to);
+        let scoring_team = n_words <= 3
+            && !all_caps
+            && self.opens_scorers_line(span, &self.lines[self.words[name_start].line_idx as usize]);
         let confirmed = !sentence_initial
             || n_words >= 2
             || speaks
             || acts
+            || scoring_team
             || scores
             || batting
             || self.capitalised_mid_sentence(name_start);
@@ -1251,7 +1266,11 @@ impl Scanner<'_> {
         let last_word = self.key(to - 1);
         let hint = if (speaks || acts || scores) && name_like {
             Some(EntityKind::Person)
-        } else if org_context || batting || self.after_parenthesised_place(name_start) {
+        } else if org_context
+            || batting
+            || self.after_parenthesised_place(name_start)
+            || scoring_team
+        {
             Some(EntityKind::Organization)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
@@ -2411,6 +2430,14 @@ mod tests {
     #[test]
     fn takes_a_name_ending_in_a_business_word_for_a_company() {
         check("Shares of Harlow Brothers rose.", "O:Harlow Brothers");
+    }
+
+    #[test]
+    fn takes_the_name_opening_a_scorers_line_for_the_team() {
+        check(
+            "Scorers:\nRivermoor - Tom Bantry ( 10th ) , Ian Fenwick ( 72nd )\n",
+            "P:Tom Bantry P:Ian Fenwick O:Rivermoor",
+        );
     }
 
     #[test]
