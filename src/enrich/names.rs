@@ -2441,6 +2441,14 @@ mod tests {
     }
 
     #[test]
+    fn finds_every_sovereign_state() {
+        check(
+            "Aid went to Mozambique, Nepal and Zaire.",
+            "L:Mozambique L:Nepal L:Democratic Republic of the Congo[Zaire]",
+        );
+    }
+
+    #[test]
     fn strips_religious_titles() {
         check("Bishop Desmond Tutu spoke.", "P:Desmond Tutu");
     }
