@@ -2389,7 +2389,7 @@ mod tests {
     fn takes_spaced_initials_for_a_person() {
         check("El juez condenó a F. G. B. a seis años.", "P:F. G. B.");
         // Unspaced initials are abbreviations.
-        check("Trenton, N.J. and the F.B.I. agreed.", "");
+        check("Trenton, N.J. and the F.B.I. agreed.", "L:New Jersey[N.J.]");
     }
 
     #[test]
@@ -2445,6 +2445,14 @@ mod tests {
         check(
             "Aid went to Mozambique, Nepal and Zaire.",
             "L:Mozambique L:Nepal L:Democratic Republic of the Congo[Zaire]",
+        );
+    }
+
+    #[test]
+    fn reads_state_abbreviations_of_datelines() {
+        check(
+            "The fair opened in Trenton, N.J. on Friday.",
+            "L:Trenton L:New Jersey[N.J.]",
         );
     }
 
