@@ -2457,6 +2457,14 @@ mod tests {
     }
 
     #[test]
+    fn finds_famous_sports_grounds() {
+        check(
+            "They batted at The Oval and Headingley.",
+            "L:The Oval L:Headingley",
+        );
+    }
+
+    #[test]
     fn strips_religious_titles() {
         check("Bishop Desmond Tutu spoke.", "P:Desmond Tutu");
     }
