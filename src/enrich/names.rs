@@ -163,6 +163,27 @@ const PLACE_NOUNS: &[&str] = &[
     "town", "city", "village", "region", "province", "port", "capital",
 ];
 
+/// Lowercase nouns that describe an organisation right before its name, in apposition ("the
+/// daily Haaretz", "investment bank Morgan Stanley", "champions Ajax"): the name is an
+/// organisation. Not "champions", which describes people as often ("doubles champions Todd
+/// Woodbridge"). People are described by titles ("spokesman Ned Price") and places by
+/// [`PLACE_NOUNS`] with "of", so these nouns name neither.
+#[rustfmt::skip]
+const ORG_DESCRIPTORS: &[&str] = &[
+    "daily", "newspaper", "weekly", "magazine", "agency", "group", "company", "bank", "club",
+    "firm", "operator", "maker", "carrier", "airline", "insurer", "broker", "brokerage",
+    "retailer", "publisher", "conglomerate", "subsidiary", "side", "rivals",
+];
+
+/// Lowercase words right after a name that make it an organisation: its spokespeople, its
+/// statements and reports, its players and staff ("a Gazprom spokesman said", "Everton
+/// striker", "Interfax reported").
+#[rustfmt::skip]
+const ORG_ROLES: &[&str] = &[
+    "spokesman", "spokeswoman", "statement", "reported", "newspaper", "daily", "striker",
+    "defender", "midfielder", "goalkeeper", "manager",
+];
+
 /// The character at byte `idx` and its length, with a fast path for ASCII, which most of the
 /// text is.
 fn char_at(text: &str, idx: usize) -> (char, usize) {
@@ -364,6 +385,8 @@ struct Scanner<'a> {
     unknown_runs: Vec<UnknownRun>,
     /// Whether the body has letters only Romanian uses, worked out when first asked.
     romanian: std::cell::Cell<Option<bool>>,
+    /// Whether the body reports cricket, worked out when first asked.
+    cricket: std::cell::Cell<Option<bool>>,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -468,6 +491,17 @@ const MASCULINE_PLACES: &[&str] = &[
     "Rhine", "Amazon", "Mississippi", "Ebro", "Tagus", "Kosovo", "Punjab", "Kashmir",
 ];
 
+/// Spanish nouns that open the name of a place, folded ("Estadio de Riazor", "Avenida de
+/// América", "Ciudad de México", "Principado de Asturias"): such a name joined by "de" to a listed
+/// place is a place. From Spanish geography and street-naming terms.
+#[rustfmt::skip]
+const SPANISH_PLACE_HEADS: &[&str] = &[
+    "ciudad", "provincia", "region", "principado", "valle", "isla", "islas", "puerto", "sierra",
+    "estadio", "avenida", "plaza", "calle", "paseo", "puente", "tunel", "barrio", "parque",
+    "castillo", "alcazar", "catedral", "monasterio", "bahia", "golfo", "rio", "lago", "playa",
+    "costa", "cabo", "aeropuerto",
+];
+
 /// Letters of Romanian that Spanish does not have (ă â î ș ț, and ş ţ with a cedilla).
 const ROMANIAN_LETTERS: &[char] = &['ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț'];
 
@@ -499,16 +533,24 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
         // tokens are split only up to it: running text stops within a few words.
         tokens.clear();
         let mut position = 0;
+        // Inside a parenthesised group ("( Debbah 39th )"), which stands as one "(" token.
+        let mut in_parentheses = false;
         for token in line.split(' ') {
             if !token.trim().is_empty() {
                 let token_text = token.trim_end();
-                if !is_name_word(token_text)
+                if in_parentheses {
+                    in_parentheses = token_text != ")";
+                } else if token_text == "(" {
+                    in_parentheses = true;
+                    tokens.push((offset + position, token_text));
+                } else if !is_name_word(token_text)
                     && !is_score(token_text)
                     && !NAME_PARTICLES.contains(&token_text)
                 {
                     break;
+                } else {
+                    tokens.push((offset + position, token_text));
                 }
-                tokens.push((offset + position, token_text));
             }
             position += token.len() + 1;
         }
@@ -516,6 +558,9 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
         let mut n_numbers_after_last = 0;
         let mut token_idx = 0;
         let mut result_line = true;
+        // A player's country also follows the name on golf leaderboards ("Seiki Okuda ( Japan )
+        // 81 70 72 75"), so a line with one must name two sides.
+        let mut country_after_name = false;
         while token_idx < tokens.len() {
             let (start, token) = tokens[token_idx];
             if is_name_word(token) && !is_number(token) {
@@ -539,6 +584,14 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
                 n_numbers_after_last = 0;
                 continue;
             }
+            // Goal scorers after a score ("Nice 1 ( Debbah 39th ) Bastia 1") and a club's
+            // country after its name ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1") are set
+            // off in parentheses, which are passed over.
+            if token == "(" && !names.is_empty() {
+                country_after_name |= n_numbers_after_last == 0;
+                token_idx += 1;
+                continue;
+            }
             // A dash stands for games behind only after a name's figures ("PRESS DIGEST - Iraq
             // - Aug 24" is a heading).
             if is_score(token) && !names.is_empty() && (token != "-" || n_numbers_after_last > 0) {
@@ -549,7 +602,8 @@ fn team_spans(text: &str, lines: &[Line]) -> Vec<(usize, usize)> {
             // Anything else ends the scores part of the line ("( halftime 2-0 )").
             break;
         }
-        let consumed_scores = names.len() >= 2 || n_numbers_after_last >= 3;
+        let consumed_scores =
+            names.len() >= 2 || (n_numbers_after_last >= 3 && !country_after_name);
         if result_line && consumed_scores && n_numbers_after_last >= 1 {
             spans.extend(names);
         }
@@ -875,6 +929,22 @@ impl Scanner<'_> {
         }
         let all_caps =
             (name_start..to).all(|idx| !self.word_text(idx).chars().any(char::is_lowercase));
+        if all_caps && to - from <= 4 && self.press_heading(from, to) {
+            let span = self.span_of(from, to);
+            self.push(EntityKind::Organization, None, span);
+            return;
+        }
+        // Initials alone ("F. G. B.") are how court reports name a suspect or a victim, not a
+        // heading; the last initial's full stop belongs to the name. Unspaced initials are
+        // abbreviations ("N.J.", "F.B.I.").
+        let spaced_initials = (name_start..to).all(|idx| self.words[idx].initial)
+            && (name_start + 1..to)
+                .all(|idx| &self.text[self.words[idx - 1].end..self.words[idx].start] == ". ");
+        if (2..=5).contains(&n_words) && spaced_initials {
+            let (start, end) = self.span_of(name_start, to);
+            self.push(EntityKind::Person, None, (start, end + 1));
+            return;
+        }
         if n_words >= 2 && all_caps {
             // Photo credits and shouted headings ("MARTIAL TREZZINI"), not names we can trust.
             return;
@@ -952,6 +1022,125 @@ impl Scanner<'_> {
         found
     }
 
+    /// Whether the words `from..to` are a whole line in capitals, without figures, over a
+    /// bulleted line ("- ..."), in a press review ("PRESS DIGEST", "the leading stories in the
+    /// press", "newspapers"): the heading names the newspaper the stories come from ("HAARETZ",
+    /// "IRISH TIMES").
+    fn press_heading(&self, from: usize, to: usize) -> bool {
+        let line = &self.lines[self.words[from].line_idx as usize];
+        !line.has_digit
+            && self.text[line.start..self.words[from].start]
+                .trim()
+                .is_empty()
+            && self.text[self.words[to - 1].end..line.end]
+                .trim()
+                .is_empty()
+            && self.text[line.end..].starts_with("- ")
+            && ["PRESS DIGEST", "PRESS REVIEW", " press ", "newspapers"]
+                .iter()
+                .any(|words| self.text.contains(words))
+    }
+
+    /// The first word of the capitalised name in `from..to` when the words end with a Spanish
+    /// "de", "del" or "de la / los / las" that joins them to what follows ("Colegio de Médicos
+    /// de", "Copa de"). Not a person's name ("José de"), whose particle joins a surname, nor an
+    /// acronym ("PP de").
+    fn name_before_de(&self, from: usize, to: usize) -> Option<usize> {
+        let last = self.key(to - 1);
+        let named_to = match last {
+            "de" | "del" => to - 1,
+            "la" | "los" | "las" if to >= 2 && self.key(to - 2) == "de" => to - 2,
+            _ => return None,
+        };
+        if named_to <= from || !self.words[named_to - 1].capitalised {
+            return None;
+        }
+        let (name_start, saw_title) = self.strip_leading(from, named_to);
+        // An acronym keeps its place apart: "el PP de Madrid" is the party's branch there.
+        let acronym = name_start + 1 == named_to && self.is_acronym(name_start);
+        (name_start < named_to
+            && !saw_title
+            && !acronym
+            && !self.gazetteer.given_names.contains(self.key(name_start)))
+        .then_some(name_start)
+    }
+
+    /// Whether the name starting at word `from` follows a person's parenthesised country in a
+    /// results line ("Gerhard Berger ( Austria ) Benetton 1:51.960", "Peter Johansson (
+    /// Sweden ) Husqvarna"): the name is the team the person rides or drives for. The country
+    /// is the candidate found last, a listed place.
+    fn after_parenthesised_place(&self, from: usize) -> bool {
+        let before = &self.text[..self.words[from].start];
+        let Some(before) = before.strip_suffix(" ) ") else {
+            return false;
+        };
+        let Some(place) = self.candidates.last() else {
+            return false;
+        };
+        place.kind == EntityKind::Place
+            && place.span.1 == before.len()
+            && self.text[..place.span.0]
+                .strip_suffix(" ( ")
+                .and_then(|person| person.chars().next_back())
+                .is_some_and(char::is_alphabetic)
+    }
+
+    /// Whether the name `span` opens a line of goal scorers ("Brann - Mons Ivar Mjelde ( 10th
+    /// ) , Jan Ove Pedersen ( 72nd )"): the name before the dash is the team that scored.
+    fn opens_scorers_line(&self, span: (usize, usize), line: &Line) -> bool {
+        let rest = &self.text[span.1..line.end];
+        self.text[line.start..span.0].trim().is_empty()
+            && rest.starts_with(" - ")
+            && ["st )", "nd )", "rd )", "th )"]
+                .iter()
+                .any(|ending| rest.contains(ending))
+    }
+
+    /// Whether the body reports cricket (it speaks of wickets, overs, innings or a batsman "not
+    /// out"); one scan of the body, made only when first asked.
+    fn is_cricket(&self) -> bool {
+        if let Some(known) = self.cricket.get() {
+            return known;
+        }
+        let found = ["wicket", "not out", "innings", " overs"]
+            .iter()
+            .any(|word| self.text.contains(word));
+        self.cricket.set(Some(found));
+        found
+    }
+
+    /// Whether the name ending with word `to - 1` is followed by a cricket total in a cricket
+    /// report ("Durham 326 ( D. Cox 95 not out", "Essex 532-8 declared", "Kent 255 for three"):
+    /// the name is a team. Runs have two or three digits; wickets one, not followed by more
+    /// figures (bowling figures such as "25-8-61-1" follow a bowler). A total without wickets
+    /// must be followed by "(", "and", "for", "all out" or "declared", as a batsman's score is
+    /// followed by "not out".
+    fn cricket_total_after(&self, to: usize) -> bool {
+        let after = &self.text.as_bytes()[self.words[to - 1].end..];
+        let Some(after) = after.strip_prefix(b" ") else {
+            return false;
+        };
+        let n_runs_digits = after
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        if !(2..=3).contains(&n_runs_digits) {
+            return false;
+        }
+        let rest = &after[n_runs_digits..];
+        let total_ends = if let Some(wickets) = rest.strip_prefix(b"-") {
+            wickets.first().is_some_and(u8::is_ascii_digit)
+                && !wickets
+                    .get(1)
+                    .is_some_and(|byte| byte.is_ascii_digit() || *byte == b'-')
+        } else {
+            [" ( ", " and ", " for ", " all out", " declared"]
+                .iter()
+                .any(|follower| rest.starts_with(follower.as_bytes()))
+        };
+        total_ends && self.is_cricket()
+    }
+
     /// Whether the lowercase word `word` before a name makes it a place: a preposition of
     /// [`PLACE_PREPOSITIONS`], or Romanian "la" ("la Boiștea"), which in Spanish is the article
     /// of organisations ("la Administración", "la Iglesia").
@@ -990,6 +1179,28 @@ impl Scanner<'_> {
         (2..=5).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_uppercase())
     }
 
+    /// Whether word `idx` is a lowercase word of `list` set off from word `other` by a single
+    /// space.
+    fn lowercase_neighbour_in(&self, idx: usize, other: usize, list: &[&str]) -> bool {
+        let (left, right) = (idx.min(other), idx.max(other));
+        idx < self.words.len()
+            && !self.words[idx].capitalised
+            && list.contains(&self.key(idx))
+            && &self.text[self.words[left].end..self.words[right].start] == " "
+    }
+
+    /// Whether a lowercase word of [`ORG_DESCRIPTORS`] stands right before word `from` ("the
+    /// daily Haaretz").
+    fn org_descriptor_before(&self, from: usize) -> bool {
+        from > 0 && self.lowercase_neighbour_in(from - 1, from, ORG_DESCRIPTORS)
+    }
+
+    /// Whether the name `from..to` has an organisation descriptor before it or one of
+    /// [`ORG_ROLES`] right after it ("Interfax reported"): it is an organisation.
+    fn org_context(&self, from: usize, to: usize) -> bool {
+        self.org_descriptor_before(from) || self.lowercase_neighbour_in(to, to - 1, ORG_ROLES)
+    }
+
     fn push_unknown(&mut self, name_start: usize, to: usize, all_caps: bool) {
         let n_words = to - name_start;
         let span = self.span_of(name_start, to);
@@ -1008,15 +1219,37 @@ impl Scanner<'_> {
                         || self.key(name_start - 1) == "segun")
                     && spaced(name_start - 1, name_start))
         };
+        // "Pineda calificó de ...": a Spanish sentence that opens with a bare unknown name and a
+        // verb in the preterite ("-ó") opens with a person; organisations and towns take an
+        // article or a preposition there, and countries are listed.
+        let acts = n_words == 1
+            && !all_caps
+            && sentence_initial
+            && to < self.words.len()
+            && !self.words[to].capitalised
+            && self.word_text(to).ends_with('ó')
+            && self.key(to).len() >= 4
+            && &self.text[self.words[name_start].end..self.words[to].start] == " ";
         // "( Henry 26th , 71st )", "Samson 24th": a scorer and the minute of the goal.
         let scores = n_words <= 2 && !all_caps && self.is_minute(to) && {
             &self.text[self.words[to - 1].end..self.words[to].start] == " "
         };
+        let batting = !all_caps && n_words <= 3 && self.cricket_total_after(to);
+        let scoring_team = n_words <= 3
+            && !all_caps
+            && self.opens_scorers_line(span, &self.lines[self.words[name_start].line_idx as usize]);
         let confirmed = !sentence_initial
             || n_words >= 2
             || speaks
+            || acts
+            || scoring_team
             || scores
+            || batting
             || self.capitalised_mid_sentence(name_start);
+        // "the daily Haaretz", "a Gazprom spokesman": the words around name the kind. Not for a
+        // sentence's first word, which may be a common noun ("Police spokeswoman Kim White").
+        let org_context =
+            !all_caps && n_words <= 4 && !sentence_initial && self.org_context(name_start, to);
         let weak = !confirmed || self.lines[self.words[name_start].line_idx as usize].capitals;
         let previous = name_start
             .checked_sub(1)
@@ -1031,8 +1264,14 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
-        let hint = if (speaks || scores) && name_like {
+        let hint = if (speaks || acts || scores) && name_like {
             Some(EntityKind::Person)
+        } else if org_context
+            || batting
+            || self.after_parenthesised_place(name_start)
+            || scoring_team
+        {
+            Some(EntityKind::Organization)
         } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
             None
         } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
@@ -1180,6 +1419,25 @@ impl Scanner<'_> {
                             }
                         }
                     }
+                    // "Alejandro Toledo", "María Eugenia Cuenca": one or two given names right
+                    // before a one-word listed place that ends the run are a person named after
+                    // the town.
+                    if let Some(Piece::Listed(found)) = next {
+                        let (name_start, _) = self.strip_leading(from, to);
+                        if piece_idx + 2 == pieces.len()
+                            && (1..=2).contains(&(to - name_start))
+                            && (name_start..to)
+                                .all(|idx| self.gazetteer.given_names.contains(self.key(idx)))
+                            && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && &self.text[self.words[to - 1].end..found.start] == " "
+                            && !self.text[found.start..found.end].contains([' ', '-'])
+                        {
+                            let span = (self.words[name_start].start, found.end);
+                            self.push(EntityKind::Person, None, span);
+                            skip_next_listed = true;
+                            continue;
+                        }
+                    }
                     // "Real Madrid", "Primăria Timișoara", "Junta de Andalucía": an organisation
                     // word that opens a name, followed by a listed place, names an organisation.
                     // So does an acronym or another unknown word alone before a listed place at
@@ -1198,7 +1456,7 @@ impl Scanner<'_> {
                                     // Russian adjectives decline ("Северной Африке"), so the
                                     // lists cannot tell them; Russian is left out.
                                     && !russian::is_cyrillic(self.word_text(name_start))
-                                    && &self.text[self.words[name_start].end..found.start] == " "
+                                    && &self.text[self.words[to - 1].end..found.start] == " "
                                     && !starts_sentence(self.text, self.words[name_start].start)
                                     && !self.is_common(name_start)
                                     && !self.gazetteer.given_names.contains(self.key(name_start))))
@@ -1259,6 +1517,22 @@ impl Scanner<'_> {
                             self.push(EntityKind::Organization, None, (start, found.end));
                             skip_next_listed = true;
                             continue;
+                        }
+                    }
+                    // "Colegio de Médicos de Madrid", "Copa de Europa": capitalised words joined
+                    // by "de" to a listed place make one longer name, of which the place is a part.
+                    if let Some(Piece::Listed(found)) = next {
+                        if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place {
+                            if let Some(name_start) = self.name_before_de(from, to) {
+                                let span = (self.words[name_start].start, found.end);
+                                if SPANISH_PLACE_HEADS.contains(&self.key(name_start)) {
+                                    self.push(EntityKind::Place, None, span);
+                                } else if (name_start..to).any(|idx| self.is_org_word(idx)) {
+                                    self.push(EntityKind::Organization, None, span);
+                                }
+                                skip_next_listed = true;
+                                continue;
+                            }
                         }
                     }
                     // "Moscow City Court": a listed place followed by an organisation word.
@@ -1334,6 +1608,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
         romanian: std::cell::Cell::new(None),
+        cricket: std::cell::Cell::new(None),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -2045,6 +2320,148 @@ mod tests {
     #[test]
     fn takes_a_name_ending_in_a_title_for_a_post() {
         check("The plan of the Agriculture Secretary was late.", "");
+    }
+
+    #[test]
+    fn takes_a_name_described_as_an_organisation_for_one() {
+        // A descriptor noun before the name, or a spokesman after it.
+        check(
+            "Shares were sold by the brokerage Kestrel Hollis.",
+            "O:Kestrel Hollis",
+        );
+        check(
+            "The plan was confirmed by a Velmora spokesman.",
+            "O:Velmora",
+        );
+        // A country adjective names no organisation.
+        check("The Zambian newspaper said so.", "");
+        // A sentence's first word may be a common noun.
+        check("Police spokeswoman Kim White said so.", "P:Kim White");
+    }
+
+    #[test]
+    fn takes_a_name_before_a_cricket_total_for_a_team() {
+        check(
+            "Close of play.\nBarsetshire 312-6 declared ( T. Vane 88 not out ) .",
+            "P:T. Vane O:Barsetshire",
+        );
+        // A batsman's score is followed by "not out"; no cricket, no team.
+        check("Then Vane 88 not out , wickets fell .", "");
+        check("Barsetshire 312-6 was the code .", "");
+    }
+
+    #[test]
+    fn takes_a_name_after_a_riders_country_for_the_team() {
+        check(
+            "2. Pieter Brandvoort ( Belgium ) Zelkova 38:30.140",
+            "P:Pieter Brandvoort O:Zelkova L:Belgium",
+        );
+    }
+
+    #[test]
+    fn reads_results_lines_with_scorers_and_countries() {
+        check(
+            "Rivermoor 1 ( Bantry 39th ) Coldharbour 2 ( Fenwick 82nd ) .",
+            "P:Bantry P:Fenwick O:Rivermoor O:Coldharbour",
+        );
+        check(
+            "Kelmscott ( Norway ) 2 Ardnagashel ( Ireland ) 1",
+            "O:Kelmscott O:Ardnagashel L:Norway L:Ireland",
+        );
+        // A golfer's country and rounds: one name, not a team.
+        check("Tomas Ravel ( Japan ) 81 70 72 75", "P:Tomas Ravel L:Japan");
+    }
+
+    #[test]
+    fn takes_a_press_review_heading_for_a_newspaper() {
+        check(
+            "Leading stories in the press today.\nMORNING HERALDO\n- Taxes rise again .\n",
+            "O:MORNING HERALDO",
+        );
+        // Not in a press review.
+        check(
+            "Stories today.\nMORNING HERALDO\n- Taxes rise again .\n",
+            "",
+        );
+    }
+
+    #[test]
+    fn takes_spaced_initials_for_a_person() {
+        check("El juez condenó a F. G. B. a seis años.", "P:F. G. B.");
+        // Unspaced initials are abbreviations.
+        check("Trenton, N.J. and the F.B.I. agreed.", "L:New Jersey[N.J.]");
+    }
+
+    #[test]
+    fn keeps_a_place_inside_a_longer_spanish_name() {
+        check(
+            "Ayer habló la Escuela de Policía de Madrid.",
+            "O:Escuela de Policía de Madrid",
+        );
+        check("Jugaron en el Estadio de Lisboa.", "L:Estadio de Lisboa");
+        // Neither organisation nor place: nothing rather than the place alone.
+        check("Ganó la Copa de Europa.", "");
+        // An acronym's branch in a place stays two names.
+        check("Lo dijo el PP de Madrid.", "L:Madrid");
+    }
+
+    #[test]
+    fn takes_a_given_name_before_a_town_for_a_person() {
+        check(
+            "El técnico Francisco Salamanca llegó a Granada.",
+            "P:Francisco Salamanca L:Granada",
+        );
+        check(
+            "Firmó la concejala María Eugenia Salamanca.",
+            "P:María Eugenia Salamanca",
+        );
+    }
+
+    #[test]
+    fn takes_a_bare_name_opening_a_spanish_sentence_with_a_preterite_for_a_person() {
+        check(
+            "Ferrándiz calificó de lamentables las cifras.",
+            "P:Ferrándiz",
+        );
+        // An article before it makes it no person.
+        check("El Ferrándiz calificó de lamentables las cifras.", "");
+    }
+
+    #[test]
+    fn takes_a_name_ending_in_a_business_word_for_a_company() {
+        check("Shares of Harlow Brothers rose.", "O:Harlow Brothers");
+    }
+
+    #[test]
+    fn takes_the_name_opening_a_scorers_line_for_the_team() {
+        check(
+            "Scorers:\nRivermoor - Tom Bantry ( 10th ) , Ian Fenwick ( 72nd )\n",
+            "P:Tom Bantry P:Ian Fenwick O:Rivermoor",
+        );
+    }
+
+    #[test]
+    fn finds_every_sovereign_state() {
+        check(
+            "Aid went to Mozambique, Nepal and Zaire.",
+            "L:Mozambique L:Nepal L:Democratic Republic of the Congo[Zaire]",
+        );
+    }
+
+    #[test]
+    fn reads_state_abbreviations_of_datelines() {
+        check(
+            "The fair opened in Trenton, N.J. on Friday.",
+            "L:Trenton L:New Jersey[N.J.]",
+        );
+    }
+
+    #[test]
+    fn finds_famous_sports_grounds() {
+        check(
+            "They batted at The Oval and Headingley.",
+            "L:The Oval L:Headingley",
+        );
     }
 
     #[test]
