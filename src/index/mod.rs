@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::Value;
+use tantivy::schema::{Field, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::enrich::{EnrichedArticle, Gazetteer};
@@ -46,6 +47,48 @@ pub struct ArticleIndex {
     cached_reader: std::sync::OnceLock<IndexReader>,
     /// Facet dictionaries read once per searcher (see [`ordinals`]).
     cached_ordinals: std::sync::Mutex<Option<std::sync::Arc<ordinals::GlobalOrdinals>>>,
+    /// Analyzers lent to queries and given back (see [`PooledAnalyzer`]).
+    analyzer_pool: std::sync::Mutex<HashMap<String, Vec<TextAnalyzer>>>,
+}
+
+/// Analyzers kept per name in [`ArticleIndex`]'s pool: one per query running at once.
+const POOLED_ANALYZERS: usize = 4;
+
+/// An analyzer lent by [`ArticleIndex::lend_analyzer`], given back to the index's pool when
+/// dropped. A stemming analyzer remembers the stems it has made (see [`stem`]), so a process
+/// answering many queries stems the words of the articles it shows once, not once a query.
+pub struct PooledAnalyzer<'a> {
+    index: &'a ArticleIndex,
+    key: String,
+    analyzer: Option<TextAnalyzer>,
+}
+
+impl std::ops::Deref for PooledAnalyzer<'_> {
+    type Target = TextAnalyzer;
+
+    fn deref(&self) -> &TextAnalyzer {
+        self.analyzer.as_ref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledAnalyzer<'_> {
+    fn deref_mut(&mut self) -> &mut TextAnalyzer {
+        self.analyzer.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for PooledAnalyzer<'_> {
+    fn drop(&mut self) {
+        let Some(analyzer) = self.analyzer.take() else {
+            return;
+        };
+        if let Ok(mut pool) = self.index.analyzer_pool.lock() {
+            let kept = pool.entry(std::mem::take(&mut self.key)).or_default();
+            if kept.len() < POOLED_ANALYZERS {
+                kept.push(analyzer);
+            }
+        }
+    }
 }
 
 /// How many bytes the tantivy writer may buffer before it flushes a segment. Two writer threads
@@ -183,6 +226,7 @@ impl ArticleIndex {
             fields,
             cached_reader: std::sync::OnceLock::new(),
             cached_ordinals: std::sync::Mutex::new(None),
+            analyzer_pool: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -199,6 +243,32 @@ impl ArticleIndex {
     /// Handles of every field.
     pub fn fields(&self) -> &Fields {
         &self.fields
+    }
+
+    /// The analyzer registered as `name`, or the analyzer of `field` when no `name` is given,
+    /// lent from the index's pool; `None` when there is no such analyzer.
+    pub fn lend_analyzer(&self, field: Field, name: Option<&str>) -> Option<PooledAnalyzer<'_>> {
+        let key = match name {
+            Some(name) => name.to_string(),
+            None => format!("field {}", field.field_id()),
+        };
+        let pooled = self
+            .analyzer_pool
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.get_mut(&key).and_then(Vec::pop));
+        let analyzer = match pooled {
+            Some(analyzer) => analyzer,
+            None => match name {
+                Some(name) => self.tantivy.tokenizers().get(name)?,
+                None => self.tantivy.tokenizer_for_field(field).ok()?,
+            },
+        };
+        Some(PooledAnalyzer {
+            index: self,
+            key,
+            analyzer: Some(analyzer),
+        })
     }
 
     /// The tantivy index underneath, for embedders who need more than idx offers.
@@ -527,6 +597,34 @@ mod tests {
         assert!(ArticleIndex::open(&target).is_ok());
         assert!(target.join("meta.json").is_file());
         assert!(!staging_path(&target, "old").exists());
+    }
+
+    #[test]
+    fn lent_analyzers_come_back_to_the_pool() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = ArticleIndex::create(dir.path(), &SchemaDecl::embedded()).expect("create");
+        let field = index.fields().body.for_language("en");
+        let pooled = |index: &ArticleIndex| {
+            let pool = index.analyzer_pool.lock().expect("pool");
+            pool.values().map(Vec::len).sum::<usize>()
+        };
+        {
+            let mut first = index.lend_analyzer(field, None).expect("analyzer");
+            let second = index.lend_analyzer(field, None).expect("analyzer");
+            let mut stream = first.token_stream("Guarantees");
+            assert!(stream.advance());
+            assert_eq!(stream.token().text, "guarante");
+            drop(stream);
+            drop(second);
+            assert_eq!(pooled(&index), 1);
+        }
+        assert_eq!(pooled(&index), 2);
+        // The next query takes one of them instead of making a new one.
+        let _again = index.lend_analyzer(field, None).expect("analyzer");
+        assert_eq!(pooled(&index), 1);
+        assert!(index
+            .lend_analyzer(field, Some("no such analyzer"))
+            .is_none());
     }
 }
 

@@ -26,7 +26,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::{add_alternatives, any_of, Clause, Occur, QueryExpr, Value};
 use crate::index::schema::words_query_analyzer_name;
-use crate::index::ArticleIndex;
+use crate::index::{ArticleIndex, PooledAnalyzer};
 use crate::Result;
 
 /// Distinct terms a plain-words query needs before it is expanded.
@@ -109,7 +109,7 @@ pub fn expand(
     // Relevance model: term → weighted share of the feedback articles' words.
     let mut model: HashMap<(String, String), f64> = HashMap::new();
     // One analyzer per language for all the articles: its stem memo then serves them all.
-    let mut analyzers: HashMap<String, tantivy::tokenizer::TextAnalyzer> = HashMap::new();
+    let mut analyzers: HashMap<String, PooledAnalyzer> = HashMap::new();
     for (score, address) in top {
         let document: TantivyDocument = searcher.doc(address)?;
         let language = ArticleIndex::first_text(&document, fields.analyzed_as)
@@ -123,16 +123,13 @@ pub fn expand(
         let analyzer = match analyzers.entry(code.clone()) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => {
-                let analyzer = match index
-                    .tantivy()
-                    .tokenizers()
-                    .get(&words_query_analyzer_name(&code))
-                {
-                    Some(analyzer) => analyzer,
-                    None => index
-                        .tantivy()
-                        .tokenizer_for_field(fields.body.for_language(&code))?,
-                };
+                let field = fields.body.for_language(&code);
+                let analyzer = index
+                    .lend_analyzer(field, Some(&words_query_analyzer_name(&code)))
+                    .or_else(|| index.lend_analyzer(field, None))
+                    .ok_or_else(|| {
+                        crate::Error::Internal(format!("no analyzer for the {code} text field"))
+                    })?;
                 entry.insert(analyzer)
             }
         };

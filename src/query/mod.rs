@@ -24,7 +24,7 @@ use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::enrich::Gazetteer;
 use crate::index::schema::names;
-use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex};
+use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex, PooledAnalyzer};
 use crate::registry::{ActorKind, LazyRegistry};
 use crate::{Error, Result};
 pub use facets::{FacetCounts, FacetKind, FacetValue};
@@ -402,7 +402,7 @@ struct SnippetMaker<'a> {
     index: &'a ArticleIndex,
     max_chars: usize,
     /// Per language: the analyzer and the query's terms in that language's body field.
-    per_language: HashMap<String, Option<(tantivy::tokenizer::TextAnalyzer, BTreeSet<String>)>>,
+    per_language: HashMap<String, Option<(PooledAnalyzer<'a>, BTreeSet<String>)>>,
 }
 
 /// Bytes compared before a word is stemmed: long enough to skip most words, short enough
@@ -426,7 +426,7 @@ impl<'a> SnippetMaker<'a> {
             .entry(language.to_string())
             .or_insert_with(|| {
                 let field = index.fields().body.for_language(language);
-                let analyzer = index.tantivy().tokenizer_for_field(field).ok()?;
+                let analyzer = index.lend_analyzer(field, None)?;
                 let mut terms = BTreeSet::new();
                 query.query_terms(&mut |term, _| {
                     if term.field() == field {
