@@ -153,6 +153,7 @@ impl<T: TokenStream> TokenStream for LetterDigitSplitterStream<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::analyzed_tokens;
     use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 
     fn check(text: &str, expected: &[(&str, usize, usize, usize)]) {
@@ -160,17 +161,7 @@ mod tests {
             .filter(LowerCaser)
             .filter(LetterDigitSplitter)
             .build();
-        let mut stream = analyzer.token_stream(text);
-        let mut tokens = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            tokens.push((
-                token.text.clone(),
-                token.offset_from,
-                token.offset_to,
-                token.position,
-            ));
-        }
+        let tokens = analyzed_tokens(&mut analyzer, text);
         let expected: Vec<(String, usize, usize, usize)> = expected
             .iter()
             .map(|&(text, from, to, position)| (text.to_string(), from, to, position))

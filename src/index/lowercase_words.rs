@@ -163,35 +163,23 @@ impl TokenStream for LowercaseWordsStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::analyzed_tokens;
     use proptest::prelude::*;
     use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
-    type Tokens = Vec<(String, usize, usize, usize, usize)>;
-
-    fn tokens(mut analyzer: TextAnalyzer, text: &str) -> Tokens {
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            out.push((
-                token.text.clone(),
-                token.offset_from,
-                token.offset_to,
-                token.position,
-                token.position_length,
-            ));
-        }
-        out
-    }
+    type Tokens = Vec<(String, usize, usize, usize)>;
 
     /// The tokens of the fused tokenizer and of tantivy's chain, for one text.
     fn both(text: &str, limit: usize) -> [Tokens; 2] {
-        let fused = TextAnalyzer::builder(LowercaseWords::new(limit)).build();
-        let chain = TextAnalyzer::builder(SimpleTokenizer::default())
+        let mut fused = TextAnalyzer::builder(LowercaseWords::new(limit)).build();
+        let mut chain = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(limit))
             .filter(LowerCaser)
             .build();
-        [tokens(fused, text), tokens(chain, text)]
+        [
+            analyzed_tokens(&mut fused, text),
+            analyzed_tokens(&mut chain, text),
+        ]
     }
 
     #[test]
@@ -212,7 +200,7 @@ mod tests {
         let [fused, _] = both("a supercalifragilisticexpialidocious word", 20);
         let words: Vec<(&str, usize)> = fused
             .iter()
-            .map(|(text, _, _, position, _)| (text.as_str(), *position))
+            .map(|(text, _, _, position)| (text.as_str(), *position))
             .collect();
         assert_eq!(words, [("a", 0), ("word", 2)]);
     }

@@ -581,6 +581,27 @@ impl ArticleIndex {
     }
 }
 
+/// The tokens an analyzer makes of `text`, for the analyzers' tests: the text, byte offsets
+/// and position of each.
+#[cfg(test)]
+pub(crate) fn analyzed_tokens(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+) -> Vec<(String, usize, usize, usize)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push((
+            token.text.clone(),
+            token.offset_from,
+            token.offset_to,
+            token.position,
+        ));
+    }
+    tokens
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -276,34 +276,23 @@ impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::analyzed_tokens;
     use proptest::prelude::*;
     use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
 
-    fn tokens(mut analyzer: TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            out.push((
-                token.text.clone(),
-                token.offset_from,
-                token.offset_to,
-                token.position,
-            ));
-        }
-        out
-    }
-
     fn both(language: Language, text: &str) -> [Vec<(String, usize, usize, usize)>; 2] {
-        let memo = TextAnalyzer::builder(SimpleTokenizer::default())
+        let mut memo = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(MemoStemmer::new(language))
             .build();
-        let reference = TextAnalyzer::builder(SimpleTokenizer::default())
+        let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(Stemmer::new(language))
             .build();
-        [tokens(memo, text), tokens(reference, text)]
+        [
+            analyzed_tokens(&mut memo, text),
+            analyzed_tokens(&mut reference, text),
+        ]
     }
 
     #[test]
