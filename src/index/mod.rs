@@ -23,7 +23,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::enrich::{EnrichedArticle, Gazetteer};
+use crate::enrich::{EnrichedArticle, EntityKind, Gazetteer};
 use crate::{Error, Result};
 pub use schema::{Fields, SchemaDecl, SchemaSource};
 
@@ -452,22 +452,34 @@ impl ArticleIndex {
             document.add_date(fields.published, date_to_tantivy(published));
         }
         let entity_groups = [
-            (&article.people, fields.person, fields.person_names),
             (
+                EntityKind::Person,
+                &article.people,
+                fields.person,
+                fields.person_names,
+            ),
+            (
+                EntityKind::Organization,
                 &article.organizations,
                 fields.organization,
                 fields.organization_names,
             ),
-            (&article.places, fields.place, fields.place_names),
+            (
+                EntityKind::Place,
+                &article.places,
+                fields.place,
+                fields.place_names,
+            ),
         ];
-        for (entities, canonical_field, names_field) in entity_groups {
+        for (kind, entities, canonical_field, names_field) in entity_groups {
             for entity in entities {
                 document.add_text(canonical_field, &entity.name);
                 document.add_text(names_field, &entity.name);
                 for alias in &entity.aliases {
                     document.add_text(names_field, alias);
                 }
-                if let Some(known) = gazetteer.lookup(&entity.name) {
+                // The lists' other spellings of the entity, so that any of them finds it.
+                if let Some(known) = gazetteer.lookup_of_kind(&entity.name, &kind) {
                     for alias in known
                         .aliases
                         .iter()
