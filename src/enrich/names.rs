@@ -1900,14 +1900,22 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         }
     }
     // "Foreign Ministry" after "Russian Foreign Ministry" is the same body; alone it is a name.
+    // The folded name words of each group's surfaces, per group index, folded the first time
+    // a deferred organisation asks for them and kept for the next ones.
+    let mut surface_words_by_group: Vec<Vec<Vec<String>>> = Vec::new();
     for (candidate, words) in deferred_orgs {
-        let target = groups.iter().position(|group| {
+        surface_words_by_group.resize_with(groups.len(), Vec::new);
+        let target = groups.iter().enumerate().position(|(group_idx, group)| {
             group.kind == EntityKind::Organization
-                && (group.folded_words.ends_with(&words)
-                    || group
-                        .surfaces
+                && (group.folded_words.ends_with(&words) || {
+                    let surface_words = &mut surface_words_by_group[group_idx];
+                    for surface in &group.surfaces[surface_words.len()..] {
+                        surface_words.push(name_words(surface));
+                    }
+                    surface_words
                         .iter()
-                        .any(|surface| name_words(surface).ends_with(&words)))
+                        .any(|surface_words| surface_words.ends_with(&words))
+                })
         });
         match target {
             Some(group_idx) => {
@@ -1926,26 +1934,38 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
     }
     // Lone capitalised words count first as the surname of a person already found.
     let mut attached: Vec<(usize, usize)> = Vec::new();
+    // The loop only adds surfaces to groups, so the people it may attach to, with their
+    // surnames, are fixed before it starts, and one word always finds the same owner.
+    let person_surnames: Vec<(usize, String)> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, group)| group.kind == EntityKind::Person && group.folded_words.len() >= 2)
+        .filter_map(|(group_idx, group)| {
+            group
+                .folded_words
+                .last()
+                .map(|last| (group_idx, last.clone()))
+        })
+        .collect();
+    let mut owner_by_word: HashMap<&str, Option<usize>> = HashMap::new();
     for span in scanner.lone_words {
-        let word = fold_name(&scanner.text[span.0..span.1]);
-        let owner = groups.iter().position(|group| {
-            group.kind == EntityKind::Person
-                && group.folded_words.len() >= 2
-                && group
-                    .folded_words
-                    .last()
-                    .is_some_and(|last| russian::same_word(last, &word))
-        });
-        let owner = owner.or_else(|| {
-            groups.iter().position(|group| {
-                group.kind == EntityKind::Person
-                    && group.folded_words.len() >= 2
-                    && word.chars().count() >= 6
-                    && group
-                        .folded_words
-                        .last()
-                        .is_some_and(|last| surname_close(last, &word))
-            })
+        let text = &scanner.text[span.0..span.1];
+        let owner = *owner_by_word.entry(text).or_insert_with(|| {
+            let word = fold_name(text);
+            let same_surname = person_surnames
+                .iter()
+                .find(|(_, last)| russian::same_word(last, &word));
+            let close_surname = || {
+                if word.chars().count() < 6 {
+                    return None;
+                }
+                person_surnames
+                    .iter()
+                    .find(|(_, last)| surname_close(last, &word))
+            };
+            same_surname
+                .or_else(close_surname)
+                .map(|(group_idx, _)| *group_idx)
         });
         if let Some(group_idx) = owner {
             groups[group_idx]
