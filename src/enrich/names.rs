@@ -1770,7 +1770,19 @@ struct Group {
     spans: Vec<(usize, usize)>,
 }
 
+/// The folded words of a name that can tell it apart: words of two letters or more, without
+/// initials ("J.").
 fn name_words(name: &str) -> Vec<String> {
+    // Folding ASCII only lowercases and collapses whitespace, so the words come straight from
+    // the name, without building the folded string first.
+    if name.is_ascii() {
+        return name
+            .split_ascii_whitespace()
+            .flat_map(|word| word.split('-'))
+            .filter(|word| word.len() > 1 && !word.ends_with('.'))
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
     fold_name(name)
         .split([' ', '-'])
         .filter(|word| word.chars().count() > 1 && !word.ends_with('.'))
