@@ -387,6 +387,21 @@ struct Scanner<'a> {
     romanian: std::cell::Cell<Option<bool>>,
     /// Whether the body reports cricket, worked out when first asked.
     cricket: std::cell::Cell<Option<bool>>,
+    /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
+    /// a list, "known" and "member", so each word is hashed at most once per list.
+    word_list_memo: Vec<std::cell::Cell<u16>>,
+}
+
+/// The word lists of the gazetteer that are asked about single words, as the bit pairs of
+/// [`Scanner::in_word_list`]'s memo.
+#[derive(Debug, Clone, Copy)]
+enum WordList {
+    GivenNames = 0,
+    OrgWords = 1,
+    OrgHeads = 2,
+    CommonWords = 3,
+    Demonyms = 4,
+    TitleFirstWords = 5,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -672,6 +687,31 @@ impl Scanner<'_> {
         self.folded.key(word_idx)
     }
 
+    /// Whether the folded form of word `word_idx` is in `list`; each word is looked up in each
+    /// list once, as the rules ask about the same words again and again.
+    fn in_word_list(&self, word_idx: usize, list: WordList) -> bool {
+        let set = match list {
+            WordList::GivenNames => &self.gazetteer.given_names,
+            WordList::OrgWords => &self.gazetteer.org_words,
+            WordList::OrgHeads => &self.gazetteer.org_heads,
+            WordList::CommonWords => &self.gazetteer.common_words,
+            WordList::Demonyms => &self.gazetteer.demonyms,
+            WordList::TitleFirstWords => &self.gazetteer.title_first_words,
+        };
+        let Some(memo) = self.word_list_memo.get(word_idx) else {
+            return set.contains(self.key(word_idx));
+        };
+        let known_bit = 1u16 << (2 * list as u16);
+        let member_bit = known_bit << 1;
+        let bits = memo.get();
+        if bits & known_bit != 0 {
+            return bits & member_bit != 0;
+        }
+        let member = set.contains(self.key(word_idx));
+        memo.set(bits | known_bit | if member { member_bit } else { 0 });
+        member
+    }
+
     fn word_text(&self, word_idx: usize) -> &str {
         &self.text[self.words[word_idx].start..self.words[word_idx].end]
     }
@@ -679,7 +719,7 @@ impl Scanner<'_> {
     fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
         // The longest listed title starting at `from`, as a number of words; plurals count.
         let max = self.gazetteer.max_title_words.min(to - from);
-        if max == 0 || !self.gazetteer.title_first_words.contains(self.key(from)) {
+        if max == 0 || !self.in_word_list(from, WordList::TitleFirstWords) {
             return None;
         }
         let mut phrase = String::new();
@@ -727,13 +767,13 @@ impl Scanner<'_> {
 
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
     fn is_org_word(&self, word_idx: usize) -> bool {
-        let folded = self.key(word_idx);
-        self.gazetteer.org_words.contains(folded) || self.gazetteer.org_heads.contains(folded)
+        self.in_word_list(word_idx, WordList::OrgWords)
+            || self.in_word_list(word_idx, WordList::OrgHeads)
     }
 
     fn is_common(&self, word_idx: usize) -> bool {
-        let folded = self.key(word_idx);
-        self.gazetteer.common_words.contains(folded) || self.gazetteer.demonyms.contains(folded)
+        self.in_word_list(word_idx, WordList::CommonWords)
+            || self.in_word_list(word_idx, WordList::Demonyms)
     }
 
     /// Strips leading common words, demonyms and titles; returns the first name word and whether
@@ -868,8 +908,8 @@ impl Scanner<'_> {
             && to - name_start >= 2
             && russian::is_cyrillic(self.word_text(name_start))
             && starts_sentence(self.text, self.words[name_start].start)
-            && !self.gazetteer.given_names.contains(self.key(name_start))
-            && !self.gazetteer.org_heads.contains(self.key(name_start))
+            && !self.in_word_list(name_start, WordList::GivenNames)
+            && !self.in_word_list(name_start, WordList::OrgHeads)
             && !self.capitalised_mid_sentence(name_start)
         {
             name_start += 1;
@@ -896,9 +936,9 @@ impl Scanner<'_> {
         }
         // "мэра Москвы Юрия Лужкова": a person's name starts at its given name, after the
         // genitive of what the person heads.
-        if to - name_start >= 3 && !self.gazetteer.given_names.contains(self.key(name_start)) {
-            let given_idx = (name_start + 1..to - 1)
-                .find(|&idx| self.gazetteer.given_names.contains(self.key(idx)));
+        if to - name_start >= 3 && !self.in_word_list(name_start, WordList::GivenNames) {
+            let given_idx =
+                (name_start + 1..to - 1).find(|&idx| self.in_word_list(idx, WordList::GivenNames));
             if let Some(given_idx) = given_idx.filter(|&idx| to - idx <= 3) {
                 let span = self.span_of(given_idx, to);
                 self.classify_free(name_start, given_idx, run_start);
@@ -907,21 +947,20 @@ impl Scanner<'_> {
             }
         }
         let n_words = to - name_start;
-        let last = self.key(to - 1);
         // Organisations: "Defence Ministry", "Acme Inc", "Ministry of Defence". A leading
         // demonym stays ("German Defence Ministry").
         let org_from = (from..name_start)
             .rev()
-            .take_while(|&idx| self.gazetteer.demonyms.contains(self.key(idx)))
+            .take_while(|&idx| self.in_word_list(idx, WordList::Demonyms))
             .last()
             .unwrap_or(name_start);
-        let ends_with_org_word = self.gazetteer.org_words.contains(last);
+        let ends_with_org_word = self.in_word_list(to - 1, WordList::OrgWords);
         let starts_org_of = n_words >= 3
-            && self.gazetteer.org_words.contains(self.key(name_start))
+            && self.in_word_list(name_start, WordList::OrgWords)
             && self.key(name_start + 1) == "of";
         // "Ministerul Educației", "Partido Popular": languages that put the head word first.
         let starts_with_org_head =
-            n_words >= 2 && self.gazetteer.org_heads.contains(self.key(name_start));
+            n_words >= 2 && self.in_word_list(name_start, WordList::OrgHeads);
         if (ends_with_org_word && to - org_from >= 2) || starts_org_of || starts_with_org_head {
             let span = self.span_of(org_from, to);
             self.push(EntityKind::Organization, None, span);
@@ -950,8 +989,8 @@ impl Scanner<'_> {
             return;
         }
         // "D. Cox", "A. Stewart": an initial opens a person's name as a given name does.
-        let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start))
-            || self.words[name_start].initial;
+        let starts_with_given_name =
+            self.in_word_list(name_start, WordList::GivenNames) || self.words[name_start].initial;
         let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
         let name_like = (name_start..to)
@@ -1061,7 +1100,7 @@ impl Scanner<'_> {
         (name_start < named_to
             && !saw_title
             && !acronym
-            && !self.gazetteer.given_names.contains(self.key(name_start)))
+            && !self.in_word_list(name_start, WordList::GivenNames))
         .then_some(name_start)
     }
 
@@ -1258,7 +1297,7 @@ impl Scanner<'_> {
         let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
         let definite_org_head = {
             let word = self.key(name_start);
-            self.gazetteer.org_heads.contains(word)
+            self.in_word_list(name_start, WordList::OrgHeads)
                 && (previous.is_some_and(|word| ROMANCE_ARTICLES.contains(&word))
                     || word.ends_with("ul")
                     || word.ends_with("ului"))
@@ -1314,8 +1353,7 @@ impl Scanner<'_> {
             None
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
-        } else if n_words >= 2 && (name_like || self.gazetteer.org_words.contains(self.key(to - 1)))
-        {
+        } else if n_words >= 2 && (name_like || self.in_word_list(to - 1, WordList::OrgWords)) {
             Some(EntityKind::Organization)
         } else {
             None
@@ -1407,8 +1445,7 @@ impl Scanner<'_> {
                     if let Some(Piece::Listed(found)) = next {
                         let after_name = piece_idx > 0;
                         if found.single_word
-                            && (!after_name
-                                || self.gazetteer.given_names.contains(self.key(to - 1)))
+                            && (!after_name || self.in_word_list(to - 1, WordList::GivenNames))
                         {
                             let (name_start, _) = self.strip_leading(from, to);
                             if name_start < to && to - name_start <= 2 {
@@ -1427,7 +1464,7 @@ impl Scanner<'_> {
                         if piece_idx + 2 == pieces.len()
                             && (1..=2).contains(&(to - name_start))
                             && (name_start..to)
-                                .all(|idx| self.gazetteer.given_names.contains(self.key(idx)))
+                                .all(|idx| self.in_word_list(idx, WordList::GivenNames))
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
                             && &self.text[self.words[to - 1].end..found.start] == " "
                             && !self.text[found.start..found.end].contains([' ', '-'])
@@ -1459,11 +1496,11 @@ impl Scanner<'_> {
                                     && &self.text[self.words[to - 1].end..found.start] == " "
                                     && !starts_sentence(self.text, self.words[name_start].start)
                                     && !self.is_common(name_start)
-                                    && !self.gazetteer.given_names.contains(self.key(name_start))))
+                                    && !self.in_word_list(name_start, WordList::GivenNames)))
                         };
                         if name_start < to
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && (self.gazetteer.org_heads.contains(self.key(name_start))
+                            && (self.in_word_list(name_start, WordList::OrgHeads)
                                 || self.club_abbreviation(name_start, to + 1).is_some()
                                 || club())
                         {
@@ -1486,7 +1523,7 @@ impl Scanner<'_> {
                         let org_of = named_to > from
                             && named_to + 1 == to
                             && self.key(named_to) == "of"
-                            && self.gazetteer.org_words.contains(self.key(named_to - 1))
+                            && self.in_word_list(named_to - 1, WordList::OrgWords)
                             && !LEGAL_FORMS.contains(&self.key(named_to - 1))
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place;
                         let name_start = if org_of {
@@ -1498,7 +1535,7 @@ impl Scanner<'_> {
                             // A leading demonym stays ("Iraqi Kurdish Patriotic Union of ...").
                             let org_from = (from..name_start)
                                 .rev()
-                                .take_while(|&idx| self.gazetteer.demonyms.contains(self.key(idx)))
+                                .take_while(|&idx| self.in_word_list(idx, WordList::Demonyms))
                                 .last()
                                 .unwrap_or(name_start);
                             let mut start = self.words[org_from].start;
@@ -1555,7 +1592,7 @@ impl Scanner<'_> {
                                 .any(char::is_uppercase)
                             && !self.used_in_lowercase(to - 1);
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && (self.gazetteer.org_words.contains(last) || team_plural)
+                            && (self.in_word_list(to - 1, WordList::OrgWords) || team_plural)
                             && self.strip_leading(from, to).0 == from
                             && self.candidates.last().map(|candidate| candidate.span)
                                 == Some((found.start, found.end))
@@ -1582,6 +1619,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded = FoldedWords::new(body, &words);
+    let n_body_words = words.len();
     let capitalised_words: Vec<u32> = (0..words.len() as u32)
         .filter(|&word_idx| words[word_idx as usize].capitalised)
         .collect();
@@ -1609,6 +1647,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         unknown_runs: Vec::new(),
         romanian: std::cell::Cell::new(None),
         cricket: std::cell::Cell::new(None),
+        word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -1648,9 +1687,8 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
                 after_listed_org = false;
                 // Once a run has an organisation word or a title, the others need no lookup.
                 if !has_org_or_title {
-                    let folded = scanner.key(word_idx);
-                    has_org_or_title = gazetteer.org_words.contains(folded)
-                        || gazetteer.org_heads.contains(folded)
+                    has_org_or_title = scanner.in_word_list(word_idx, WordList::OrgWords)
+                        || scanner.in_word_list(word_idx, WordList::OrgHeads)
                         || scanner.is_title_at(word_idx, word_idx + 1).is_some();
                 }
                 free_start.get_or_insert(word_idx);
