@@ -7,8 +7,9 @@
 //! dates or languages.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
 
-use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch};
+use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
 use super::russian;
 use super::{Entity, EntityKind};
 
@@ -390,6 +391,16 @@ struct Scanner<'a> {
     /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
     /// a list, "known" and "member", so each word is hashed at most once per list.
     word_list_memo: Vec<std::cell::Cell<u16>>,
+    /// The capitalised words away from a sentence start, as (hash of the folded word, word
+    /// index) sorted by hash, built when `capitalised_mid_sentence` is first asked.
+    mid_sentence_capitals: std::cell::OnceCell<Vec<(u64, u32)>>,
+}
+
+/// The [`WordHasher`] hash of a folded word.
+fn word_hash(word: &str) -> u64 {
+    let mut hasher = WordHasher::default();
+    hasher.write(word.as_bytes());
+    hasher.finish()
 }
 
 /// The word lists of the gazetteer that are asked about single words, as the bit pairs of
@@ -741,14 +752,28 @@ impl Scanner<'_> {
     }
 
     /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
-    /// sentence-initial word counts as a name only then. Asked for few words per article, so a
-    /// scan beats building an index of every capitalised word up front.
+    /// sentence-initial word counts as a name only then. The capitalised words away from a
+    /// sentence start are indexed by the hash of their folded form when first asked.
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        self.capitalised_words.iter().any(|&other_idx| {
-            let other_idx = other_idx as usize;
-            self.key(other_idx) == key && !starts_sentence(self.text, self.words[other_idx].start)
-        })
+        let mid_sentence_capitals = self.mid_sentence_capitals.get_or_init(|| {
+            let mut capitals: Vec<(u64, u32)> = self
+                .capitalised_words
+                .iter()
+                .filter(|&&other_idx| {
+                    !starts_sentence(self.text, self.words[other_idx as usize].start)
+                })
+                .map(|&other_idx| (word_hash(self.key(other_idx as usize)), other_idx))
+                .collect();
+            capitals.sort_unstable();
+            capitals
+        });
+        let hash = word_hash(key);
+        let first = mid_sentence_capitals.partition_point(|&(other_hash, _)| other_hash < hash);
+        mid_sentence_capitals[first..]
+            .iter()
+            .take_while(|&&(other_hash, _)| other_hash == hash)
+            .any(|&(_, other_idx)| self.key(other_idx as usize) == key)
     }
 
     /// Whether the article writes word `word_idx`, or its singular without the final "s", in
@@ -1648,6 +1673,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         romanian: std::cell::Cell::new(None),
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
+        mid_sentence_capitals: std::cell::OnceCell::new(),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
