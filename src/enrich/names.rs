@@ -1875,9 +1875,15 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         })
         .collect();
     // Resolve unknown people against the lists first, so "Anthony J. Blingen" joins Blinken.
+    // An article names a person several times, so each name is resolved once.
+    let mut listed_person_by_key: HashMap<String, Option<u32>> = HashMap::new();
     for (candidate, words) in candidates.iter_mut().zip(&candidate_words) {
         if candidate.kind == EntityKind::Person && candidate.entity_idx.is_none() {
             let key = words.join(" ");
+            if let Some(&entity_idx) = listed_person_by_key.get(&key) {
+                candidate.entity_idx = entity_idx;
+                continue;
+            }
             candidate.entity_idx = gazetteer
                 .lookup_folded_alias(&key)
                 .filter(|&idx| *gazetteer.kind_of(idx) == EntityKind::Person)
@@ -1888,6 +1894,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                         None
                     }
                 });
+            listed_person_by_key.insert(key, candidate.entity_idx);
         }
     }
     // A listed surname alone goes to an unlisted person of the article with that surname when
@@ -2113,14 +2120,17 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         group.spans.sort_unstable();
         let mut aliases: Vec<String> = Vec::new();
         // Most mentions repeat the canonical name or an earlier surface exactly; only new
-        // surfaces are folded.
+        // surfaces are folded, and the name itself only once a new surface comes.
         let mut seen_surfaces: Vec<&str> = Vec::new();
-        let mut seen_folded: Vec<String> = vec![fold_name(&group.name)];
+        let mut seen_folded: Vec<String> = Vec::new();
         for surface in &group.surfaces {
             if *surface == group.name || seen_surfaces.contains(&surface.as_str()) {
                 continue;
             }
             seen_surfaces.push(surface);
+            if seen_folded.is_empty() {
+                seen_folded.push(fold_name(&group.name));
+            }
             let folded_surface = fold_name(surface);
             if !seen_folded.contains(&folded_surface) {
                 aliases.push(surface.clone());
