@@ -352,14 +352,15 @@ fn joined(text: &str, left: &Word, right: &Word) -> bool {
 
 /// A mention candidate before article-level merging.
 #[derive(Debug, Clone)]
-struct Candidate {
+struct Candidate<'a> {
     kind: EntityKind,
     /// A listed one-word surname ("Stoltenberg"), which yields to an unlisted full name with the
     /// same surname in the article ("Jason Stoltenberg").
     lone_surname: bool,
     /// Listed entity, when known.
     entity_idx: Option<u32>,
-    surface: String,
+    /// The mention as written, borrowed from the body.
+    surface: &'a str,
     span: (usize, usize),
 }
 
@@ -375,7 +376,7 @@ struct Scanner<'a> {
     words: Vec<Word>,
     folded: FoldedWords<'a>,
     gazetteer: &'a Gazetteer,
-    candidates: Vec<Candidate>,
+    candidates: Vec<Candidate<'a>>,
     lines: Vec<Line>,
     /// Indices of the capitalised words, a small part of all words, which
     /// `capitalised_mid_sentence` scans.
@@ -843,7 +844,7 @@ impl Scanner<'_> {
             kind,
             lone_surname: false,
             entity_idx,
-            surface: self.text[span.0..span.1].to_string(),
+            surface: &self.text[span.0..span.1],
             span,
         });
     }
@@ -1825,12 +1826,13 @@ fn starts_listed(matches: &[ListMatch], from_match: usize, word_start: usize) ->
 }
 
 /// One merged entity being built.
-struct Group {
+struct Group<'a> {
     kind: EntityKind,
     entity_idx: Option<u32>,
     name: String,
     folded_words: Vec<String>,
-    surfaces: Vec<String>,
+    /// The mentions as written, borrowed from the body.
+    surfaces: Vec<&'a str>,
     spans: Vec<(usize, usize)>,
 }
 
@@ -1858,9 +1860,9 @@ fn name_words(name: &str) -> Vec<String> {
 /// person when given name and surname are close, else with each other by surname; lone
 /// capitalised words into a person with that surname; bare organisation descriptors ("Foreign
 /// Ministry") into an organisation whose name ends with them.
-fn merge(scanner: Scanner<'_>) -> FoundNames {
+fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     let gazetteer = scanner.gazetteer;
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups: Vec<Group<'a>> = Vec::new();
     let mut by_entity: HashMap<u32, usize> = HashMap::new();
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
@@ -1868,7 +1870,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         .iter()
         .map(|candidate| {
             if candidate.entity_idx.is_none() {
-                name_words(&candidate.surface)
+                name_words(candidate.surface)
             } else {
                 Vec::new()
             }
@@ -1920,10 +1922,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             let named_in_full = candidates
                 .iter()
                 .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname);
-            let surname = fold_name(&candidates[candidate_idx].surface);
+            let surname = fold_name(candidates[candidate_idx].surface);
             if !named_in_full && unknown_surnames.contains(&surname) {
                 candidates[candidate_idx].entity_idx = None;
-                candidate_words[candidate_idx] = name_words(&candidates[candidate_idx].surface);
+                candidate_words[candidate_idx] = name_words(candidates[candidate_idx].surface);
             }
         }
     }
@@ -1960,10 +1962,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                 // "Сергея Лаврова").
                 let fuller = words.len() > group.folded_words.len();
                 let nominative = words.len() == group.folded_words.len()
-                    && russian::is_cyrillic(&candidate.surface)
+                    && russian::is_cyrillic(candidate.surface)
                     && candidate.surface.chars().count() < group.name.chars().count();
                 if group.entity_idx.is_none() && (fuller || nominative) {
-                    group.name = candidate.surface.clone();
+                    group.name = candidate.surface.to_string();
                     group.folded_words = words;
                 }
                 group.surfaces.push(candidate.surface);
@@ -1975,7 +1977,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             None => groups.push(Group {
                 kind: candidate.kind,
                 entity_idx: None,
-                name: candidate.surface.clone(),
+                name: candidate.surface.to_string(),
                 folded_words: words,
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
@@ -2008,7 +2010,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             None => groups.push(Group {
                 kind: EntityKind::Organization,
                 entity_idx: None,
-                name: candidate.surface.clone(),
+                name: candidate.surface.to_string(),
                 folded_words: words,
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
@@ -2053,7 +2055,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         if let Some(group_idx) = owner {
             groups[group_idx]
                 .surfaces
-                .push(scanner.text[span.0..span.1].to_string());
+                .push(&scanner.text[span.0..span.1]);
             groups[group_idx].spans.push(span);
             attached.push(span);
         }
@@ -2087,7 +2089,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                         .is_some_and(|last| russian::same_word(last, &words[0])))
         });
         if let Some(group_idx) = existing {
-            groups[group_idx].surfaces.push(surface.to_string());
+            groups[group_idx].surfaces.push(surface);
             groups[group_idx].spans.push(run.span);
             continue;
         }
@@ -2111,7 +2113,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             entity_idx: None,
             name: surface.to_string(),
             folded_words: words,
-            surfaces: vec![surface.to_string()],
+            surfaces: vec![surface],
             spans: vec![run.span],
         });
     }
@@ -2123,8 +2125,8 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         // surfaces are folded, and the name itself only once a new surface comes.
         let mut seen_surfaces: Vec<&str> = Vec::new();
         let mut seen_folded: Vec<String> = Vec::new();
-        for surface in &group.surfaces {
-            if *surface == group.name || seen_surfaces.contains(&surface.as_str()) {
+        for &surface in &group.surfaces {
+            if surface == group.name || seen_surfaces.contains(&surface) {
                 continue;
             }
             seen_surfaces.push(surface);
@@ -2133,7 +2135,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             }
             let folded_surface = fold_name(surface);
             if !seen_folded.contains(&folded_surface) {
-                aliases.push(surface.clone());
+                aliases.push(surface.to_string());
                 seen_folded.push(folded_surface);
             }
         }
