@@ -702,16 +702,19 @@ impl Scanner<'_> {
     /// Whether the folded form of word `word_idx` is in `list`; each word is looked up in each
     /// list once, as the rules ask about the same words again and again.
     fn in_word_list(&self, word_idx: usize, list: WordList) -> bool {
-        let set = match list {
-            WordList::GivenNames => &self.gazetteer.given_names,
-            WordList::OrgWords => &self.gazetteer.org_words,
-            WordList::OrgHeads => &self.gazetteer.org_heads,
-            WordList::CommonWords => &self.gazetteer.common_words,
-            WordList::Demonyms => &self.gazetteer.demonyms,
-            WordList::TitleFirstWords => &self.gazetteer.title_first_words,
+        let gazetteer = self.gazetteer;
+        let shapes = &gazetteer.word_list_shapes;
+        let (set, set_shapes) = match list {
+            WordList::GivenNames => (&gazetteer.given_names, &shapes.given_names),
+            WordList::OrgWords => (&gazetteer.org_words, &shapes.org_words),
+            WordList::OrgHeads => (&gazetteer.org_heads, &shapes.org_heads),
+            WordList::CommonWords => (&gazetteer.common_words, &shapes.common_words),
+            WordList::Demonyms => (&gazetteer.demonyms, &shapes.demonyms),
+            WordList::TitleFirstWords => (&gazetteer.title_first_words, &shapes.title_first_words),
         };
         let Some(memo) = self.word_list_memo.get(word_idx) else {
-            return set.contains(self.key(word_idx));
+            let key = self.key(word_idx);
+            return set_shapes.may_contain(key) && set.contains(key);
         };
         let known_bit = 1u16 << (2 * list as u16);
         let member_bit = known_bit << 1;
@@ -719,7 +722,9 @@ impl Scanner<'_> {
         if bits & known_bit != 0 {
             return bits & member_bit != 0;
         }
-        let member = set.contains(self.key(word_idx));
+        // Most words have no word of the list's first byte and length, so need no lookup.
+        let key = self.key(word_idx);
+        let member = set_shapes.may_contain(key) && set.contains(key);
         memo.set(bits | known_bit | if member { member_bit } else { 0 });
         member
     }
