@@ -2066,16 +2066,22 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         }
     }
     attached.sort_unstable();
-    // Surnames used alone: evidence that an unknown two-word name is a person.
-    let single_words: Vec<String> = scanner
-        .unknown_runs
-        .iter()
-        .filter(|run| run.n_words == 1)
-        .map(|run| fold_name(&scanner.text[run.span.0..run.span.1]))
-        .collect();
+    // Surnames used alone: evidence that an unknown two-word name is a person. Folded when
+    // first needed, which few articles reach.
+    let single_words: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
+    let unknown_runs = &scanner.unknown_runs;
+    let single_words = || -> &Vec<String> {
+        single_words.get_or_init(|| {
+            unknown_runs
+                .iter()
+                .filter(|run| run.n_words == 1)
+                .map(|run| fold_name(&scanner.text[run.span.0..run.span.1]))
+                .collect()
+        })
+    };
     // Untyped runs: join an entity of the article with the same words, else take the type the
     // context suggests; weak runs (unconfirmed sentence starts, shouted lines) only join.
-    for run in scanner.unknown_runs {
+    for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;
         }
@@ -2108,8 +2114,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         // alone, or when none of its words is used in lowercase ("Total Revenue", "Wall
         // Street" and "Grand Prix" have ordinary words).
         if kind == EntityKind::Person
-            && !words.last().is_some_and(|last| single_words.contains(last))
             && run.after_article
+            && !words
+                .last()
+                .is_some_and(|last| single_words().contains(last))
         {
             continue;
         }
