@@ -38,6 +38,52 @@ impl Hasher for WordHasher {
 
 /// A set of words hashed with [`WordHasher`].
 pub(crate) type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
+/// Which (first byte, length) pairs the words of a [`WordSet`] have. A word whose pair is
+/// missing is not in the set, which most words asked about show without being hashed.
+#[derive(Debug, Clone)]
+pub(crate) struct WordShapes {
+    /// Per first byte, bit `n` for a word of `n` bytes; bit 31 stands for 31 bytes or more.
+    lengths_by_first_byte: Box<[u32; 256]>,
+}
+
+impl WordShapes {
+    /// The shapes of the words of `set`.
+    pub(crate) fn of(set: &WordSet) -> WordShapes {
+        let mut lengths_by_first_byte = Box::new([0u32; 256]);
+        for word in set {
+            if let Some(&first) = word.as_bytes().first() {
+                lengths_by_first_byte[usize::from(first)] |= 1 << word.len().min(31);
+            }
+        }
+        WordShapes {
+            lengths_by_first_byte,
+        }
+    }
+
+    /// Whether `word` may be in the set: false only when no word of the set has its first byte
+    /// and its length. The empty word is never ruled out.
+    #[inline]
+    pub(crate) fn may_contain(&self, word: &str) -> bool {
+        match word.as_bytes().first() {
+            None => true,
+            Some(&first) => {
+                self.lengths_by_first_byte[usize::from(first)] & (1 << word.len().min(31)) != 0
+            }
+        }
+    }
+}
+
+/// The [`WordShapes`] of the word lists that the name rules ask about single words.
+#[derive(Debug, Clone)]
+pub(crate) struct WordListShapes {
+    pub(crate) given_names: WordShapes,
+    pub(crate) org_words: WordShapes,
+    pub(crate) org_heads: WordShapes,
+    pub(crate) common_words: WordShapes,
+    pub(crate) demonyms: WordShapes,
+    pub(crate) title_first_words: WordShapes,
+}
+
 /// A map from words hashed with [`WordHasher`].
 pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
@@ -178,6 +224,8 @@ pub struct Gazetteer {
     pub(crate) org_heads: WordSet,
     pub(crate) common_words: WordSet,
     pub(crate) demonyms: WordSet,
+    /// The shapes of the single-word lists above, which rule out most words before a lookup.
+    pub(crate) word_list_shapes: WordListShapes,
 }
 
 /// Lowercases and strips combining marks, so "Zürich", "ZURICH" and "zurich" compare equal.
@@ -459,11 +507,24 @@ impl Gazetteer {
             .map(|title| title.split(' ').count())
             .max()
             .unwrap_or(1);
-        let title_first_words = person_titles
+        let title_first_words: WordSet = person_titles
             .iter()
             .filter_map(|title| title.split(' ').next())
             .flat_map(|word| [word.to_string(), format!("{word}s")])
             .collect();
+        let given_names = word_set_with_case_forms(lists.given_names);
+        let org_words = word_set(lists.org_words);
+        let org_heads = word_set_with_case_forms(lists.org_heads);
+        let common_words = word_set_with_case_forms(lists.common_words);
+        let demonyms = word_set(lists.demonyms);
+        let word_list_shapes = WordListShapes {
+            given_names: WordShapes::of(&given_names),
+            org_words: WordShapes::of(&org_words),
+            org_heads: WordShapes::of(&org_heads),
+            common_words: WordShapes::of(&common_words),
+            demonyms: WordShapes::of(&demonyms),
+            title_first_words: WordShapes::of(&title_first_words),
+        };
         let mut surnames_by_initial: HashMap<char, Vec<(String, u32)>> = HashMap::new();
         for (entity_idx, record) in entities.iter().enumerate() {
             for surname in &record.surnames {
@@ -497,14 +558,15 @@ impl Gazetteer {
             },
             leading_punctuation,
             by_folded_alias,
-            given_names: word_set_with_case_forms(lists.given_names),
+            given_names,
             person_titles,
             title_first_words,
             max_title_words,
-            org_words: word_set(lists.org_words),
-            org_heads: word_set_with_case_forms(lists.org_heads),
-            common_words: word_set_with_case_forms(lists.common_words),
-            demonyms: word_set(lists.demonyms),
+            org_words,
+            org_heads,
+            common_words,
+            demonyms,
+            word_list_shapes,
         })
     }
 
@@ -998,6 +1060,31 @@ mod tests {
         );
         check_lookup("Nobody Atall", None);
         check_lookup("", None);
+    }
+
+    #[test]
+    fn word_shapes_rule_out_only_words_of_other_shapes() {
+        let set: WordSet = [
+            "minister",
+            "mr",
+            "ministerul",
+            "spokesmanspokeswomanspokesperson",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        let shapes = WordShapes::of(&set);
+        for word in &set {
+            assert!(shapes.may_contain(word), "{word}");
+        }
+        // Same first byte and length as a listed word, so not ruled out.
+        assert!(shapes.may_contain("ms"));
+        // Long words share one bit.
+        assert!(shapes.may_contain("sssssssssssssssssssssssssssssssssssssssss"));
+        assert!(shapes.may_contain(""));
+        assert!(!shapes.may_contain("the"));
+        assert!(!shapes.may_contain("mayor"));
+        assert!(!shapes.may_contain("m"));
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //! dates or languages.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
 
-use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch};
+use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
 use super::russian;
 use super::{Entity, EntityKind};
 
@@ -351,14 +352,15 @@ fn joined(text: &str, left: &Word, right: &Word) -> bool {
 
 /// A mention candidate before article-level merging.
 #[derive(Debug, Clone)]
-struct Candidate {
+struct Candidate<'a> {
     kind: EntityKind,
     /// A listed one-word surname ("Stoltenberg"), which yields to an unlisted full name with the
     /// same surname in the article ("Jason Stoltenberg").
     lone_surname: bool,
     /// Listed entity, when known.
     entity_idx: Option<u32>,
-    surface: String,
+    /// The mention as written, borrowed from the body.
+    surface: &'a str,
     span: (usize, usize),
 }
 
@@ -374,7 +376,7 @@ struct Scanner<'a> {
     words: Vec<Word>,
     folded: FoldedWords<'a>,
     gazetteer: &'a Gazetteer,
-    candidates: Vec<Candidate>,
+    candidates: Vec<Candidate<'a>>,
     lines: Vec<Line>,
     /// Indices of the capitalised words, a small part of all words, which
     /// `capitalised_mid_sentence` scans.
@@ -387,6 +389,31 @@ struct Scanner<'a> {
     romanian: std::cell::Cell<Option<bool>>,
     /// Whether the body reports cricket, worked out when first asked.
     cricket: std::cell::Cell<Option<bool>>,
+    /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
+    /// a list, "known" and "member", so each word is hashed at most once per list.
+    word_list_memo: Vec<std::cell::Cell<u16>>,
+    /// The capitalised words away from a sentence start, as (hash of the folded word, word
+    /// index) sorted by hash, built when `capitalised_mid_sentence` is first asked.
+    mid_sentence_capitals: std::cell::OnceCell<Vec<(u64, u32)>>,
+}
+
+/// The [`WordHasher`] hash of a folded word.
+fn word_hash(word: &str) -> u64 {
+    let mut hasher = WordHasher::default();
+    hasher.write(word.as_bytes());
+    hasher.finish()
+}
+
+/// The word lists of the gazetteer that are asked about single words, as the bit pairs of
+/// [`Scanner::in_word_list`]'s memo.
+#[derive(Debug, Clone, Copy)]
+enum WordList {
+    GivenNames = 0,
+    OrgWords = 1,
+    OrgHeads = 2,
+    CommonWords = 3,
+    Demonyms = 4,
+    TitleFirstWords = 5,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -672,6 +699,36 @@ impl Scanner<'_> {
         self.folded.key(word_idx)
     }
 
+    /// Whether the folded form of word `word_idx` is in `list`; each word is looked up in each
+    /// list once, as the rules ask about the same words again and again.
+    fn in_word_list(&self, word_idx: usize, list: WordList) -> bool {
+        let gazetteer = self.gazetteer;
+        let shapes = &gazetteer.word_list_shapes;
+        let (set, set_shapes) = match list {
+            WordList::GivenNames => (&gazetteer.given_names, &shapes.given_names),
+            WordList::OrgWords => (&gazetteer.org_words, &shapes.org_words),
+            WordList::OrgHeads => (&gazetteer.org_heads, &shapes.org_heads),
+            WordList::CommonWords => (&gazetteer.common_words, &shapes.common_words),
+            WordList::Demonyms => (&gazetteer.demonyms, &shapes.demonyms),
+            WordList::TitleFirstWords => (&gazetteer.title_first_words, &shapes.title_first_words),
+        };
+        let Some(memo) = self.word_list_memo.get(word_idx) else {
+            let key = self.key(word_idx);
+            return set_shapes.may_contain(key) && set.contains(key);
+        };
+        let known_bit = 1u16 << (2 * list as u16);
+        let member_bit = known_bit << 1;
+        let bits = memo.get();
+        if bits & known_bit != 0 {
+            return bits & member_bit != 0;
+        }
+        // Most words have no word of the list's first byte and length, so need no lookup.
+        let key = self.key(word_idx);
+        let member = set_shapes.may_contain(key) && set.contains(key);
+        memo.set(bits | known_bit | if member { member_bit } else { 0 });
+        member
+    }
+
     fn word_text(&self, word_idx: usize) -> &str {
         &self.text[self.words[word_idx].start..self.words[word_idx].end]
     }
@@ -679,7 +736,7 @@ impl Scanner<'_> {
     fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
         // The longest listed title starting at `from`, as a number of words; plurals count.
         let max = self.gazetteer.max_title_words.min(to - from);
-        if max == 0 || !self.gazetteer.title_first_words.contains(self.key(from)) {
+        if max == 0 || !self.in_word_list(from, WordList::TitleFirstWords) {
             return None;
         }
         let mut phrase = String::new();
@@ -701,14 +758,28 @@ impl Scanner<'_> {
     }
 
     /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
-    /// sentence-initial word counts as a name only then. Asked for few words per article, so a
-    /// scan beats building an index of every capitalised word up front.
+    /// sentence-initial word counts as a name only then. The capitalised words away from a
+    /// sentence start are indexed by the hash of their folded form when first asked.
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        self.capitalised_words.iter().any(|&other_idx| {
-            let other_idx = other_idx as usize;
-            self.key(other_idx) == key && !starts_sentence(self.text, self.words[other_idx].start)
-        })
+        let mid_sentence_capitals = self.mid_sentence_capitals.get_or_init(|| {
+            let mut capitals: Vec<(u64, u32)> = self
+                .capitalised_words
+                .iter()
+                .filter(|&&other_idx| {
+                    !starts_sentence(self.text, self.words[other_idx as usize].start)
+                })
+                .map(|&other_idx| (word_hash(self.key(other_idx as usize)), other_idx))
+                .collect();
+            capitals.sort_unstable();
+            capitals
+        });
+        let hash = word_hash(key);
+        let first = mid_sentence_capitals.partition_point(|&(other_hash, _)| other_hash < hash);
+        mid_sentence_capitals[first..]
+            .iter()
+            .take_while(|&&(other_hash, _)| other_hash == hash)
+            .any(|&(_, other_idx)| self.key(other_idx as usize) == key)
     }
 
     /// Whether the article writes word `word_idx`, or its singular without the final "s", in
@@ -727,13 +798,13 @@ impl Scanner<'_> {
 
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
     fn is_org_word(&self, word_idx: usize) -> bool {
-        let folded = self.key(word_idx);
-        self.gazetteer.org_words.contains(folded) || self.gazetteer.org_heads.contains(folded)
+        self.in_word_list(word_idx, WordList::OrgWords)
+            || self.in_word_list(word_idx, WordList::OrgHeads)
     }
 
     fn is_common(&self, word_idx: usize) -> bool {
-        let folded = self.key(word_idx);
-        self.gazetteer.common_words.contains(folded) || self.gazetteer.demonyms.contains(folded)
+        self.in_word_list(word_idx, WordList::CommonWords)
+            || self.in_word_list(word_idx, WordList::Demonyms)
     }
 
     /// Strips leading common words, demonyms and titles; returns the first name word and whether
@@ -778,7 +849,7 @@ impl Scanner<'_> {
             kind,
             lone_surname: false,
             entity_idx,
-            surface: self.text[span.0..span.1].to_string(),
+            surface: &self.text[span.0..span.1],
             span,
         });
     }
@@ -868,8 +939,8 @@ impl Scanner<'_> {
             && to - name_start >= 2
             && russian::is_cyrillic(self.word_text(name_start))
             && starts_sentence(self.text, self.words[name_start].start)
-            && !self.gazetteer.given_names.contains(self.key(name_start))
-            && !self.gazetteer.org_heads.contains(self.key(name_start))
+            && !self.in_word_list(name_start, WordList::GivenNames)
+            && !self.in_word_list(name_start, WordList::OrgHeads)
             && !self.capitalised_mid_sentence(name_start)
         {
             name_start += 1;
@@ -896,9 +967,9 @@ impl Scanner<'_> {
         }
         // "мэра Москвы Юрия Лужкова": a person's name starts at its given name, after the
         // genitive of what the person heads.
-        if to - name_start >= 3 && !self.gazetteer.given_names.contains(self.key(name_start)) {
-            let given_idx = (name_start + 1..to - 1)
-                .find(|&idx| self.gazetteer.given_names.contains(self.key(idx)));
+        if to - name_start >= 3 && !self.in_word_list(name_start, WordList::GivenNames) {
+            let given_idx =
+                (name_start + 1..to - 1).find(|&idx| self.in_word_list(idx, WordList::GivenNames));
             if let Some(given_idx) = given_idx.filter(|&idx| to - idx <= 3) {
                 let span = self.span_of(given_idx, to);
                 self.classify_free(name_start, given_idx, run_start);
@@ -907,21 +978,20 @@ impl Scanner<'_> {
             }
         }
         let n_words = to - name_start;
-        let last = self.key(to - 1);
         // Organisations: "Defence Ministry", "Acme Inc", "Ministry of Defence". A leading
         // demonym stays ("German Defence Ministry").
         let org_from = (from..name_start)
             .rev()
-            .take_while(|&idx| self.gazetteer.demonyms.contains(self.key(idx)))
+            .take_while(|&idx| self.in_word_list(idx, WordList::Demonyms))
             .last()
             .unwrap_or(name_start);
-        let ends_with_org_word = self.gazetteer.org_words.contains(last);
+        let ends_with_org_word = self.in_word_list(to - 1, WordList::OrgWords);
         let starts_org_of = n_words >= 3
-            && self.gazetteer.org_words.contains(self.key(name_start))
+            && self.in_word_list(name_start, WordList::OrgWords)
             && self.key(name_start + 1) == "of";
         // "Ministerul Educației", "Partido Popular": languages that put the head word first.
         let starts_with_org_head =
-            n_words >= 2 && self.gazetteer.org_heads.contains(self.key(name_start));
+            n_words >= 2 && self.in_word_list(name_start, WordList::OrgHeads);
         if (ends_with_org_word && to - org_from >= 2) || starts_org_of || starts_with_org_head {
             let span = self.span_of(org_from, to);
             self.push(EntityKind::Organization, None, span);
@@ -950,8 +1020,8 @@ impl Scanner<'_> {
             return;
         }
         // "D. Cox", "A. Stewart": an initial opens a person's name as a given name does.
-        let starts_with_given_name = self.gazetteer.given_names.contains(self.key(name_start))
-            || self.words[name_start].initial;
+        let starts_with_given_name =
+            self.in_word_list(name_start, WordList::GivenNames) || self.words[name_start].initial;
         let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
         let name_like = (name_start..to)
@@ -1061,7 +1131,7 @@ impl Scanner<'_> {
         (name_start < named_to
             && !saw_title
             && !acronym
-            && !self.gazetteer.given_names.contains(self.key(name_start)))
+            && !self.in_word_list(name_start, WordList::GivenNames))
         .then_some(name_start)
     }
 
@@ -1258,7 +1328,7 @@ impl Scanner<'_> {
         let name_like = (name_start..to).all(|idx| !self.is_common(idx) && !self.is_org_word(idx));
         let definite_org_head = {
             let word = self.key(name_start);
-            self.gazetteer.org_heads.contains(word)
+            self.in_word_list(name_start, WordList::OrgHeads)
                 && (previous.is_some_and(|word| ROMANCE_ARTICLES.contains(&word))
                     || word.ends_with("ul")
                     || word.ends_with("ului"))
@@ -1314,8 +1384,7 @@ impl Scanner<'_> {
             None
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
-        } else if n_words >= 2 && (name_like || self.gazetteer.org_words.contains(self.key(to - 1)))
-        {
+        } else if n_words >= 2 && (name_like || self.in_word_list(to - 1, WordList::OrgWords)) {
             Some(EntityKind::Organization)
         } else {
             None
@@ -1407,8 +1476,7 @@ impl Scanner<'_> {
                     if let Some(Piece::Listed(found)) = next {
                         let after_name = piece_idx > 0;
                         if found.single_word
-                            && (!after_name
-                                || self.gazetteer.given_names.contains(self.key(to - 1)))
+                            && (!after_name || self.in_word_list(to - 1, WordList::GivenNames))
                         {
                             let (name_start, _) = self.strip_leading(from, to);
                             if name_start < to && to - name_start <= 2 {
@@ -1427,7 +1495,7 @@ impl Scanner<'_> {
                         if piece_idx + 2 == pieces.len()
                             && (1..=2).contains(&(to - name_start))
                             && (name_start..to)
-                                .all(|idx| self.gazetteer.given_names.contains(self.key(idx)))
+                                .all(|idx| self.in_word_list(idx, WordList::GivenNames))
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
                             && &self.text[self.words[to - 1].end..found.start] == " "
                             && !self.text[found.start..found.end].contains([' ', '-'])
@@ -1459,11 +1527,11 @@ impl Scanner<'_> {
                                     && &self.text[self.words[to - 1].end..found.start] == " "
                                     && !starts_sentence(self.text, self.words[name_start].start)
                                     && !self.is_common(name_start)
-                                    && !self.gazetteer.given_names.contains(self.key(name_start))))
+                                    && !self.in_word_list(name_start, WordList::GivenNames)))
                         };
                         if name_start < to
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && (self.gazetteer.org_heads.contains(self.key(name_start))
+                            && (self.in_word_list(name_start, WordList::OrgHeads)
                                 || self.club_abbreviation(name_start, to + 1).is_some()
                                 || club())
                         {
@@ -1486,7 +1554,7 @@ impl Scanner<'_> {
                         let org_of = named_to > from
                             && named_to + 1 == to
                             && self.key(named_to) == "of"
-                            && self.gazetteer.org_words.contains(self.key(named_to - 1))
+                            && self.in_word_list(named_to - 1, WordList::OrgWords)
                             && !LEGAL_FORMS.contains(&self.key(named_to - 1))
                             && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place;
                         let name_start = if org_of {
@@ -1498,7 +1566,7 @@ impl Scanner<'_> {
                             // A leading demonym stays ("Iraqi Kurdish Patriotic Union of ...").
                             let org_from = (from..name_start)
                                 .rev()
-                                .take_while(|&idx| self.gazetteer.demonyms.contains(self.key(idx)))
+                                .take_while(|&idx| self.in_word_list(idx, WordList::Demonyms))
                                 .last()
                                 .unwrap_or(name_start);
                             let mut start = self.words[org_from].start;
@@ -1555,7 +1623,7 @@ impl Scanner<'_> {
                                 .any(char::is_uppercase)
                             && !self.used_in_lowercase(to - 1);
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
-                            && (self.gazetteer.org_words.contains(last) || team_plural)
+                            && (self.in_word_list(to - 1, WordList::OrgWords) || team_plural)
                             && self.strip_leading(from, to).0 == from
                             && self.candidates.last().map(|candidate| candidate.span)
                                 == Some((found.start, found.end))
@@ -1582,6 +1650,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded = FoldedWords::new(body, &words);
+    let n_body_words = words.len();
     let capitalised_words: Vec<u32> = (0..words.len() as u32)
         .filter(|&word_idx| words[word_idx as usize].capitalised)
         .collect();
@@ -1609,6 +1678,8 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         unknown_runs: Vec::new(),
         romanian: std::cell::Cell::new(None),
         cricket: std::cell::Cell::new(None),
+        word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
+        mid_sentence_capitals: std::cell::OnceCell::new(),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -1648,9 +1719,8 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
                 after_listed_org = false;
                 // Once a run has an organisation word or a title, the others need no lookup.
                 if !has_org_or_title {
-                    let folded = scanner.key(word_idx);
-                    has_org_or_title = gazetteer.org_words.contains(folded)
-                        || gazetteer.org_heads.contains(folded)
+                    has_org_or_title = scanner.in_word_list(word_idx, WordList::OrgWords)
+                        || scanner.in_word_list(word_idx, WordList::OrgHeads)
                         || scanner.is_title_at(word_idx, word_idx + 1).is_some();
                 }
                 free_start.get_or_insert(word_idx);
@@ -1761,16 +1831,29 @@ fn starts_listed(matches: &[ListMatch], from_match: usize, word_start: usize) ->
 }
 
 /// One merged entity being built.
-struct Group {
+struct Group<'a> {
     kind: EntityKind,
     entity_idx: Option<u32>,
     name: String,
     folded_words: Vec<String>,
-    surfaces: Vec<String>,
+    /// The mentions as written, borrowed from the body.
+    surfaces: Vec<&'a str>,
     spans: Vec<(usize, usize)>,
 }
 
+/// The folded words of a name that can tell it apart: words of two letters or more, without
+/// initials ("J.").
 fn name_words(name: &str) -> Vec<String> {
+    // Folding ASCII only lowercases and collapses whitespace, so the words come straight from
+    // the name, without building the folded string first.
+    if name.is_ascii() {
+        return name
+            .split_ascii_whitespace()
+            .flat_map(|word| word.split('-'))
+            .filter(|word| word.len() > 1 && !word.ends_with('.'))
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
     fold_name(name)
         .split([' ', '-'])
         .filter(|word| word.chars().count() > 1 && !word.ends_with('.'))
@@ -1782,9 +1865,9 @@ fn name_words(name: &str) -> Vec<String> {
 /// person when given name and surname are close, else with each other by surname; lone
 /// capitalised words into a person with that surname; bare organisation descriptors ("Foreign
 /// Ministry") into an organisation whose name ends with them.
-fn merge(scanner: Scanner<'_>) -> FoundNames {
+fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     let gazetteer = scanner.gazetteer;
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups: Vec<Group<'a>> = Vec::new();
     let mut by_entity: HashMap<u32, usize> = HashMap::new();
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
@@ -1792,16 +1875,22 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         .iter()
         .map(|candidate| {
             if candidate.entity_idx.is_none() {
-                name_words(&candidate.surface)
+                name_words(candidate.surface)
             } else {
                 Vec::new()
             }
         })
         .collect();
     // Resolve unknown people against the lists first, so "Anthony J. Blingen" joins Blinken.
+    // An article names a person several times, so each name is resolved once.
+    let mut listed_person_by_key: HashMap<String, Option<u32>> = HashMap::new();
     for (candidate, words) in candidates.iter_mut().zip(&candidate_words) {
         if candidate.kind == EntityKind::Person && candidate.entity_idx.is_none() {
             let key = words.join(" ");
+            if let Some(&entity_idx) = listed_person_by_key.get(&key) {
+                candidate.entity_idx = entity_idx;
+                continue;
+            }
             candidate.entity_idx = gazetteer
                 .lookup_folded_alias(&key)
                 .filter(|&idx| *gazetteer.kind_of(idx) == EntityKind::Person)
@@ -1812,6 +1901,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                         None
                     }
                 });
+            listed_person_by_key.insert(key, candidate.entity_idx);
         }
     }
     // A listed surname alone goes to an unlisted person of the article with that surname when
@@ -1837,10 +1927,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             let named_in_full = candidates
                 .iter()
                 .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname);
-            let surname = fold_name(&candidates[candidate_idx].surface);
+            let surname = fold_name(candidates[candidate_idx].surface);
             if !named_in_full && unknown_surnames.contains(&surname) {
                 candidates[candidate_idx].entity_idx = None;
-                candidate_words[candidate_idx] = name_words(&candidates[candidate_idx].surface);
+                candidate_words[candidate_idx] = name_words(candidates[candidate_idx].surface);
             }
         }
     }
@@ -1877,10 +1967,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                 // "Сергея Лаврова").
                 let fuller = words.len() > group.folded_words.len();
                 let nominative = words.len() == group.folded_words.len()
-                    && russian::is_cyrillic(&candidate.surface)
+                    && russian::is_cyrillic(candidate.surface)
                     && candidate.surface.chars().count() < group.name.chars().count();
                 if group.entity_idx.is_none() && (fuller || nominative) {
-                    group.name = candidate.surface.clone();
+                    group.name = candidate.surface.to_string();
                     group.folded_words = words;
                 }
                 group.surfaces.push(candidate.surface);
@@ -1892,7 +1982,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             None => groups.push(Group {
                 kind: candidate.kind,
                 entity_idx: None,
-                name: candidate.surface.clone(),
+                name: candidate.surface.to_string(),
                 folded_words: words,
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
@@ -1900,14 +1990,22 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         }
     }
     // "Foreign Ministry" after "Russian Foreign Ministry" is the same body; alone it is a name.
+    // The folded name words of each group's surfaces, per group index, folded the first time
+    // a deferred organisation asks for them and kept for the next ones.
+    let mut surface_words_by_group: Vec<Vec<Vec<String>>> = Vec::new();
     for (candidate, words) in deferred_orgs {
-        let target = groups.iter().position(|group| {
+        surface_words_by_group.resize_with(groups.len(), Vec::new);
+        let target = groups.iter().enumerate().position(|(group_idx, group)| {
             group.kind == EntityKind::Organization
-                && (group.folded_words.ends_with(&words)
-                    || group
-                        .surfaces
+                && (group.folded_words.ends_with(&words) || {
+                    let surface_words = &mut surface_words_by_group[group_idx];
+                    for surface in &group.surfaces[surface_words.len()..] {
+                        surface_words.push(name_words(surface));
+                    }
+                    surface_words
                         .iter()
-                        .any(|surface| name_words(surface).ends_with(&words)))
+                        .any(|surface_words| surface_words.ends_with(&words))
+                })
         });
         match target {
             Some(group_idx) => {
@@ -1917,7 +2015,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             None => groups.push(Group {
                 kind: EntityKind::Organization,
                 entity_idx: None,
-                name: candidate.surface.clone(),
+                name: candidate.surface.to_string(),
                 folded_words: words,
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
@@ -1926,46 +2024,64 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
     }
     // Lone capitalised words count first as the surname of a person already found.
     let mut attached: Vec<(usize, usize)> = Vec::new();
+    // The loop only adds surfaces to groups, so the people it may attach to, with their
+    // surnames, are fixed before it starts, and one word always finds the same owner.
+    let person_surnames: Vec<(usize, String)> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, group)| group.kind == EntityKind::Person && group.folded_words.len() >= 2)
+        .filter_map(|(group_idx, group)| {
+            group
+                .folded_words
+                .last()
+                .map(|last| (group_idx, last.clone()))
+        })
+        .collect();
+    let mut owner_by_word: HashMap<&str, Option<usize>> = HashMap::new();
     for span in scanner.lone_words {
-        let word = fold_name(&scanner.text[span.0..span.1]);
-        let owner = groups.iter().position(|group| {
-            group.kind == EntityKind::Person
-                && group.folded_words.len() >= 2
-                && group
-                    .folded_words
-                    .last()
-                    .is_some_and(|last| russian::same_word(last, &word))
-        });
-        let owner = owner.or_else(|| {
-            groups.iter().position(|group| {
-                group.kind == EntityKind::Person
-                    && group.folded_words.len() >= 2
-                    && word.chars().count() >= 6
-                    && group
-                        .folded_words
-                        .last()
-                        .is_some_and(|last| surname_close(last, &word))
-            })
+        let text = &scanner.text[span.0..span.1];
+        let owner = *owner_by_word.entry(text).or_insert_with(|| {
+            let word = fold_name(text);
+            let same_surname = person_surnames
+                .iter()
+                .find(|(_, last)| russian::same_word(last, &word));
+            let close_surname = || {
+                if word.chars().count() < 6 {
+                    return None;
+                }
+                person_surnames
+                    .iter()
+                    .find(|(_, last)| surname_close(last, &word))
+            };
+            same_surname
+                .or_else(close_surname)
+                .map(|(group_idx, _)| *group_idx)
         });
         if let Some(group_idx) = owner {
             groups[group_idx]
                 .surfaces
-                .push(scanner.text[span.0..span.1].to_string());
+                .push(&scanner.text[span.0..span.1]);
             groups[group_idx].spans.push(span);
             attached.push(span);
         }
     }
     attached.sort_unstable();
-    // Surnames used alone: evidence that an unknown two-word name is a person.
-    let single_words: Vec<String> = scanner
-        .unknown_runs
-        .iter()
-        .filter(|run| run.n_words == 1)
-        .map(|run| fold_name(&scanner.text[run.span.0..run.span.1]))
-        .collect();
+    // Surnames used alone: evidence that an unknown two-word name is a person. Folded when
+    // first needed, which few articles reach.
+    let single_words: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
+    let unknown_runs = &scanner.unknown_runs;
+    let single_words = || -> &Vec<String> {
+        single_words.get_or_init(|| {
+            unknown_runs
+                .iter()
+                .filter(|run| run.n_words == 1)
+                .map(|run| fold_name(&scanner.text[run.span.0..run.span.1]))
+                .collect()
+        })
+    };
     // Untyped runs: join an entity of the article with the same words, else take the type the
     // context suggests; weak runs (unconfirmed sentence starts, shouted lines) only join.
-    for run in scanner.unknown_runs {
+    for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;
         }
@@ -1984,7 +2100,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
                         .is_some_and(|last| russian::same_word(last, &words[0])))
         });
         if let Some(group_idx) = existing {
-            groups[group_idx].surfaces.push(surface.to_string());
+            groups[group_idx].surfaces.push(surface);
             groups[group_idx].spans.push(run.span);
             continue;
         }
@@ -1998,8 +2114,10 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         // alone, or when none of its words is used in lowercase ("Total Revenue", "Wall
         // Street" and "Grand Prix" have ordinary words).
         if kind == EntityKind::Person
-            && !words.last().is_some_and(|last| single_words.contains(last))
             && run.after_article
+            && !words
+                .last()
+                .is_some_and(|last| single_words().contains(last))
         {
             continue;
         }
@@ -2008,7 +2126,7 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
             entity_idx: None,
             name: surface.to_string(),
             folded_words: words,
-            surfaces: vec![surface.to_string()],
+            surfaces: vec![surface],
             spans: vec![run.span],
         });
     }
@@ -2017,17 +2135,20 @@ fn merge(scanner: Scanner<'_>) -> FoundNames {
         group.spans.sort_unstable();
         let mut aliases: Vec<String> = Vec::new();
         // Most mentions repeat the canonical name or an earlier surface exactly; only new
-        // surfaces are folded.
+        // surfaces are folded, and the name itself only once a new surface comes.
         let mut seen_surfaces: Vec<&str> = Vec::new();
-        let mut seen_folded: Vec<String> = vec![fold_name(&group.name)];
-        for surface in &group.surfaces {
-            if *surface == group.name || seen_surfaces.contains(&surface.as_str()) {
+        let mut seen_folded: Vec<String> = Vec::new();
+        for &surface in &group.surfaces {
+            if surface == group.name || seen_surfaces.contains(&surface) {
                 continue;
             }
             seen_surfaces.push(surface);
+            if seen_folded.is_empty() {
+                seen_folded.push(fold_name(&group.name));
+            }
             let folded_surface = fold_name(surface);
             if !seen_folded.contains(&folded_surface) {
-                aliases.push(surface.clone());
+                aliases.push(surface.to_string());
                 seen_folded.push(folded_surface);
             }
         }

@@ -171,15 +171,22 @@ const CASE_ENDINGS: &[&str] = &[
 /// Whether two folded Cyrillic words are case forms of one name ("лаврова" / "лавровым",
 /// "иса" / "ису"): after a common stem of at least two letters, both remainders are case
 /// endings, and the stem is most of the longer word.
+#[inline]
 pub(crate) fn same_word(left: &str, right: &str) -> bool {
     if left == right {
         return true;
     }
     // Most words compared are Latin; Cyrillic letters take two bytes starting 0xD0 or 0xD1.
+    // This much is inlined into the callers, which compare many words.
     let starts_cyrillic = |word: &str| matches!(word.as_bytes().first(), Some(0xD0 | 0xD1));
     if !starts_cyrillic(left) || !starts_cyrillic(right) {
         return false;
     }
+    same_cyrillic_word(left, right)
+}
+
+/// [`same_word`] for two different words that both start with a Cyrillic letter.
+fn same_cyrillic_word(left: &str, right: &str) -> bool {
     let common_bytes: usize = left
         .chars()
         .zip(right.chars())
