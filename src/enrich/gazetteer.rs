@@ -38,6 +38,7 @@ impl Hasher for WordHasher {
 
 /// A set of words hashed with [`WordHasher`].
 pub(crate) type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
+
 /// Which (first byte, length) pairs the words of a [`WordSet`] have. A word whose pair is
 /// missing is not in the set, which most words asked about show without being hashed.
 #[derive(Debug, Clone)]
