@@ -576,14 +576,7 @@ impl Gazetteer {
     /// equal, a listed person whose surname is within a small edit distance is returned, so a
     /// misspelt query still finds the actor; `None` when nothing is close.
     pub fn lookup(&self, name: &str) -> Option<KnownEntity> {
-        let folded = fold_name(name);
-        if folded.is_empty() {
-            return None;
-        }
-        if let Some(&entity_idx) = self.by_folded_alias.get(&folded) {
-            return Some(self.entities[entity_idx as usize].known.clone());
-        }
-        self.closest_person(&folded)
+        self.listed_entity(name, true)
             .map(|entity_idx| self.entities[entity_idx as usize].known.clone())
     }
 
@@ -592,17 +585,23 @@ impl Gazetteer {
     /// [`Gazetteer::lookup`], a place "Austin" is not Lloyd Austin, nor an organisation "LAPD"
     /// Yair Lapid.
     pub fn lookup_of_kind(&self, name: &str, kind: &EntityKind) -> Option<&KnownEntity> {
+        let entity_idx = self.listed_entity(name, *kind == EntityKind::Person)?;
+        let known = &self.entities[entity_idx as usize].known;
+        (known.kind == *kind).then_some(known)
+    }
+
+    /// The entity one of whose aliases `name` is, ignoring case and diacritics, else when
+    /// `misspelt_people` the listed person it is closest to.
+    fn listed_entity(&self, name: &str, misspelt_people: bool) -> Option<u32> {
         let folded = fold_name(name);
         if folded.is_empty() {
             return None;
         }
-        let entity_idx = match self.by_folded_alias.get(&folded) {
-            Some(&entity_idx) => entity_idx,
-            None if *kind == EntityKind::Person => self.closest_person(&folded)?,
-            None => return None,
-        };
-        let known = &self.entities[entity_idx as usize].known;
-        (known.kind == *kind).then_some(known)
+        match self.by_folded_alias.get(&folded) {
+            Some(&entity_idx) => Some(entity_idx),
+            None if misspelt_people => self.closest_person(&folded),
+            None => None,
+        }
     }
 
     /// The listed person whose folded name or surname is closest to `folded`, if close enough.
