@@ -586,7 +586,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 let outcome =
                     enrich_guarded(article, &gazetteer, options.facts, &clock).map(|article| {
                         let sources_list: Vec<String> = sources.iter().cloned().collect();
-                        let document = index.document(&article, &id, &sources_list, &gazetteer);
+                        let document = index.document(&article, &id, &sources_list);
                         let facts = collect_facts.then(|| ArticleFacts::of(&article));
                         (article.language, document, facts)
                     });
@@ -754,7 +754,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 let enriched = enrich_guarded(article, &gazetteer, options.facts, &clock)
                     .map_err(|skipped| Error::Internal(skipped.reason))?;
                 let sources_list: Vec<String> = sources.into_iter().collect();
-                writer.add_document(index.document(&enriched, &id, &sources_list, &gazetteer))?;
+                writer.add_document(index.document(&enriched, &id, &sources_list))?;
                 if existing.contains_key(&id) {
                     report.articles_updated += 1;
                 }

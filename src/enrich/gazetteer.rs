@@ -576,32 +576,15 @@ impl Gazetteer {
     /// equal, a listed person whose surname is within a small edit distance is returned, so a
     /// misspelt query still finds the actor; `None` when nothing is close.
     pub fn lookup(&self, name: &str) -> Option<KnownEntity> {
-        self.listed_entity(name, true)
-            .map(|entity_idx| self.entities[entity_idx as usize].known.clone())
-    }
-
-    /// The listed entity of `kind` that an extracted name stands for: the entity one of whose
-    /// aliases it is, or for a person also a listed person it misspells. Unlike
-    /// [`Gazetteer::lookup`], a place "Austin" is not Lloyd Austin, nor an organisation "LAPD"
-    /// Yair Lapid.
-    pub fn lookup_of_kind(&self, name: &str, kind: &EntityKind) -> Option<&KnownEntity> {
-        let entity_idx = self.listed_entity(name, *kind == EntityKind::Person)?;
-        let known = &self.entities[entity_idx as usize].known;
-        (known.kind == *kind).then_some(known)
-    }
-
-    /// The entity one of whose aliases `name` is, ignoring case and diacritics, else when
-    /// `misspelt_people` the listed person it is closest to.
-    fn listed_entity(&self, name: &str, misspelt_people: bool) -> Option<u32> {
         let folded = fold_name(name);
         if folded.is_empty() {
             return None;
         }
-        match self.by_folded_alias.get(&folded) {
-            Some(&entity_idx) => Some(entity_idx),
-            None if misspelt_people => self.closest_person(&folded),
-            None => None,
-        }
+        let entity_idx = match self.by_folded_alias.get(&folded) {
+            Some(&entity_idx) => entity_idx,
+            None => self.closest_person(&folded)?,
+        };
+        Some(self.entities[entity_idx as usize].known.clone())
     }
 
     /// The listed person whose folded name or surname is closest to `folded`, if close enough.
@@ -939,32 +922,6 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_extracted_name_stands_only_for_a_listed_entity_of_its_kind() {
-        let gazetteer = Gazetteer::embedded();
-        let listed = |name: &str, kind: EntityKind| {
-            gazetteer
-                .lookup_of_kind(name, &kind)
-                .map(|known| known.name.clone())
-        };
-        assert_eq!(listed("Kiev", EntityKind::Place).as_deref(), Some("Kyiv"));
-        assert_eq!(
-            listed("Hilary Clinton", EntityKind::Person).as_deref(),
-            Some("Hillary Clinton")
-        );
-        // A query may mean the person; a place or an organisation extracted as such does not.
-        assert_eq!(
-            gazetteer
-                .lookup("Austin")
-                .map(|known| known.name)
-                .as_deref(),
-            Some("Lloyd Austin")
-        );
-        assert_eq!(listed("Austin", EntityKind::Place), None);
-        assert_eq!(listed("LAPD", EntityKind::Organization), None);
-        assert_eq!(listed("Kiev", EntityKind::Person), None);
-    }
 
     #[test]
     fn the_embedded_automaton_is_compiled_only_when_text_is_scanned() {

@@ -23,7 +23,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::enrich::{EnrichedArticle, EntityKind, Gazetteer};
+use crate::enrich::EnrichedArticle;
 use crate::{Error, Result};
 pub use schema::{Fields, SchemaDecl, SchemaSource};
 
@@ -400,15 +400,14 @@ impl ArticleIndex {
     /// The tantivy document for one article.
     ///
     /// `sources` lists every source holding this text (syndicated copies share one document).
-    /// Names are indexed with their canonical form, the spellings seen in the article, and the
-    /// aliases the name lists know, so that `actor:blingen` finds an article that only says
-    /// "Blinken".
+    /// Names are indexed with their canonical form and the spellings seen in the article; a
+    /// query reaches the lists' other spellings through the name lists (`actor:blingen` finds
+    /// an article that only says "Blinken", see `query`).
     pub fn document(
         &self,
         article: &EnrichedArticle,
         id: &str,
         sources: &[String],
-        gazetteer: &Gazetteer,
     ) -> TantivyDocument {
         let fields = &self.fields;
         let mut document = TantivyDocument::default();
@@ -452,41 +451,23 @@ impl ArticleIndex {
             document.add_date(fields.published, date_to_tantivy(published));
         }
         let entity_groups = [
+            (&article.people, fields.person, fields.person_names),
             (
-                EntityKind::Person,
-                &article.people,
-                fields.person,
-                fields.person_names,
-            ),
-            (
-                EntityKind::Organization,
                 &article.organizations,
                 fields.organization,
                 fields.organization_names,
             ),
-            (
-                EntityKind::Place,
-                &article.places,
-                fields.place,
-                fields.place_names,
-            ),
+            (&article.places, fields.place, fields.place_names),
         ];
-        for (kind, entities, canonical_field, names_field) in entity_groups {
+        // The names fields hold the spellings the article itself uses; the lists' other
+        // spellings are resolved when a query is parsed (`actor:киев` asks for the listed
+        // canonical name), so they are not indexed with every mention.
+        for (entities, canonical_field, names_field) in entity_groups {
             for entity in entities {
                 document.add_text(canonical_field, &entity.name);
                 document.add_text(names_field, &entity.name);
                 for alias in &entity.aliases {
                     document.add_text(names_field, alias);
-                }
-                // The lists' other spellings of the entity, so that any of them finds it.
-                if let Some(known) = gazetteer.lookup_of_kind(&entity.name, &kind) {
-                    for alias in known
-                        .aliases
-                        .iter()
-                        .filter(|alias| !entity.aliases.contains(alias))
-                    {
-                        document.add_text(names_field, alias);
-                    }
                 }
             }
         }

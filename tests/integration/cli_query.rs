@@ -160,6 +160,16 @@ fn place_filter_merges_names_across_languages() {
         "Kiev is Kyiv: {kyiv:?}"
     );
     assert_eq!(hit_sources("place:kiev"), kyiv);
+    // Spellings the articles never use reach them through the name lists at query time.
+    assert_eq!(hit_sources("place:киев"), kyiv);
+    let lavrov = hit_sources("actor:\"сергей лавров\"");
+    assert!(
+        lavrov.contains(&"mt-blingen-lavrov.txt".to_string()),
+        "{lavrov:?}"
+    );
+    // A listed name of another kind does not: Putin is no place.
+    assert!(total("actor:путин") > 0);
+    assert_eq!(total("place:путин"), 0);
     let luhansk = hit_sources("place:luhansk");
     assert!(
         luhansk.contains(&"wire.jsonl#wire-005".to_string()),
