@@ -29,6 +29,10 @@ use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions}
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{doc, Index, TantivyDocument};
 
+// The allocator the idx binary ships with, for all three builds alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn percentile(sorted_ms: &[f64], fraction: f64) -> f64 {
     let rank = ((sorted_ms.len() as f64 - 1.0) * fraction).round() as usize;
     sorted_ms[rank.min(sorted_ms.len() - 1)]

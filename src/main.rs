@@ -12,6 +12,9 @@ use clap::Parser;
 use cli::{Cli, ColorChoice, Command};
 use idx::output::{self, ExtractedArticle, Palette};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// What a command achieved, for the exit code.
 enum Outcome {
     /// Did its work (exit 0).
