@@ -23,7 +23,8 @@
 //!             "lang": […], "year": […]},
 //!  "expanded_with": []}
 //! ```
-//! `highlights` are byte ranges of `snippet`. `score` is `null` with `--sort date`.
+//! `highlights` are byte ranges of `snippet`. `score` is `null` when hits are listed by date
+//! (`--sort date`, or a query of filters alone).
 //! `expanded_with` lists the (stemmed) words added to a long plain-words query from its best
 //! articles, empty when the query ran as written.
 //!

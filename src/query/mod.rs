@@ -14,6 +14,7 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use serde::Serialize;
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, FuzzyTermQuery,
@@ -38,7 +39,9 @@ pub enum SortOrder {
     /// the index was segmented.
     #[default]
     Relevance,
-    /// Newest publication date first; articles with no known date come last.
+    /// Newest publication date first; articles with no known date come last. Articles of one
+    /// date are listed by id. A query of filters alone (`actor:lavrov place:geneva`) is listed
+    /// this way whatever the sort asked, since nothing in it ranks one article above another.
     Date,
 }
 
@@ -125,7 +128,7 @@ pub struct Hit {
     pub published: Option<String>,
     /// ISO 639-1 language code, or `und`.
     pub language: String,
-    /// BM25 score (`None` when sorted by date).
+    /// BM25 score (`None` when listed by date: `--sort date`, or a query of filters alone).
     pub score: Option<f32>,
     /// A passage of the body around the best match.
     pub snippet: String,
@@ -154,14 +157,21 @@ pub fn search(
         QuerySyntax::Full => parse_query(query_text)?,
         QuerySyntax::Words => parse_words(query_text)?,
     };
+    // Filters alone give every hit the same score, and tantivy would keep whichever tied
+    // articles it met first: an order set by how the build split its work, different in the
+    // next build of the same files. Newest first is the order a reader of news expects.
+    let sort = if ranks_by_text(&expr) {
+        options.sort
+    } else {
+        SortOrder::Date
+    };
     let searcher = index.searcher()?;
     let compiler = Compiler::new(index, &searcher, gazetteer, registry, query_text)?;
     let query = compiler.compile(&expr)?;
     // Ranked by the expanded query when there is one; snippets still show the words asked for.
     let mut expanded_with = Vec::new();
     let mut ranking_query = None;
-    if options.feedback && options.sort == SortOrder::Relevance && feedback::is_bag_of_words(&expr)
-    {
+    if options.feedback && sort == SortOrder::Relevance && feedback::is_bag_of_words(&expr) {
         if let Some(expansion) = feedback::expand(index, &searcher, &*query)? {
             expanded_with = expansion.terms;
             ranking_query = Some(expansion.query);
@@ -180,7 +190,7 @@ pub fn search(
         let (total, facet_counts) = searcher.search(ranking_query, &(Count, facet_collector))?;
         (total, facet_counts, Vec::new())
     } else {
-        match options.sort {
+        match sort {
             SortOrder::Relevance => {
                 let top = TopDocs::with_limit(fetch + 1).order_by_score();
                 let (total, facet_counts, top_docs) =
@@ -192,8 +202,15 @@ pub fn search(
                 (total, facet_counts, ranked)
             }
             SortOrder::Date => {
-                let top = TopDocs::with_limit(fetch + 1)
-                    .order_by_fast_field::<DateTime>(names::PUBLISHED, Order::Desc);
+                // Ties of date are broken by id inside the collector, so the page is the same
+                // whichever segment holds which article.
+                let top = TopDocs::with_limit(fetch + 1).order_by((
+                    (
+                        SortByStaticFastValue::<DateTime>::for_field(names::PUBLISHED),
+                        Order::Desc,
+                    ),
+                    (SortByString::for_field(names::ID), Order::Asc),
+                ));
                 let (total, facet_counts, top_docs) =
                     searcher.search(&query, &(Count, facet_collector, top))?;
                 let ranked = top_docs
@@ -218,7 +235,7 @@ pub fn search(
             .and_then(|value| value.as_datetime())
             .map(|datetime| datetime.into_timestamp_secs())
     };
-    if options.sort == SortOrder::Relevance {
+    if sort == SortOrder::Relevance {
         loaded.sort_by(|left, right| {
             let by_score = right.0.unwrap_or(0.0).total_cmp(&left.0.unwrap_or(0.0));
             by_score.then_with(|| id_of(&left.1).cmp(&id_of(&right.1)))
@@ -243,6 +260,20 @@ pub fn search(
         facets,
         expanded_with,
     })
+}
+
+/// Whether a hit's score can differ from another's: some clause that may or must match looks
+/// for words in title and body. Filters, `*` and excluded words rank nothing.
+fn ranks_by_text(expr: &QueryExpr) -> bool {
+    match expr {
+        QueryExpr::Clause(clause) => {
+            matches!(clause.field.as_deref(), None | Some("title")) && clause.value != Value::All
+        }
+        QueryExpr::Group(parts) => parts
+            .iter()
+            .any(|(occur, part)| *occur != Occur::MustNot && ranks_by_text(part)),
+        QueryExpr::Or(parts) => parts.iter().any(ranks_by_text),
+    }
 }
 
 /// Adds `query` to a list of alternatives (any of which may match, scores summed), splicing in

@@ -302,6 +302,35 @@ fn paging_and_date_sort() {
 }
 
 #[test]
+fn filters_alone_list_newest_first_then_by_id() {
+    // Filters rank nothing, so their hits come by date (undated last) and id, whatever the
+    // build's threads did: the order of a query is the same in every build of the files.
+    let listed = |query: &str, extra: &[&str]| -> Vec<(Option<String>, String)> {
+        query_json(query, extra)["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| {
+                assert!(hit["score"].is_null(), "{hit}");
+                let published = hit["published"].as_str().map(str::to_string);
+                (published, hit["id"].as_str().expect("id").to_string())
+            })
+            .collect()
+    };
+    let english = listed("lang:en", &[]);
+    assert!(english.len() > 10, "{english:?}");
+    let mut expected = english.clone();
+    expected.sort_by(|left, right| right.0.cmp(&left.0).then_with(|| left.1.cmp(&right.1)));
+    assert_eq!(english, expected);
+    assert!(english.iter().any(|(published, _)| published.is_none()));
+    // Pages of the same list fit together.
+    let page = listed("lang:en", &["--limit", "3", "--offset", "3"]);
+    assert_eq!(page, english[3..6]);
+    // A word next to a filter still ranks by relevance.
+    assert!(query_json("security lang:en", &[])["hits"][0]["score"].is_number());
+}
+
+#[test]
 fn human_output_has_title_source_and_snippet_without_colour_when_piped() {
     let output = idx()
         .args(["query", "--index"])
