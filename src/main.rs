@@ -221,41 +221,28 @@ fn run_batch(
     }
     let mut n_failed = 0;
     let mut any_hit = false;
-    for (line_idx, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let line_number = (line_idx + 1).to_string();
-        let (query_id, query) = match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(object)) => {
-                let query_id = object
-                    .get("_id")
-                    .or_else(|| object.get("id"))
-                    .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_string))
-                    .unwrap_or_else(|| line_number.clone());
-                let Some(query) = object
-                    .get("text")
-                    .or_else(|| object.get("query"))
-                    .and_then(|value| value.as_str())
-                else {
-                    eprintln!(
-                        "idx: error: {}:{line_number}: no \"text\" field in the query object",
-                        batch_file.display()
-                    );
-                    n_failed += 1;
-                    continue;
-                };
-                (query_id, query.to_string())
+    for query in idx::query::read_batch(&text) {
+        let query = match query {
+            Ok(query) => query,
+            Err(error) => {
+                eprintln!(
+                    "idx: error: {}:{}: {}",
+                    batch_file.display(),
+                    error.line,
+                    error.message
+                );
+                n_failed += 1;
+                continue;
             }
-            _ => (line_number.clone(), line.to_string()),
         };
-        let hits = match index.search(&query, &options) {
+        let hits = match index.search(&query.text, &options) {
             Ok(hits) => hits,
             Err(error) => {
                 eprintln!(
-                    "idx: error: {}:{line_number}: query {query_id}: {error}",
-                    batch_file.display()
+                    "idx: error: {}:{}: query {}: {error}",
+                    batch_file.display(),
+                    query.line,
+                    query.id
                 );
                 n_failed += 1;
                 continue;
@@ -263,26 +250,12 @@ fn run_batch(
         };
         any_hit |= hits.total > 0;
         if args.trec {
-            let mut rank = 0;
-            for hit in &hits.hits {
-                for source in &hit.sources {
-                    rank += 1;
-                    let doc_id = source
-                        .rsplit_once('#')
-                        .map_or(source.as_str(), |(_, record_id)| record_id);
-                    let score = hit.score.unwrap_or(0.0);
-                    writeln!(
-                        stdout,
-                        "{query_id} Q0 {doc_id} {rank} {score:.6} {}",
-                        args.run_name
-                    )?;
-                }
-            }
+            output::write_trec(stdout, &query.id, &hits, &args.run_name)?;
         } else {
             output::write_json_line(
                 stdout,
                 &BatchResult {
-                    query_id: &query_id,
+                    query_id: &query.id,
                     hits: &hits,
                 },
             )?;

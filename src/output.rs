@@ -130,6 +130,33 @@ pub fn write_json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Resul
     out.write_all(&line)
 }
 
+/// Writes the hits of one query as lines of a TREC run (`qid Q0 docid rank score run`), one
+/// per source of each hit: `docid` is the record's own id when the source has one
+/// (`file.jsonl#id`), else the source. trec_eval ranks by score, not by the rank column, so
+/// hits listed by date (no score) get scores that fall with the rank, keeping their order.
+pub fn write_trec(
+    out: &mut dyn Write,
+    query_id: &str,
+    hits: &Hits,
+    run_name: &str,
+) -> io::Result<()> {
+    let n_lines: usize = hits.hits.iter().map(|hit| hit.sources.len()).sum();
+    let mut rank = 0;
+    for hit in &hits.hits {
+        for source in &hit.sources {
+            rank += 1;
+            let doc_id = source
+                .rsplit_once('#')
+                .map_or(source.as_str(), |(_, record_id)| record_id);
+            let score = hit
+                .score
+                .map_or_else(|| (n_lines + 1 - rank) as f64, f64::from);
+            writeln!(out, "{query_id} Q0 {doc_id} {rank} {score:.6} {run_name}")?;
+        }
+    }
+    Ok(())
+}
+
 /// Styles used in human output; all plain when colour is off.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {

@@ -5,6 +5,7 @@
 //! it only knows which fields hold them (`index::schema`). Rendering hits for a terminal or as
 //! JSON is `output`'s job.
 
+pub mod batch;
 mod facets;
 mod feedback;
 pub mod parser;
@@ -28,6 +29,7 @@ use crate::index::schema::names;
 use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex, PooledAnalyzer};
 use crate::registry::{ActorKind, LazyRegistry};
 use crate::{Error, Result};
+pub use batch::{read_batch, BatchLineError, BatchQuery};
 pub use facets::{FacetCounts, FacetKind, FacetValue};
 pub use parser::{parse_query, parse_words, Clause, Occur, QueryExpr, Value};
 

@@ -515,3 +515,92 @@ fn no_feedback_runs_a_long_query_as_written() {
     assert!(expanded_with(&[]) > 0);
     assert_eq!(expanded_with(&["--no-feedback"]), 0);
 }
+
+/// Runs `idx query --batch` over a list holding `lines`, returning exit code, stdout, stderr.
+fn run_batch(lines: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+    let dir = temp_dir();
+    let list = dir.path().join("queries.txt");
+    std::fs::write(&list, lines).expect("write the list");
+    let output = idx()
+        .args(["query", "--index"])
+        .arg(example_index())
+        .arg("--batch")
+        .arg(&list)
+        .args(extra)
+        .output()
+        .expect("idx runs");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("utf-8");
+    (
+        output.status.code(),
+        text(output.stdout),
+        text(output.stderr),
+    )
+}
+
+#[test]
+fn batch_runs_every_query_of_a_list_and_names_the_bad_lines() {
+    let (code, stdout, stderr) = run_batch(
+        "security guarantees\n\n{\"_id\": \"geneva\", \"text\": \"place:geneva\"}\n((broken\n{\"_id\": \"x\"}\nlavrov\n",
+        &[],
+    );
+    // Two lines hold no runnable query; the others still ran, and the exit code says so.
+    assert_eq!(code, Some(2), "{stderr}");
+    let results: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|result| result["query_id"].as_str().expect("query_id"))
+        .collect();
+    assert_eq!(ids, ["1", "geneva", "6"]);
+    assert_eq!(results[1]["total"], total("place:geneva"));
+    assert_eq!(results[2]["total"], total("lavrov"));
+    assert!(
+        stderr.contains("queries.txt:4: query 4: unclosed '('"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("queries.txt:5: no \"text\" field"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn batch_trec_run_keeps_the_order_of_every_query() {
+    let (code, stdout, stderr) = run_batch(
+        "security guarantees\n{\"_id\": \"g\", \"text\": \"place:geneva\"}\n",
+        &["--trec", "--run-name", "mine"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut by_query: std::collections::BTreeMap<String, Vec<(String, usize, f64)>> =
+        Default::default();
+    for line in stdout.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 6, "{line}");
+        assert_eq!((fields[1], fields[5]), ("Q0", "mine"), "{line}");
+        by_query.entry(fields[0].to_string()).or_default().push((
+            fields[2].to_string(),
+            fields[3].parse().expect("rank"),
+            fields[4].parse().expect("score"),
+        ));
+    }
+    assert_eq!(by_query.keys().collect::<Vec<_>>(), ["1", "g"]);
+    for (query_id, lines) in &by_query {
+        let ranks: Vec<usize> = lines.iter().map(|line| line.1).collect();
+        assert_eq!(ranks, (1..=lines.len()).collect::<Vec<_>>(), "{query_id}");
+        // trec_eval orders by score: ranked hits fall or tie, and filters alone (listed by
+        // date, no score of their own) fall strictly, so the date order survives.
+        for pair in lines.windows(2) {
+            if query_id == "g" {
+                assert!(pair[0].2 > pair[1].2, "{query_id}: {lines:?}");
+            } else {
+                assert!(pair[0].2 >= pair[1].2, "{query_id}: {lines:?}");
+            }
+        }
+    }
+    // A record of a JSONL file is named by its own id.
+    let geneva: Vec<&str> = by_query["g"].iter().map(|line| line.0.as_str()).collect();
+    assert!(geneva.contains(&"wire-001"), "{geneva:?}");
+    assert_eq!(geneva.len() as u64, total("place:geneva"));
+}
