@@ -9,6 +9,7 @@ pub mod batch;
 mod facets;
 mod feedback;
 pub mod parser;
+mod proximity;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
@@ -25,7 +26,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value as _};
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use crate::enrich::Gazetteer;
-use crate::index::schema::names;
+use crate::index::schema::{names, LangFields};
 use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex, PooledAnalyzer};
 use crate::registry::{ActorKind, LazyRegistry};
 use crate::{Error, Result};
@@ -180,6 +181,18 @@ pub fn search(
         }
     }
     let ranking_query = ranking_query.as_deref().unwrap_or(&*query);
+    // A short query of plain words puts its best hits in tiers by where the words stand.
+    let mut proximity_terms = Vec::new();
+    if sort == SortOrder::Relevance && expanded_with.is_empty() {
+        if let Some(words) = proximity::ranking_words(&expr) {
+            let plain_words_syntax = options.syntax == QuerySyntax::Words;
+            proximity_terms = compiler.proximity_terms(&words, plain_words_syntax)?;
+        }
+    }
+    let tiered = !proximity_terms.is_empty()
+        && proximity_terms
+            .iter()
+            .all(|(_, terms)| proximity::tiered_word_count(terms.len()));
     let facet_collector = facets::FacetCollector::new(
         options.facets.clone(),
         facet_ordinals(index, &searcher, &options.facets)?,
@@ -194,9 +207,18 @@ pub fn search(
     } else {
         match sort {
             SortOrder::Relevance => {
-                let top = TopDocs::with_limit(fetch + 1).order_by_score();
-                let (total, facet_counts, top_docs) =
+                let window = if tiered {
+                    (fetch + 1).max(proximity::PROXIMITY_WINDOW)
+                } else {
+                    fetch + 1
+                };
+                let top = TopDocs::with_limit(window).order_by_score();
+                let (total, facet_counts, mut top_docs) =
                     searcher.search(ranking_query, &(Count, facet_collector, top))?;
+                if tiered {
+                    proximity::rank_by_proximity(&searcher, &mut top_docs, &proximity_terms)?;
+                    top_docs.truncate(fetch + 1);
+                }
                 let ranked: Vec<(Option<f32>, DocAddress)> = top_docs
                     .into_iter()
                     .map(|(score, address)| (Some(score), address))
@@ -775,37 +797,69 @@ impl<'a> Compiler<'a> {
     /// field of each language present, each analysed with that language's stemmer.
     fn text_query(&self, clause: &Clause, with_body: bool) -> Result<Box<dyn Query>> {
         let fields = self.index.fields();
-        let mut targets: Vec<(Field, f32)> = Vec::new();
         let mut lang_groups = vec![&fields.title];
         if with_body {
             lang_groups.push(&fields.body);
         }
+        let mut alternatives = Vec::new();
         for group in lang_groups {
-            for (code, field) in group.all() {
-                let present = if code == "other" {
-                    self.languages.iter().any(|language| {
-                        !self
-                            .index
-                            .decl()
-                            .languages
-                            .iter()
-                            .any(|known| known == language)
-                    })
-                } else {
-                    self.languages.contains(code)
-                };
-                if present {
-                    targets.push((field, group.boost));
+            for field in self.fields_present(group) {
+                if let Some(query) = self.value_query(clause, field)? {
+                    add_alternatives(&mut alternatives, query, group.boost);
                 }
             }
         }
-        let mut alternatives = Vec::new();
-        for (field, boost) in targets {
-            if let Some(query) = self.value_query(clause, field)? {
-                add_alternatives(&mut alternatives, query, boost);
-            }
-        }
         Ok(any_of(alternatives))
+    }
+
+    /// The fields of `group` for the languages the index holds ("other" when it holds a
+    /// language without a stemmer).
+    fn fields_present(&self, group: &LangFields) -> Vec<Field> {
+        let declared = &self.index.decl().languages;
+        group
+            .all()
+            .filter(|(code, _)| {
+                if *code == "other" {
+                    self.languages
+                        .iter()
+                        .any(|language| !declared.iter().any(|known| known == language))
+                } else {
+                    self.languages.contains(*code)
+                }
+            })
+            .map(|(_, field)| field)
+            .collect()
+    }
+
+    /// For each body field the index holds, the distinct words of `words` as that field's
+    /// analyzer makes them (stop words dropped when `plain_words_syntax`, as
+    /// [`Value::Words`] queries drop them), for [`proximity::rank_by_proximity`].
+    fn proximity_terms(
+        &self,
+        words: &[&str],
+        plain_words_syntax: bool,
+    ) -> Result<Vec<(Field, Vec<Term>)>> {
+        let mut terms = Vec::new();
+        for field in self.fields_present(&self.index.fields().body) {
+            let mut analyzer = self.index.tantivy().tokenizer_for_field(field)?;
+            if plain_words_syntax {
+                if let Some(stopless) = self.words_analyzer(field) {
+                    analyzer = stopless;
+                }
+            }
+            let mut field_terms: Vec<Term> = Vec::new();
+            for word in words {
+                let mut stream = analyzer.token_stream(word);
+                while stream.advance() {
+                    let term = Term::from_field_text(field, &stream.token().text);
+                    if !field_terms.contains(&term) {
+                        field_terms.push(term);
+                    }
+                }
+            }
+            terms.push((field, field_terms));
+        }
+        Ok(terms)
     }
 
     /// Names fields: the value analysed like names, plus the canonical name when the name

@@ -1,7 +1,7 @@
 //! `idx query` from the user's side: every query form, filter, facet, output shape and exit
 //! code, on the example corpus (examples/CORPUS.md lists what each article holds).
 
-use crate::util::{example_index, hit_sources, idx, query_json, temp_dir, total};
+use crate::util::{example_index, hit_sources, idx, query_json, short_source, temp_dir, total};
 
 #[test]
 fn words_find_more_than_the_phrase() {
@@ -20,6 +20,34 @@ fn words_find_more_than_the_phrase() {
             "{source} has the phrase but not the words?"
         );
     }
+}
+
+#[test]
+fn plain_words_rank_articles_with_the_words_together_first() {
+    // Six English articles say "security guarantees"; nato-stoltenberg-reply has the two words
+    // apart, and BM25 alone ranked it above mt-blingen-lavrov, which has the phrase.
+    let phrase = hit_sources("\"security guarantees\" lang:en");
+    let hits = query_json("security guarantees lang:en", &[])["hits"]
+        .as_array()
+        .expect("hits")
+        .clone();
+    let in_rank_order: Vec<String> = hits
+        .iter()
+        .map(|hit| short_source(hit["source"].as_str().expect("source")))
+        .collect();
+    assert_eq!(in_rank_order.len(), 7, "{in_rank_order:?}");
+    let mut first_six = in_rank_order[..6].to_vec();
+    first_six.sort();
+    assert_eq!(first_six, phrase);
+    assert_eq!(in_rank_order[6], "nato-stoltenberg-reply.txt");
+    let scores: Vec<f64> = hits
+        .iter()
+        .map(|hit| hit["score"].as_f64().expect("score"))
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
 }
 
 #[test]
