@@ -680,6 +680,7 @@ fn strip_furniture_once(text: &str) -> String {
         .into_iter()
         .filter(|line| !is_droppable_line(line))
         .map(strip_photo_credit)
+        .map(strip_share_bar)
         .collect();
     // A lone URL closing the text is the "source link" of aggregator sites. URLs elsewhere, and
     // lists of them (a blog's sources), are article text, so only this one is dropped.
@@ -892,6 +893,94 @@ fn strip_photo_credit(line: &str) -> String {
     }
     line.to_string()
 }
+
+/// Removes a share bar flattened into a line of text: "… by police. Send Facebook Twitter
+/// Google+ Whatsapp Tumblr linkedin stumble Digg reddit Newsvine Permalink http://dw.com/p/2Wx5C
+/// The man …" (Deutsche Welle pages saved as plain text). Left in, its words became a person
+/// "Whatsapp Tumblr" and mentions of Facebook and Twitter in 156 of news-articles-en's
+/// articles. A bar is a run of at least [`MIN_SHARE_BAR_WORDS`] bare words (no punctuation
+/// but Google+'s plus) that are all share buttons, naming at least three services, plus the
+/// link right after it, or a whole line of such words naming two; prose lists its services
+/// with commas and "and".
+fn strip_share_bar(line: String) -> String {
+    // Every bar seen names Facebook or Twitter; most lines name neither.
+    if !line.contains("acebook") && !line.contains("witter") {
+        return line;
+    }
+    let words: Vec<(usize, &str)> = line
+        .split(' ')
+        .scan(0, |offset, word| {
+            let start = *offset;
+            *offset += word.len() + 1;
+            Some((start, word))
+        })
+        .filter(|(_, word)| !word.is_empty())
+        .collect();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut run_start = 0;
+    while run_start < words.len() {
+        let mut run_end = run_start;
+        let mut services: Vec<String> = Vec::new();
+        while let Some(&(_, word)) = words.get(run_end) {
+            let lowered = word.to_ascii_lowercase();
+            if SHARE_SERVICES.contains(&lowered.as_str()) {
+                if !services.contains(&lowered) {
+                    services.push(lowered);
+                }
+            } else if !SHARE_BUTTONS.contains(&lowered.as_str()) {
+                break;
+            }
+            run_end += 1;
+        }
+        let whole_line = run_start == 0 && run_end == words.len();
+        let is_bar = if whole_line {
+            run_end >= 2 && services.len() >= 2
+        } else {
+            run_end - run_start >= MIN_SHARE_BAR_WORDS && services.len() >= 3
+        };
+        if is_bar {
+            // The bar's permalink goes with it.
+            if words
+                .get(run_end)
+                .is_some_and(|(_, word)| is_bare_url(word))
+            {
+                run_end += 1;
+            }
+            let end = words.get(run_end).map_or(line.len(), |&(offset, _)| offset);
+            cuts.push((words[run_start].0, end));
+        }
+        run_start = run_end.max(run_start + 1);
+    }
+    if cuts.is_empty() {
+        return line;
+    }
+    let mut kept = String::with_capacity(line.len());
+    let mut from = 0;
+    for (start, end) in cuts {
+        kept.push_str(&line[from..start]);
+        from = end;
+    }
+    kept.push_str(&line[from..]);
+    kept.trim_end().to_string()
+}
+
+/// Fewest words of a share bar.
+const MIN_SHARE_BAR_WORDS: usize = 4;
+
+/// Services of share buttons, lowercased.
+#[rustfmt::skip]
+const SHARE_SERVICES: &[&str] = &[
+    "facebook", "twitter", "google+", "whatsapp", "tumblr", "linkedin", "stumbleupon", "stumble",
+    "digg", "reddit", "newsvine", "pinterest", "telegram", "vk", "xing", "flipboard", "pocket",
+    "messenger", "weibo", "wechat", "viber", "skype",
+];
+
+/// Other words of share bars, lowercased.
+#[rustfmt::skip]
+const SHARE_BUTTONS: &[&str] = &[
+    "share", "send", "email", "e-mail", "mail", "print", "permalink", "copy", "link", "tweet",
+    "sms",
+];
 
 // ---------------------------------------------------------------------------------------------
 // HTML
@@ -1636,6 +1725,12 @@ mod tests {
         check_strip("Text.\n\nWatch NEWS24 live on NEWS24 GO\n\nMore.", "Text.\n\nMore.");
         check_strip("Watch the video: the minister, live on air, said the talks had failed and would not resume.", "Watch the video: the minister, live on air, said the talks had failed and would not resume.");
         check_strip("Follow us on Twitter\nText.", "Text.");
+        // A share bar flattened into the text goes, with its permalink.
+        check_strip("It happened at night. Send Facebook Twitter Google+ Whatsapp Tumblr linkedin stumble Digg reddit Newsvine Permalink http://dw.com/p/2Wx5C The man was arrested.", "It happened at night. The man was arrested.");
+        check_strip("Text.\nShare Facebook Twitter Email", "Text.");
+        // Prose that names services is kept.
+        check_strip("He posted it on Facebook, Twitter, Instagram, Snapchat and YouTube.", "He posted it on Facebook, Twitter, Instagram, Snapchat and YouTube.");
+        check_strip("Share it on Facebook Twitter now.", "Share it on Facebook Twitter now.");
     }
 
     #[test]
@@ -1658,6 +1753,7 @@ mod tests {
             "aaaa\nRelated\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\nComments\ncc",
             "x\n\nSee also: Y\n\nRead more\n\nz Photo: AFP Photo: EPA",
             "Related\nRelated\nRelated\ntext",
+            "a Share Facebook Twitter Reddit http://x.example Email Print b",
         ];
         for case in cases {
             let once = strip_furniture(case);
