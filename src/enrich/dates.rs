@@ -1,8 +1,8 @@
 //! Finds the dates an article body mentions and the article's own publication date. Explicit
 //! dates are read in English, Russian, German, Spanish and French ("February 12", "12 February
 //! 2022", "5 марта 2024", "12 de febrero", "12. Februar", ISO and "12.02.2022"). Year-less dates
-//! take the year that puts them closest to the publication date (not after it unless the sentence
-//! speaks of the future); with no publication date, closest to an explicitly dated mention in the
+//! take the year that puts them closest to the publication date (not after it when the sentence
+//! speaks of the past); with no publication date, closest to an explicitly dated mention in the
 //! same article, else they are left out. Relative dates ("on Tuesday", "tomorrow") are resolved
 //! against the publication date only, never a crawl date. Knows nothing of names.
 
@@ -105,7 +105,9 @@ const FUTURE_MARKERS: &[&str] = &[
 const PAST_MARKERS: &[&str] = &[
     "said", "was", "were", "had", "did", "held", "met", "spoke", "told", "sent", "made", "took",
     "gave", "came", "went", "saw", "found", "began", "left", "wrote", "ago", "last", "yesterday",
-    "earlier",
+    "earlier", "became", "led", "won", "lost", "fell", "rose", "got", "ran", "grew", "knew",
+    "thought", "brought", "bought", "paid", "sold", "kept", "stood", "chose", "fought", "caught",
+    "built", "spent", "felt", "heard", "struck", "broke", "flew", "drew", "threw", "shot",
 ];
 
 fn keywords() -> &'static (AhoCorasick, Vec<Keyword>) {
@@ -492,23 +494,43 @@ fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
     }
 }
 
-/// Whether the sentence around `span` speaks of the future: the nearest tense marker to the
-/// mention is a future one ("will hold talks on Tuesday") rather than a past one.
-fn speaks_of_future(text: &str, span: (usize, usize)) -> bool {
+/// The tense of the sentence around a date mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    /// The tense marker nearest the mention is a past one ("talks were held on May 4").
+    Past,
+    /// The nearest is a future one ("will meet on May 4", "is scheduled for May 4").
+    Future,
+    /// The sentence has no tense marker ("Starting from April 17, banks must register").
+    Unmarked,
+}
+
+/// The tense of the sentence around `span`: that of the tense marker nearest the mention.
+/// A participle right after "be" is not a past marker: "will be held on June 17" and "to be
+/// released on April 7" speak of the future.
+fn tense_around(text: &str, span: (usize, usize)) -> Tense {
     let sentence_start = text[..span.0]
-        .rfind(['.', '!', '?', '\n'])
-        .map_or(0, |idx| idx + 1);
+        .char_indices()
+        .rev()
+        .find(|&(idx, _)| ends_sentence(text, idx))
+        .map_or(0, |(idx, _)| idx + 1);
     let sentence_end = text[span.1..]
-        .find(['.', '!', '?', '\n'])
-        .map_or(text.len(), |idx| span.1 + idx);
+        .char_indices()
+        .find(|&(idx, _)| ends_sentence(text, span.1 + idx))
+        .map_or(text.len(), |(idx, _)| span.1 + idx);
     let mut nearest_future = usize::MAX;
     let mut nearest_past = usize::MAX;
     let sentence = &text[sentence_start..sentence_end];
     let mut offset = 0;
+    let mut after_be = false;
     for word in sentence.split(|ch: char| !ch.is_alphanumeric()) {
         let word_start = sentence_start + offset;
         offset += word.len() + 1;
-        if word.is_empty() || word.starts_with(char::is_uppercase) && word != "Will" {
+        if word.is_empty() {
+            continue;
+        }
+        let follows_be = std::mem::replace(&mut after_be, word == "be" || word == "being");
+        if word.starts_with(char::is_uppercase) && word != "Will" {
             continue;
         }
         if word_start >= span.0 && word_start < span.1 {
@@ -522,13 +544,39 @@ fn speaks_of_future(text: &str, span: (usize, usize)) -> bool {
         let lowered = word.to_ascii_lowercase();
         if FUTURE_MARKERS.contains(&lowered.as_str()) {
             nearest_future = nearest_future.min(distance);
-        } else if PAST_MARKERS.contains(&lowered.as_str())
-            || (lowered.len() > 4 && lowered.ends_with("ed"))
+        } else if !follows_be
+            && (PAST_MARKERS.contains(&lowered.as_str())
+                || (lowered.len() > 4 && lowered.ends_with("ed")))
         {
             nearest_past = nearest_past.min(distance);
         }
     }
-    nearest_future < nearest_past
+    match (nearest_future, nearest_past) {
+        (usize::MAX, usize::MAX) => Tense::Unmarked,
+        (future, past) if future < past => Tense::Future,
+        _ => Tense::Past,
+    }
+}
+
+/// Whether the character at byte `idx` of `text` ends a sentence: a line break, or a full
+/// stop, "!" or "?" not followed by a letter or digit, except the full stop of an initial
+/// ("Johann N. Schneider-Ammann"). The stops inside "1.47" and "U.S." do not end one.
+fn ends_sentence(text: &str, idx: usize) -> bool {
+    let bytes = text.as_bytes();
+    match bytes[idx] {
+        b'\n' => true,
+        b'.' | b'!' | b'?' => {
+            let inside_word = bytes
+                .get(idx + 1)
+                .is_some_and(|next| next.is_ascii_alphanumeric());
+            let after_initial = bytes[idx] == b'.'
+                && idx >= 1
+                && bytes[idx - 1].is_ascii_uppercase()
+                && (idx == 1 || !bytes[idx - 2].is_ascii_alphanumeric());
+            !inside_word && !after_initial
+        }
+        _ => false,
+    }
 }
 
 fn days_between(left: Date, right: Date) -> i64 {
@@ -547,13 +595,14 @@ impl DaysSinceEpoch for Date {
 }
 
 /// Places a month and day in the year nearest `reference`; with a publication date, a past
-/// context keeps it on or before publication.
+/// context keeps it on or before publication. Unmarked, the nearest year wins: "April 6" in an
+/// article of February 9 is most likely the coming one, "December 19" the last one.
 fn place_day(
     month: i8,
     day: i8,
     reference: Date,
     is_publication: bool,
-    future: bool,
+    tense: Tense,
 ) -> Option<Date> {
     let candidates: Vec<Date> = (reference.year() - 1..=reference.year() + 1)
         .filter_map(|year| Date::new(year, month, day).ok())
@@ -562,7 +611,7 @@ fn place_day(
         .iter()
         .copied()
         .min_by_key(|&date| days_between(date, reference))?;
-    if is_publication && nearest > reference && !future {
+    if is_publication && nearest > reference && tense == Tense::Past {
         return candidates
             .iter()
             .copied()
@@ -599,19 +648,19 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
                 .min_by_key(|(position, _)| position.abs_diff(mention.span.0))
                 .map(|&(_, date)| (date, false))
         });
-        let future = || speaks_of_future(body, mention.span);
+        let tense = || tense_around(body, mention.span);
         let resolved = match mention.raw {
             RawDate::Full(date) => Some(date.to_string()),
             RawDate::MonthOfYear { year, month } => Some(format!("{year:04}-{month:02}")),
             RawDate::Year(year) => Some(format!("{year:04}")),
             RawDate::DayOfMonth { month, day } => reference
                 .and_then(|(date, is_publication)| {
-                    place_day(month, day, date, is_publication, future())
+                    place_day(month, day, date, is_publication, tense())
                 })
                 .map(|date| date.to_string()),
             RawDate::Month(month) => reference
                 .and_then(|(date, is_publication)| {
-                    place_day(month, 1, date.first_of_month(), is_publication, future())
+                    place_day(month, 1, date.first_of_month(), is_publication, tense())
                 })
                 .map(format_month),
             RawDate::Weekday { weekday, shift } => {
@@ -623,7 +672,9 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
                             .all(|ch| " ,(".contains(ch))
                 });
                 match published {
-                    Some(date) if !next_is_close => resolve_weekday(date, weekday, shift, future()),
+                    Some(date) if !next_is_close => {
+                        resolve_weekday(date, weekday, shift, tense() == Tense::Future)
+                    }
                     _ => None,
                 }
             }
@@ -887,6 +938,39 @@ mod tests {
             "proposals presented in December were rejected",
             Some("2022-02-12"),
             "2021-12=December",
+        );
+        // A participle after "be" is the future's passive, not the past.
+        check(
+            "The forum will be held in Beijing on May 14.",
+            Some("2017-02-09"),
+            "2017-05-14=May 14",
+        );
+        check(
+            "The film is to be released on April 7.",
+            Some("2017-02-09"),
+            "2017-04-07=April 7",
+        );
+        // No tense marker: the nearest year, here the coming one.
+        check(
+            "Starting from April 17, banks must register.",
+            Some("2017-01-20"),
+            "2017-04-17=April 17",
+        );
+        // An initial or a decimal point does not end the sentence that holds the verb.
+        check(
+            "In April, Johann N. Schneider-Ammann visited China.",
+            Some("2017-01-13"),
+            "2016-04=April",
+        );
+        check(
+            "It fell from 1.47 dollars in May to 1.24.",
+            Some("2016-12-30"),
+            "2016-05=May",
+        );
+        check(
+            "In March, the firm led a consortium.",
+            Some("2017-01-20"),
+            "2016-03=March",
         );
     }
 
