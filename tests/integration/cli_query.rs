@@ -136,6 +136,15 @@ fn mentioned_date_filter() {
         mentioned.contains(&"en-scholz-kyiv.html".to_string()),
         "{mentioned:?}"
     );
+    // Coming dates without a year: "mantendrán ... el 12 de febrero" (published 2022-02-11)
+    // and "acogerá la cumbre ... en junio" (published 2022-01-27) are this year's, as is the
+    // past "bereits am 12. Februar" of an article of 2022-02-14.
+    assert_eq!(
+        hit_sources("date:2022-02-12"),
+        vec!["desk.csv#desk-002", "wire.jsonl#wire-004"]
+    );
+    assert_eq!(hit_sources("date:2022-06"), vec!["es-otan-bruselas.html"]);
+    assert_eq!(total("date:2021-02-12 OR date:2021-06"), 0);
     // "on Monday" in an article with no publication date resolves to nothing.
     let monday = query_json("title:sanctions", &[]);
     let hit = &monday["hits"][0];
