@@ -5,22 +5,30 @@
 /// detecting on a prefix keeps language tagging cheap whatever the article's length.
 const DETECTION_PREFIX_BYTES: usize = 300;
 
+/// Bytes given to whatlang when the first [`DETECTION_PREFIX_BYTES`] leave it unsure: an
+/// opening full of names ("It's a tranquil afternoon on the Whitsunday Islands at the southern
+/// end of Australia's Great Barrier Reef") is not enough, the next paragraphs are.
+const SECOND_LOOK_BYTES: usize = 3000;
+
 /// The ISO 639-1 code of `text`'s language, or "und" when whatlang is not confident (too short,
 /// mixed, or a language without a two-letter code).
 pub fn tag_language(text: &str) -> String {
     if let Some(code) = clear_function_word_language(text) {
         return code.to_string();
     }
-    let mut cut = text.len().min(DETECTION_PREFIX_BYTES);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    match whatlang::detect(&text[..cut]) {
-        Some(info) if info.is_reliable() => {
-            iso_639_1(info.lang().code()).unwrap_or("und").to_string()
+    for limit in [DETECTION_PREFIX_BYTES, SECOND_LOOK_BYTES] {
+        let mut cut = text.len().min(limit);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
         }
-        _ => "und".to_string(),
+        if let Some(info) = whatlang::detect(&text[..cut]).filter(whatlang::Info::is_reliable) {
+            return iso_639_1(info.lang().code()).unwrap_or("und").to_string();
+        }
+        if cut == text.len() {
+            break;
+        }
     }
+    "und".to_string()
 }
 
 /// The most likely language of `text` among the languages idx can stem, however unsure. Used
@@ -208,6 +216,26 @@ mod tests {
         check("Minister spraw zagranicznych Rosji Siergiej Ławrow rozmawiał we wtorek telefonicznie z sekretarzem stanu USA.", "pl");
         check("", "und");
         check("ok", "und");
+    }
+
+    #[test]
+    fn an_opening_of_names_is_read_past() {
+        // The first 300 bytes (and the first 60 words, where function words are counted)
+        // are a list of capitals, on which whatlang is unsure; the paragraph after settles it.
+        let opening = "Helsinki, Lisboa, Budapest, Vilnius, Kobenhavn, Reykjavik, Ljubljana, \
+                       Bucuresti, Wien, Praha, Tallinn, Athina, Valletta, Riga, Oslo, Bern, Sofia, \
+                       Tirana, Skopje, Minsk, Chisinau, Vaduz, Monaco, Dublin, Madrid, Roma, \
+                       Zagreb, Beograd, Sarajevo, Pristina, Nicosia, Andorra, Stockholm, \
+                       Bratislava, Podgorica, Kyiv, Ankara, Tbilisi, Yerevan, Baku, Astana, \
+                       Tashkent, Bishkek, Dushanbe, Ashgabat, Kabul, Tehran, Baghdad, Damascus, \
+                       Beirut, Amman, Riyadh, Doha, Manama, Muscat, Sanaa, Cairo, Tripoli, Tunis, \
+                       Algiers, Rabat, Khartoum. ";
+        let prose = "The reef draws visitors from all over the world, and the operators who \
+                     take them out to the coral say that the number of tourists has grown every \
+                     year. Many of them now ask whether the reef will still be there when their \
+                     children are old enough to see it, and the guides have started to answer \
+                     with what they know of the warming water and of the bleaching it brings.";
+        check(&format!("{opening}{prose}"), "en");
     }
 
     #[test]
