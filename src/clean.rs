@@ -587,34 +587,66 @@ fn rebuild_inline(text: &str) -> String {
         || unicode_normalization::is_nfc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes;
     if already_nfc {
-        collapse_inline(text.chars(), text.len())
+        collapse_nfc_inline(text)
     } else {
-        collapse_inline(text.nfc(), text.len())
+        let mut output = String::with_capacity(text.len());
+        let mut pending_space = false;
+        for character in text.nfc() {
+            collapse_character(character, &mut output, &mut pending_space);
+        }
+        output
     }
 }
 
-/// The character loop of [`normalize_inline`].
-fn collapse_inline(characters: impl Iterator<Item = char>, capacity: usize) -> String {
-    let mut output = String::with_capacity(capacity);
+/// [`collapse_character`] over every character of `text`, which is in NFC already.
+///
+/// Most of a line is printable ASCII other than the space, which the character loop would
+/// keep one character at a time; such a run is copied whole instead, with the same result
+/// (a pending space goes before it), at a fraction of the cost per byte.
+fn collapse_nfc_inline(text: &str) -> String {
+    let mut output = String::with_capacity(text.len());
     let mut pending_space = false;
-    for character in characters {
-        if is_invisible(character) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run_len = rest
+            .bytes()
+            .position(|byte| !byte.is_ascii_graphic())
+            .unwrap_or(rest.len());
+        if run_len > 0 {
+            if pending_space {
+                output.push(' ');
+                pending_space = false;
+            }
+            output.push_str(&rest[..run_len]);
+            rest = &rest[run_len..];
             continue;
         }
-        if character.is_whitespace() {
-            pending_space = !output.is_empty();
-            continue;
-        }
-        if character.is_control() {
-            continue;
-        }
-        if pending_space {
-            output.push(' ');
-            pending_space = false;
-        }
-        output.push(character);
+        let character = rest.chars().next().expect("`rest` is not empty");
+        collapse_character(character, &mut output, &mut pending_space);
+        rest = &rest[character.len_utf8()..];
     }
     output
+}
+
+/// One step of [`normalize_inline`]'s character loop: drops invisible and control
+/// characters, turns a blank run into one pending space (none at the line start), and writes
+/// a pending space before the next kept character.
+fn collapse_character(character: char, output: &mut String, pending_space: &mut bool) {
+    if is_invisible(character) {
+        return;
+    }
+    if character.is_whitespace() {
+        *pending_space = !output.is_empty();
+        return;
+    }
+    if character.is_control() {
+        return;
+    }
+    if *pending_space {
+        output.push(' ');
+        *pending_space = false;
+    }
+    output.push(character);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1962,6 +1994,17 @@ mod normal_text_tests {
                     prop_assert_eq!(rebuild_inline(line), line.to_string());
                 }
             }
+        }
+
+        /// Copying runs of printable ASCII whole gives what the character loop gives.
+        #[test]
+        fn run_copying_agrees_with_the_character_loop(text in "[a-c!~ \\n\\t\\x7f\\x01\u{a0}\u{ad}\u{200b}é\u{3000}]{0,160}") {
+            let mut expected = String::new();
+            let mut pending_space = false;
+            for character in text.chars() {
+                collapse_character(character, &mut expected, &mut pending_space);
+            }
+            prop_assert_eq!(collapse_nfc_inline(&text), expected);
         }
     }
 }
