@@ -694,7 +694,7 @@ fn strip_furniture_once(text: &str) -> String {
                 let is_late = chars_before >= total_chars - chars_before;
                 let n_long_lines_after = lines[index + 1..]
                     .iter()
-                    .filter(|later| word_count(later) > MAX_FURNITURE_WORDS)
+                    .filter(|later| has_more_words_than(later, MAX_FURNITURE_WORDS))
                     .count();
                 chars_before > 0
                     && (n_long_lines_after == 0 || (is_late && n_long_lines_after <= 1))
@@ -744,12 +744,14 @@ fn squeeze(line: &str) -> String {
         .collect()
 }
 
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+/// Whether `text` has more than `n_words` words. Stops counting there: the question is
+/// asked of every line, and most lines are paragraphs far longer than any limit.
+fn has_more_words_than(text: &str, n_words: usize) -> bool {
+    text.split_whitespace().nth(n_words).is_some()
 }
 
 fn marker_kind(line: &str) -> Option<MarkerKind> {
-    if line.is_empty() || word_count(line) > 12 {
+    if line.is_empty() || has_more_words_than(line, 12) {
         return None;
     }
     let key = squeeze(line);
@@ -882,7 +884,7 @@ fn is_teaser_line(line: &str, lowered: &str) -> bool {
         separated
             && !headline.is_empty()
             && (has_label_break || starts_like_headline)
-            && word_count(headline) <= 30
+            && !has_more_words_than(headline, 30)
     })
 }
 
@@ -896,7 +898,7 @@ fn is_credit_line(lowered: &str) -> bool {
     CREDIT_LABELS.iter().any(|label| {
         lowered
             .strip_prefix(label)
-            .is_some_and(|rest| !rest.trim().is_empty() && word_count(rest) <= 6)
+            .is_some_and(|rest| !rest.trim().is_empty() && !has_more_words_than(rest, 6))
     })
 }
 
@@ -918,7 +920,7 @@ fn strip_photo_credit(line: &str) -> String {
         let before = line[..start].trim_end();
         let credit = &line[start + label.len()..];
         let follows_sentence = before.ends_with(['.', '!', '?', '"', '”', ')']);
-        if follows_sentence && word_count(credit) <= 6 && !credit.trim().is_empty() {
+        if follows_sentence && !has_more_words_than(credit, 6) && !credit.trim().is_empty() {
             return before.to_string();
         }
     }
@@ -1221,7 +1223,7 @@ fn cut_site_name(title: &str) -> String {
         .filter_map(|separator| title.rfind(separator))
         .max();
     match cut {
-        Some(position) if word_count(&title[..position]) >= 3 => {
+        Some(position) if has_more_words_than(&title[..position], 2) => {
             title[..position].trim().to_string()
         }
         _ => title.to_string(),
