@@ -696,11 +696,26 @@ fn speaks_of_future(text: &str, span: (usize, usize)) -> bool {
         } else {
             word_start - span.1
         };
-        let lowered = word.to_ascii_lowercase();
-        if FUTURE_MARKERS.contains(&lowered.as_str()) {
+        // This runs for every word of the sentence; a word that fits is lowercased on the
+        // stack rather than into a new String (the markers are at most nine bytes long).
+        let mut buffer = [0u8; 16];
+        let lowered_long_word;
+        let lowered: &[u8] = match buffer.get_mut(..word.len()) {
+            Some(lowered) => {
+                lowered.copy_from_slice(word.as_bytes());
+                lowered.make_ascii_lowercase();
+                lowered
+            }
+            None => {
+                lowered_long_word = word.to_ascii_lowercase();
+                lowered_long_word.as_bytes()
+            }
+        };
+        let is_marker = |marker: &&str| marker.as_bytes() == lowered;
+        if FUTURE_MARKERS.iter().any(is_marker) {
             nearest_future = nearest_future.min(distance);
-        } else if PAST_MARKERS.contains(&lowered.as_str())
-            || (lowered.len() > 4 && lowered.ends_with("ed"))
+        } else if PAST_MARKERS.iter().any(is_marker)
+            || (lowered.len() > 4 && lowered.ends_with(b"ed"))
         {
             nearest_past = nearest_past.min(distance);
         }
