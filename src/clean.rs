@@ -458,7 +458,13 @@ fn rebuild_whitespace(text: &str) -> String {
     let mut output = String::with_capacity(text.len());
     let mut pending_blank_line = false;
     let unified;
-    let text = if text.contains(['\r', '\u{2028}', '\u{2029}']) {
+    // Byte searches (vectorised by memchr) instead of a character search, which decodes the
+    // whole text: in valid UTF-8 the bytes of U+2028 and U+2029 occur only as those characters.
+    let bytes = text.as_bytes();
+    let has_other_line_breaks = memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memmem::find(bytes, "\u{2028}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{2029}".as_bytes()).is_some();
+    let text = if has_other_line_breaks {
         unified = text
             .replace("\r\n", "\n")
             .replace(['\r', '\u{2028}'], "\n")
