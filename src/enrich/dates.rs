@@ -8,7 +8,8 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, Input, Match, MatchKind, StartKind};
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
@@ -110,56 +111,214 @@ const PAST_MARKERS: &[&str] = &[
     "built", "spent", "felt", "heard", "struck", "broke", "flew", "drew", "threw", "shot",
 ];
 
-fn keywords() -> &'static (AhoCorasick, Vec<Keyword>) {
-    static KEYWORDS: OnceLock<(AhoCorasick, Vec<Keyword>)> = OnceLock::new();
+/// The date keywords as one automaton, searched only at word starts (see [`keyword_matches`]).
+struct DateKeywords {
+    /// Leftmost-longest, ASCII case-insensitive, anchored searches only. The concrete DFA type
+    /// (not `AhoCorasick`) saves a dynamic call per search, and there is one search per
+    /// candidate word.
+    automaton: aho_corasick::dfa::DFA,
+    /// What each pattern of `automaton` means, by pattern index.
+    kinds: Vec<Keyword>,
+    /// Bit sets over byte pairs: bit `256 * first + second` of `first_pairs` is set when a
+    /// keyword starts with those two bytes, of `second_pairs` when its second and third bytes
+    /// are those two (in either ASCII case). Every keyword is at least three bytes long.
+    /// Together they turn away all but about one word in ten before the automaton runs.
+    first_pairs: Vec<u64>,
+    second_pairs: Vec<u64>,
+}
+
+impl DateKeywords {
+    /// Whether a keyword may start with `start`, judged by its first three bytes.
+    #[inline(always)]
+    fn may_start_with(&self, start: [u8; 3]) -> bool {
+        has_pair(&self.first_pairs, start[0], start[1])
+            && has_pair(&self.second_pairs, start[1], start[2])
+    }
+}
+
+#[inline(always)]
+fn pair_bit(first: u8, second: u8) -> usize {
+    usize::from(first) << 8 | usize::from(second)
+}
+
+#[inline(always)]
+fn has_pair(pairs: &[u64], first: u8, second: u8) -> bool {
+    let bit = pair_bit(first, second);
+    pairs[bit / 64] & (1 << (bit % 64)) != 0
+}
+
+/// Adds the pair to the bit set in every ASCII case, as the automaton ignores ASCII case.
+fn add_pair(pairs: &mut [u64], first: u8, second: u8) {
+    for first in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
+        for second in [second.to_ascii_lowercase(), second.to_ascii_uppercase()] {
+            let bit = pair_bit(first, second);
+            pairs[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+}
+
+/// Every date keyword with its meaning, in pattern order.
+fn keyword_patterns() -> (Vec<&'static str>, Vec<Keyword>) {
+    let mut texts: Vec<&'static str> = Vec::new();
+    let mut kinds = Vec::new();
+    for &(name, month) in MONTHS {
+        texts.push(name);
+        kinds.push(Keyword::Month {
+            month,
+            english: true,
+            abbreviation: false,
+        });
+    }
+    for &(name, month) in MONTH_ABBREVIATIONS {
+        texts.push(name);
+        kinds.push(Keyword::Month {
+            month,
+            english: true,
+            abbreviation: true,
+        });
+    }
+    for &(name, month) in FOREIGN_MONTHS {
+        texts.push(name);
+        kinds.push(Keyword::Month {
+            month,
+            english: false,
+            abbreviation: false,
+        });
+    }
+    for &(name, weekday, language) in WEEKDAYS {
+        texts.push(name);
+        kinds.push(Keyword::Weekday { weekday, language });
+    }
+    for &(name, days, language) in RELATIVE_DAYS {
+        texts.push(name);
+        kinds.push(Keyword::Relative { days, language });
+    }
+    texts.push("of this month");
+    kinds.push(Keyword::OfMonth { months: 0 });
+    texts.push("of last month");
+    kinds.push(Keyword::OfMonth { months: -1 });
+    (texts, kinds)
+}
+
+fn keywords() -> &'static DateKeywords {
+    static KEYWORDS: OnceLock<DateKeywords> = OnceLock::new();
     KEYWORDS.get_or_init(|| {
-        let mut texts: Vec<&str> = Vec::new();
-        let mut kinds = Vec::new();
-        for &(name, month) in MONTHS {
-            texts.push(name);
-            kinds.push(Keyword::Month {
-                month,
-                english: true,
-                abbreviation: false,
-            });
-        }
-        for &(name, month) in MONTH_ABBREVIATIONS {
-            texts.push(name);
-            kinds.push(Keyword::Month {
-                month,
-                english: true,
-                abbreviation: true,
-            });
-        }
-        for &(name, month) in FOREIGN_MONTHS {
-            texts.push(name);
-            kinds.push(Keyword::Month {
-                month,
-                english: false,
-                abbreviation: false,
-            });
-        }
-        for &(name, weekday, language) in WEEKDAYS {
-            texts.push(name);
-            kinds.push(Keyword::Weekday { weekday, language });
-        }
-        for &(name, days, language) in RELATIVE_DAYS {
-            texts.push(name);
-            kinds.push(Keyword::Relative { days, language });
-        }
-        texts.push("of this month");
-        kinds.push(Keyword::OfMonth { months: 0 });
-        texts.push("of last month");
-        kinds.push(Keyword::OfMonth { months: -1 });
-        let automaton = AhoCorasickBuilder::new()
+        let (texts, kinds) = keyword_patterns();
+        let automaton = aho_corasick::dfa::DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
-            // A DFA costs a few megabytes once and searches several times faster than the NFA.
-            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .build(&texts)
             .expect("the date keywords are a fixed, valid pattern set");
-        (automaton, kinds)
+        let mut first_pairs = vec![0u64; 65536 / 64];
+        let mut second_pairs = vec![0u64; 65536 / 64];
+        for text in &texts {
+            let &[first, second, third, ..] = text.as_bytes() else {
+                panic!("date keyword {text:?} is shorter than three bytes");
+            };
+            add_pair(&mut first_pairs, first, second);
+            add_pair(&mut second_pairs, second, third);
+        }
+        DateKeywords {
+            automaton,
+            kinds,
+            first_pairs,
+            second_pairs,
+        }
     })
+}
+
+/// The keyword matches of `text` that start a word (at the text start or after a character
+/// that is not alphanumeric), left to right; at each start the longest keyword wins.
+///
+/// This gives the same matches at word starts as one unanchored leftmost-longest scan, which
+/// it replaced because that scan ran the automaton over every byte and most of its matches
+/// were inside words ("mar" in "summary") only to be dropped. The two could differ only where
+/// a match hides a later one that starts inside it, at a word start. Inside a keyword the only
+/// word starts follow the spaces of "of this month" / "of last month" and the apostrophe of
+/// "aujourd'hui", and no keyword starts with "this", "last", "month" or "hui"; the tests
+/// `no_keyword_starts_at_a_word_start_inside_another` and
+/// `anchored_scan_equals_unanchored_scan` hold this.
+fn keyword_matches(text: &str, keywords: &DateKeywords) -> Vec<Match> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    search_keyword_at(text, keywords, 0, &mut found);
+    // A word can start only after a byte that is not an ASCII letter or digit (a non-ASCII
+    // byte may end a word; `search_keyword_at` checks its character). Eight bytes are
+    // classified at a time, then only the bytes that may end a word are visited.
+    let mut chunks = bytes.chunks_exact(8);
+    for (chunk_idx, chunk) in chunks.by_ref().enumerate() {
+        let chunk: [u8; 8] = chunk.try_into().expect("chunks_exact gives 8 bytes");
+        let mut word_ends = non_alphanumeric_bytes(u64::from_le_bytes(chunk));
+        while word_ends != 0 {
+            let offset = word_ends.trailing_zeros() as usize / 8;
+            word_ends &= word_ends - 1;
+            search_keyword_at(text, keywords, chunk_idx * 8 + offset + 1, &mut found);
+        }
+    }
+    let tail_start = bytes.len() - chunks.remainder().len();
+    for (offset, byte) in chunks.remainder().iter().enumerate() {
+        if !byte.is_ascii_alphanumeric() {
+            search_keyword_at(text, keywords, tail_start + offset + 1, &mut found);
+        }
+    }
+    found
+}
+
+/// Pushes the longest keyword match starting at `idx` onto `found`, if `idx` starts a word
+/// (the byte before it may end one).
+// Inlined so that the byte-pair test, which turns away nine candidates in ten, costs no call.
+#[inline(always)]
+fn search_keyword_at(text: &str, keywords: &DateKeywords, idx: usize, found: &mut Vec<Match>) {
+    let Some(&[first, second, third]) = text.as_bytes().get(idx..idx + 3) else {
+        return;
+    };
+    if keywords.may_start_with([first, second, third]) {
+        search_word_start(text, keywords, idx, found);
+    }
+}
+
+/// The work of [`search_keyword_at`] once the first bytes fit a keyword.
+#[inline(never)]
+fn search_word_start(text: &str, keywords: &DateKeywords, idx: usize, found: &mut Vec<Match>) {
+    let bytes = text.as_bytes();
+    // No keyword starts with a continuation byte, so `idx` is a character boundary.
+    if idx > 0
+        && !bytes[idx - 1].is_ascii()
+        && char_before(text, idx).is_some_and(char::is_alphanumeric)
+    {
+        return;
+    }
+    let input = Input::new(text).range(idx..).anchored(Anchored::Yes);
+    let keyword = keywords
+        .automaton
+        .try_find(&input)
+        .expect("the date keyword automaton is built for anchored searches");
+    found.extend(keyword);
+}
+
+/// Bit 7 of each byte of the result is set when that byte of `chunk` is not an ASCII letter or
+/// digit (bytes of non-ASCII characters count as not); all other bits are clear.
+///
+/// The eight bytes are compared at once ("SWAR"), which costs a few instructions per chunk
+/// where a byte loop costs several per byte. After clearing bit 7 every byte is at most 0x7f
+/// and each added constant at most 0x80, so no addition carries into the next byte:
+/// `v + (0x80 - low)` has bit 7 set exactly when `v >= low`, and `v + (0x7f - high)` exactly
+/// when `v > high`. Setting bit 5 folds ASCII capitals onto lowercase letters (and no other
+/// byte onto one). `non_alphanumeric_bytes_agrees_with_a_byte_loop` checks every byte value.
+fn non_alphanumeric_bytes(chunk: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x80 * ONES;
+    let seven_bits = chunk & !HIGH_BITS;
+    let folded = seven_bits | (0x20 * ONES);
+    let in_range = |bytes: u64, low: u8, high: u8| {
+        let at_least_low = bytes + u64::from(0x80 - low) * ONES;
+        let above_high = bytes + u64::from(0x7f - high) * ONES;
+        at_least_low & !above_high & HIGH_BITS
+    };
+    let ascii_alphanumeric =
+        (in_range(folded, b'a', b'z') | in_range(seven_bits, b'0', b'9')) & !chunk;
+    !ascii_alphanumeric & HIGH_BITS
 }
 
 /// What a date mention says before it is placed on the calendar.
@@ -257,23 +416,18 @@ fn previous_word(text: &str, idx: usize) -> (String, usize) {
 }
 
 fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
-    let (automaton, kinds) = keywords();
+    let keywords = keywords();
     let mut mentions: Vec<RawMention> = Vec::new();
-    for found in automaton.find_iter(text) {
+    for found in keyword_matches(text, keywords) {
         let (start, end) = (found.start(), found.end());
-        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            continue;
-        }
-        if char_before(text, start).is_some_and(char::is_alphanumeric)
-            || char_after(text, end).is_some_and(char::is_alphanumeric)
-        {
+        if !text.is_char_boundary(end) || char_after(text, end).is_some_and(char::is_alphanumeric) {
             continue;
         }
         if mentions.last().is_some_and(|last| start < last.span.1) {
             continue;
         }
         let first_upper = char_after(text, start).is_some_and(char::is_uppercase);
-        match kinds[found.pattern().as_usize()] {
+        match keywords.kinds[found.pattern().as_usize()] {
             Keyword::Month {
                 month,
                 english,
@@ -404,17 +558,40 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
     mentions
 }
 
+/// The index of the first ASCII digit in `bytes` at or after `from`, or `bytes.len()`.
+/// Digits are rare in prose, so each block of 32 bytes is first checked whole, in a loop
+/// without an early exit that the compiler can run in vector registers; only a block holding
+/// a digit is searched byte by byte.
+fn next_digit(bytes: &[u8], from: usize) -> usize {
+    let mut block_start = from;
+    while block_start < bytes.len() {
+        let block = &bytes[block_start..(block_start + 32).min(bytes.len())];
+        let has_digit = block
+            .iter()
+            .fold(false, |has_digit, byte| has_digit | byte.is_ascii_digit());
+        if has_digit {
+            let offset = block.iter().position(u8::is_ascii_digit);
+            return block_start + offset.expect("the block holds a digit");
+        }
+        block_start += block.len();
+    }
+    bytes.len()
+}
+
 /// ISO dates, "12.02.2022" dates and bare years after a preposition ("after 1997").
 fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
     let bytes = text.as_bytes();
     let known: Vec<(usize, usize)> = mentions.iter().map(|mention| mention.span).collect();
     let mut idx = 0;
     while idx < bytes.len() {
-        if !bytes[idx].is_ascii_digit()
-            || (idx > 0
-                && (bytes[idx - 1].is_ascii_alphanumeric()
-                    || bytes[idx - 1] == b'.'
-                    || bytes[idx - 1] == b','))
+        idx = next_digit(bytes, idx);
+        if idx == bytes.len() {
+            break;
+        }
+        if idx > 0
+            && (bytes[idx - 1].is_ascii_alphanumeric()
+                || bytes[idx - 1] == b'.'
+                || bytes[idx - 1] == b',')
         {
             idx += 1;
             continue;
@@ -541,12 +718,27 @@ fn tense_around(text: &str, span: (usize, usize)) -> Tense {
         } else {
             word_start - span.1
         };
-        let lowered = word.to_ascii_lowercase();
-        if FUTURE_MARKERS.contains(&lowered.as_str()) {
+        // This runs for every word of the sentence; a word that fits is lowercased on the
+        // stack rather than into a new String (the markers are at most nine bytes long).
+        let mut buffer = [0u8; 16];
+        let lowered_long_word;
+        let lowered: &[u8] = match buffer.get_mut(..word.len()) {
+            Some(lowered) => {
+                lowered.copy_from_slice(word.as_bytes());
+                lowered.make_ascii_lowercase();
+                lowered
+            }
+            None => {
+                lowered_long_word = word.to_ascii_lowercase();
+                lowered_long_word.as_bytes()
+            }
+        };
+        let is_marker = |marker: &&str| marker.as_bytes() == lowered;
+        if FUTURE_MARKERS.iter().any(is_marker) {
             nearest_future = nearest_future.min(distance);
         } else if !follows_be
-            && (PAST_MARKERS.contains(&lowered.as_str())
-                || (lowered.len() > 4 && lowered.ends_with("ed")))
+            && (PAST_MARKERS.iter().any(is_marker)
+                || (lowered.len() > 4 && lowered.ends_with(b"ed")))
         {
             nearest_past = nearest_past.min(distance);
         }
@@ -793,6 +985,89 @@ pub fn find_published_date(title: &str, body: &str) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `idx` starts a word: the text starts there or the character before is not
+    /// alphanumeric.
+    fn starts_word(text: &str, idx: usize) -> bool {
+        !char_before(text, idx).is_some_and(char::is_alphanumeric)
+    }
+
+    /// The scan [`keyword_matches`] replaced: unanchored over the whole text, keeping the
+    /// matches that start a word.
+    fn unanchored_keyword_matches(text: &str) -> Vec<Match> {
+        let (texts, _) = keyword_patterns();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&texts)
+            .expect("the date keywords are a fixed, valid pattern set");
+        automaton
+            .find_iter(text)
+            .filter(|found| starts_word(text, found.start()))
+            .collect()
+    }
+
+    #[test]
+    fn no_keyword_starts_at_a_word_start_inside_another() {
+        let (texts, _) = keyword_patterns();
+        for outer in &texts {
+            for (offset, _) in outer.char_indices().skip(1) {
+                if !starts_word(outer, offset) {
+                    continue;
+                }
+                let rest = &outer.as_bytes()[offset..];
+                for inner in &texts {
+                    let common = rest.len().min(inner.len());
+                    assert!(
+                        !rest[..common].eq_ignore_ascii_case(&inner.as_bytes()[..common]),
+                        "{inner:?} could start inside {outer:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn non_alphanumeric_bytes_agrees_with_a_byte_loop() {
+        for byte in 0..=u8::MAX {
+            for position in 0..8 {
+                // The other bytes are letters, so only `byte` may be flagged.
+                let mut chunk = *b"aZ0zA9mQ";
+                chunk[position] = byte;
+                let expected = if byte.is_ascii_alphanumeric() {
+                    0
+                } else {
+                    0x80 << (8 * position)
+                };
+                let found = non_alphanumeric_bytes(u64::from_le_bytes(chunk));
+                assert_eq!(found, expected, "byte {byte:#04x} at {position}");
+            }
+        }
+    }
+
+    #[test]
+    fn anchored_scan_equals_unanchored_scan() {
+        let texts = [
+            "Proof this month, the roof of last month and aujourd'hui.",
+            "Remarks on March 5: a summary of Monday's demands, decided on Dec. 3",
+            "Decembers, MAYOR, mayo, Sept 12, septembre 2022, 5 марта 2024 в среду",
+            "hierarchy hier heute Heute mañana домой вчера сегодня завтра",
+            "xjanuary January1 1January (June) \"July\" -August- émars mars",
+            "Déjà mardi, ülkeMay May, июня-июля; closed until Friday",
+            "Oct",
+            "",
+            "m",
+        ];
+        let keywords = keywords();
+        for text in texts {
+            let anchored = keyword_matches(text, keywords);
+            assert_eq!(
+                anchored,
+                unanchored_keyword_matches(text),
+                "matches in {text:?}"
+            );
+        }
+    }
 
     fn date(text: &str) -> Date {
         text.parse().expect("test dates are valid")
