@@ -36,9 +36,10 @@ const MAX_WORDS: usize = 4;
 const CLOSE_SLACK: u32 = 2;
 
 /// The plain words of a query whose hits may be put in tiers, as the user typed them: words of
-/// the default fields that may or must match. `None` for anything else: a single word, a
-/// phrase, fuzzy or prefix terms, alternatives (`OR`), nested groups, `title:` words. Filters
-/// and excluded words beside the words are allowed (`security guarantees lang:en -nato`).
+/// the default fields that may or must match (how many count is [`tiered_word_count`]'s
+/// question). `None` when the query holds other text: a phrase, fuzzy or prefix terms,
+/// alternatives (`OR`), nested groups, `title:` words. Filters and excluded words beside the
+/// words are allowed (`security guarantees lang:en -nato`).
 pub fn ranking_words(expr: &QueryExpr) -> Option<Vec<&str>> {
     let mut words = Vec::new();
     match expr {
