@@ -199,6 +199,25 @@ fn char_at(text: &str, idx: usize) -> (char, usize) {
     (character, character.len_utf8())
 }
 
+/// Second syllables of hyphenated Korean, Taiwanese and Hong Kong given names, as romanised in
+/// the press ("Geun-hye", "Jae-yong", "Ki-moon", "Ing-wen", "Chun-ying"). From general knowledge
+/// of Korean and Chinese romanisation; English words that end hyphenated compounds ("in", "man",
+/// "won", "do") are left out.
+#[rustfmt::skip]
+const GIVEN_NAME_SYLLABLES: &[&str] = &[
+    "ae", "ahn", "bae", "bak", "beom", "bo", "bok", "bong", "bum", "byung", "chae", "chan",
+    "chang", "cheol", "cheon", "chi", "ching", "chiu", "chol", "chon", "chuan", "chul", "chun",
+    "chung", "dae", "deok", "dong", "doo", "duk", "eun", "fung", "geun", "gi", "gil", "gu",
+    "guk", "gwan", "gyu", "hae", "hak", "heon", "hoon", "hsien", "hsiung", "hua", "hui", "hwa",
+    "hwan", "hye", "hyeok", "hyo", "hyuk", "hyun", "hyung", "il", "jae", "jeong", "jeou", "ji",
+    "jin", "jo", "jong", "joo", "joon", "ju", "jun", "jung", "kai", "keun", "keung", "ki",
+    "kook", "kuan", "kuo", "kwan", "kwang", "kwok", "kyo", "kyu", "kyung", "lun", "mi", "min",
+    "ming", "moo", "moon", "myung", "nam", "ngor", "pil", "pyo", "ryong", "ryul", "seo", "seok",
+    "seon", "seong", "seung", "shek", "shik", "shui", "sik", "sil", "soo", "sook", "suk", "sung",
+    "tae", "taek", "te", "tsung", "tung", "uk", "un", "wah", "wai", "wen", "woo", "wook", "yee",
+    "yeol", "yeon", "yeong", "yew", "ying", "yong", "yoon", "young", "yuen", "yuk", "yul", "yun",
+];
+
 /// `char::is_alphanumeric` with the ASCII case answered without the Unicode tables.
 fn is_alphanumeric(character: char) -> bool {
     if character.is_ascii() {
@@ -318,6 +337,23 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
                 }
             } else {
                 break;
+            }
+        }
+        // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
+        // their second syllable in lowercase, which would otherwise end the name at the hyphen
+        // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
+        // apart.
+        if ch.is_uppercase() && text.as_bytes().get(end) == Some(&b'-') {
+            let after = &text[end + 1..];
+            let syllable_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
+            let next = after[syllable_len..].chars().next();
+            if syllable_len > 0
+                && !next.is_some_and(is_alphanumeric)
+                && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len])
+            {
+                end += 1 + syllable_len;
+                n_chars += 1 + syllable_len;
+                n_lower += syllable_len;
             }
         }
         counts.n_upper += n_upper;
@@ -2332,6 +2368,19 @@ mod tests {
         check(
             "Kia Motor Corp of South Korea",
             "O:Kia Motor Corp L:South Korea",
+        );
+    }
+
+    #[test]
+    fn keeps_hyphenated_east_asian_given_names_whole() {
+        check(
+            "President Park Geun-hye said that Lee Jae-yong would meet Tsai Ing-wen.",
+            "P:Park Geun-hye P:Lee Jae-yong P:Tsai Ing-wen",
+        );
+        check("Iran-backed militias and Paris-based firms", "");
+        check(
+            "his confidante-Choi Soon-sil-in a bid to win favours",
+            "P:Choi Soon-sil",
         );
     }
 
