@@ -477,6 +477,33 @@ const EVENT_WORDS: &[&str] = &[
     "games", "olympics", "tournament", "masters", "series", "war",
 ];
 
+/// Common nouns that end the names of events, documents, buildings, programmes and groups but
+/// never a person's name ("New Year", "Executive Order", "Super Bowl", "Oroville Dam", "Fire
+/// Brigade", "Dakota Access Pipeline"). Nouns that are also common surnames ("Church", "Wall",
+/// "Temple") are left out; "Day" and "Hall" stay, and a two-word name opening with a listed
+/// given name ("Jerry Hall") is still a person. From general knowledge of English.
+#[rustfmt::skip]
+const THING_WORDS: &[&str] = &[
+    "day", "days", "eve", "week", "month", "year", "festival", "carnival", "parade", "marathon",
+    "summit", "conference", "expo", "gala", "award", "awards", "prize", "medal", "bowl", "wars",
+    "revolution", "crisis", "uprising", "massacre", "referendum", "order", "agreement", "accord",
+    "accords", "treaty", "act", "bill", "amendment", "resolution", "declaration", "convention",
+    "protocol", "charter", "constitution", "doctrine", "paper", "report", "plan", "deal", "check",
+    "pipeline", "wing", "partnership", "programme", "program", "initiative", "project",
+    "strategy", "scheme", "brigade", "brigades", "defence", "defense", "prosecutors",
+];
+
+/// Last words of buildings and landmarks ("City Hall", "Buckingham Palace", "Oroville Dam",
+/// "Great Barrier Reef"): never a person's name, and places when no other rule types them.
+/// From general knowledge of English.
+const SITE_WORDS: &[&str] = &["hall", "palace", "cathedral", "mosque", "dam", "reef"];
+
+/// Numbers that follow the head noun of an event's name ("World War II", "World War Two").
+const NAME_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "one", "two", "three"];
+
+/// First words of unknown names that make them places ("Lake Oahe", "Mount Sinjar").
+const PLACE_OPENERS: &[&str] = &["lake", "mount"];
+
 /// Last words of unknown names that make them places ("Wall Street", "Trent Bridge").
 #[rustfmt::skip]
 const PLACE_WORDS: &[&str] = &[
@@ -947,6 +974,27 @@ impl Scanner<'_> {
                 .is_some_and(char::is_lowercase)
     }
 
+    /// Whether words `from..to` name an event, a document, a building or a military operation
+    /// rather than a person: the last word, or the word before a closing number, is a
+    /// [`THING_WORDS`], [`SITE_WORDS`] or [`EVENT_WORDS`] noun ("Christmas Day", "World War
+    /// II", "City Hall"), or the name
+    /// opens with "Operation" ("Operation Euphrates Shield").
+    fn names_a_thing(&self, from: usize, to: usize) -> bool {
+        let mut last_idx = to - 1;
+        let last = self.key(last_idx);
+        if last_idx > from
+            && (NAME_NUMERALS.contains(&last) || last.bytes().all(|byte| byte.is_ascii_digit()))
+        {
+            last_idx -= 1;
+        }
+        let head = self.key(last_idx);
+        to - from >= 2
+            && (THING_WORDS.contains(&head)
+                || SITE_WORDS.contains(&head)
+                || EVENT_WORDS.contains(&head)
+                || self.key(from) == "operation")
+    }
+
     /// Classifies free capitalised words `from..to` of a run that the lists do not know.
     fn classify_free(&mut self, from: usize, mut to: usize, run_start: usize) {
         // A run that goes on into a listed name leaves its connector behind ("Copa de" before
@@ -1070,8 +1118,13 @@ impl Scanner<'_> {
                     && name_start > 0
                     && is_speech_verb(self.key(name_start - 1)))
         };
+        // "Christmas Day", "Dakota Access Pipeline": a common noun at the end names a thing,
+        // whatever precedes it; a given name and one such word ("Jerry Hall") is a person.
+        let names_a_thing =
+            self.names_a_thing(name_start, to) && !(starts_with_given_name && n_words == 2);
         if (2..=4).contains(&n_words)
             && name_like
+            && !names_a_thing
             && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
         {
             let span = self.span_of(name_start, to);
@@ -1378,7 +1431,11 @@ impl Scanner<'_> {
             || scoring_team
         {
             Some(EntityKind::Organization)
-        } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+        } else if (n_words >= 2 && SITE_WORDS.contains(&last_word) && self.key(to) != "of")
+            || ((2..=3).contains(&n_words) && PLACE_OPENERS.contains(&self.key(name_start)))
+        {
+            Some(EntityKind::Place)
+        } else if n_words >= 2 && self.names_a_thing(name_start, to) {
             None
         } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
             Some(EntityKind::Place)
@@ -2382,6 +2439,24 @@ mod tests {
             "his confidante-Choi Soon-sil-in a bid to win favours",
             "P:Choi Soon-sil",
         );
+    }
+
+    #[test]
+    fn takes_names_ending_in_a_common_noun_for_things() {
+        check(
+            "celebrations before the New Year and Christmas Day were cancelled after World War \
+             II began",
+            "",
+        );
+        check(
+            "a new Executive Order on the Dakota Access Pipeline and Operation Euphrates Shield",
+            "",
+        );
+        check(
+            "protesters gathered near City Hall and along Lake Oahe yesterday",
+            "L:City Hall L:Lake Oahe",
+        );
+        check("the singer Jerry Hall spoke", "P:Jerry Hall");
     }
 
     #[test]
