@@ -498,6 +498,20 @@ const THING_WORDS: &[&str] = &[
 /// From general knowledge of English.
 const SITE_WORDS: &[&str] = &["hall", "palace", "cathedral", "mosque", "dam", "reef"];
 
+/// Last words of names of groups and party members, never of one person: party members and
+/// abbreviated posts that follow a party ("Liberal Democrat", "Lib Dem", "Republican Sen",
+/// "Conservative MP", "Fine Gael TD") and plurals of peoples that are not country adjectives
+/// ("New Yorkers", "Rohingya Muslims"). Plurals of listed demonyms ("North Koreans") are
+/// recognised from `demonyms.txt`. From general knowledge of English and of British, Irish and
+/// US political usage.
+#[rustfmt::skip]
+const GROUP_WORDS: &[&str] = &[
+    "democrat", "democrats", "dem", "dems", "republicans", "tory", "tories", "conservatives",
+    "liberals", "socialists", "sen", "rep", "gov", "mp", "mps", "mep", "meps", "msp", "td",
+    "tds", "yorkers", "londoners", "muslims", "christians", "jews", "arabs", "kurds", "sunnis",
+    "shias", "shiites", "catholics", "protestants", "hindus", "sikhs", "buddhists",
+];
+
 /// Numbers that follow the head noun of an event's name ("World War II", "World War Two").
 const NAME_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "one", "two", "three"];
 
@@ -974,9 +988,10 @@ impl Scanner<'_> {
                 .is_some_and(char::is_lowercase)
     }
 
-    /// Whether words `from..to` name an event, a document, a building or a military operation
-    /// rather than a person: the last word, or the word before a closing number, is a
-    /// [`THING_WORDS`], [`SITE_WORDS`] or [`EVENT_WORDS`] noun ("Christmas Day", "World War
+    /// Whether words `from..to` name an event, a document, a building, a group or a military
+    /// operation rather than a person: the last word, or the word before a closing number, is a
+    /// [`THING_WORDS`], [`SITE_WORDS`], [`GROUP_WORDS`] or [`EVENT_WORDS`] noun or the plural of a
+    /// demonym ("Christmas Day", "World War
     /// II", "City Hall"), or the name
     /// opens with "Operation" ("Operation Euphrates Shield").
     fn names_a_thing(&self, from: usize, to: usize) -> bool {
@@ -988,8 +1003,14 @@ impl Scanner<'_> {
             last_idx -= 1;
         }
         let head = self.key(last_idx);
+        let plural_demonym = || {
+            head.strip_suffix('s')
+                .is_some_and(|singular| self.gazetteer.demonyms.contains(singular))
+        };
         to - from >= 2
             && (THING_WORDS.contains(&head)
+                || GROUP_WORDS.contains(&head)
+                || plural_demonym()
                 || SITE_WORDS.contains(&head)
                 || EVENT_WORDS.contains(&head)
                 || self.key(from) == "operation")
@@ -2457,6 +2478,23 @@ mod tests {
             "L:City Hall L:Lake Oahe",
         );
         check("the singer Jerry Hall spoke", "P:Jerry Hall");
+    }
+
+    #[test]
+    fn takes_peoples_and_party_members_for_groups() {
+        check(
+            "the bill was opposed by Republican Sen. John McCain of Arizona on Tuesday",
+            "P:John McCain L:Arizona",
+        );
+        check(
+            "Conservative MP Anna Soubry said the vote would pass",
+            "P:Anna Soubry",
+        );
+        check(
+            "the decision angered North Koreans and many New Yorkers across the country",
+            "",
+        );
+        check("thousands of Rohingya Muslims fled the violence", "");
     }
 
     #[test]
