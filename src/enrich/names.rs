@@ -2498,6 +2498,15 @@ mod tests {
     }
 
     #[test]
+    fn finds_german_and_indian_states() {
+        check(
+            "voters in North Rhine-Westphalia and Lower Saxony, like those in Uttar Pradesh and \
+             the Far East, stayed home",
+            "L:North Rhine-Westphalia L:Lower Saxony L:Uttar Pradesh L:Far East",
+        );
+    }
+
+    #[test]
     fn country_adjective_is_not_a_place() {
         check("the U.S.-led coalition and Paris-based firms", "");
         check("Russian troops near the Ukrainian border", "");
