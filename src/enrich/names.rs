@@ -2507,6 +2507,19 @@ mod tests {
     }
 
     #[test]
+    fn ignores_page_furniture_flattened_into_the_text() {
+        check(
+            "the painting was shown in Tianjin last year. Photos Provided to the newspaper. The \
+             Morning Email helps you start your workday. View Comments",
+            "L:Tianjin",
+        );
+        check(
+            "HuffPost Entertainment is your one-stop shop for celebrity news",
+            "O:Huffington Post[HuffPost]",
+        );
+    }
+
+    #[test]
     fn country_adjective_is_not_a_place() {
         check("the U.S.-led coalition and Paris-based firms", "");
         check("Russian troops near the Ukrainian border", "");
