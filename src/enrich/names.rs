@@ -199,6 +199,25 @@ fn char_at(text: &str, idx: usize) -> (char, usize) {
     (character, character.len_utf8())
 }
 
+/// Second syllables of hyphenated Korean, Taiwanese and Hong Kong given names, as romanised in
+/// the press ("Geun-hye", "Jae-yong", "Ki-moon", "Ing-wen", "Chun-ying"). From general knowledge
+/// of Korean and Chinese romanisation; English words that end hyphenated compounds ("in", "man",
+/// "won", "do") are left out.
+#[rustfmt::skip]
+const GIVEN_NAME_SYLLABLES: &[&str] = &[
+    "ae", "ahn", "bae", "bak", "beom", "bo", "bok", "bong", "bum", "byung", "chae", "chan",
+    "chang", "cheol", "cheon", "chi", "ching", "chiu", "chol", "chon", "chuan", "chul", "chun",
+    "chung", "dae", "deok", "dong", "doo", "duk", "eun", "fung", "geun", "gi", "gil", "gu",
+    "guk", "gwan", "gyu", "hae", "hak", "heon", "hoon", "hsien", "hsiung", "hua", "hui", "hwa",
+    "hwan", "hye", "hyeok", "hyo", "hyuk", "hyun", "hyung", "il", "jae", "jeong", "jeou", "ji",
+    "jin", "jo", "jong", "joo", "joon", "ju", "jun", "jung", "kai", "keun", "keung", "ki",
+    "kook", "kuan", "kuo", "kwan", "kwang", "kwok", "kyo", "kyu", "kyung", "lun", "mi", "min",
+    "ming", "moo", "moon", "myung", "nam", "ngor", "pil", "pyo", "ryong", "ryul", "seo", "seok",
+    "seon", "seong", "seung", "shek", "shik", "shui", "sik", "sil", "soo", "sook", "suk", "sung",
+    "tae", "taek", "te", "tsung", "tung", "uk", "un", "wah", "wai", "wen", "woo", "wook", "yee",
+    "yeol", "yeon", "yeong", "yew", "ying", "yong", "yoon", "young", "yuen", "yuk", "yul", "yun",
+];
+
 /// `char::is_alphanumeric` with the ASCII case answered without the Unicode tables.
 fn is_alphanumeric(character: char) -> bool {
     if character.is_ascii() {
@@ -318,6 +337,23 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
                 }
             } else {
                 break;
+            }
+        }
+        // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
+        // their second syllable in lowercase, which would otherwise end the name at the hyphen
+        // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
+        // apart.
+        if ch.is_uppercase() && text.as_bytes().get(end) == Some(&b'-') {
+            let after = &text[end + 1..];
+            let syllable_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
+            let next = after[syllable_len..].chars().next();
+            if syllable_len > 0
+                && !next.is_some_and(is_alphanumeric)
+                && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len])
+            {
+                end += 1 + syllable_len;
+                n_chars += 1 + syllable_len;
+                n_lower += syllable_len;
             }
         }
         counts.n_upper += n_upper;
@@ -440,6 +476,47 @@ const EVENT_WORDS: &[&str] = &[
     "cup", "prix", "slam", "championship", "championships", "open", "classic", "rally", "trophy",
     "games", "olympics", "tournament", "masters", "series", "war",
 ];
+
+/// Common nouns that end the names of events, documents, buildings, programmes and groups but
+/// never a person's name ("New Year", "Executive Order", "Super Bowl", "Oroville Dam", "Fire
+/// Brigade", "Dakota Access Pipeline"). Nouns that are also common surnames ("Church", "Wall",
+/// "Temple") are left out; "Day" and "Hall" stay, and a two-word name opening with a listed
+/// given name ("Jerry Hall") is still a person. From general knowledge of English.
+#[rustfmt::skip]
+const THING_WORDS: &[&str] = &[
+    "day", "days", "eve", "week", "month", "year", "festival", "carnival", "parade", "marathon",
+    "summit", "conference", "expo", "gala", "award", "awards", "prize", "medal", "bowl", "wars",
+    "revolution", "crisis", "uprising", "massacre", "referendum", "order", "agreement", "accord",
+    "accords", "treaty", "act", "bill", "amendment", "resolution", "declaration", "convention",
+    "protocol", "charter", "constitution", "doctrine", "paper", "report", "plan", "deal", "check",
+    "pipeline", "wing", "partnership", "programme", "program", "initiative", "project",
+    "strategy", "scheme", "brigade", "brigades", "defence", "defense", "prosecutors",
+];
+
+/// Last words of buildings and landmarks ("City Hall", "Buckingham Palace", "Oroville Dam",
+/// "Great Barrier Reef"): never a person's name, and places when no other rule types them.
+/// From general knowledge of English.
+const SITE_WORDS: &[&str] = &["hall", "palace", "cathedral", "mosque", "dam", "reef"];
+
+/// Last words of names of groups and party members, never of one person: party members and
+/// abbreviated posts that follow a party ("Liberal Democrat", "Lib Dem", "Republican Sen",
+/// "Conservative MP", "Fine Gael TD") and plurals of peoples that are not country adjectives
+/// ("New Yorkers", "Rohingya Muslims"). Plurals of listed demonyms ("North Koreans") are
+/// recognised from `demonyms.txt`. From general knowledge of English and of British, Irish and
+/// US political usage.
+#[rustfmt::skip]
+const GROUP_WORDS: &[&str] = &[
+    "democrat", "democrats", "dem", "dems", "republicans", "tory", "tories", "conservatives",
+    "liberals", "socialists", "sen", "rep", "gov", "mp", "mps", "mep", "meps", "msp", "td",
+    "tds", "yorkers", "londoners", "muslims", "christians", "jews", "arabs", "kurds", "sunnis",
+    "shias", "shiites", "catholics", "protestants", "hindus", "sikhs", "buddhists",
+];
+
+/// Numbers that follow the head noun of an event's name ("World War II", "World War Two").
+const NAME_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "one", "two", "three"];
+
+/// First words of unknown names that make them places ("Lake Oahe", "Mount Sinjar").
+const PLACE_OPENERS: &[&str] = &["lake", "mount"];
 
 /// Last words of unknown names that make them places ("Wall Street", "Trent Bridge").
 #[rustfmt::skip]
@@ -911,6 +988,34 @@ impl Scanner<'_> {
                 .is_some_and(char::is_lowercase)
     }
 
+    /// Whether words `from..to` name an event, a document, a building, a group or a military
+    /// operation rather than a person: the last word, or the word before a closing number, is a
+    /// [`THING_WORDS`], [`SITE_WORDS`], [`GROUP_WORDS`] or [`EVENT_WORDS`] noun or the plural of a
+    /// demonym ("Christmas Day", "World War
+    /// II", "City Hall"), or the name
+    /// opens with "Operation" ("Operation Euphrates Shield").
+    fn names_a_thing(&self, from: usize, to: usize) -> bool {
+        let mut last_idx = to - 1;
+        let last = self.key(last_idx);
+        if last_idx > from
+            && (NAME_NUMERALS.contains(&last) || last.bytes().all(|byte| byte.is_ascii_digit()))
+        {
+            last_idx -= 1;
+        }
+        let head = self.key(last_idx);
+        let plural_demonym = || {
+            head.strip_suffix('s')
+                .is_some_and(|singular| self.gazetteer.demonyms.contains(singular))
+        };
+        to - from >= 2
+            && (THING_WORDS.contains(&head)
+                || GROUP_WORDS.contains(&head)
+                || plural_demonym()
+                || SITE_WORDS.contains(&head)
+                || EVENT_WORDS.contains(&head)
+                || self.key(from) == "operation")
+    }
+
     /// Classifies free capitalised words `from..to` of a run that the lists do not know.
     fn classify_free(&mut self, from: usize, mut to: usize, run_start: usize) {
         // A run that goes on into a listed name leaves its connector behind ("Copa de" before
@@ -1034,8 +1139,13 @@ impl Scanner<'_> {
                     && name_start > 0
                     && is_speech_verb(self.key(name_start - 1)))
         };
+        // "Christmas Day", "Dakota Access Pipeline": a common noun at the end names a thing,
+        // whatever precedes it; a given name and one such word ("Jerry Hall") is a person.
+        let names_a_thing =
+            self.names_a_thing(name_start, to) && !(starts_with_given_name && n_words == 2);
         if (2..=4).contains(&n_words)
             && name_like
+            && !names_a_thing
             && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
         {
             let span = self.span_of(name_start, to);
@@ -1342,7 +1452,11 @@ impl Scanner<'_> {
             || scoring_team
         {
             Some(EntityKind::Organization)
-        } else if n_words >= 2 && EVENT_WORDS.contains(&last_word) {
+        } else if (n_words >= 2 && SITE_WORDS.contains(&last_word) && self.key(to) != "of")
+            || ((2..=3).contains(&n_words) && PLACE_OPENERS.contains(&self.key(name_start)))
+        {
+            Some(EntityKind::Place)
+        } else if n_words >= 2 && self.names_a_thing(name_start, to) {
             None
         } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
             Some(EntityKind::Place)
@@ -2332,6 +2446,76 @@ mod tests {
         check(
             "Kia Motor Corp of South Korea",
             "O:Kia Motor Corp L:South Korea",
+        );
+    }
+
+    #[test]
+    fn keeps_hyphenated_east_asian_given_names_whole() {
+        check(
+            "President Park Geun-hye said that Lee Jae-yong would meet Tsai Ing-wen.",
+            "P:Park Geun-hye P:Lee Jae-yong P:Tsai Ing-wen",
+        );
+        check("Iran-backed militias and Paris-based firms", "");
+        check(
+            "his confidante-Choi Soon-sil-in a bid to win favours",
+            "P:Choi Soon-sil",
+        );
+    }
+
+    #[test]
+    fn takes_names_ending_in_a_common_noun_for_things() {
+        check(
+            "celebrations before the New Year and Christmas Day were cancelled after World War \
+             II began",
+            "",
+        );
+        check(
+            "a new Executive Order on the Dakota Access Pipeline and Operation Euphrates Shield",
+            "",
+        );
+        check(
+            "protesters gathered near City Hall and along Lake Oahe yesterday",
+            "L:City Hall L:Lake Oahe",
+        );
+        check("the singer Jerry Hall spoke", "P:Jerry Hall");
+    }
+
+    #[test]
+    fn takes_peoples_and_party_members_for_groups() {
+        check(
+            "the bill was opposed by Republican Sen. John McCain of Arizona on Tuesday",
+            "P:John McCain L:Arizona",
+        );
+        check(
+            "Conservative MP Anna Soubry said the vote would pass",
+            "P:Anna Soubry",
+        );
+        check(
+            "the decision angered North Koreans and many New Yorkers across the country",
+            "",
+        );
+        check("thousands of Rohingya Muslims fled the violence", "");
+    }
+
+    #[test]
+    fn finds_german_and_indian_states() {
+        check(
+            "voters in North Rhine-Westphalia and Lower Saxony, like those in Uttar Pradesh and \
+             the Far East, stayed home",
+            "L:North Rhine-Westphalia L:Lower Saxony L:Uttar Pradesh L:Far East",
+        );
+    }
+
+    #[test]
+    fn ignores_page_furniture_flattened_into_the_text() {
+        check(
+            "the painting was shown in Tianjin last year. Photos Provided to the newspaper. The \
+             Morning Email helps you start your workday. View Comments",
+            "L:Tianjin",
+        );
+        check(
+            "HuffPost Entertainment is your one-stop shop for celebrity news",
+            "O:Huffington Post[HuffPost]",
         );
     }
 
