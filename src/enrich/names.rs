@@ -379,11 +379,15 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
     (words, lines)
 }
 
-/// Whether two neighbouring words belong to one name: only a space, a hyphen, or an initial's
-/// full stop between them.
+/// Whether two neighbouring words belong to one name: only a space, a hyphen, or the full stop
+/// of an initial or of "St." / "Mt." / "Ft." ("St. Moritz", "Mt. Everest") between them.
 fn joined(text: &str, left: &Word, right: &Word) -> bool {
     let gap = &text[left.end..right.start];
-    gap == " " || gap == "-" || (left.initial && (gap == ". " || gap == "."))
+    let abbreviation = || matches!(&text[left.start..left.end], "St" | "Mt" | "Ft");
+    gap == " "
+        || gap == "-"
+        || (left.initial && (gap == ". " || gap == "."))
+        || (gap == ". " && abbreviation())
 }
 
 /// A mention candidate before article-level merging.
@@ -2495,6 +2499,14 @@ mod tests {
             "",
         );
         check("thousands of Rohingya Muslims fled the violence", "");
+    }
+
+    #[test]
+    fn keeps_the_abbreviated_saint_in_a_name() {
+        check(
+            "The championships start this week in St. Moritz.",
+            "L:St. Moritz",
+        );
     }
 
     #[test]
