@@ -1936,8 +1936,33 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
             scanner.push(EntityKind::Place, None, hosts);
         }
     }
+    // A name cut by replacement characters inside a word lost letters before idx saw the text
+    // ("Sinn F\u{FFFD}\u{FFFD}in" read as "Sinn F"): what it was is unknown, so it is left out.
+    // Replacement characters between words (a quotation mark that did not decode) harm nothing.
+    if body.contains(REPLACEMENT) {
+        let damaged = |span: (usize, usize)| {
+            let after = body[span.1..].trim_start_matches(REPLACEMENT);
+            let before = body[..span.0].trim_end_matches(REPLACEMENT);
+            body[span.0..span.1].contains(REPLACEMENT)
+                || (after.len() < body.len() - span.1
+                    && after.chars().next().is_some_and(char::is_alphanumeric))
+                || (before.len() < span.0
+                    && before
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric))
+        };
+        scanner
+            .candidates
+            .retain(|candidate| !damaged(candidate.span));
+        scanner.unknown_runs.retain(|run| !damaged(run.span));
+        scanner.lone_words.retain(|span| !damaged(*span));
+    }
     merge(scanner)
 }
+
+/// What a decoder writes for bytes it could not read.
+const REPLACEMENT: char = '\u{FFFD}';
 
 /// Whether a list match at or after `from_match` starts at byte `word_start`.
 fn starts_listed(matches: &[ListMatch], from_match: usize, word_start: usize) -> bool {
@@ -2499,6 +2524,15 @@ mod tests {
             "",
         );
         check("thousands of Rohingya Muslims fled the violence", "");
+    }
+
+    #[test]
+    fn leaves_out_names_that_lost_letters() {
+        check(
+            "The leader of Sinn F\u{FFFD}\u{FFFD}in, Mary Lou McDonald, met the Taoiseach, Enda \
+             Kenny, in Dublin on Monday.",
+            "P:Mary Lou McDonald P:Enda Kenny L:Dublin",
+        );
     }
 
     #[test]
