@@ -1588,6 +1588,25 @@ impl Scanner<'_> {
                     self.push_listed(&found);
                 }
                 Piece::Free(from, to) => {
+                    // "Kuala Lumpur International Airport", "Moscow River": words ending in a
+                    // place or site word right after a listed place name one place with it,
+                    // not the listed place and a place "International Airport".
+                    if let Some(Piece::Listed(before)) =
+                        piece_idx.checked_sub(1).map(|idx| pieces[idx])
+                    {
+                        let last = self.key(to - 1);
+                        if *self.gazetteer.kind_of(before.entity_idx) == EntityKind::Place
+                            && (PLACE_WORDS.contains(&last) || SITE_WORDS.contains(&last))
+                            && &self.text[before.end..self.words[from].start] == " "
+                            && self.candidates.last().map(|candidate| candidate.span)
+                                == Some((before.start, before.end))
+                        {
+                            self.candidates.pop();
+                            let span = (before.start, self.words[to - 1].end);
+                            self.push(EntityKind::Place, None, span);
+                            continue;
+                        }
+                    }
                     let next = pieces.get(piece_idx + 1);
                     // "Hunter Biden": an unknown given name before a listed surname is a
                     // different person unless it is one of the listed person's first names.
@@ -2532,6 +2551,14 @@ mod tests {
             "The leader of Sinn F\u{FFFD}\u{FFFD}in, Mary Lou McDonald, met the Taoiseach, Enda \
              Kenny, in Dublin on Monday.",
             "P:Mary Lou McDonald P:Enda Kenny L:Dublin",
+        );
+    }
+
+    #[test]
+    fn names_a_site_of_a_listed_place_as_one_place() {
+        check(
+            "He died after being attacked at Kuala Lumpur International Airport on Monday.",
+            "L:Kuala Lumpur International Airport",
         );
     }
 
