@@ -686,15 +686,26 @@ enum Tense {
 /// A participle right after "be" is not a past marker: "will be held on June 17" and "to be
 /// released on April 7" speak of the future.
 fn tense_around(text: &str, span: (usize, usize)) -> Tense {
-    let sentence_start = text[..span.0]
+    // A text without full stops (a list, a dump) is not one long sentence: the search for its
+    // ends stops MAX_SENTENCE_BYTES away, so an article with many dates costs no more than
+    // its length times a constant.
+    let mut window_start = span.0.saturating_sub(MAX_SENTENCE_BYTES);
+    while !text.is_char_boundary(window_start) {
+        window_start -= 1;
+    }
+    let mut window_end = (span.1 + MAX_SENTENCE_BYTES).min(text.len());
+    while !text.is_char_boundary(window_end) {
+        window_end += 1;
+    }
+    let sentence_start = text[window_start..span.0]
         .char_indices()
         .rev()
-        .find(|&(idx, _)| ends_sentence(text, idx))
-        .map_or(0, |(idx, _)| idx + 1);
-    let sentence_end = text[span.1..]
+        .find(|&(idx, _)| ends_sentence(text, window_start + idx))
+        .map_or(window_start, |(idx, _)| window_start + idx + 1);
+    let sentence_end = text[span.1..window_end]
         .char_indices()
         .find(|&(idx, _)| ends_sentence(text, span.1 + idx))
-        .map_or(text.len(), |(idx, _)| span.1 + idx);
+        .map_or(window_end, |(idx, _)| span.1 + idx);
     let mut nearest_future = usize::MAX;
     let mut nearest_past = usize::MAX;
     let sentence = &text[sentence_start..sentence_end];
@@ -749,6 +760,9 @@ fn tense_around(text: &str, span: (usize, usize)) -> Tense {
         _ => Tense::Past,
     }
 }
+
+/// Longest stretch on either side of a date read as its sentence.
+const MAX_SENTENCE_BYTES: usize = 600;
 
 /// Whether the character at byte `idx` of `text` ends a sentence: a line break, or a full
 /// stop, "!" or "?" not followed by a letter or digit, except the full stop of an initial
