@@ -960,23 +960,23 @@ fn strip_share_bar(line: String) -> String {
     let mut run_start = 0;
     while run_start < words.len() {
         let mut run_end = run_start;
-        let mut services: Vec<String> = Vec::new();
+        // One bit per service of SHARE_SERVICES named in the run.
+        let mut services: u32 = 0;
         while let Some(&(_, word)) = words.get(run_end) {
-            let lowered = word.to_ascii_lowercase();
-            if SHARE_SERVICES.contains(&lowered.as_str()) {
-                if !services.contains(&lowered) {
-                    services.push(lowered);
-                }
-            } else if !SHARE_BUTTONS.contains(&lowered.as_str()) {
+            let is = |listed: &&str| listed.eq_ignore_ascii_case(word);
+            if let Some(service) = SHARE_SERVICES.iter().position(is) {
+                services |= 1 << service;
+            } else if !SHARE_BUTTONS.iter().any(is) {
                 break;
             }
             run_end += 1;
         }
+        let n_services = services.count_ones();
         let whole_line = run_start == 0 && run_end == words.len();
         let is_bar = if whole_line {
-            run_end >= 2 && services.len() >= 2
+            run_end >= 2 && n_services >= 2
         } else {
-            run_end - run_start >= MIN_SHARE_BAR_WORDS && services.len() >= 3
+            run_end - run_start >= MIN_SHARE_BAR_WORDS && n_services >= 3
         };
         if is_bar {
             // The bar's permalink goes with it.
@@ -1007,13 +1007,15 @@ fn strip_share_bar(line: String) -> String {
 /// Fewest words of a share bar.
 const MIN_SHARE_BAR_WORDS: usize = 4;
 
-/// Services of share buttons, lowercased.
+/// Services of share buttons, lowercased (at most 32: `strip_share_bar` keeps one bit each).
 #[rustfmt::skip]
 const SHARE_SERVICES: &[&str] = &[
     "facebook", "twitter", "google+", "whatsapp", "tumblr", "linkedin", "stumbleupon", "stumble",
     "digg", "reddit", "newsvine", "pinterest", "telegram", "vk", "xing", "flipboard", "pocket",
     "messenger", "weibo", "wechat", "viber", "skype",
 ];
+
+const _: () = assert!(SHARE_SERVICES.len() <= 32, "one bit per service in a u32");
 
 /// Other words of share bars, lowercased.
 #[rustfmt::skip]
