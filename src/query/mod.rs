@@ -181,9 +181,10 @@ pub fn search(
         }
     }
     let ranking_query = ranking_query.as_deref().unwrap_or(&*query);
-    // A short query of plain words puts its best hits in tiers by where the words stand.
+    // A short query of plain words puts its best hits in tiers by where the words stand (not
+    // asked when no hit is shown: tiers change the order, not the count or the facets).
     let mut proximity_terms = Vec::new();
-    if sort == SortOrder::Relevance && expanded_with.is_empty() {
+    if sort == SortOrder::Relevance && expanded_with.is_empty() && options.limit > 0 {
         if let Some(words) = proximity::ranking_words(&expr) {
             let plain_words_syntax = options.syntax == QuerySyntax::Words;
             proximity_terms = compiler.proximity_terms(&words, plain_words_syntax)?;
