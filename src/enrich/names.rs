@@ -611,6 +611,20 @@ const SPANISH_PLACE_HEADS: &[&str] = &[
 ];
 
 /// Letters of Romanian that Spanish does not have (ă â î ș ț, and ş ţ with a cedilla).
+/// Romanian nouns for kinds of places, folded, which name the place that follows them in
+/// lowercase ("județul Argeș", "satul Slătioara", "în orașul Șomcuta Mare"). From Romanian
+/// usage: county, town, village, commune, municipality, locality, resort, capital, region,
+/// province, country, state, island, district, each with its genitive and plural forms.
+#[rustfmt::skip]
+const ROMANIAN_PLACE_NOUNS: &[&str] = &[
+    "judetul", "judetului", "judetele", "judetelor", "orasul", "orasului", "orasele",
+    "oraselor", "oraselul", "satul", "satului", "satele", "satelor", "comuna", "comunei",
+    "comunele", "comunelor", "municipiul", "municipiului", "municipiile", "municipiilor",
+    "localitatea", "localitatii", "localitatile", "localitatilor", "statiunea", "statiunii",
+    "capitala", "capitalei", "regiunea", "regiunii", "provincia", "provinciei", "tara", "tarii",
+    "statul", "statului", "insula", "insulei", "cartierul", "cartierului",
+];
+
 const ROMANIAN_LETTERS: &[char] = &['ă', 'â', 'î', 'ș', 'ț', 'ş', 'ţ', 'Ă', 'Â', 'Î', 'Ș', 'Ț'];
 
 /// Byte spans of team names in sports result and standings lines ("Philadelphia 3 Atlanta 2",
@@ -1031,6 +1045,25 @@ impl Scanner<'_> {
         if name_start >= to {
             return;
         }
+        if self.is_romanian() {
+            // "Moldovei", "Iranul", "Bucureștiului": a listed place with a case ending.
+            let listed = (to - name_start == 1)
+                .then(|| self.romanian_case_form_of(name_start))
+                .flatten();
+            // "județul Argeș", "în orașul Sfântu Gheorghe": a lowercase noun for a kind of
+            // place right before the name says what it is.
+            let after_place_noun = name_start == from
+                && to - name_start <= 3
+                && from > 0
+                && !self.words[from - 1].capitalised
+                && ROMANIAN_PLACE_NOUNS.contains(&self.key(from - 1))
+                && &self.text[self.words[from - 1].end..self.words[from].start] == " ";
+            if listed.is_some() || after_place_noun {
+                let span = self.span_of(name_start, to);
+                self.push(EntityKind::Place, listed, span);
+                return;
+            }
+        }
         if self.club_abbreviation(name_start, to).is_some()
             || (to - name_start <= 3
                 && name_start == run_start
@@ -1247,6 +1280,45 @@ impl Scanner<'_> {
             && !acronym
             && !self.in_word_list(name_start, WordList::GivenNames))
         .then_some(name_start)
+    }
+
+    /// The listed place that word `word_idx` names with a Romanian case ending or definite
+    /// article: the genitive and dative of nouns in -a ("Moldovei", "Africii", "Coreei") and
+    /// the article and genitive of the others ("Iranul", "Luxemburgului", "Bacăului").
+    fn romanian_case_form_of(&self, word_idx: usize) -> Option<u32> {
+        let word = self.key(word_idx);
+        let mut bases: [Option<String>; 2] = [None, None];
+        if let Some(stem) = word.strip_suffix("ului") {
+            bases = [Some(stem.to_string()), Some(format!("{stem}u"))];
+        } else if let Some(stem) = word.strip_suffix("ul") {
+            bases = [Some(stem.to_string()), Some(format!("{stem}u"))];
+        } else if let Some(stem) = word.strip_suffix("ei") {
+            bases = [Some(format!("{stem}a")), Some(format!("{stem}ea"))];
+        } else if let Some(stem) = word.strip_suffix("ii") {
+            bases = [Some(format!("{stem}a")), None];
+        }
+        bases
+            .into_iter()
+            .flatten()
+            .filter(|base| base.len() >= 4)
+            .find_map(|base| self.gazetteer.lookup_folded_alias(&base))
+            .filter(|&entity_idx| *self.gazetteer.kind_of(entity_idx) == EntityKind::Place)
+    }
+
+    /// Whether the words `from..to` of a Romanian text end with a capitalised word and a
+    /// preposition of place ("din", "la", "de la", "în"), which a listed name follows.
+    fn romanian_locative_before(&self, from: usize, to: usize) -> bool {
+        if to < from + 2 || !self.is_romanian() {
+            return false;
+        }
+        let last = self.key(to - 1);
+        let connector_from = match last {
+            "din" | "in" => to - 1,
+            "la" if to >= from + 3 && self.key(to - 2) == "de" => to - 2,
+            "la" => to - 1,
+            _ => return false,
+        };
+        connector_from > from && self.words[connector_from - 1].capitalised
     }
 
     /// Whether the name starting at word `from` follows a person's parenthesised country in a
@@ -1647,7 +1719,12 @@ impl Scanner<'_> {
                     // word that opens a name, followed by a listed place, names an organisation.
                     // So does an acronym or another unknown word alone before a listed place at
                     // the end of the run ("PSV Eindhoven", "Ajax Amsterdam", "Bayern Munich").
-                    if let Some(Piece::Listed(found)) = next {
+                    // "Institutul Polonez din București", "Documentul de la Viena": Romanian
+                    // "din", "la", "de la" and "în" say where a body is, not what it is called,
+                    // so the place stays a place beside the organisation.
+                    let located = matches!(next, Some(Piece::Listed(_)))
+                        && self.romanian_locative_before(from, to);
+                    if let Some(Piece::Listed(found)) = next.filter(|_| !located) {
                         let (name_start, _) = self.strip_leading(from, to);
                         let club = || {
                             piece_idx == 0
@@ -1726,7 +1803,7 @@ impl Scanner<'_> {
                     }
                     // "Colegio de Médicos de Madrid", "Copa de Europa": capitalised words joined
                     // by "de" to a listed place make one longer name, of which the place is a part.
-                    if let Some(Piece::Listed(found)) = next {
+                    if let Some(Piece::Listed(found)) = next.filter(|_| !located) {
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place {
                             if let Some(name_start) = self.name_before_de(from, to) {
                                 let span = (self.words[name_start].start, found.end);
@@ -2390,6 +2467,27 @@ mod tests {
         all.extend(describe("O", &found.organizations));
         all.extend(describe("L", &found.places));
         assert_eq!(all.join(" "), expected, "names in {body:?}");
+    }
+
+    #[test]
+    fn reads_romanian_places_by_their_kind_and_case_endings() {
+        check(
+            "Autoritățile din județul Argeș spun că satul Slătioara și orașul Sfântu Gheorghe \
+             au primit fonduri.",
+            "L:Argeș L:Slătioara L:Sfântu Gheorghe",
+        );
+        check(
+            "El a fost premierul Moldovei, a vizitat Iranul și capitala Luxemburgului.",
+            "L:Moldova[Moldovei] L:Iran[Iranul] L:Luxembourg[Luxemburgului]",
+        );
+    }
+
+    #[test]
+    fn keeps_a_romanian_body_and_its_town_apart() {
+        check(
+            "Institutul Polonez din București a lansat concursul, după Documentul de la Viena.",
+            "O:Institutul Polonez L:Bucharest[București] L:Vienna[Viena]",
+        );
     }
 
     #[test]
