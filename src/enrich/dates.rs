@@ -45,6 +45,13 @@ const MONTH_ABBREVIATIONS: &[(&str, i8)] = &[
     ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8), ("sep", 9),
     ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12),
 ];
+/// Whether `word` (lowercase) is an English month's abbreviation ("feb", "sept").
+pub(crate) fn is_month_abbreviation(word: &str) -> bool {
+    MONTH_ABBREVIATIONS
+        .iter()
+        .any(|&(abbreviation, _)| abbreviation == word)
+}
+
 /// Russian (genitive, nominative, prepositional), German, Spanish and French month names.
 #[rustfmt::skip]
 const FOREIGN_MONTHS: &[(&str, i8)] = &[

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::Hasher;
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
-use super::russian;
+use super::{dates, russian};
 use super::{Entity, EntityKind};
 
 /// The entities of one article, each list in order of first mention.
@@ -1724,6 +1724,20 @@ impl Scanner<'_> {
                     // so the place stays a place beside the organisation.
                     let located = matches!(next, Some(Piece::Listed(_)))
                         && self.romanian_locative_before(from, to);
+                    // "West Hollywood", "East Anglia": a direction before a listed place names
+                    // a place, not a club named after the place.
+                    if let Some(Piece::Listed(found)) = next {
+                        if to == from + 1
+                            && COMPASS_WORDS.contains(&self.key(from))
+                            && *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
+                            && &self.text[self.words[from].end..found.start] == " "
+                        {
+                            let span = (self.words[from].start, found.end);
+                            self.push(EntityKind::Place, None, span);
+                            skip_next_listed = true;
+                            continue;
+                        }
+                    }
                     if let Some(Piece::Listed(found)) = next.filter(|_| !located) {
                         let (name_start, _) = self.strip_leading(from, to);
                         let club = || {
@@ -1836,11 +1850,16 @@ impl Scanner<'_> {
                                 .skip(1)
                                 .any(char::is_uppercase)
                             && !self.used_in_lowercase(to - 1);
+                        // The place may have taken a direction before it ("South China
+                        // Morning Post", "East China Normal University").
                         if *self.gazetteer.kind_of(found.entity_idx) == EntityKind::Place
                             && (self.in_word_list(to - 1, WordList::OrgWords) || team_plural)
                             && self.strip_leading(from, to).0 == from
-                            && self.candidates.last().map(|candidate| candidate.span)
-                                == Some((found.start, found.end))
+                            && self.candidates.last().is_some_and(|candidate| {
+                                candidate.span.1 == found.end
+                                    && candidate.span.0 <= found.start
+                                    && candidate.kind == EntityKind::Place
+                            })
                         {
                             if let Some(previous) = self.candidates.pop() {
                                 let span = (previous.span.0, self.words[to - 1].end);
@@ -2054,7 +2073,98 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         scanner.unknown_runs.retain(|run| !damaged(run.span));
         scanner.lone_words.retain(|span| !damaged(*span));
     }
+    type_places_listed_with_places(&mut scanner);
     merge(scanner)
+}
+
+/// Directions, which qualify the next item of a list ("North and South America").
+const COMPASS_WORDS: &[&str] = &[
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+];
+
+/// English endings of abstract nouns, which no place name has ("Globalization", "Extradition").
+const ABSTRACT_ENDINGS: &[&str] = &["tion", "sion", "ment", "ness", "ism", "ity", "ics"];
+
+/// What joins two items of a list of places ("Lugoj, Deta", "Mașloc și Bogda").
+/// Not English "and" or "or", which join far more than lists ("Ways and Means", "Chair in
+/// Political Values and Ethics").
+const LIST_JOINERS: &[&str] = &[", ", " și ", " şi ", " y ", " e ", " sau "];
+
+/// "Gotland, Blekinge", "Lugoj, Deta, Marghita": an untyped name of one or two words listed
+/// right after a place, and itself followed by the list's punctuation or its joiner (not by a
+/// verb: "in London, Johnson said"), is a place too. Each place so found may type the next.
+/// Words that may be something else are left alone: ordinary words ("Center for China and
+/// Globalization", "Arizona, Feb. 8", "Oceania, North and South America"), titles ("Rep."),
+/// given names ("Slater and Gordon"), abbreviations ("United States, OK, but").
+fn type_places_listed_with_places(scanner: &mut Scanner<'_>) {
+    let text = scanner.text;
+    let mut place_ends: Vec<usize> = scanner
+        .candidates
+        .iter()
+        .filter(|candidate| candidate.kind == EntityKind::Place)
+        .map(|candidate| candidate.span.1)
+        .chain(
+            scanner
+                .unknown_runs
+                .iter()
+                .filter(|run| run.hint == Some(EntityKind::Place))
+                .map(|run| run.span.1),
+        )
+        .collect();
+    if place_ends.is_empty() {
+        return;
+    }
+    place_ends.sort_unstable();
+    let mut order: Vec<usize> = (0..scanner.unknown_runs.len()).collect();
+    order.sort_unstable_by_key(|&run_idx| scanner.unknown_runs[run_idx].span.0);
+    for run_idx in order {
+        let run = &scanner.unknown_runs[run_idx];
+        if run.hint.is_some() || run.n_words > 2 {
+            continue;
+        }
+        let (start, end) = run.span;
+        let after_place = LIST_JOINERS.iter().any(|joiner| {
+            start >= joiner.len()
+                && text.is_char_boundary(start - joiner.len())
+                && &text[start - joiner.len()..start] == *joiner
+                && place_ends.binary_search(&(start - joiner.len())).is_ok()
+        });
+        if !after_place {
+            continue;
+        }
+        let after = &text[end..];
+        let ends_item = after.is_empty()
+            || after.starts_with([',', ';', ')', '.', '\n', '\r'])
+            || LIST_JOINERS[1..]
+                .iter()
+                .any(|joiner| after.starts_with(joiner));
+        if !ends_item {
+            continue;
+        }
+        let first_word = scanner.words.partition_point(|word| word.start < start);
+        let plain_name = (first_word..scanner.words.len())
+            .take_while(|&word_idx| scanner.words[word_idx].end <= end)
+            .all(|word_idx| {
+                let key = scanner.key(word_idx);
+                scanner.word_text(word_idx).chars().any(char::is_lowercase)
+                    && !COMPASS_WORDS.contains(&key)
+                    && !dates::is_month_abbreviation(key)
+                    && !ABSTRACT_ENDINGS.iter().any(|ending| key.ends_with(ending))
+                    && scanner.is_title_at(word_idx, word_idx + 1).is_none()
+                    && (!text[scanner.words[word_idx].end..].starts_with('.')
+                        || !scanner.gazetteer.person_titles.contains(&format!("{key}.")))
+                    && !scanner.is_common(word_idx)
+                    && !scanner.is_org_word(word_idx)
+                    && !scanner.in_word_list(word_idx, WordList::GivenNames)
+                    && !scanner.used_in_lowercase(word_idx)
+            });
+        if plain_name {
+            scanner.unknown_runs[run_idx].hint = Some(EntityKind::Place);
+            if let Err(position) = place_ends.binary_search(&end) {
+                place_ends.insert(position, end);
+            }
+        }
+    }
 }
 
 /// What a decoder writes for bytes it could not read.
@@ -2480,6 +2590,16 @@ mod tests {
             "El a fost premierul Moldovei, a vizitat Iranul și capitala Luxemburgului.",
             "L:Moldova[Moldovei] L:Iran[Iranul] L:Luxembourg[Luxemburgului]",
         );
+    }
+
+    #[test]
+    fn takes_a_name_listed_among_places_for_a_place() {
+        check(
+            "Drumul trece prin Lugoj, Deta, Mănăștur și Uivar, apoi spre Szeged.",
+            "L:Lugoj L:Deta L:Mănăștur L:Uivar L:Szeged",
+        );
+        // Not a name that goes on with a verb after the place and its comma.
+        check("In London, Wexley declined to comment.", "L:London");
     }
 
     #[test]
