@@ -269,8 +269,10 @@ impl LineCounts {
     }
 }
 
-/// Splits the body into words and lines in one pass over its characters.
-fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
+/// Splits the body into words and lines in one pass over its characters, and says whether a
+/// word has a letter only Romanian writes.
+fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
+    let mut romanian = false;
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::new();
     let mut counts = LineCounts::default();
@@ -309,6 +311,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
                 return;
             }
             ascii = false;
+            romanian |= ROMANIAN_LETTERS.contains(&character);
             if character.is_uppercase() {
                 n_upper += 1;
             } else if character.is_lowercase() {
@@ -376,7 +379,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>) {
         idx = end;
     }
     lines.push(counts.finish(text, text.len()));
-    (words, lines)
+    (words, lines, romanian)
 }
 
 /// Whether two neighbouring words belong to one name: only a space, a hyphen, or the full stop
@@ -425,8 +428,8 @@ struct Scanner<'a> {
     lone_words: Vec<(usize, usize)>,
     /// Capitalised runs no rule typed, typed from context at the end of the article.
     unknown_runs: Vec<UnknownRun>,
-    /// Whether the body has letters only Romanian uses, worked out when first asked.
-    romanian: std::cell::Cell<Option<bool>>,
+    /// Whether a word of the body has a letter only Romanian writes (found by `split_words`).
+    romanian: bool,
     /// Whether the body reports cricket, worked out when first asked.
     cricket: std::cell::Cell<Option<bool>>,
     /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
@@ -1228,15 +1231,9 @@ impl Scanner<'_> {
         (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters.as_str())).then_some(n_words)
     }
 
-    /// Whether the body is Romanian rather than Spanish, judged by its letters; one scan of the
-    /// body, made only when first asked.
+    /// Whether the body is Romanian rather than Spanish, judged by its letters.
     fn is_romanian(&self) -> bool {
-        if let Some(known) = self.romanian.get() {
-            return known;
-        }
-        let found = self.text.contains(ROMANIAN_LETTERS);
-        self.romanian.set(Some(found));
-        found
+        self.romanian
     }
 
     /// Whether the words `from..to` are a whole line in capitals, without figures, over a
@@ -1877,7 +1874,7 @@ impl Scanner<'_> {
 
 /// Finds and merges the people, organisations and places named in `body`.
 pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
-    let (mut words, lines) = split_words(body);
+    let (mut words, lines, romanian) = split_words(body);
     let scanner_lines = lines.clone();
     if lines.iter().any(|line| line.furniture) {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
@@ -1909,7 +1906,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         lines,
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
-        romanian: std::cell::Cell::new(None),
+        romanian,
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
         mid_sentence_capitals: std::cell::OnceCell::new(),
