@@ -497,7 +497,8 @@ const THING_WORDS: &[&str] = &[
     "accords", "treaty", "act", "bill", "amendment", "resolution", "declaration", "convention",
     "protocol", "charter", "constitution", "doctrine", "paper", "report", "plan", "deal", "check",
     "pipeline", "wing", "partnership", "programme", "program", "initiative", "project",
-    "strategy", "scheme", "brigade", "brigades", "defence", "defense", "prosecutors",
+    "strategy", "scheme", "brigade", "brigades", "defence", "defense", "prosecutors", "rights",
+    "access", "security", "first",
 ];
 
 /// Last words of buildings and landmarks ("City Hall", "Buckingham Palace", "Oroville Dam",
@@ -1045,7 +1046,7 @@ impl Scanner<'_> {
             to -= 1;
         }
         let (mut name_start, saw_title) = self.strip_leading(from, to);
-        if name_start >= to {
+        if name_start >= to || self.owns_a_thing(to) {
             return;
         }
         if self.is_romanian() {
@@ -1277,6 +1278,25 @@ impl Scanner<'_> {
             && !acronym
             && !self.in_word_list(name_start, WordList::GivenNames))
         .then_some(name_start)
+    }
+
+    /// Whether the name ending before word `to` is the owner in the name of a thing
+    /// ("International Women's Day", "St. Patrick's Day"): then it is part of that name.
+    fn owns_a_thing(&self, to: usize) -> bool {
+        let after = &self.text[self.words[to - 1].end..];
+        let Some(after) = after
+            .strip_prefix("'s ")
+            .or_else(|| after.strip_prefix("’s "))
+        else {
+            return false;
+        };
+        // The "s" of the possessive is a word of its own; the thing's name is the next.
+        let thing_start = self.text.len() - after.len();
+        (to..(to + 2).min(self.words.len())).any(|idx| {
+            self.words[idx].start == thing_start
+                && self.words[idx].capitalised
+                && THING_WORDS.contains(&self.key(idx))
+        })
     }
 
     /// The listed place that word `word_idx` names with a Romanian case ending or definite
@@ -2597,6 +2617,19 @@ mod tests {
         );
         // Not a name that goes on with a verb after the place and its comma.
         check("In London, Wexley declined to comment.", "L:London");
+    }
+
+    #[test]
+    fn takes_no_name_from_the_owner_of_a_day_or_from_things_named_like_people() {
+        check(
+            "She marked International Women's Day and St. Patrick's Day in Boston.",
+            "L:Boston",
+        );
+        check(
+            "Human Rights and Social Security were on the America First agenda of the Russian \
+             Aerospace Force.",
+            "O:Russian Aerospace Force",
+        );
     }
 
     #[test]
