@@ -1565,7 +1565,11 @@ impl Scanner<'_> {
             // "San Sebastián", "Santa Bárbara", "Saint-Denis": places far more often than
             // people in news.
             Some(EntityKind::Place)
-        } else if previous.is_some_and(|word| self.is_place_preposition(word)) && n_words <= 2 {
+        } else if previous.is_some_and(|word| self.is_place_preposition(word))
+            && n_words <= 2
+            && !self.is_org_word(to - 1)
+        {
+            // Not "in Parliament", "at the Ministry": bodies, named by their head word alone.
             Some(EntityKind::Place)
         } else if all_caps
             && n_words == 1
@@ -2095,8 +2099,10 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
 }
 
 /// Directions, which qualify the next item of a list ("North and South America").
+#[rustfmt::skip]
 const COMPASS_WORDS: &[&str] = &[
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest",
 ];
 
 /// English endings of abstract nouns, which no place name has ("Globalization", "Extradition").
@@ -2629,6 +2635,11 @@ mod tests {
             "Human Rights and Social Security were on the America First agenda of the Russian \
              Aerospace Force.",
             "O:Russian Aerospace Force",
+        );
+        // A body named by its head word alone is no place after "in".
+        check(
+            "The bill passed in Parliament. Floods hit Southwest China.",
+            "L:Southwest China",
         );
     }
 
