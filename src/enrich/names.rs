@@ -1569,11 +1569,13 @@ impl Scanner<'_> {
             && n_words <= 2
             && !self.is_org_word(to - 1)
         {
-            // Not "in Parliament", "at the Ministry": bodies, named by their head word alone.
+            // "in Anbar", "from Idlib"; not "in Parliament", "at the Ministry": bodies named by
+            // their head word alone.
             Some(EntityKind::Place)
         } else if all_caps
             && n_words == 1
             && span.1 - span.0 >= 3
+            && (self.is_romanian() || !ROMANIAN_ABBREVIATIONS.contains(&self.key(name_start)))
             && !self.text[span.1..]
                 .trim_start_matches([' ', '\t'])
                 .starts_with(['\n', '\r'])
@@ -2097,6 +2099,10 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
     type_places_listed_with_places(&mut scanner);
     merge(scanner)
 }
+
+/// Abbreviations that name a Romanian body (the National Anticorruption Directorate) and are
+/// an ordinary noun elsewhere (DNA tests).
+const ROMANIAN_ABBREVIATIONS: &[&str] = &["dna"];
 
 /// Directions, which qualify the next item of a list ("North and South America").
 #[rustfmt::skip]
@@ -2636,6 +2642,7 @@ mod tests {
              Aerospace Force.",
             "O:Russian Aerospace Force",
         );
+        check("DNA tests identified him, police in Ohio said.", "L:Ohio");
         // A body named by its head word alone is no place after "in".
         check(
             "The bill passed in Parliament. Floods hit Southwest China.",
