@@ -195,7 +195,11 @@ struct StageClock {
 
 impl StageClock {
     fn add(counter: &AtomicU64, started: Instant) {
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        StageClock::add_duration(counter, started.elapsed());
+    }
+
+    fn add_duration(counter: &AtomicU64, duration: Duration) {
+        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
         counter.fetch_add(nanos, Ordering::Relaxed);
     }
 }
@@ -276,27 +280,64 @@ fn read_and_clean(path: &Path, clock: &StageClock) -> CleanedFile {
 }
 
 /// Reads and cleans one large source file a chunk of about `chunk_bytes` at a time, handing
-/// each chunk to `each` before the next is read, so memory stays bounded by the chunk.
+/// each chunk's cleaned parts to `each` before the next chunk is read, so memory stays
+/// bounded by the chunk.
+///
+/// The file is read on a thread of its own, a part of the chunk at a time, and each part is
+/// cleaned while the next is read: read first and cleaned after, the reading (decompressing
+/// and parsing, one thread's work) left every other core idle. Chunks still end where
+/// [`ingest::read_source_file_in_chunks`] ends them, because which articles are new and
+/// which are copies is decided a chunk at a time.
 fn read_and_clean_in_chunks(
     path: &Path,
     chunk_bytes: u64,
     clock: &StageClock,
-    each: &mut dyn FnMut(CleanedFile),
+    each: &mut dyn FnMut(Vec<CleanedFile>),
 ) {
-    let mut on_chunk = |records: ingest::FileRecords| {
-        let outcome = catch_unwind(AssertUnwindSafe(|| clean_records(records, clock)));
-        each(outcome.unwrap_or_else(|panic| panicked_file(path, &panic)));
-    };
-    let started = Instant::now();
-    let last = ingest::read_source_file_in_chunks(
-        path,
-        &ingest::ReadLimits::default(),
-        chunk_bytes,
-        &mut on_chunk,
-    );
-    StageClock::add(&clock.reading, started);
-    on_chunk(last);
+    let part_bytes = (chunk_bytes / PARTS_PER_CHUNK).clamp(1, MAX_PART_BYTES);
+    std::thread::scope(|scope| {
+        let (part_sender, part_receiver) =
+            std::sync::mpsc::sync_channel::<(ingest::FileRecords, bool)>(PARTS_IN_FLIGHT);
+        scope.spawn(move || {
+            let started = Instant::now();
+            let mut waited = Duration::ZERO;
+            let mut hand_on = |records, ends_chunk| {
+                let send_started = Instant::now();
+                // Sending fails only when the receiving side panicked; the scope reports that.
+                let _ = part_sender.send((records, ends_chunk));
+                waited += send_started.elapsed();
+            };
+            let last = ingest::read_source_file_in_parts(
+                path,
+                &ingest::ReadLimits::default(),
+                chunk_bytes,
+                part_bytes,
+                &mut hand_on,
+            );
+            hand_on(last, true);
+            StageClock::add_duration(&clock.reading, started.elapsed().saturating_sub(waited));
+        });
+        let mut chunk = Vec::new();
+        for (records, ends_chunk) in part_receiver {
+            let outcome = catch_unwind(AssertUnwindSafe(|| clean_records(records, clock)));
+            chunk.push(outcome.unwrap_or_else(|panic| panicked_file(path, &panic)));
+            if ends_chunk {
+                each(std::mem::take(&mut chunk));
+            }
+        }
+    });
 }
+
+/// A chunk of a large record file is read in about this many parts (see
+/// [`read_and_clean_in_chunks`]) ...
+const PARTS_PER_CHUNK: u64 = 16;
+
+/// ... of at most this many bytes, so that cleaning starts soon after reading does.
+const MAX_PART_BYTES: u64 = 1024 * 1024;
+
+/// Parts read ahead of the cleaning at most: with [`MAX_PART_BYTES`], the reading thread adds
+/// at most a few megabytes to a build's memory.
+const PARTS_IN_FLIGHT: usize = 4;
 
 /// Cleans the records of one file (or chunk) in parallel: a corpus is often one big CSV or
 /// JSONL file, and cleaning it on one thread left the other cores idle.
@@ -629,7 +670,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 let mut failure = None;
                 read_and_clean_in_chunks(path, options.batch_bytes, &clock, &mut |cleaned| {
                     if failure.is_none() {
-                        failure = index_cleaned(vec![cleaned]).err();
+                        failure = index_cleaned(cleaned).err();
                     }
                 });
                 if let Some(error) = failure {
