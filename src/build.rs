@@ -502,19 +502,75 @@ fn source_path(source: &str) -> &str {
     }
 }
 
+/// A build's name lists: loaded, or loading on another thread.
+///
+/// Loading the embedded lists takes about 90 M instructions (folding, case forms, hash sets)
+/// on one thread. A build starts them first and reads its first files meanwhile, instead of
+/// leaving every other core idle until they are loaded.
+struct NameLists {
+    loading: std::sync::Mutex<Option<std::thread::JoinHandle<Gazetteer>>>,
+    loaded: std::sync::OnceLock<Gazetteer>,
+}
+
+impl NameLists {
+    fn loaded(gazetteer: Gazetteer) -> NameLists {
+        NameLists {
+            loading: std::sync::Mutex::new(None),
+            loaded: std::sync::OnceLock::from(gazetteer),
+        }
+    }
+
+    /// Loads the embedded lists, then compiles them, on another thread.
+    fn embedded_in_background() -> NameLists {
+        let loading = std::thread::spawn(|| {
+            let gazetteer = Gazetteer::embedded();
+            gazetteer.compile_in_background();
+            gazetteer
+        });
+        NameLists {
+            loading: std::sync::Mutex::new(Some(loading)),
+            loaded: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The lists, waiting for them if they are still loading.
+    fn get(&self) -> Result<&Gazetteer> {
+        if let Some(gazetteer) = self.loaded.get() {
+            return Ok(gazetteer);
+        }
+        let loading = self
+            .loading
+            .lock()
+            .map_or(None, |mut loading| loading.take());
+        let outcome = match loading {
+            Some(loading) => loading.join().map_err(|panic| panic_message(&panic)),
+            None => Err("an earlier attempt failed".to_string()),
+        };
+        let gazetteer = outcome.map_err(|message| {
+            Error::Internal(format!("the name lists could not be loaded: {message}"))
+        })?;
+        Ok(self.loaded.get_or_init(|| gazetteer))
+    }
+}
+
 /// Builds or updates the index described by `options`.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
     let decl = options.schema.load()?;
     // A build without facts reads no name lists: they are enrichment work. A build with facts
-    // compiles them while its first files are read.
-    let gazetteer = if options.facts {
-        let gazetteer = load_gazetteer(options.lists_dir.as_deref())?;
-        gazetteer.compile_in_background();
-        gazetteer
-    } else {
-        Gazetteer::from_list_texts(&crate::enrich::ListTexts::default())
-            .map_err(|error| Error::Internal(format!("an empty gazetteer: {error}")))?
+    // compiles them while its first files are read; the embedded lists, which cannot fail to
+    // load, are also loaded then.
+    let name_lists = match (options.facts, options.lists_dir.as_deref()) {
+        (true, None) => NameLists::embedded_in_background(),
+        (true, Some(lists_dir)) => {
+            let gazetteer = load_gazetteer(Some(lists_dir))?;
+            gazetteer.compile_in_background();
+            NameLists::loaded(gazetteer)
+        }
+        (false, _) => NameLists::loaded(
+            Gazetteer::from_list_texts(&crate::enrich::ListTexts::default())
+                .map_err(|error| Error::Internal(format!("an empty gazetteer: {error}")))?,
+        ),
     };
     let mut report = BuildReport {
         index: options.index_dir.clone(),
@@ -586,7 +642,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     // facts as it goes instead of reading every stored article back at the end. (Rewrites of
     // source lists re-add the same articles, so they change nothing the registry reads.)
     let collect_facts = target.fresh;
-    let mut registry_builder = collect_facts.then(|| RegistryBuilder::new(&gazetteer));
+    // Made with the first batch, once the name lists are loaded.
+    let mut registry_builder: Option<RegistryBuilder> = None;
 
     // Dedupes, enriches and writes the cleaned records of a batch of files or of one chunk.
     let mut index_cleaned = |outcomes: Vec<CleanedFile>| -> Result<()> {
@@ -619,13 +676,17 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 new_articles.push((record.id, record.article, BTreeSet::from([source])));
             }
         }
+        let gazetteer = name_lists.get()?;
+        if collect_facts && registry_builder.is_none() {
+            registry_builder = Some(RegistryBuilder::new(gazetteer));
+        }
         // The tantivy document is made on the worker too: made on this thread, it was a
         // serial step between the parallel enrichment and the writer's threads.
         let enriched: Vec<_> = new_articles
             .into_par_iter()
             .map(|(id, article, sources)| {
                 let outcome =
-                    enrich_guarded(article, &gazetteer, options.facts, &clock).map(|article| {
+                    enrich_guarded(article, gazetteer, options.facts, &clock).map(|article| {
                         let sources_list: Vec<String> = sources.iter().cloned().collect();
                         let document = index.document(&article, &id, &sources_list);
                         let facts = collect_facts.then(|| ArticleFacts::of(&article));
@@ -703,6 +764,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 report.files_seen
             ),
         });
+    }
+
+    let gazetteer = name_lists.get()?;
+    if collect_facts && registry_builder.is_none() {
+        registry_builder = Some(RegistryBuilder::new(gazetteer));
     }
 
     // A build small enough for memory not to matter clusters its registry on another thread
@@ -792,7 +858,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
                 let Some(article) = stored_article(index, &searcher, &id)? else {
                     continue;
                 };
-                let enriched = enrich_guarded(article, &gazetteer, options.facts, &clock)
+                let enriched = enrich_guarded(article, gazetteer, options.facts, &clock)
                     .map_err(|skipped| Error::Internal(skipped.reason))?;
                 let sources_list: Vec<String> = sources.into_iter().collect();
                 writer.add_document(index.document(&enriched, &id, &sources_list))?;
@@ -840,7 +906,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             files
         }
         (None, Some(builder)) => RegistryFiles::of(builder.finish()),
-        (None, None) => Registry::from_index(&final_index, &gazetteer).and_then(RegistryFiles::of),
+        (None, None) => Registry::from_index(&final_index, gazetteer).and_then(RegistryFiles::of),
     };
     let registry_outcome = files.and_then(|files| {
         final_index.write_beside(REGISTRY_FILE, &files.json)?;
