@@ -911,11 +911,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let registry_outcome = files.and_then(|files| {
         final_index.write_beside(REGISTRY_FILE, &files.json)?;
         final_index.write_beside(LOOKUP_FILE, files.lookup.as_str().as_bytes())?;
-        Ok(files.registry)
+        Ok(files.figures)
     });
     match registry_outcome {
-        Ok(registry) => {
-            report.registry = registry.figures();
+        Ok(figures) => {
+            report.registry = figures;
             report.actors_in_registry = report.registry.actors;
         }
         Err(error) => {
@@ -942,10 +942,14 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     Ok(report)
 }
 
-/// The actor registry with the contents of its two files, made together so that a build
-/// clustering beside the commit also serialises there.
+/// The contents of the actor registry's two files and its figures, made together so that a
+/// build clustering beside the commit also serialises there.
+///
+/// The registry itself is dropped where it was made: freeing its hundreds of thousands of
+/// small allocations took the news build's main thread about 8 ms after everything else
+/// had finished, while beside the commit it costs no wall time.
 struct RegistryFiles {
-    registry: Registry,
+    figures: RegistryFigures,
     json: Vec<u8>,
     lookup: NameLookup,
 }
@@ -955,7 +959,7 @@ impl RegistryFiles {
         Ok(RegistryFiles {
             json: registry.to_json()?,
             lookup: NameLookup::of(&registry),
-            registry,
+            figures: registry.figures(),
         })
     }
 }
