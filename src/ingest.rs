@@ -290,9 +290,28 @@ pub fn read_source_file_in_chunks(
     chunk_bytes: u64,
     on_chunk: &mut dyn FnMut(FileRecords),
 ) -> FileRecords {
+    read_source_file_in_parts(path, limits, chunk_bytes, chunk_bytes, &mut |records, _| {
+        on_chunk(records)
+    })
+}
+
+/// [`read_source_file_in_chunks`] in finer steps: records are handed to `on_part` as soon as
+/// about `part_bytes` of text have been read, with `true` when the part ends a chunk. The
+/// chunks end where [`read_source_file_in_chunks`] ends them, whatever `part_bytes` is, so
+/// that a caller who starts on the first part of a chunk while the rest is read can still
+/// treat the chunk as one. The returned rest of the file ends the last chunk.
+pub fn read_source_file_in_parts(
+    path: &Path,
+    limits: &ReadLimits,
+    chunk_bytes: u64,
+    part_bytes: u64,
+    on_part: &mut dyn FnMut(FileRecords, bool),
+) -> FileRecords {
     let chunks = Chunks {
         chunk_bytes,
-        on_chunk: Some(on_chunk),
+        part_bytes: part_bytes.min(chunk_bytes),
+        n_chunk_bytes_handed_on: 0,
+        on_part: Some(on_part),
     };
     guard_panics(path, || match std::fs::File::open(path) {
         Ok(file) => read_source_stream(path, file, limits, chunks),
@@ -302,10 +321,13 @@ pub fn read_source_file_in_chunks(
     })
 }
 
-/// Where records go when a file is read in chunks.
+/// Where records go when a file is read in chunks (and parts of chunks).
 struct Chunks<'a> {
     chunk_bytes: u64,
-    on_chunk: Option<&'a mut dyn FnMut(FileRecords)>,
+    part_bytes: u64,
+    /// Bytes handed on in earlier parts of the current chunk.
+    n_chunk_bytes_handed_on: u64,
+    on_part: Option<&'a mut dyn FnMut(FileRecords, bool)>,
 }
 
 impl Chunks<'_> {
@@ -313,21 +335,26 @@ impl Chunks<'_> {
     fn whole() -> Chunks<'static> {
         Chunks {
             chunk_bytes: u64::MAX,
-            on_chunk: None,
+            part_bytes: u64::MAX,
+            n_chunk_bytes_handed_on: 0,
+            on_part: None,
         }
     }
 
-    /// Hands `records` on when they hold at least a chunk's worth of bytes (`n_bytes`, the
-    /// bytes read since the last chunk); says whether it did.
+    /// Hands `records` on when they hold at least a part's worth of bytes (`n_bytes`, the
+    /// bytes read since the last part), or when the chunk is full; says whether it did.
     fn hand_on_if_full(&mut self, records: &mut FileRecords, n_bytes: u64) -> bool {
-        if n_bytes < self.chunk_bytes {
+        let n_chunk_bytes = self.n_chunk_bytes_handed_on.saturating_add(n_bytes);
+        let ends_chunk = n_chunk_bytes >= self.chunk_bytes;
+        if !ends_chunk && n_bytes < self.part_bytes {
             return false;
         }
-        let Some(on_chunk) = self.on_chunk.as_mut() else {
+        let Some(on_part) = self.on_part.as_mut() else {
             return false;
         };
         records.n_bytes = n_bytes;
-        on_chunk(std::mem::take(records));
+        on_part(std::mem::take(records), ends_chunk);
+        self.n_chunk_bytes_handed_on = if ends_chunk { 0 } else { n_chunk_bytes };
         true
     }
 }
@@ -1523,6 +1550,28 @@ mod chunk_tests {
             assert_eq!(docs, whole.docs, "{name}");
             let n_bytes: u64 = chunks.iter().map(|chunk| chunk.n_bytes).sum();
             assert_eq!(n_bytes, whole.n_bytes, "{name}");
+
+            // Read in parts, the same chunks come back: parts glued up to each chunk end.
+            let mut glued = Vec::new();
+            let mut chunk = FileRecords::default();
+            let mut n_parts = 0;
+            let mut glue = |part: FileRecords, ends_chunk: bool| {
+                n_parts += 1;
+                chunk.docs.extend(part.docs);
+                chunk.n_bytes += part.n_bytes;
+                if ends_chunk {
+                    glued.push(std::mem::take(&mut chunk));
+                }
+            };
+            let last =
+                read_source_file_in_parts(&path, &ReadLimits::default(), 10_000, 1_000, &mut glue);
+            glue(last, true);
+            assert!(n_parts > chunks.len(), "{name}: {n_parts} parts");
+            assert_eq!(glued.len(), chunks.len(), "{name}");
+            for (glued_chunk, chunk) in glued.iter().zip(&chunks) {
+                assert_eq!(glued_chunk.docs, chunk.docs, "{name}");
+                assert_eq!(glued_chunk.n_bytes, chunk.n_bytes, "{name}");
+            }
         }
     }
 }
