@@ -58,6 +58,45 @@ fn query_strategy() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment, 0..12).prop_map(|parts| parts.concat())
 }
 
+/// The embedded name lists, compiled once.
+fn gazetteer() -> &'static idx::enrich::Gazetteer {
+    static GAZETTEER: OnceLock<idx::enrich::Gazetteer> = OnceLock::new();
+    GAZETTEER.get_or_init(idx::enrich::Gazetteer::embedded)
+}
+
+/// Text made of what the name finder reacts to: capitalised and listed names, Romanian and
+/// Cyrillic letters, possessives, list joiners, initials, titles, replacement characters and
+/// line breaks, glued in any order, plus arbitrary text.
+fn names_text_strategy() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        Just("Sergei Lavrov".to_string()),
+        Just("Geneva".to_string()),
+        Just("Bucureștiului".to_string()),
+        Just("județul Argeș".to_string()),
+        Just(" din ".to_string()),
+        Just(" de la ".to_string()),
+        Just(", ".to_string()),
+        Just(" și ".to_string()),
+        Just("'s Day".to_string()),
+        Just("’s ".to_string()),
+        Just("West ".to_string()),
+        Just("Institutul Polonez".to_string()),
+        Just("Mr. ".to_string()),
+        Just("J. ".to_string()),
+        Just("St. ".to_string()),
+        Just("Сергея Лаврова".to_string()),
+        Just("\u{FFFD}".to_string()),
+        Just("\n".to_string()),
+        Just(". ".to_string()),
+        Just("-".to_string()),
+        Just("(".to_string()),
+        Just("DNA".to_string()),
+        "[A-Z][a-z]{0,8}",
+        "\\PC{0,6}",
+    ];
+    prop::collection::vec(fragment, 0..24).prop_map(|parts| parts.concat())
+}
+
 fn check_query(query: &str) -> Result<(), TestCaseError> {
     let options = idx::SearchOptions {
         limit: 3,
@@ -109,6 +148,14 @@ proptest! {
         let iso = format!("{year:04}-{month:02}-{day:02}");
         prop_assert_eq!(idx::query::parse_partial_date(&iso).map(|date| date.text()), Some(iso.clone()));
         prop_assert_eq!(idx::clean::parse_published(&iso).map(|date| date.to_string()), Some(iso));
+    }
+
+    #[test]
+    fn names_in_text_never_panic(text in names_text_strategy()) {
+        let found = idx::enrich::find_names(&text, gazetteer());
+        for entity in found.people.iter().chain(&found.organizations).chain(&found.places) {
+            prop_assert!(!entity.name.is_empty());
+        }
     }
 
     #[test]
