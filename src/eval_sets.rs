@@ -101,6 +101,7 @@ pub const SET_NAMES: &[&str] = &[
     "conll2002",
     "conll2002-train",
     "html",
+    "speed",
     "all",
 ];
 
@@ -228,6 +229,15 @@ pub fn run(
                 .push(("html".into(), benchmark.join("ground-truth.json")));
         }
     }
+    if wants("speed", false) {
+        let corpus = options.shared.join(SPEED_CORPUS);
+        if corpus.exists() {
+            run_speed(&corpus, out)?;
+            summary.n_scored += 1;
+        } else {
+            summary.skipped.push(("speed".into(), corpus));
+        }
+    }
     for (name, path) in &summary.skipped {
         writeln!(out, "{name}: skipped, {} not found", path.display())
             .map_err(write_error("the tables"))?;
@@ -314,6 +324,54 @@ fn run_html(benchmark: &Path, out: &mut dyn Write) -> Result<(), EvalRunError> {
         scores.f1,
         scores.accuracy,
         started.elapsed().as_secs_f64()
+    )
+    .map_err(write_error("the tables"))
+}
+
+/// The corpus the enrichment slowdown is measured on, under the shared folder.
+const SPEED_CORPUS: &str = "data/news-articles-en";
+
+/// Builds of the speed set per kind; the fastest of each counts.
+const SPEED_ROUNDS: usize = 3;
+
+/// Issue #4's speed figure: `idx build` of the news corpus with facts against the same build
+/// without them (same cleaning, language tags and stemmed fields), interleaved, best of
+/// [`SPEED_ROUNDS`] each. `cargo bench --bench news` measures the same with plain tantivy
+/// beside it and CPU seconds.
+fn run_speed(corpus: &Path, out: &mut dyn Write) -> Result<(), EvalRunError> {
+    let build_error = |error: crate::Error| EvalError::Format {
+        path: corpus.to_path_buf(),
+        message: format!("the speed build failed: {error}"),
+    };
+    let scratch = std::env::temp_dir().join(format!("idx-eval-speed-{}", std::process::id()));
+    let mut best = [f64::INFINITY; 2];
+    let mut n_bytes = 0;
+    for _ in 0..SPEED_ROUNDS {
+        for (kind_idx, facts) in [true, false].into_iter().enumerate() {
+            let mut build = crate::BuildOptions::new(&scratch, vec![corpus.to_path_buf()]);
+            build.rebuild = true;
+            build.facts = facts;
+            let started = Instant::now();
+            let report = crate::build(&build);
+            let seconds = started.elapsed().as_secs_f64();
+            let _ = std::fs::remove_dir_all(&scratch);
+            let report = report.map_err(build_error)?;
+            n_bytes = report.bytes_read;
+            best[kind_idx] = best[kind_idx].min(seconds);
+        }
+    }
+    let megabytes = n_bytes as f64 / 1e6;
+    writeln!(
+        out,
+        "enrichment speed ({}, {megabytes:.1} MB, best of {SPEED_ROUNDS})\n\
+         idx build {:.2} s ({:.1} MB/s), without facts {:.2} s ({:.1} MB/s)\n\
+         slowdown {:.2} (bar: at most 1.5)\n",
+        corpus.display(),
+        best[0],
+        megabytes / best[0],
+        best[1],
+        megabytes / best[1],
+        best[0] / best[1],
     )
     .map_err(write_error("the tables"))
 }

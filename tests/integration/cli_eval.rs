@@ -94,3 +94,43 @@ fn eval_rejects_an_unknown_set_and_a_missing_shared_folder() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no set could be scored"), "{stderr}");
 }
+
+#[test]
+fn eval_speed_builds_the_news_corpus_with_and_without_facts() {
+    // A small stand-in for news-articles-en in a shared folder of its own: the set builds
+    // whatever corpus is at that path, so the test needs no shared data.
+    let shared_dir = temp_dir();
+    let corpus = shared_dir.path().join("data/news-articles-en");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    std::fs::write(
+        corpus.join("news.csv"),
+        "title,text,publish_date\n\
+         Lavrov meets Blinken,\"Sergei Lavrov met Antony Blinken in Geneva on Tuesday.\",2022-01-20\n\
+         Scholz in Kyiv,\"Olaf Scholz travelled to Kyiv on Monday to meet Volodymyr Zelensky.\",2022-02-14\n",
+    )
+    .expect("write");
+    let output = idx()
+        .args(["eval", "speed", "--shared"])
+        .arg(shared_dir.path())
+        .output()
+        .expect("idx runs");
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let slowdown: f64 = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("slowdown "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|figure| figure.parse().ok())
+        .unwrap_or_else(|| panic!("no slowdown figure in {printed}"));
+    assert!(slowdown > 0.0, "{printed}");
+    assert!(printed.contains("without facts"), "{printed}");
+
+    let empty = temp_dir();
+    let output = idx()
+        .args(["eval", "speed", "--shared"])
+        .arg(empty.path())
+        .output()
+        .expect("idx runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("speed: skipped"));
+}
