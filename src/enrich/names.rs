@@ -2113,7 +2113,8 @@ const COMPASS_WORDS: &[&str] = &[
     "northeast", "northwest", "southeast", "southwest",
 ];
 
-/// English endings of abstract nouns, which no place name has ("Globalization", "Extradition").
+/// English endings of abstract nouns, which few place names have ("Globalization", "Extradition";
+/// Inverness is left to other rules).
 const ABSTRACT_ENDINGS: &[&str] = &["tion", "sion", "ment", "ness", "ism", "ity", "ics"];
 
 /// What joins two items of a list of places ("Lugoj, Deta", "Mașloc și Bogda").
