@@ -104,10 +104,14 @@ const DATE_PREPOSITIONS: &[&str] = &[
     "in", "since", "of", "until", "by", "during", "early", "late", "mid", "after", "before",
     "from", "im", "seit", "en", "desde", "depuis", "в", "с", "до",
 ];
+/// Words that put a sentence in the future; the nearest marker decides a year-less date's year
+/// and a weekday's week. "may" and "might" look ahead (measured on news-articles-en: of 14
+/// articles whose dates they changed, 10 were right after and wrong before, 3 the reverse);
+/// "could", "can" and "must" were wrong as often as right ("could be seen Friday").
 #[rustfmt::skip]
 const FUTURE_MARKERS: &[&str] = &[
     "will", "shall", "going", "scheduled", "expected", "plans", "plan", "planned", "next",
-    "upcoming", "tomorrow", "ll",
+    "upcoming", "tomorrow", "ll", "may", "might",
 ];
 #[rustfmt::skip]
 const PAST_MARKERS: &[&str] = &[
@@ -1282,6 +1286,12 @@ mod tests {
             "Lavrov will hold a call on Tuesday with Blinken.",
             Some("2022-01-31"),
             "2022-02-01=on Tuesday",
+        );
+        // "may" and "might" look ahead as "will" does.
+        check(
+            "The line might not reopen until Monday.",
+            Some("2017-03-01"),
+            "2017-03-06=until Monday",
         );
         check(
             "Zajarova declared on Monday.",
