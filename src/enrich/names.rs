@@ -2117,10 +2117,10 @@ const COMPASS_WORDS: &[&str] = &[
 /// Inverness is left to other rules).
 const ABSTRACT_ENDINGS: &[&str] = &["tion", "sion", "ment", "ness", "ism", "ity", "ics"];
 
-/// What joins two items of a list of places ("Lugoj, Deta", "Mașloc și Bogda").
-/// Not English "and" or "or", which join far more than lists ("Ways and Means", "Chair in
-/// Political Values and Ethics").
-const LIST_JOINERS: &[&str] = &[", ", " și ", " şi ", " y ", " e ", " sau "];
+/// The words that join the last items of a list of places ("Mașloc și Bogda"), besides a
+/// comma ("Lugoj, Deta"). Not English "and" or "or", which join far more than lists ("Ways
+/// and Means", "Chair in Political Values and Ethics").
+const LIST_WORD_JOINERS: &[&str] = &[" și ", " şi ", " y ", " e ", " sau "];
 
 /// "Gotland, Blekinge", "Lugoj, Deta, Marghita": an untyped name of one or two words listed
 /// right after a place, and itself followed by the list's punctuation or its joiner (not by a
@@ -2155,19 +2155,21 @@ fn type_places_listed_with_places(scanner: &mut Scanner<'_>) {
             continue;
         }
         let (start, end) = run.span;
-        let after_place = LIST_JOINERS.iter().any(|joiner| {
-            start >= joiner.len()
-                && text.is_char_boundary(start - joiner.len())
-                && &text[start - joiner.len()..start] == *joiner
-                && place_ends.binary_search(&(start - joiner.len())).is_ok()
-        });
+        let after_place = std::iter::once(&", ")
+            .chain(LIST_WORD_JOINERS)
+            .any(|joiner| {
+                start >= joiner.len()
+                    && text.is_char_boundary(start - joiner.len())
+                    && &text[start - joiner.len()..start] == *joiner
+                    && place_ends.binary_search(&(start - joiner.len())).is_ok()
+            });
         if !after_place {
             continue;
         }
         let after = &text[end..];
         let ends_item = after.is_empty()
             || after.starts_with([',', ';', ')', '.', '\n', '\r'])
-            || LIST_JOINERS[1..]
+            || LIST_WORD_JOINERS
                 .iter()
                 .any(|joiner| after.starts_with(joiner));
         if !ends_item {
