@@ -172,29 +172,20 @@ fn add_pair(pairs: &mut [u64], first: u8, second: u8) {
 fn keyword_patterns() -> (Vec<&'static str>, Vec<Keyword>) {
     let mut texts: Vec<&'static str> = Vec::new();
     let mut kinds = Vec::new();
-    for &(name, month) in MONTHS {
-        texts.push(name);
-        kinds.push(Keyword::Month {
-            month,
-            english: true,
-            abbreviation: false,
-        });
-    }
-    for &(name, month) in MONTH_ABBREVIATIONS {
-        texts.push(name);
-        kinds.push(Keyword::Month {
-            month,
-            english: true,
-            abbreviation: true,
-        });
-    }
-    for &(name, month) in FOREIGN_MONTHS {
-        texts.push(name);
-        kinds.push(Keyword::Month {
-            month,
-            english: false,
-            abbreviation: false,
-        });
+    let month_lists = [
+        (MONTHS, true, false),
+        (MONTH_ABBREVIATIONS, true, true),
+        (FOREIGN_MONTHS, false, false),
+    ];
+    for (list, english, abbreviation) in month_lists {
+        for &(name, month) in list {
+            texts.push(name);
+            kinds.push(Keyword::Month {
+                month,
+                english,
+                abbreviation,
+            });
+        }
     }
     for &(name, weekday, language) in WEEKDAYS {
         texts.push(name);
