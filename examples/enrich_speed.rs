@@ -47,7 +47,7 @@ fn main() {
         let started = Instant::now();
         n_entities = 0;
         for article in &articles {
-            let found = find_names(&article.body, &gazetteer);
+            let found = find_names(&article.body, "en", &gazetteer);
             n_entities += found.people.len() + found.organizations.len() + found.places.len();
         }
         best_names = best_names.min(started.elapsed().as_secs_f64());

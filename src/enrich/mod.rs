@@ -104,7 +104,7 @@ pub fn enrich_article(article: Article, gazetteer: &Gazetteer) -> EnrichedArticl
     let published = article
         .published
         .or_else(|| find_published_date(&article.title, scanned));
-    let found = find_names(scanned, gazetteer);
+    let found = find_names(scanned, &language, gazetteer);
     let dates = find_dates(scanned, &language, published);
     EnrichedArticle {
         article,

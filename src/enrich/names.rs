@@ -139,6 +139,33 @@ const SPEECH_VERBS: &[&str] = &[
     "said", "says", "told", "added", "stated", "declared", "wrote",
 ];
 
+/// German verbs of reported speech, folded ("erklärte" is "erklarte"), for German articles
+/// only: "sagte Faymann", "Strache kritisierte". From German usage.
+#[rustfmt::skip]
+const GERMAN_SPEECH_VERBS: &[&str] = &[
+    "sagte", "sagt", "erklarte", "erklart", "betonte", "betont", "meinte", "meint", "kritisierte",
+    "forderte", "warnte", "schrieb", "sprach", "antwortete", "bestatigte", "kundigte",
+];
+
+/// Head words of German titles, folded, which German writes as one word with what the post is
+/// for: "Bundeskanzler", "Innenministerin", "Parteichef", "Regierungssprecher". From German
+/// usage; not "Richter" (judge), which is as often a surname.
+#[rustfmt::skip]
+const GERMAN_TITLE_HEADS: &[&str] = &[
+    "minister", "ministerin", "kanzler", "kanzlerin", "prasident", "prasidentin", "sprecher",
+    "sprecherin", "chef", "chefin", "burgermeister", "burgermeisterin", "landeshauptmann",
+    "landeshauptfrau", "vorsitzende", "vorsitzender", "direktor", "direktorin", "sekretar",
+    "sekretarin", "botschafter", "botschafterin", "abgeordnete", "abgeordneter", "trainer",
+    "trainerin", "kommissar", "kommissarin", "stadtrat", "stadtratin", "anwalt", "anwaltin",
+    "bischof", "kardinal", "konig", "konigin", "furst", "prinz", "prinzessin",
+];
+
+/// Whether a folded German word is a title: a head of [`GERMAN_TITLE_HEADS`], alone or ending
+/// a compound.
+fn is_german_title(word: &str) -> bool {
+    GERMAN_TITLE_HEADS.iter().any(|head| word.ends_with(head))
+}
+
 /// Spanish verbs of reported speech, folded; see [`SPEECH_VERBS`].
 #[rustfmt::skip]
 const SPANISH_SPEECH_VERBS: &[&str] = &[
@@ -430,6 +457,9 @@ struct Scanner<'a> {
     unknown_runs: Vec<UnknownRun>,
     /// Whether a word of the body has a letter only Romanian writes (found by `split_words`).
     romanian: bool,
+    /// The article is German, which capitalises every noun: a capitalised word there is no
+    /// evidence of a name.
+    german: bool,
     /// Whether the body reports cricket, worked out when first asked.
     cricket: std::cell::Cell<Option<bool>>,
     /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
@@ -835,6 +865,9 @@ impl Scanner<'_> {
     fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
         // The longest listed title starting at `from`, as a number of words; plurals count.
         let max = self.gazetteer.max_title_words.min(to - from);
+        if max > 0 && self.german && is_german_title(self.key(from)) {
+            return Some(1);
+        }
         if max == 0 || !self.in_word_list(from, WordList::TitleFirstWords) {
             return None;
         }
@@ -1049,6 +1082,17 @@ impl Scanner<'_> {
         if name_start >= to || self.owns_a_thing(to) {
             return;
         }
+        // "ÖVP-Chef Reinhold Mitterlehner", "Wiens Bürgermeister Michael Häupl": a German title
+        // inside a run ends what the post belongs to and opens its holder's name.
+        if self.german {
+            if let Some(title_idx) =
+                (name_start + 1..to).find(|&idx| is_german_title(self.key(idx)))
+            {
+                self.classify_free(name_start, title_idx, run_start);
+                self.classify_free(title_idx, to, title_idx);
+                return;
+            }
+        }
         if self.is_romanian() {
             // "Moldovei", "Iranul", "Bucureștiului": a listed place with a case ending.
             let listed = (to - name_start == 1)
@@ -1172,8 +1216,11 @@ impl Scanner<'_> {
         // Months, adjectives and organisation words do not occur inside a person's name.
         let name_like = (name_start..to)
             .all(|idx| self.words[idx].initial || (!self.is_common(idx) && !self.is_org_word(idx)));
-        let is_speech_verb =
-            |word: &str| SPEECH_VERBS.contains(&word) || is_spanish_speech_verb(word);
+        let is_speech_verb = |word: &str| {
+            SPEECH_VERBS.contains(&word)
+                || is_spanish_speech_verb(word)
+                || (self.german && GERMAN_SPEECH_VERBS.contains(&word))
+        };
         let beside_speech_verb = || {
             self.folded.get(to).is_some_and(is_speech_verb)
                 || (name_start == run_start
@@ -1567,7 +1614,8 @@ impl Scanner<'_> {
             // "San Sebastián", "Santa Bárbara", "Saint-Denis": places far more often than
             // people in news.
             Some(EntityKind::Place)
-        } else if previous.is_some_and(|word| self.is_place_preposition(word))
+        } else if !self.german
+            && previous.is_some_and(|word| self.is_place_preposition(word))
             && n_words <= 2
             && !self.is_org_word(to - 1)
         {
@@ -1596,6 +1644,11 @@ impl Scanner<'_> {
         } else if n_words >= 2 && self.is_title_at(to - 1, to).is_some() {
             // "Agriculture Secretary", "Financial Secretary": a post, neither its holder nor
             // an organisation.
+            None
+        } else if self.german && !self.in_word_list(to - 1, WordList::OrgWords) {
+            // German capitalises every noun, so capitals alone name nothing there ("Millionen
+            // Euro", "Nach Angaben", "in Zukunft"): only the lists and the rules with evidence
+            // (a given name, a title, a verb of speech) take German names.
             None
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
@@ -1900,8 +1953,9 @@ impl Scanner<'_> {
     }
 }
 
-/// Finds and merges the people, organisations and places named in `body`.
-pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
+/// Finds and merges the people, organisations and places named in `body`, an article in
+/// `language` (ISO 639-1, or "und"), which decides how much capitals say.
+pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNames {
     let (mut words, lines, romanian) = split_words(body);
     let scanner_lines = lines.clone();
     if lines.iter().any(|line| line.furniture) {
@@ -1935,6 +1989,7 @@ pub fn find_names(body: &str, gazetteer: &Gazetteer) -> FoundNames {
         lone_words: Vec::new(),
         unknown_runs: Vec::new(),
         romanian,
+        german: language == "de",
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
         mid_sentence_capitals: std::cell::OnceCell::new(),
@@ -2591,8 +2646,12 @@ mod tests {
     use super::*;
 
     fn check(body: &str, expected: &str) {
+        check_in("en", body, expected);
+    }
+
+    fn check_in(language: &str, body: &str, expected: &str) {
         let gazetteer = Gazetteer::embedded();
-        let found = find_names(body, &gazetteer);
+        let found = find_names(body, language, &gazetteer);
         let describe = |label: &str, list: &[Entity]| {
             list.iter()
                 .map(|entity| {
@@ -2611,6 +2670,28 @@ mod tests {
         all.extend(describe("O", &found.organizations));
         all.extend(describe("L", &found.places));
         assert_eq!(all.join(" "), expected, "names in {body:?}");
+    }
+
+    #[test]
+    fn takes_no_german_noun_for_a_name_without_evidence() {
+        // German capitalises nouns: capitals alone are no name there, as they are in English.
+        let text = "Der Konzern verdiente im Vorjahr 300 Millionen Euro. Nach Angaben der \
+                    Polizei kamen Millionen Menschen. Am Montag sagte Hans Jörg Schelling \
+                    in Zukunft nichts.";
+        check_in("de", text, "P:Hans Jörg Schelling");
+        check_in(
+            "en",
+            text,
+            "P:Millionen Euro P:Millionen Menschen P:Hans Jörg Schelling L:Zukunft",
+        );
+        // A title, alone or ending a compound, opens a person's name and ends what the post
+        // belongs to.
+        check_in(
+            "de",
+            "Das bestätigten ÖVP-Chef Reinhold Mitterlehner und Innenministerin Johanna \
+             Mikl-Leitner, sagte Vizekanzler Gernot Blümel.",
+            "P:Reinhold Mitterlehner P:Johanna Mikl-Leitner P:Gernot Blümel O:ÖVP",
+        );
     }
 
     #[test]

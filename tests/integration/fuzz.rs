@@ -152,7 +152,7 @@ proptest! {
 
     #[test]
     fn names_in_text_never_panic(text in names_text_strategy()) {
-        let found = idx::enrich::find_names(&text, gazetteer());
+        let found = idx::enrich::find_names(&text, "en", gazetteer());
         for entity in found.people.iter().chain(&found.organizations).chain(&found.places) {
             prop_assert!(!entity.name.is_empty());
         }
