@@ -147,6 +147,15 @@ const GERMAN_SPEECH_VERBS: &[&str] = &[
     "forderte", "warnte", "schrieb", "sprach", "antwortete", "bestatigte", "kundigte",
 ];
 
+/// German nouns for a kind of place, folded, which stand before its name ("Provinz Idlib",
+/// "Stadt Aleppo", "Bezirk Mödling"); capitalised, as every German noun is. From German usage.
+#[rustfmt::skip]
+const GERMAN_PLACE_NOUNS: &[&str] = &[
+    "stadt", "hauptstadt", "provinz", "region", "bezirk", "gemeinde", "ortschaft", "dorf",
+    "bundesland", "bundesstaat", "kanton", "landkreis", "kreis", "insel", "grenzstadt",
+    "hafenstadt", "metropole", "stadtteil", "ort", "marktgemeinde", "stadtgemeinde",
+];
+
 /// Head words of German titles, folded, which German writes as one word with what the post is
 /// for: "Bundeskanzler", "Innenministerin", "Parteichef", "Regierungssprecher". From German
 /// usage; not "Richter" (judge), which is as often a surname.
@@ -937,6 +946,7 @@ impl Scanner<'_> {
     fn is_common(&self, word_idx: usize) -> bool {
         self.in_word_list(word_idx, WordList::CommonWords)
             || self.in_word_list(word_idx, WordList::Demonyms)
+            || (self.german && GERMAN_PLACE_NOUNS.contains(&self.key(word_idx)))
     }
 
     /// Strips leading common words, demonyms and titles; returns the first name word and whether
@@ -1080,6 +1090,17 @@ impl Scanner<'_> {
         }
         let (mut name_start, saw_title) = self.strip_leading(from, to);
         if name_start >= to || self.owns_a_thing(to) {
+            return;
+        }
+        // "Provinz Deir Essor", "Gemeinde Gablitz": a German noun for a kind of place names the
+        // place after it.
+        if self.german
+            && name_start > from
+            && to - name_start <= 3
+            && GERMAN_PLACE_NOUNS.contains(&self.key(name_start - 1))
+        {
+            let span = self.span_of(name_start, to);
+            self.push(EntityKind::Place, None, span);
             return;
         }
         // "ÖVP-Chef Reinhold Mitterlehner", "Wiens Bürgermeister Michael Häupl": a German title
@@ -1825,7 +1846,10 @@ impl Scanner<'_> {
                                 && name_start + 1 == to
                                 && !self.lines[self.words[name_start].line_idx as usize].capitals
                                 && (self.is_acronym(name_start)
-                                    || (self.words[name_start].capitalised
+                                    // German capitalises the nouns before a place ("Stadt
+                                    // Aleppo"); only an acronym names a club there.
+                                    || (!self.german
+                                    && self.words[name_start].capitalised
                                     && !self.words[name_start].initial
                                     // Russian adjectives decline ("Северной Африке"), so the
                                     // lists cannot tell them; Russian is left out.
@@ -2054,7 +2078,12 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
                 && !starts_listed(&matches, match_idx, scanner.words[look].start)
             {
                 let folded = scanner.key(look);
-                let allowed = NAME_PARTICLES.contains(&folded)
+                // German "der" and "den" are articles ("Abschluss der Gruppenspiele"), particles
+                // only after "von" ("Ursula von der Leyen").
+                let article = scanner.german
+                    && matches!(folded, "der" | "den")
+                    && !matches!(scanner.key(look - 1), "von" | "van");
+                let allowed = (NAME_PARTICLES.contains(&folded) && !article)
                     || (has_org_or_title && ORG_CONNECTORS.contains(&folded))
                     || (after_listed_org && folded == "of");
                 if !allowed
@@ -2691,6 +2720,15 @@ mod tests {
             "Das bestätigten ÖVP-Chef Reinhold Mitterlehner und Innenministerin Johanna \
              Mikl-Leitner, sagte Vizekanzler Gernot Blümel.",
             "P:Reinhold Mitterlehner P:Johanna Mikl-Leitner P:Gernot Blümel O:ÖVP",
+        );
+        // A noun for a kind of place names the place after it, and is no club's name; "der" is
+        // an article, a particle only after "von".
+        check_in(
+            "de",
+            "Die Kämpfe in der Provinz Idlib und in der Provinz Deir Essor gehen weiter, meldet \
+             die Stadt Aleppo. Zum Abschluss der Gruppenspiele der Champions League sagte \
+             Ursula von der Leyen nichts.",
+            "P:Ursula von der Leyen O:Champions League L:Idlib L:Deir Essor L:Aleppo",
         );
     }
 
