@@ -53,8 +53,9 @@ Examples:
   idx eval conll --score out/conll.jsonl
 
 Sets: seeds (../shared/seeds/gold.json), conll (CoNLL-2003 English dev), factru
-(factRuEval-2016 dev), ronec (RONEC valid), conll2002 (CoNLL-2002 Spanish dev), html
-(article text of saved pages), speed (idx build of news-articles-en with and without facts,
+(factRuEval-2016 dev), ronec (RONEC valid), conll2002 (CoNLL-2002 Spanish dev), gnad (80
+hand-annotated German articles of 10kGNAD, scored as the seeds), html (article text of saved
+pages), speed (idx build of news-articles-en with and without facts,
 best of 3: the enrichment slowdown); all runs these. The sets used to find rules run only when
 named: conll-train, ronec-test, conll2002-train. A set whose file is absent is skipped with
 a line saying so. The figures equal those of the reference scorers in ../shared/eval on

@@ -618,7 +618,7 @@ fn plain_article(key: &str, body: String) -> Article {
     }
 }
 
-fn read_maybe_gzipped(path: &Path) -> Result<String, EvalError> {
+pub(crate) fn read_maybe_gzipped(path: &Path) -> Result<String, EvalError> {
     let bytes = std::fs::read(path).map_err(io_error(path))?;
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut unzipped = Vec::new();
