@@ -2080,9 +2080,14 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
                 let folded = scanner.key(look);
                 // German "der" and "den" are articles ("Abschluss der Gruppenspiele"), particles
                 // only after "von" ("Ursula von der Leyen").
+                // And "von" is a preposition ("Einsatz von Lionel Messi"), a particle after a
+                // given name.
                 let article = scanner.german
-                    && matches!(folded, "der" | "den")
-                    && !matches!(scanner.key(look - 1), "von" | "van");
+                    && match folded {
+                        "der" | "den" => !matches!(scanner.key(look - 1), "von" | "van"),
+                        "von" => !scanner.in_word_list(look - 1, WordList::GivenNames),
+                        _ => false,
+                    };
                 let allowed = (NAME_PARTICLES.contains(&folded) && !article)
                     || (has_org_or_title && ORG_CONNECTORS.contains(&folded))
                     || (after_listed_org && folded == "of");
@@ -2722,13 +2727,14 @@ mod tests {
             "P:Reinhold Mitterlehner P:Johanna Mikl-Leitner P:Gernot Blümel O:ÖVP",
         );
         // A noun for a kind of place names the place after it, and is no club's name; "der" is
-        // an article, a particle only after "von".
+        // an article, a particle only after "von", and "von" one only after a given name.
         check_in(
             "de",
             "Die Kämpfe in der Provinz Idlib und in der Provinz Deir Essor gehen weiter, meldet \
              die Stadt Aleppo. Zum Abschluss der Gruppenspiele der Champions League sagte \
-             Ursula von der Leyen nichts.",
-            "P:Ursula von der Leyen O:Champions League L:Idlib L:Deir Essor L:Aleppo",
+             Ursula von der Leyen nichts zum Einsatz von Lionel Messi.",
+            "P:Ursula von der Leyen P:Lionel Messi O:Champions League L:Idlib L:Deir Essor \
+             L:Aleppo",
         );
     }
 
