@@ -295,7 +295,7 @@ const DATE_LABELS: &[&str] = &[
 /// "Publish date12 Feb 2022 - 18:40", "Updated: 2022-02-15". Such lines are not titles.
 fn is_date_line(line: &str) -> bool {
     let line = line.trim();
-    if line.chars().count() > 60 || !line.contains(|c: char| c.is_ascii_digit()) {
+    if has_more_chars_than(line, 60) || !line.contains(|c: char| c.is_ascii_digit()) {
         return false;
     }
     let mut previous: Option<char> = None;
@@ -844,6 +844,13 @@ fn squeeze(line: &str) -> String {
         .collect()
 }
 
+/// Whether `text` has more than `n_chars` characters. Most lines asked about are paragraphs
+/// far longer than the limit, and their length in bytes answers without counting: a
+/// character has one to four bytes.
+fn has_more_chars_than(text: &str, n_chars: usize) -> bool {
+    text.len() > n_chars && (text.len() > 4 * n_chars || text.chars().count() > n_chars)
+}
+
 /// Whether `text` has more than `n_words` words. Stops counting there: the question is
 /// asked of every line, and most lines are paragraphs far longer than any limit.
 fn has_more_words_than(text: &str, n_words: usize) -> bool {
@@ -890,17 +897,20 @@ fn marker_kind(line: &str) -> Option<MarkerKind> {
 /// A line that is only a web address.
 fn is_bare_url(line: &str) -> bool {
     let line = line.trim();
-    let lowered = line.to_ascii_lowercase();
-    (lowered.starts_with("http://")
-        || lowered.starts_with("https://")
-        || lowered.starts_with("www."))
+    // Compared in place: the line is often a whole paragraph, not worth a lowercased copy.
+    let starts_with = |prefix: &str| {
+        line.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    (starts_with("http://") || starts_with("https://") || starts_with("www."))
         && !line.contains(char::is_whitespace)
 }
 
 /// Lines that are furniture wherever they appear.
 fn is_droppable_line(line: &str) -> bool {
     let line = line.trim();
-    if line.is_empty() || line.chars().count() > 250 {
+    if line.is_empty() || has_more_chars_than(line, 250) {
         return false;
     }
     if !line.chars().any(char::is_alphanumeric) {
@@ -1058,6 +1068,9 @@ fn strip_share_bar(line: Cow<'_, str>) -> Cow<'_, str> {
         let mut services: u32 = 0;
         while let Some(&(_, word)) = words.get(run_end) {
             let is = |listed: &&str| listed.eq_ignore_ascii_case(word);
+            if !may_be_share_word(word) {
+                break;
+            }
             if let Some(service) = SHARE_SERVICES.iter().position(is) {
                 services |= 1 << service;
             } else if !SHARE_BUTTONS.iter().any(is) {
@@ -1117,6 +1130,41 @@ const SHARE_BUTTONS: &[&str] = &[
     "share", "send", "email", "e-mail", "mail", "print", "permalink", "copy", "link", "tweet",
     "sms",
 ];
+
+/// For each lowercase initial, the lengths of the share words (services and buttons) that
+/// start with it: bit n for n bytes. Few words of prose have both the initial and the length
+/// of a share word, and the others skip the comparison with every listed word, which cost
+/// more than the rest of furniture stripping on articles that mention Twitter.
+const SHARE_WORD_SHAPES: [u32; 26] = share_word_shapes();
+
+/// Builds [`SHARE_WORD_SHAPES`]; a listed word that does not start with a lowercase ASCII
+/// letter, or has 32 bytes or more, stops the build.
+const fn share_word_shapes() -> [u32; 26] {
+    let mut shapes = [0; 26];
+    let mut index = 0;
+    while index < SHARE_SERVICES.len() + SHARE_BUTTONS.len() {
+        let word = if index < SHARE_SERVICES.len() {
+            SHARE_SERVICES[index]
+        } else {
+            SHARE_BUTTONS[index - SHARE_SERVICES.len()]
+        };
+        let word = word.as_bytes();
+        shapes[(word[0] - b'a') as usize] |= 1 << word.len();
+        index += 1;
+    }
+    shapes
+}
+
+/// False for a word that cannot equal a share word, ignoring ASCII case.
+fn may_be_share_word(word: &str) -> bool {
+    let Some(&first) = word.as_bytes().first() else {
+        return false;
+    };
+    let initial = first.to_ascii_lowercase();
+    initial.is_ascii_lowercase()
+        && word.len() < 32
+        && SHARE_WORD_SHAPES[usize::from(initial - b'a')] & (1 << word.len()) != 0
+}
 
 // ---------------------------------------------------------------------------------------------
 // HTML
