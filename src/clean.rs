@@ -656,18 +656,30 @@ fn rebuild_inline(text: &str) -> String {
 
 /// [`collapse_character`] over every character of `text`, which is in NFC already.
 ///
-/// Most of a line is printable ASCII other than the space, which the character loop would
-/// keep one character at a time; such a run is copied whole instead, with the same result
-/// (a pending space goes before it), at a fraction of the cost per byte.
+/// Most of a line is printable ASCII, which the character loop would keep one character at
+/// a time; such a run is copied whole instead, with the same result (a pending space goes
+/// before it), at a fraction of the cost per byte. A run starts with a character other than
+/// the space and holds spaces only singly between two such characters, which the loop keeps
+/// too, so a line whose only fault is a few double spaces is copied in a few runs.
 fn collapse_nfc_inline(text: &str) -> String {
     let mut output = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut rest = text;
     while !rest.is_empty() {
-        let run_len = rest
-            .bytes()
-            .position(|byte| !byte.is_ascii_graphic())
-            .unwrap_or(rest.len());
+        let bytes = rest.as_bytes();
+        let mut run_len = 0;
+        while let Some(&byte) = bytes.get(run_len) {
+            if byte.is_ascii_graphic() {
+                run_len += 1;
+            } else if byte == b' '
+                && run_len > 0
+                && bytes.get(run_len + 1).is_some_and(u8::is_ascii_graphic)
+            {
+                run_len += 2;
+            } else {
+                break;
+            }
+        }
         if run_len > 0 {
             if pending_space {
                 output.push(' ');
