@@ -1063,15 +1063,22 @@ fn strip_share_bar(line: Cow<'_, str>) -> Cow<'_, str> {
     if !line.contains("acebook") && !line.contains("witter") {
         return line;
     }
-    let words: Vec<(usize, &str)> = line
-        .split(' ')
-        .scan(0, |offset, word| {
-            let start = *offset;
-            *offset += word.len() + 1;
-            Some((start, word))
-        })
-        .filter(|(_, word)| !word.is_empty())
-        .collect();
+    // The words between spaces, with their offsets. Lines that name a service are mostly
+    // paragraphs of prose, and one pass over their bytes costs less than `str::split`'s
+    // search for every space.
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut word_start = 0;
+    for (index, byte) in line.bytes().enumerate() {
+        if byte == b' ' {
+            if index > word_start {
+                words.push((word_start, &line[word_start..index]));
+            }
+            word_start = index + 1;
+        }
+    }
+    if line.len() > word_start {
+        words.push((word_start, &line[word_start..]));
+    }
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut run_start = 0;
     while run_start < words.len() {
