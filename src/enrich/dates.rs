@@ -699,26 +699,12 @@ fn tense_around(text: &str, span: (usize, usize)) -> Tense {
     while !text.is_char_boundary(window_end) {
         window_end += 1;
     }
-    let sentence_start = text[window_start..span.0]
-        .char_indices()
-        .rev()
-        .find(|&(idx, _)| ends_sentence(text, window_start + idx))
-        .map_or(window_start, |(idx, _)| window_start + idx + 1);
-    let sentence_end = text[span.1..window_end]
-        .char_indices()
-        .find(|&(idx, _)| ends_sentence(text, span.1 + idx))
-        .map_or(window_end, |(idx, _)| span.1 + idx);
+    let sentence_start = sentence_start_before(text, window_start, span.0);
+    let sentence_end = sentence_end_after(text, span.1, window_end);
     let mut nearest_future = usize::MAX;
     let mut nearest_past = usize::MAX;
-    let sentence = &text[sentence_start..sentence_end];
-    let mut offset = 0;
     let mut after_be = false;
-    for word in sentence.split(|ch: char| !ch.is_alphanumeric()) {
-        let word_start = sentence_start + offset;
-        offset += word.len() + 1;
-        if word.is_empty() {
-            continue;
-        }
+    for (word_start, word) in SentenceWords::new(text, sentence_start, sentence_end) {
         let follows_be = std::mem::replace(&mut after_be, word == "be" || word == "being");
         if word.starts_with(char::is_uppercase) && word != "Will" {
             continue;
@@ -731,27 +717,13 @@ fn tense_around(text: &str, span: (usize, usize)) -> Tense {
         } else {
             word_start - span.1
         };
-        // This runs for every word of the sentence; a word that fits is lowercased on the
-        // stack rather than into a new String (the markers are at most nine bytes long).
-        let mut buffer = [0u8; 16];
-        let lowered_long_word;
-        let lowered: &[u8] = match buffer.get_mut(..word.len()) {
-            Some(lowered) => {
-                lowered.copy_from_slice(word.as_bytes());
-                lowered.make_ascii_lowercase();
-                lowered
-            }
-            None => {
-                lowered_long_word = word.to_ascii_lowercase();
-                lowered_long_word.as_bytes()
-            }
-        };
-        let is_marker = |marker: &&str| marker.as_bytes() == lowered;
-        if FUTURE_MARKERS.iter().any(is_marker) {
+        let marker = tense_marker(word);
+        if marker == Some(Tense::Future) {
             nearest_future = nearest_future.min(distance);
         } else if !follows_be
-            && (PAST_MARKERS.iter().any(is_marker)
-                || (lowered.len() > 4 && lowered.ends_with(b"ed")))
+            && (marker == Some(Tense::Past)
+                || (word.len() > 4
+                    && word.as_bytes()[word.len() - 2..].eq_ignore_ascii_case(b"ed")))
         {
             nearest_past = nearest_past.min(distance);
         }
@@ -761,6 +733,143 @@ fn tense_around(text: &str, span: (usize, usize)) -> Tense {
         (future, past) if future < past => Tense::Future,
         _ => Tense::Past,
     }
+}
+
+/// The words (runs of alphanumeric characters) of `text[start..end]` with their positions.
+/// ASCII bytes are classified without decoding a character; a sentence is mostly ASCII.
+///
+/// A word's position counts every character between words as one byte, as the `str::split`
+/// scan this replaced did, so after a "’" or "—" the words sit two bytes nearer the sentence
+/// start than they are. The positions only weigh tense markers by their distance from a date;
+/// keeping them as they were keeps the dates found the same
+/// (`sentence_words_agree_with_a_split`).
+struct SentenceWords<'a> {
+    text: &'a str,
+    idx: usize,
+    end: usize,
+    /// Bytes beyond the first of the multi-byte characters between words so far.
+    n_uncounted_bytes: usize,
+}
+
+impl<'a> SentenceWords<'a> {
+    fn new(text: &'a str, start: usize, end: usize) -> Self {
+        SentenceWords {
+            text,
+            idx: start,
+            end,
+            n_uncounted_bytes: 0,
+        }
+    }
+}
+
+impl<'a> Iterator for SentenceWords<'a> {
+    /// The word's position as described on [`SentenceWords`], and the word.
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = &self.text.as_bytes()[..self.end];
+        // Runs of ASCII bytes are passed in tight loops; only a non-ASCII byte makes the loops
+        // decode its character.
+        let mut idx = self.idx;
+        let word_start = loop {
+            idx += bytes[idx..]
+                .iter()
+                .take_while(|byte| byte.is_ascii() && !byte.is_ascii_alphanumeric())
+                .count();
+            let Some(&byte) = bytes.get(idx) else {
+                self.idx = idx;
+                return None;
+            };
+            if byte.is_ascii() {
+                break idx;
+            }
+            let character = char_after(self.text, idx).expect("`idx` is inside the text");
+            if character.is_alphanumeric() {
+                break idx;
+            }
+            self.n_uncounted_bytes += character.len_utf8() - 1;
+            idx += character.len_utf8();
+        };
+        loop {
+            idx += bytes[idx..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_alphanumeric())
+                .count();
+            if bytes.get(idx).is_none_or(u8::is_ascii) {
+                break;
+            }
+            let character = char_after(self.text, idx).expect("`idx` is inside the text");
+            if !character.is_alphanumeric() {
+                break;
+            }
+            idx += character.len_utf8();
+        }
+        self.idx = idx;
+        let word = &self.text[word_start..idx];
+        Some((word_start - self.n_uncounted_bytes, word))
+    }
+}
+
+/// Where the sentence holding `text[..to]` starts: after the last sentence end in
+/// `text[from..to]`, else at `from`.
+fn sentence_start_before(text: &str, from: usize, to: usize) -> usize {
+    let bytes = text.as_bytes();
+    // A line break always ends a sentence, a stop only sometimes; each is found by memchr
+    // rather than by testing every byte.
+    let line_start =
+        memchr::memrchr(b'\n', &bytes[from..to]).map_or(from, |offset| from + offset + 1);
+    memchr::memrchr3_iter(b'.', b'!', b'?', &bytes[line_start..to])
+        .map(|offset| line_start + offset)
+        .find(|&idx| ends_sentence(text, idx))
+        .map_or(line_start, |idx| idx + 1)
+}
+
+/// Where the sentence holding `text[from..]` ends: at the first sentence end in
+/// `text[from..to]`, else at `to`.
+fn sentence_end_after(text: &str, from: usize, to: usize) -> usize {
+    let bytes = text.as_bytes();
+    let line_end = memchr::memchr(b'\n', &bytes[from..to]).map_or(to, |offset| from + offset);
+    memchr::memchr3_iter(b'.', b'!', b'?', &bytes[from..line_end])
+        .map(|offset| from + offset)
+        .find(|&idx| ends_sentence(text, idx))
+        .unwrap_or(line_end)
+}
+
+/// The tense a word marks, if it is one of [`FUTURE_MARKERS`] or [`PAST_MARKERS`] in any ASCII
+/// case.
+///
+/// Every word of a sentence around a date is looked up, so the markers are kept as sorted
+/// integers (a word's ASCII-lowercased bytes, zero-padded, read as one `u128`) and a word
+/// costs one binary search, not a comparison with each of the seventy markers. Words have no
+/// zero bytes, so two words of at most 16 bytes are equal exactly when their integers are.
+fn tense_marker(word: &str) -> Option<Tense> {
+    static MARKERS: OnceLock<Vec<(u128, Tense)>> = OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        let future = FUTURE_MARKERS.iter().map(|marker| (*marker, Tense::Future));
+        let past = PAST_MARKERS.iter().map(|marker| (*marker, Tense::Past));
+        let mut markers: Vec<(u128, Tense)> = future
+            .chain(past)
+            .map(|(marker, tense)| {
+                let key = marker_key(marker).expect("tense markers are at most 16 bytes long");
+                (key, tense)
+            })
+            .collect();
+        markers.sort_by_key(|&(key, _)| key);
+        markers
+    });
+    let key = marker_key(word)?;
+    let found = markers.binary_search_by_key(&key, |&(marker, _)| marker);
+    found.ok().map(|marker_idx| markers[marker_idx].1)
+}
+
+/// `word` ASCII-lowercased and zero-padded into a `u128`, or `None` beyond 16 bytes.
+#[inline(always)]
+fn marker_key(word: &str) -> Option<u128> {
+    let mut key = [0u8; 16];
+    let lowered = key.get_mut(..word.len())?;
+    lowered.copy_from_slice(word.as_bytes());
+    lowered.make_ascii_lowercase();
+    Some(u128::from_le_bytes(key))
 }
 
 /// Longest stretch on either side of a date read as its sentence.
@@ -1058,6 +1167,56 @@ mod tests {
                 let found = non_alphanumeric_bytes(u64::from_le_bytes(chunk));
                 assert_eq!(found, expected, "byte {byte:#04x} at {position}");
             }
+        }
+    }
+
+    #[test]
+    fn sentence_words_agree_with_a_split() {
+        let texts = [
+            "They met on May 4, and will meet again.",
+            "didn’t say — “yes”  or no… Ёлки, café naïve 1.47",
+            "  leading and trailing  ",
+            "’’a",
+            "",
+        ];
+        for text in texts {
+            let mut expected = Vec::new();
+            let mut offset = 0;
+            for word in text.split(|ch: char| !ch.is_alphanumeric()) {
+                if !word.is_empty() {
+                    expected.push((offset, word));
+                }
+                offset += word.len() + 1;
+            }
+            let found: Vec<(usize, &str)> = SentenceWords::new(text, 0, text.len()).collect();
+            assert_eq!(found, expected, "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn tense_markers_are_found_in_any_case_and_only_whole() {
+        for marker in FUTURE_MARKERS {
+            assert_eq!(tense_marker(marker), Some(Tense::Future), "{marker:?}");
+            assert!(
+                !PAST_MARKERS.contains(marker),
+                "{marker:?} is in both lists"
+            );
+        }
+        for marker in PAST_MARKERS {
+            assert_eq!(tense_marker(marker), Some(Tense::Past), "{marker:?}");
+            let upper = marker.to_ascii_uppercase();
+            assert_eq!(tense_marker(&upper), Some(Tense::Past), "{upper:?}");
+        }
+        for word in [
+            "wil",
+            "willl",
+            "sai",
+            "saidx",
+            "be",
+            "",
+            "scheduledscheduled",
+        ] {
+            assert_eq!(tense_marker(word), None, "{word:?}");
         }
     }
 
