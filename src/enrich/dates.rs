@@ -12,6 +12,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{Anchored, Input, Match, MatchKind, StartKind};
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
+use rustc_hash::FxHashMap;
 
 use super::DateMention;
 
@@ -134,8 +135,9 @@ struct DateKeywords {
     /// keyword starts with those two bytes, of `second_pairs` when its second and third bytes
     /// are those two (in either ASCII case). Every keyword is at least three bytes long.
     /// Together they turn away all but about one word in ten before the automaton runs.
-    first_pairs: Vec<u64>,
-    second_pairs: Vec<u64>,
+    /// Fixed-size arrays, so that looking a pair up needs no bounds check.
+    first_pairs: Box<PairSet>,
+    second_pairs: Box<PairSet>,
 }
 
 impl DateKeywords {
@@ -152,14 +154,17 @@ fn pair_bit(first: u8, second: u8) -> usize {
     usize::from(first) << 8 | usize::from(second)
 }
 
+/// One bit per pair of bytes.
+type PairSet = [u64; 65536 / 64];
+
 #[inline(always)]
-fn has_pair(pairs: &[u64], first: u8, second: u8) -> bool {
+fn has_pair(pairs: &PairSet, first: u8, second: u8) -> bool {
     let bit = pair_bit(first, second);
     pairs[bit / 64] & (1 << (bit % 64)) != 0
 }
 
 /// Adds the pair to the bit set in every ASCII case, as the automaton ignores ASCII case.
-fn add_pair(pairs: &mut [u64], first: u8, second: u8) {
+fn add_pair(pairs: &mut PairSet, first: u8, second: u8) {
     for first in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
         for second in [second.to_ascii_lowercase(), second.to_ascii_uppercase()] {
             let bit = pair_bit(first, second);
@@ -212,8 +217,8 @@ fn keywords() -> &'static DateKeywords {
             .start_kind(StartKind::Anchored)
             .build(&texts)
             .expect("the date keywords are a fixed, valid pattern set");
-        let mut first_pairs = vec![0u64; 65536 / 64];
-        let mut second_pairs = vec![0u64; 65536 / 64];
+        let mut first_pairs = Box::new([0u64; 65536 / 64]);
+        let mut second_pairs = Box::new([0u64; 65536 / 64]);
         for text in &texts {
             let &[first, second, third, ..] = text.as_bytes() else {
                 panic!("date keyword {text:?} is shorter than three bytes");
@@ -766,6 +771,8 @@ impl<'a> Iterator for SentenceWords<'a> {
     /// The word's position as described on [`SentenceWords`], and the word.
     type Item = (usize, &'a str);
 
+    // Inlined into its one caller, which keeps the scan's state in registers.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = &self.text.as_bytes()[..self.end];
         // Runs of ASCII bytes are passed in tight loops; only a non-ASCII byte makes the loops
@@ -838,28 +845,25 @@ fn sentence_end_after(text: &str, from: usize, to: usize) -> usize {
 /// The tense a word marks, if it is one of [`FUTURE_MARKERS`] or [`PAST_MARKERS`] in any ASCII
 /// case.
 ///
-/// Every word of a sentence around a date is looked up, so the markers are kept as sorted
-/// integers (a word's ASCII-lowercased bytes, zero-padded, read as one `u128`) and a word
-/// costs one binary search, not a comparison with each of the seventy markers. Words have no
-/// zero bytes, so two words of at most 16 bytes are equal exactly when their integers are.
+/// Every word of a sentence around a date is looked up, so the markers are kept in a hash map
+/// keyed by integers (a word's ASCII-lowercased bytes, zero-padded, read as one `u128`) and a
+/// word costs one hash lookup, not a comparison with each of the seventy markers. Words have
+/// no zero bytes, so two words of at most 16 bytes are equal exactly when their keys are.
 fn tense_marker(word: &str) -> Option<Tense> {
-    static MARKERS: OnceLock<Vec<(u128, Tense)>> = OnceLock::new();
+    static MARKERS: OnceLock<FxHashMap<u128, Tense>> = OnceLock::new();
     let markers = MARKERS.get_or_init(|| {
         let future = FUTURE_MARKERS.iter().map(|marker| (*marker, Tense::Future));
         let past = PAST_MARKERS.iter().map(|marker| (*marker, Tense::Past));
-        let mut markers: Vec<(u128, Tense)> = future
-            .chain(past)
+        // The future markers come last and so would win over a past marker of the same
+        // spelling, as they did when they were checked first.
+        past.chain(future)
             .map(|(marker, tense)| {
                 let key = marker_key(marker).expect("tense markers are at most 16 bytes long");
                 (key, tense)
             })
-            .collect();
-        markers.sort_by_key(|&(key, _)| key);
-        markers
+            .collect()
     });
-    let key = marker_key(word)?;
-    let found = markers.binary_search_by_key(&key, |&(marker, _)| marker);
-    found.ok().map(|marker_idx| markers[marker_idx].1)
+    markers.get(&marker_key(word)?).copied()
 }
 
 /// `word` ASCII-lowercased and zero-padded into a `u128`, or `None` beyond 16 bytes.
