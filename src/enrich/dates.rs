@@ -748,6 +748,12 @@ fn tense_around(text: &str, span: (usize, usize)) -> Tense {
         } else {
             word_start - span.1
         };
+        // Past the date, each word lies farther than the one before. Once a word lies farther
+        // than the nearest marker so far, no later marker can be nearer, so none can change
+        // the tense (a tie would, hence the strict comparison).
+        if word_start >= span.1 && distance > nearest_future.min(nearest_past) {
+            break;
+        }
         let marker = tense_marker(word);
         if marker == Some(Tense::Future) {
             nearest_future = nearest_future.min(distance);
