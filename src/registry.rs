@@ -423,16 +423,16 @@ impl NameLookup {
 
     /// The lookup text of `registry`.
     pub fn of(registry: &Registry) -> NameLookup {
-        let clean = |text: &str| -> String {
-            text.chars()
-                .map(|ch| {
-                    if ch == '\t' || ch == '\n' || ch == '\r' || ch == LOOKUP_SEPARATOR {
-                        ' '
-                    } else {
-                        ch
-                    }
-                })
-                .collect()
+        // Written straight into one text, with a tab, line end or separator inside a name
+        // turned into a space; almost no name has one, so most are copied whole.
+        let push_clean = |text: &mut String, name: &str| {
+            let special = |ch: char| matches!(ch, '\t' | '\n' | '\r' | LOOKUP_SEPARATOR);
+            // All four are ASCII, so a byte scan finds them without decoding characters.
+            if !name.bytes().any(|byte| special(char::from(byte))) {
+                text.push_str(name);
+                return;
+            }
+            text.extend(name.chars().map(|ch| if special(ch) { ' ' } else { ch }));
         };
         let mut text = String::new();
         for stored in &registry.actors {
@@ -440,12 +440,16 @@ impl NameLookup {
             text.push('\t');
             text.push(LOOKUP_SEPARATOR);
             for key in &stored.keys {
-                text.push_str(&clean(key));
+                push_clean(&mut text, key);
                 text.push(LOOKUP_SEPARATOR);
             }
             text.push('\t');
-            let names: Vec<String> = stored.names.iter().map(|name| clean(name)).collect();
-            text.push_str(&names.join(&LOOKUP_SEPARATOR.to_string()));
+            for (name_idx, name) in stored.names.iter().enumerate() {
+                if name_idx > 0 {
+                    text.push(LOOKUP_SEPARATOR);
+                }
+                push_clean(&mut text, name);
+            }
             text.push('\n');
         }
         NameLookup { text }
@@ -659,12 +663,21 @@ pub fn transliterate(text: &str) -> String {
     latin
 }
 
+/// [`transliterate`] without a copy for the many names with nothing to transliterate.
+fn latin(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(transliterate(text))
+    }
+}
+
 /// A loose spelling key of a folded name: transliterated to Latin, with the letters that
 /// transliteration systems disagree on made equal ("y", "j" and "i"; "w" and "v"; "x" and
 /// "ks"; doubled letters; "ye" and "e" at a word's start). "Sergey", "Sergei" and "Sergej",
 /// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
 pub fn loose_key(folded: &str) -> String {
-    let latin = transliterate(folded);
+    let latin = latin(folded);
     let mut key = String::with_capacity(latin.len());
     for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
         if !key.is_empty() {
@@ -759,12 +772,12 @@ struct Node {
 /// "Kim Uk Il"), or one has none and the given name is a listed one ("Harry Truman" / "Harry
 /// S. Truman"; but "Best Actor" is not "Best Supporting Actor").
 fn middles_compatible(left: &Node, right: &Node) -> bool {
-    let middle = |node: &Node| -> Vec<String> {
+    fn middle(node: &Node) -> &[String] {
         if node.words.len() <= 2 {
-            return Vec::new();
+            return &[];
         }
-        node.words[1..node.words.len() - 1].to_vec()
-    };
+        &node.words[1..node.words.len() - 1]
+    }
     let (left_middle, right_middle) = (middle(left), middle(right));
     if left_middle == right_middle {
         return true;
@@ -815,7 +828,7 @@ enum GivenMatch {
 }
 
 /// How two given names (loose keys, each with whether it was written in Cyrillic) relate.
-fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatch {
+fn match_given_names(left: (&str, bool), right: (&str, bool)) -> GivenMatch {
     let ((left, left_cyrillic), (right, right_cyrillic)) = (left, right);
     if left == right {
         return GivenMatch::Same;
@@ -827,7 +840,7 @@ fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatc
     };
     let shorter_len = shorter.chars().count();
     if shorter_len == 1 {
-        return if longer.starts_with(shorter.as_str()) {
+        return if longer.starts_with(shorter) {
             GivenMatch::Initial
         } else {
             GivenMatch::Different
@@ -835,11 +848,10 @@ fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatc
     }
     // Russian case forms of one given name differ in their last vowels ("sergei" /
     // "sergeya" / "sergeyu", "maria" / "marii").
-    let stem = |name: &str| -> String {
+    fn stem(name: &str) -> &str {
         name.trim_end_matches(['a', 'e', 'i', 'o', 'u', 'y'])
-            .to_string()
-    };
-    if (*left_cyrillic || *right_cyrillic)
+    }
+    if (left_cyrillic || right_cyrillic)
         && stem(left).chars().count() >= 3
         && stem(left) == stem(right)
     {
@@ -852,7 +864,7 @@ fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatc
 }
 
 fn given_names_compatible(left: &(String, bool), right: &(String, bool)) -> bool {
-    match_given_names(left, right) != GivenMatch::Different
+    match_given_names((&left.0, left.1), (&right.0, right.1)) != GivenMatch::Different
 }
 
 struct Clustering<'a> {
@@ -896,7 +908,8 @@ const MIN_SHARED_CONTEXT: usize = 3;
 struct ClusteringBuilder<'a> {
     gazetteer: &'a Gazetteer,
     nodes: Vec<Node>,
-    by_key: HashMap<(ActorKind, String), u32>,
+    /// Per kind, each folded name and its node.
+    by_key: [HashMap<String, u32>; 3],
     /// Per kind (people, organisations, places), each spelling seen and its node.
     by_spelling: [HashMap<String, u32>; 3],
     article_nodes: Vec<Vec<u32>>,
@@ -908,7 +921,7 @@ impl<'a> ClusteringBuilder<'a> {
         ClusteringBuilder {
             gazetteer,
             nodes: Vec::new(),
-            by_key: HashMap::default(),
+            by_key: Default::default(),
             by_spelling: Default::default(),
             article_nodes: Vec::new(),
             published: Vec::new(),
@@ -933,16 +946,15 @@ impl<'a> ClusteringBuilder<'a> {
                         if folded.is_empty() {
                             continue;
                         }
-                        let nodes = &mut self.nodes;
-                        let gazetteer = self.gazetteer;
-                        let node_idx =
-                            *self
-                                .by_key
-                                .entry((kind, folded.clone()))
-                                .or_insert_with(|| {
-                                    nodes.push(new_node(kind, &folded, gazetteer));
-                                    (nodes.len() - 1) as u32
-                                });
+                        let node_idx = match self.by_key[kind_idx].get(folded.as_str()) {
+                            Some(&node_idx) => node_idx,
+                            None => {
+                                self.nodes.push(new_node(kind, &folded, self.gazetteer));
+                                let node_idx = (self.nodes.len() - 1) as u32;
+                                self.by_key[kind_idx].insert(folded, node_idx);
+                                node_idx
+                            }
+                        };
                         self.by_spelling[kind_idx].insert(sighting.name.clone(), node_idx);
                         node_idx
                     }
@@ -1194,8 +1206,8 @@ impl<'a> Clustering<'a> {
                     let (left_node, right_node) =
                         (&self.nodes[left as usize], &self.nodes[right as usize]);
                     let same_given = match_given_names(
-                        &(left_node.words[0].clone(), left_node.cyrillic),
-                        &(right_node.words[0].clone(), right_node.cyrillic),
+                        (&left_node.words[0], left_node.cyrillic),
+                        (&right_node.words[0], right_node.cyrillic),
                     ) == GivenMatch::Same;
                     // Given names are also checked cluster against cluster (`may_merge`), so
                     // a listed person's nicknames ("Joe" / "Joseph") count as one.
@@ -1242,28 +1254,22 @@ impl<'a> Clustering<'a> {
     /// cluster shares at least [`MIN_SHARED_CONTEXT`] actors or places with it and no other
     /// cluster comes close. A misspelling must be much rarer than the name it joins.
     fn merge_on_context(&mut self) {
-        // Person names by surname key (for a surname alone), and by the surname's neighbourhood
-        // (itself, every one-letter deletion, and its prefixes one and two letters shorter):
-        // two surnames within the distance `surname_close` accepts nearly always share one of
-        // these, so only those pairs are compared, not every pair with the same initial.
+        // Person names by surname key, for a surname alone.
         let mut by_surname: HashMap<String, Vec<u32>> = HashMap::default();
-        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
             for key in &node.surname_keys {
-                by_surname
-                    .entry(key.clone())
-                    .or_default()
-                    .push(node_idx as u32);
-            }
-            if let Some(surname) = node.surname_keys.first() {
-                for key in surname_neighbourhood(surname) {
-                    by_neighbour.entry(key).or_default().push(node_idx as u32);
+                match by_surname.get_mut(key.as_str()) {
+                    Some(nodes) => nodes.push(node_idx as u32),
+                    None => {
+                        by_surname.insert(key.clone(), vec![node_idx as u32]);
+                    }
                 }
             }
         }
+        let close_people = self.people_with_close_surnames();
         let mut cluster_sizes: HashMap<u32, usize> = HashMap::default();
         let mut members_of: HashMap<u32, Vec<u32>> = HashMap::default();
         for node_idx in 0..self.nodes.len() as u32 {
@@ -1290,19 +1296,14 @@ impl<'a> Clustering<'a> {
             let own_size = cluster_sizes.get(&own_root).copied().unwrap_or(0);
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
-            let others = match loose_matches.get(&candidate) {
-                Some(others) => others.clone(),
-                None => {
-                    let others = self.loose_matches_of(candidate, &by_surname, &by_neighbour);
-                    loose_matches.insert(candidate, others.clone());
-                    others
-                }
-            };
+            let others = loose_matches
+                .entry(candidate)
+                .or_insert_with(|| self.loose_matches_of(candidate, &by_surname, &close_people));
             let Some(others) = others else {
                 continue;
             };
             let mut targets: Vec<u32> = Vec::new();
-            for (other, misspelt) in others {
+            for &(other, misspelt) in others.iter() {
                 let root = self.find(other);
                 if root == own_root || targets.contains(&root) {
                     continue;
@@ -1364,6 +1365,62 @@ impl<'a> Clustering<'a> {
         }
     }
 
+    /// The plausible people whose surname is close to another one (`surname_close`) but not
+    /// the same ("Bling" / "Blingen"), by that other surname. Surnames are filed under their
+    /// neighbourhood (itself, every one-letter deletion, and its prefix two letters shorter):
+    /// two surnames within the distance `surname_close` accepts nearly always share one of
+    /// these, so only those pairs are compared, not every pair with the same initial. Each
+    /// distinct surname is filed once and each pair compared once, however many names share
+    /// it.
+    fn people_with_close_surnames(&self) -> HashMap<String, Vec<u32>> {
+        let mut surname_idx: HashMap<&str, u32> = HashMap::default();
+        let mut people_of: Vec<(&str, Vec<u32>)> = Vec::new();
+        for (node_idx, node) in self.nodes.iter().enumerate() {
+            if node.kind != ActorKind::Person || !node.plausible {
+                continue;
+            }
+            let Some(surname) = node.surname_keys.first() else {
+                continue;
+            };
+            let idx = *surname_idx.entry(surname.as_str()).or_insert_with(|| {
+                people_of.push((surname.as_str(), Vec::new()));
+                (people_of.len() - 1) as u32
+            });
+            people_of[idx as usize].1.push(node_idx as u32);
+        }
+        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
+        for (idx, (surname, _)) in people_of.iter().enumerate() {
+            for key in surname_neighbourhood(surname) {
+                by_neighbour.entry(key).or_default().push(idx as u32);
+            }
+        }
+        // Surnames are filed in order and each key once, so every pair is ascending.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for group in by_neighbour.values() {
+            for (position, &left) in group.iter().enumerate() {
+                pairs.extend(group[position + 1..].iter().map(|&right| (left, right)));
+            }
+        }
+        drop(by_neighbour);
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut close_people: HashMap<String, Vec<u32>> = HashMap::default();
+        for (left, right) in pairs {
+            let (left_surname, left_people) = &people_of[left as usize];
+            let (right_surname, right_people) = &people_of[right as usize];
+            if !surname_close(left_surname, right_surname) {
+                continue;
+            }
+            for (surname, people) in [(left_surname, right_people), (right_surname, left_people)] {
+                close_people
+                    .entry(surname.to_string())
+                    .or_default()
+                    .extend(people);
+            }
+        }
+        close_people
+    }
+
     /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
     /// "Anthony Blinken"), each with whether the match is loose enough to need the misspelling
     /// to be rare; `None` when the candidate cannot be one (implausible, no surname, a lone
@@ -1372,36 +1429,27 @@ impl<'a> Clustering<'a> {
         &self,
         candidate: u32,
         by_surname: &HashMap<String, Vec<u32>>,
-        by_neighbour: &HashMap<String, Vec<u32>>,
+        close_people: &HashMap<String, Vec<u32>>,
     ) -> Option<Vec<(u32, bool)>> {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
             return None;
         }
         let lone_surname = node.words.len() == 1;
-        let surname = node.surname_keys.first().cloned()?;
+        let surname = node.surname_keys.first()?;
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
-        if lone_surname && self.gazetteer.given_names.contains(&surname) {
+        if lone_surname && self.gazetteer.given_names.contains(surname) {
             return None;
         }
-        let own_given = node
-            .given_name()
-            .map(|given| (given.to_string(), node.cyrillic));
+        let own_given = node.given_name();
         // Each other name with whether the match is loose enough to need the misspelling
         // to be rare.
         let mut others: Vec<(u32, bool)> = Vec::new();
-        for &other in by_surname.get(&surname).map(Vec::as_slice).unwrap_or(&[]) {
+        for &other in by_surname.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
             others.push((other, false));
         }
-        for key in surname_neighbourhood(&surname) {
-            for &other in by_neighbour.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
-                let Some(other_surname) = self.nodes[other as usize].surname_keys.first() else {
-                    continue;
-                };
-                if *other_surname != surname && surname_close(other_surname, &surname) {
-                    others.push((other, true));
-                }
-            }
+        for &other in close_people.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
+            others.push((other, true));
         }
         others.retain_mut(|(other, misspelt)| {
             let other_node = &self.nodes[*other as usize];
@@ -1413,9 +1461,10 @@ impl<'a> Clustering<'a> {
             let given_match = match &own_given {
                 _ if !other_node.is_full_name() || other_node.listed.is_some() => GivenMatch::Same,
                 None => GivenMatch::Same,
-                Some(given) => {
-                    match_given_names(given, &(other_node.words[0].clone(), other_node.cyrillic))
-                }
+                Some(given) => match_given_names(
+                    (given, node.cyrillic),
+                    (&other_node.words[0], other_node.cyrillic),
+                ),
             };
             match given_match {
                 GivenMatch::Different => false,
@@ -1584,25 +1633,41 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|word| !word.is_empty())
         .collect();
     let mut plausible = kind == ActorKind::Person;
+    // Most words have no listed word of their first byte and length, and need no lookup.
+    let shapes = &gazetteer.word_list_shapes;
+    let in_common_words =
+        |word: &str| shapes.common_words.may_contain(word) && gazetteer.common_words.contains(word);
+    let in_demonyms =
+        |word: &str| shapes.demonyms.may_contain(word) && gazetteer.demonyms.contains(word);
+    let in_org_words =
+        |word: &str| shapes.org_words.may_contain(word) && gazetteer.org_words.contains(word);
+    // A one-word title is its own first word, so the shapes of first words rule out most.
+    let in_person_titles = |word: &str| {
+        shapes.title_first_words.may_contain(word) && gazetteer.person_titles.contains(word)
+    };
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.
         loop {
-            let title_words =
-                (1..=raw_words.len().saturating_sub(1).min(3))
-                    .rev()
-                    .find(|&n_words| {
-                        gazetteer
-                            .person_titles
-                            .contains(&raw_words[..n_words].join(" "))
-                    });
+            // A title's first word is in `title_first_words`; most names start with no such
+            // word, and then no title need be joined and looked up.
+            let may_start_title = raw_words.len() > 1
+                && shapes.title_first_words.may_contain(raw_words[0])
+                && gazetteer.title_first_words.contains(raw_words[0]);
+            let title_words = (1..=raw_words.len().saturating_sub(1).min(3))
+                .rev()
+                .filter(|_| may_start_title)
+                .find(|&n_words| {
+                    gazetteer
+                        .person_titles
+                        .contains(&raw_words[..n_words].join(" "))
+                });
             match title_words {
                 Some(n_words) => {
                     raw_words.drain(..n_words);
                 }
                 None if raw_words.len() > 1
-                    && (gazetteer.common_words.contains(raw_words[0])
-                        || gazetteer.demonyms.contains(raw_words[0])) =>
+                    && (in_common_words(raw_words[0]) || in_demonyms(raw_words[0])) =>
                 {
                     raw_words.remove(0);
                 }
@@ -1634,15 +1699,17 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 // Plurals too: "North Koreans" is not a person.
                 let singular = word.strip_suffix('s').unwrap_or(word);
                 [*word, singular].iter().all(|form| {
-                    !gazetteer.common_words.contains(*form)
-                        && !gazetteer.demonyms.contains(*form)
-                        && !gazetteer.org_words.contains(*form)
-                        && !gazetteer.person_titles.contains(*form)
+                    !(in_common_words(form)
+                        || in_demonyms(form)
+                        || in_org_words(form)
+                        || in_person_titles(form))
                 })
             })
-            && loose_word(&transliterate(last)).chars().count() >= 3;
+            && loose_word(&latin(last)).chars().count() >= 3;
     }
-    let given_listed = raw_words.len() >= 2 && gazetteer.given_names.contains(raw_words[0]);
+    let given_listed = raw_words.len() >= 2
+        && shapes.given_names.may_contain(raw_words[0])
+        && gazetteer.given_names.contains(raw_words[0]);
     let words: Vec<String> = raw_words
         .iter()
         .enumerate()
@@ -1650,10 +1717,10 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         // leading one is kept.
         .filter(|(word_idx, word)| *word_idx == 0 || word.trim_end_matches('.').chars().count() > 1)
         .map(|(_, word)| {
-            let latin = transliterate(word.trim_end_matches('.'));
+            let latin = latin(word.trim_end_matches('.'));
             // An initial stays the letter it is ("J." is not "I.").
             if latin.chars().count() == 1 {
-                latin
+                latin.into_owned()
             } else {
                 loose_word(&latin)
             }
@@ -1665,7 +1732,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     }
     if cyrillic {
         if let Some(last_word) = raw_words.last() {
-            let stem = loose_word(&transliterate(strip_russian_ending(last_word)));
+            let stem = loose_word(&latin(strip_russian_ending(last_word)));
             if !surname_keys.contains(&stem) {
                 surname_keys.push(stem);
             }
