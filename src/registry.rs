@@ -1496,9 +1496,7 @@ impl<'a> Clustering<'a> {
             .into_par_iter()
             .map(|(root, members)| this.actor_of(root, &members))
             .collect();
-        actors.sort_by(|left, right| {
-            (left.actor.kind, &left.actor.name).cmp(&(right.actor.kind, &right.actor.name))
-        });
+        sort_actors(&mut actors);
         let mut figures = self.figures;
         figures.actors = actors.len() as u64;
         Registry {
@@ -1569,6 +1567,53 @@ impl<'a> Clustering<'a> {
             keys: spelling_keys(&actor, &names),
             actor,
             names: names.into_iter().collect(),
+        }
+    }
+}
+
+/// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
+/// An actor is large to move and most names differ in their first eight bytes, so small keys
+/// are sorted first (the bytes as one number, the full name only when they tie) and each actor
+/// then moved once.
+fn sort_actors(actors: &mut [StoredActor]) {
+    // Byte strings compare as their first eight bytes, zero-padded, read as a big-endian number,
+    // unless those are equal.
+    let name_prefix = |name: &str| -> u64 {
+        let mut prefix = [0u8; 8];
+        let n_bytes = name.len().min(8);
+        prefix[..n_bytes].copy_from_slice(&name.as_bytes()[..n_bytes]);
+        u64::from_be_bytes(prefix)
+    };
+    let mut order: Vec<(ActorKind, u64, u32)> = actors
+        .iter()
+        .enumerate()
+        .map(|(actor_idx, stored)| {
+            let actor = &stored.actor;
+            (actor.kind, name_prefix(&actor.name), actor_idx as u32)
+        })
+        .collect();
+    order.sort_unstable_by(|left, right| {
+        (left.0, left.1)
+            .cmp(&(right.0, right.1))
+            .then_with(|| {
+                actors[left.2 as usize]
+                    .actor
+                    .name
+                    .cmp(&actors[right.2 as usize].actor.name)
+            })
+            .then(left.2.cmp(&right.2))
+    });
+    // Where each actor goes; every swap puts one actor in its place.
+    let mut destination = vec![0u32; actors.len()];
+    for (position, &(_, _, actor_idx)) in order.iter().enumerate() {
+        destination[actor_idx as usize] = position as u32;
+    }
+    drop(order);
+    for position in 0..actors.len() {
+        while destination[position] as usize != position {
+            let target = destination[position] as usize;
+            actors.swap(position, target);
+            destination.swap(position, target);
         }
     }
 }
