@@ -838,8 +838,10 @@ fn strip_russian_ending(word: &str) -> &str {
 /// One distinct per-article canonical name (after folding) of one kind.
 struct Node {
     kind: ActorKind,
-    /// Per-article canonical spellings with the number of articles using each.
-    names: HashMap<String, u32>,
+    /// Per-article canonical spellings with the number of articles using each. They differ
+    /// only in case, diacritics and spacing, so there are few: a list is searched faster than
+    /// a map is built.
+    names: Vec<(String, u32)>,
     /// Every spelling seen (canonical names and aliases).
     spellings: HashSet<String>,
     /// Articles naming it, ascending, without repeats.
@@ -889,7 +891,7 @@ impl Node {
     fn display_name(&self) -> &str {
         self.names
             .iter()
-            .max_by(|left, right| left.1.cmp(right.1).then_with(|| right.0.cmp(left.0)))
+            .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
             .map(|(name, _)| name.as_str())
             .unwrap_or("")
     }
@@ -1057,11 +1059,13 @@ impl<'a> ClusteringBuilder<'a> {
                 }
                 node.articles.push(article_idx as u32);
                 // Spellings repeat from article to article: only new ones are copied.
-                match node.names.get_mut(sighting.name.as_str()) {
-                    Some(count) => *count += 1,
-                    None => {
-                        node.names.insert(sighting.name.clone(), 1);
-                    }
+                match node
+                    .names
+                    .iter_mut()
+                    .find(|(name, _)| *name == sighting.name)
+                {
+                    Some((_, count)) => *count += 1,
+                    None => node.names.push((sighting.name.clone(), 1)),
                 }
                 for spelling in std::iter::once(&sighting.name).chain(&sighting.aliases) {
                     if !node.spellings.contains(spelling.as_str()) {
@@ -1640,7 +1644,7 @@ impl<'a> Clustering<'a> {
         let mut names: BTreeSet<String> = BTreeSet::new();
         for &member in members {
             let node = &self.nodes[member as usize];
-            names.extend(node.names.keys().cloned());
+            names.extend(node.names.iter().map(|(name, _)| name.clone()));
             aliases.extend(node.spellings.iter().cloned());
         }
         if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
@@ -1885,7 +1889,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|&entity_idx| ActorKind::of_entity(gazetteer.kind_of(entity_idx)) == kind);
     Node {
         kind,
-        names: HashMap::default(),
+        names: Vec::new(),
         spellings: HashSet::default(),
         articles: Vec::new(),
         words,
