@@ -1486,9 +1486,18 @@ impl<'a> Clustering<'a> {
         }
         let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
         for (idx, (surname, _)) in people_of.iter().enumerate() {
-            for key in surname_neighbourhood(surname) {
-                by_neighbour.entry(key).or_default().push(idx as u32);
-            }
+            let idx = idx as u32;
+            surname_neighbourhood(surname, |key| match by_neighbour.get_mut(key) {
+                // A key a surname gives twice is filed once.
+                Some(group) => {
+                    if group.last() != Some(&idx) {
+                        group.push(idx);
+                    }
+                }
+                None => {
+                    by_neighbour.insert(key.to_string(), vec![idx]);
+                }
+            });
         }
         // Surnames are filed in order and each key once, so every pair is ascending.
         let mut pairs: Vec<(u32, u32)> = Vec::new();
@@ -1714,33 +1723,30 @@ fn sort_actors(actors: &mut [StoredActor]) {
     }
 }
 
-/// The keys under which a surname is filed for the loose comparison: the surname, every
-/// one-letter deletion, and its prefixes one and two letters shorter (only for surnames of five
-/// letters or more; shorter ones must match exactly).
-fn surname_neighbourhood(surname: &str) -> Vec<String> {
-    let boundaries: Vec<usize> = surname
-        .char_indices()
-        .map(|(offset, _)| offset)
-        .chain([surname.len()])
-        .collect();
-    let n_letters = boundaries.len() - 1;
+/// Calls `each` with the keys under which a surname is filed for the loose comparison: the
+/// surname, every one-letter deletion, and its prefix two letters shorter (only for surnames of
+/// five letters or more; shorter ones must match exactly). A key may come twice ("Hallam" less
+/// either "l"). The keys are built in one buffer: a surname has a dozen of them.
+fn surname_neighbourhood(surname: &str, mut each: impl FnMut(&str)) {
+    let n_letters = surname.chars().count();
     if n_letters < 5 {
-        return Vec::new();
+        return;
     }
-    let mut keys = Vec::with_capacity(n_letters + 2);
-    keys.push(surname.to_string());
-    for letter in boundaries.windows(2) {
-        let mut key = String::with_capacity(surname.len());
-        key.push_str(&surname[..letter[0]]);
-        key.push_str(&surname[letter[1]..]);
-        keys.push(key);
+    each(surname);
+    let mut key = String::with_capacity(surname.len());
+    for (offset, letter) in surname.char_indices() {
+        key.clear();
+        key.push_str(&surname[..offset]);
+        key.push_str(&surname[offset + letter.len_utf8()..]);
+        each(&key);
     }
     if n_letters >= 7 {
-        keys.push(surname[..boundaries[n_letters - 2]].to_string());
+        let cut = surname
+            .char_indices()
+            .nth(n_letters - 2)
+            .map_or(surname.len(), |(offset, _)| offset);
+        each(&surname[..cut]);
     }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 /// The listed entity a Cyrillic name not listed as written belongs to: its transliteration is
