@@ -1366,12 +1366,13 @@ impl<'a> Clustering<'a> {
             }
         }
         let close_people = self.people_with_close_surnames();
-        let mut cluster_sizes: HashMap<u32, usize> = HashMap::default();
-        let mut members_of: HashMap<u32, Vec<u32>> = HashMap::default();
+        // By root node; a node that is no root has no members (its size is stale, never read).
+        let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
+        let mut members_of: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
-            *cluster_sizes.entry(root).or_default() += self.nodes[node_idx as usize].articles.len();
-            members_of.entry(root).or_default().push(node_idx);
+            cluster_sizes[root as usize] += self.nodes[node_idx as usize].articles.len();
+            members_of[root as usize].push(node_idx);
         }
         let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
@@ -1389,7 +1390,7 @@ impl<'a> Clustering<'a> {
         let mut loose_matches: HashMap<u32, Option<Vec<(u32, bool)>>> = HashMap::default();
         for candidate in two_passes {
             let own_root = self.find(candidate);
-            let own_size = cluster_sizes.get(&own_root).copied().unwrap_or(0);
+            let own_size = cluster_sizes[own_root as usize];
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
             let others = loose_matches
@@ -1410,7 +1411,7 @@ impl<'a> Clustering<'a> {
                 {
                     continue;
                 }
-                let target_size = cluster_sizes.get(&root).copied().unwrap_or(0);
+                let target_size = cluster_sizes[root as usize];
                 if misspelt && own_size * 3 > target_size {
                     continue;
                 }
@@ -1422,12 +1423,12 @@ impl<'a> Clustering<'a> {
             if targets.is_empty() {
                 continue;
             }
-            let own_members = members_of.get(&own_root).cloned().unwrap_or_default();
+            let own_members = members_of[own_root as usize].clone();
             let own_context = self.context_of(&own_members);
             let mut scored: Vec<(usize, u32)> = Vec::new();
             for target in targets {
                 if let std::collections::hash_map::Entry::Vacant(entry) = contexts.entry(target) {
-                    let target_members = members_of.get(&target).cloned().unwrap_or_default();
+                    let target_members = members_of[target as usize].clone();
                     entry.insert(self.context_of(&target_members));
                 }
                 let target_context = &contexts[&target];
@@ -1448,13 +1449,13 @@ impl<'a> Clustering<'a> {
             if self.union(candidate, best, false) {
                 self.figures.merged_by_context += 1;
                 let root = self.find(best);
-                let moved = members_of.remove(&own_root).unwrap_or_default();
+                let moved = std::mem::take(&mut members_of[own_root as usize]);
                 let other_root = if root == best { own_root } else { best };
-                let mut merged = members_of.remove(&other_root).unwrap_or_default();
+                let mut merged = std::mem::take(&mut members_of[other_root as usize]);
                 merged.extend(moved);
-                members_of.entry(root).or_default().extend(merged);
-                let size = own_size + cluster_sizes.get(&best).copied().unwrap_or(0);
-                cluster_sizes.insert(root, size);
+                members_of[root as usize].extend(merged);
+                let size = own_size + cluster_sizes[best as usize];
+                cluster_sizes[root as usize] = size;
                 contexts.remove(&best);
                 contexts.remove(&own_root);
             }
