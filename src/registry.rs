@@ -261,8 +261,46 @@ impl Registry {
 
     /// The registry as the bytes of `registry.json`.
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        serde_json::to_vec(self)
-            .map_err(|error| Error::Internal(format!("cannot serialise the registry: {error}")))
+        let mut json = Vec::new();
+        self.write_json(&mut json)
+            .map_err(|error| Error::Internal(format!("cannot serialise the registry: {error}")))?;
+        Ok(json)
+    }
+
+    /// Writes the registry as serde would (`to_json_writes_what_serde_writes` checks it byte for
+    /// byte): serde serialises the flattened actor through its generic map machinery, which cost
+    /// more than writing the text itself.
+    fn write_json(&self, json: &mut Vec<u8>) -> std::io::Result<()> {
+        json.extend_from_slice(b"{\"format\":");
+        write_json_number(json, u64::from(self.format));
+        json.extend_from_slice(b",\"articles\":");
+        write_json_number(json, self.articles);
+        json.extend_from_slice(b",\"actors\":[");
+        for (actor_idx, stored) in self.actors.iter().enumerate() {
+            if actor_idx > 0 {
+                json.push(b',');
+            }
+            let actor = &stored.actor;
+            json.extend_from_slice(b"{\"name\":");
+            write_json_string(json, &actor.name)?;
+            json.extend_from_slice(b",\"kind\":\"");
+            json.extend_from_slice(actor.kind.name().as_bytes());
+            json.extend_from_slice(b"\",\"aliases\":");
+            write_json_strings(json, &actor.aliases)?;
+            json.extend_from_slice(b",\"articles\":");
+            write_json_number(json, actor.articles);
+            json.extend_from_slice(b",\"first_seen\":");
+            write_json_date(json, actor.first_seen.as_deref())?;
+            json.extend_from_slice(b",\"last_seen\":");
+            write_json_date(json, actor.last_seen.as_deref())?;
+            json.extend_from_slice(b",\"names\":");
+            write_json_strings(json, &stored.names)?;
+            json.extend_from_slice(b",\"keys\":");
+            write_json_strings(json, &stored.keys)?;
+            json.push(b'}');
+        }
+        json.extend_from_slice(b"]}");
+        Ok(())
     }
 
     /// Every actor of `kind` (all kinds when `None`), most articles first, then by name.
@@ -340,6 +378,60 @@ impl Registry {
             return found;
         }
         with_key(&loose_key(&folded))
+    }
+}
+
+/// Writes `text` as a JSON string. serde_json escapes only control characters, quotes and
+/// backslashes, which almost no name has: those few go through serde_json itself.
+fn write_json_string(json: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
+    if text
+        .bytes()
+        .any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\')
+    {
+        serde_json::to_writer(&mut *json, text)?;
+    } else {
+        json.push(b'"');
+        json.extend_from_slice(text.as_bytes());
+        json.push(b'"');
+    }
+    Ok(())
+}
+
+/// Writes `number` in decimal, as serde_json does; `write!` went through the formatting
+/// machinery for every count.
+fn write_json_number(json: &mut Vec<u8>, mut number: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    json.extend_from_slice(&digits[start..]);
+}
+
+fn write_json_strings(json: &mut Vec<u8>, texts: &[String]) -> std::io::Result<()> {
+    json.push(b'[');
+    for (text_idx, text) in texts.iter().enumerate() {
+        if text_idx > 0 {
+            json.push(b',');
+        }
+        write_json_string(json, text)?;
+    }
+    json.push(b']');
+    Ok(())
+}
+
+fn write_json_date(json: &mut Vec<u8>, date: Option<&str>) -> std::io::Result<()> {
+    match date {
+        Some(date) => write_json_string(json, date),
+        None => {
+            json.extend_from_slice(b"null");
+            Ok(())
+        }
     }
 }
 
@@ -423,16 +515,16 @@ impl NameLookup {
 
     /// The lookup text of `registry`.
     pub fn of(registry: &Registry) -> NameLookup {
-        let clean = |text: &str| -> String {
-            text.chars()
-                .map(|ch| {
-                    if ch == '\t' || ch == '\n' || ch == '\r' || ch == LOOKUP_SEPARATOR {
-                        ' '
-                    } else {
-                        ch
-                    }
-                })
-                .collect()
+        // Written straight into one text, with a tab, line end or separator inside a name
+        // turned into a space; almost no name has one, so most are copied whole.
+        let push_clean = |text: &mut String, name: &str| {
+            let special = |ch: char| matches!(ch, '\t' | '\n' | '\r' | LOOKUP_SEPARATOR);
+            // All four are ASCII, so a byte scan finds them without decoding characters.
+            if !name.bytes().any(|byte| special(char::from(byte))) {
+                text.push_str(name);
+                return;
+            }
+            text.extend(name.chars().map(|ch| if special(ch) { ' ' } else { ch }));
         };
         let mut text = String::new();
         for stored in &registry.actors {
@@ -440,12 +532,16 @@ impl NameLookup {
             text.push('\t');
             text.push(LOOKUP_SEPARATOR);
             for key in &stored.keys {
-                text.push_str(&clean(key));
+                push_clean(&mut text, key);
                 text.push(LOOKUP_SEPARATOR);
             }
             text.push('\t');
-            let names: Vec<String> = stored.names.iter().map(|name| clean(name)).collect();
-            text.push_str(&names.join(&LOOKUP_SEPARATOR.to_string()));
+            for (name_idx, name) in stored.names.iter().enumerate() {
+                if name_idx > 0 {
+                    text.push(LOOKUP_SEPARATOR);
+                }
+                push_clean(&mut text, name);
+            }
             text.push('\n');
         }
         NameLookup { text }
@@ -659,12 +755,21 @@ pub fn transliterate(text: &str) -> String {
     latin
 }
 
+/// [`transliterate`] without a copy for the many names with nothing to transliterate.
+fn latin(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(transliterate(text))
+    }
+}
+
 /// A loose spelling key of a folded name: transliterated to Latin, with the letters that
 /// transliteration systems disagree on made equal ("y", "j" and "i"; "w" and "v"; "x" and
 /// "ks"; doubled letters; "ye" and "e" at a word's start). "Sergey", "Sergei" and "Sergej",
 /// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
 pub fn loose_key(folded: &str) -> String {
-    let latin = transliterate(folded);
+    let latin = latin(folded);
     let mut key = String::with_capacity(latin.len());
     for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
         if !key.is_empty() {
@@ -733,8 +838,10 @@ fn strip_russian_ending(word: &str) -> &str {
 /// One distinct per-article canonical name (after folding) of one kind.
 struct Node {
     kind: ActorKind,
-    /// Per-article canonical spellings with the number of articles using each.
-    names: HashMap<String, u32>,
+    /// Per-article canonical spellings with the number of articles using each. They differ
+    /// only in case, diacritics and spacing, so there are few: a list is searched faster than
+    /// a map is built.
+    names: Vec<(String, u32)>,
     /// Every spelling seen (canonical names and aliases).
     spellings: HashSet<String>,
     /// Articles naming it, ascending, without repeats.
@@ -759,12 +866,12 @@ struct Node {
 /// "Kim Uk Il"), or one has none and the given name is a listed one ("Harry Truman" / "Harry
 /// S. Truman"; but "Best Actor" is not "Best Supporting Actor").
 fn middles_compatible(left: &Node, right: &Node) -> bool {
-    let middle = |node: &Node| -> Vec<String> {
+    fn middle(node: &Node) -> &[String] {
         if node.words.len() <= 2 {
-            return Vec::new();
+            return &[];
         }
-        node.words[1..node.words.len() - 1].to_vec()
-    };
+        &node.words[1..node.words.len() - 1]
+    }
     let (left_middle, right_middle) = (middle(left), middle(right));
     if left_middle == right_middle {
         return true;
@@ -784,7 +891,7 @@ impl Node {
     fn display_name(&self) -> &str {
         self.names
             .iter()
-            .max_by(|left, right| left.1.cmp(right.1).then_with(|| right.0.cmp(left.0)))
+            .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
             .map(|(name, _)| name.as_str())
             .unwrap_or("")
     }
@@ -815,7 +922,7 @@ enum GivenMatch {
 }
 
 /// How two given names (loose keys, each with whether it was written in Cyrillic) relate.
-fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatch {
+fn match_given_names(left: (&str, bool), right: (&str, bool)) -> GivenMatch {
     let ((left, left_cyrillic), (right, right_cyrillic)) = (left, right);
     if left == right {
         return GivenMatch::Same;
@@ -827,7 +934,7 @@ fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatc
     };
     let shorter_len = shorter.chars().count();
     if shorter_len == 1 {
-        return if longer.starts_with(shorter.as_str()) {
+        return if longer.starts_with(shorter) {
             GivenMatch::Initial
         } else {
             GivenMatch::Different
@@ -835,11 +942,10 @@ fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatc
     }
     // Russian case forms of one given name differ in their last vowels ("sergei" /
     // "sergeya" / "sergeyu", "maria" / "marii").
-    let stem = |name: &str| -> String {
+    fn stem(name: &str) -> &str {
         name.trim_end_matches(['a', 'e', 'i', 'o', 'u', 'y'])
-            .to_string()
-    };
-    if (*left_cyrillic || *right_cyrillic)
+    }
+    if (left_cyrillic || right_cyrillic)
         && stem(left).chars().count() >= 3
         && stem(left) == stem(right)
     {
@@ -852,7 +958,7 @@ fn match_given_names(left: &(String, bool), right: &(String, bool)) -> GivenMatc
 }
 
 fn given_names_compatible(left: &(String, bool), right: &(String, bool)) -> bool {
-    match_given_names(left, right) != GivenMatch::Different
+    match_given_names((&left.0, left.1), (&right.0, right.1)) != GivenMatch::Different
 }
 
 struct Clustering<'a> {
@@ -896,7 +1002,8 @@ const MIN_SHARED_CONTEXT: usize = 3;
 struct ClusteringBuilder<'a> {
     gazetteer: &'a Gazetteer,
     nodes: Vec<Node>,
-    by_key: HashMap<(ActorKind, String), u32>,
+    /// Per kind, each folded name and its node.
+    by_key: [HashMap<String, u32>; 3],
     /// Per kind (people, organisations, places), each spelling seen and its node.
     by_spelling: [HashMap<String, u32>; 3],
     article_nodes: Vec<Vec<u32>>,
@@ -908,7 +1015,7 @@ impl<'a> ClusteringBuilder<'a> {
         ClusteringBuilder {
             gazetteer,
             nodes: Vec::new(),
-            by_key: HashMap::default(),
+            by_key: Default::default(),
             by_spelling: Default::default(),
             article_nodes: Vec::new(),
             published: Vec::new(),
@@ -933,16 +1040,15 @@ impl<'a> ClusteringBuilder<'a> {
                         if folded.is_empty() {
                             continue;
                         }
-                        let nodes = &mut self.nodes;
-                        let gazetteer = self.gazetteer;
-                        let node_idx =
-                            *self
-                                .by_key
-                                .entry((kind, folded.clone()))
-                                .or_insert_with(|| {
-                                    nodes.push(new_node(kind, &folded, gazetteer));
-                                    (nodes.len() - 1) as u32
-                                });
+                        let node_idx = match self.by_key[kind_idx].get(folded.as_str()) {
+                            Some(&node_idx) => node_idx,
+                            None => {
+                                self.nodes.push(new_node(kind, &folded, self.gazetteer));
+                                let node_idx = (self.nodes.len() - 1) as u32;
+                                self.by_key[kind_idx].insert(folded, node_idx);
+                                node_idx
+                            }
+                        };
                         self.by_spelling[kind_idx].insert(sighting.name.clone(), node_idx);
                         node_idx
                     }
@@ -953,11 +1059,13 @@ impl<'a> ClusteringBuilder<'a> {
                 }
                 node.articles.push(article_idx as u32);
                 // Spellings repeat from article to article: only new ones are copied.
-                match node.names.get_mut(sighting.name.as_str()) {
-                    Some(count) => *count += 1,
-                    None => {
-                        node.names.insert(sighting.name.clone(), 1);
-                    }
+                match node
+                    .names
+                    .iter_mut()
+                    .find(|(name, _)| *name == sighting.name)
+                {
+                    Some((_, count)) => *count += 1,
+                    None => node.names.push((sighting.name.clone(), 1)),
                 }
                 for spelling in std::iter::once(&sighting.name).chain(&sighting.aliases) {
                     if !node.spellings.contains(spelling.as_str()) {
@@ -1194,8 +1302,8 @@ impl<'a> Clustering<'a> {
                     let (left_node, right_node) =
                         (&self.nodes[left as usize], &self.nodes[right as usize]);
                     let same_given = match_given_names(
-                        &(left_node.words[0].clone(), left_node.cyrillic),
-                        &(right_node.words[0].clone(), right_node.cyrillic),
+                        (&left_node.words[0], left_node.cyrillic),
+                        (&right_node.words[0], right_node.cyrillic),
                     ) == GivenMatch::Same;
                     // Given names are also checked cluster against cluster (`may_merge`), so
                     // a listed person's nicknames ("Joe" / "Joseph") count as one.
@@ -1242,34 +1350,29 @@ impl<'a> Clustering<'a> {
     /// cluster shares at least [`MIN_SHARED_CONTEXT`] actors or places with it and no other
     /// cluster comes close. A misspelling must be much rarer than the name it joins.
     fn merge_on_context(&mut self) {
-        // Person names by surname key (for a surname alone), and by the surname's neighbourhood
-        // (itself, every one-letter deletion, and its prefixes one and two letters shorter):
-        // two surnames within the distance `surname_close` accepts nearly always share one of
-        // these, so only those pairs are compared, not every pair with the same initial.
+        // Person names by surname key, for a surname alone.
         let mut by_surname: HashMap<String, Vec<u32>> = HashMap::default();
-        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
             for key in &node.surname_keys {
-                by_surname
-                    .entry(key.clone())
-                    .or_default()
-                    .push(node_idx as u32);
-            }
-            if let Some(surname) = node.surname_keys.first() {
-                for key in surname_neighbourhood(surname) {
-                    by_neighbour.entry(key).or_default().push(node_idx as u32);
+                match by_surname.get_mut(key.as_str()) {
+                    Some(nodes) => nodes.push(node_idx as u32),
+                    None => {
+                        by_surname.insert(key.clone(), vec![node_idx as u32]);
+                    }
                 }
             }
         }
-        let mut cluster_sizes: HashMap<u32, usize> = HashMap::default();
-        let mut members_of: HashMap<u32, Vec<u32>> = HashMap::default();
+        let close_people = self.people_with_close_surnames();
+        // By root node; a node that is no root has no members (its size is stale, never read).
+        let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
+        let mut members_of: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
-            *cluster_sizes.entry(root).or_default() += self.nodes[node_idx as usize].articles.len();
-            members_of.entry(root).or_default().push(node_idx);
+            cluster_sizes[root as usize] += self.nodes[node_idx as usize].articles.len();
+            members_of[root as usize].push(node_idx);
         }
         let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
@@ -1287,22 +1390,17 @@ impl<'a> Clustering<'a> {
         let mut loose_matches: HashMap<u32, Option<Vec<(u32, bool)>>> = HashMap::default();
         for candidate in two_passes {
             let own_root = self.find(candidate);
-            let own_size = cluster_sizes.get(&own_root).copied().unwrap_or(0);
+            let own_size = cluster_sizes[own_root as usize];
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
-            let others = match loose_matches.get(&candidate) {
-                Some(others) => others.clone(),
-                None => {
-                    let others = self.loose_matches_of(candidate, &by_surname, &by_neighbour);
-                    loose_matches.insert(candidate, others.clone());
-                    others
-                }
-            };
+            let others = loose_matches
+                .entry(candidate)
+                .or_insert_with(|| self.loose_matches_of(candidate, &by_surname, &close_people));
             let Some(others) = others else {
                 continue;
             };
             let mut targets: Vec<u32> = Vec::new();
-            for (other, misspelt) in others {
+            for &(other, misspelt) in others.iter() {
                 let root = self.find(other);
                 if root == own_root || targets.contains(&root) {
                     continue;
@@ -1313,7 +1411,7 @@ impl<'a> Clustering<'a> {
                 {
                     continue;
                 }
-                let target_size = cluster_sizes.get(&root).copied().unwrap_or(0);
+                let target_size = cluster_sizes[root as usize];
                 if misspelt && own_size * 3 > target_size {
                     continue;
                 }
@@ -1325,12 +1423,12 @@ impl<'a> Clustering<'a> {
             if targets.is_empty() {
                 continue;
             }
-            let own_members = members_of.get(&own_root).cloned().unwrap_or_default();
+            let own_members = members_of[own_root as usize].clone();
             let own_context = self.context_of(&own_members);
             let mut scored: Vec<(usize, u32)> = Vec::new();
             for target in targets {
                 if let std::collections::hash_map::Entry::Vacant(entry) = contexts.entry(target) {
-                    let target_members = members_of.get(&target).cloned().unwrap_or_default();
+                    let target_members = members_of[target as usize].clone();
                     entry.insert(self.context_of(&target_members));
                 }
                 let target_context = &contexts[&target];
@@ -1351,17 +1449,82 @@ impl<'a> Clustering<'a> {
             if self.union(candidate, best, false) {
                 self.figures.merged_by_context += 1;
                 let root = self.find(best);
-                let moved = members_of.remove(&own_root).unwrap_or_default();
+                let moved = std::mem::take(&mut members_of[own_root as usize]);
                 let other_root = if root == best { own_root } else { best };
-                let mut merged = members_of.remove(&other_root).unwrap_or_default();
+                let mut merged = std::mem::take(&mut members_of[other_root as usize]);
                 merged.extend(moved);
-                members_of.entry(root).or_default().extend(merged);
-                let size = own_size + cluster_sizes.get(&best).copied().unwrap_or(0);
-                cluster_sizes.insert(root, size);
+                members_of[root as usize].extend(merged);
+                let size = own_size + cluster_sizes[best as usize];
+                cluster_sizes[root as usize] = size;
                 contexts.remove(&best);
                 contexts.remove(&own_root);
             }
         }
+    }
+
+    /// The plausible people whose surname is close to another one (`surname_close`) but not
+    /// the same ("Bling" / "Blingen"), by that other surname. Surnames are filed under their
+    /// neighbourhood (itself, every one-letter deletion, and its prefix two letters shorter):
+    /// two surnames within the distance `surname_close` accepts nearly always share one of
+    /// these, so only those pairs are compared, not every pair with the same initial. Each
+    /// distinct surname is filed once and each pair compared once, however many names share
+    /// it.
+    fn people_with_close_surnames(&self) -> HashMap<String, Vec<u32>> {
+        let mut surname_idx: HashMap<&str, u32> = HashMap::default();
+        let mut people_of: Vec<(&str, Vec<u32>)> = Vec::new();
+        for (node_idx, node) in self.nodes.iter().enumerate() {
+            if node.kind != ActorKind::Person || !node.plausible {
+                continue;
+            }
+            let Some(surname) = node.surname_keys.first() else {
+                continue;
+            };
+            let idx = *surname_idx.entry(surname.as_str()).or_insert_with(|| {
+                people_of.push((surname.as_str(), Vec::new()));
+                (people_of.len() - 1) as u32
+            });
+            people_of[idx as usize].1.push(node_idx as u32);
+        }
+        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
+        for (idx, (surname, _)) in people_of.iter().enumerate() {
+            let idx = idx as u32;
+            surname_neighbourhood(surname, |key| match by_neighbour.get_mut(key) {
+                // A key a surname gives twice is filed once.
+                Some(group) => {
+                    if group.last() != Some(&idx) {
+                        group.push(idx);
+                    }
+                }
+                None => {
+                    by_neighbour.insert(key.to_string(), vec![idx]);
+                }
+            });
+        }
+        // Surnames are filed in order and each key once, so every pair is ascending.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for group in by_neighbour.values() {
+            for (position, &left) in group.iter().enumerate() {
+                pairs.extend(group[position + 1..].iter().map(|&right| (left, right)));
+            }
+        }
+        drop(by_neighbour);
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut close_people: HashMap<String, Vec<u32>> = HashMap::default();
+        for (left, right) in pairs {
+            let (left_surname, left_people) = &people_of[left as usize];
+            let (right_surname, right_people) = &people_of[right as usize];
+            if !surname_close(left_surname, right_surname) {
+                continue;
+            }
+            for (surname, people) in [(left_surname, right_people), (right_surname, left_people)] {
+                close_people
+                    .entry(surname.to_string())
+                    .or_default()
+                    .extend(people);
+            }
+        }
+        close_people
     }
 
     /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
@@ -1372,36 +1535,27 @@ impl<'a> Clustering<'a> {
         &self,
         candidate: u32,
         by_surname: &HashMap<String, Vec<u32>>,
-        by_neighbour: &HashMap<String, Vec<u32>>,
+        close_people: &HashMap<String, Vec<u32>>,
     ) -> Option<Vec<(u32, bool)>> {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
             return None;
         }
         let lone_surname = node.words.len() == 1;
-        let surname = node.surname_keys.first().cloned()?;
+        let surname = node.surname_keys.first()?;
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
-        if lone_surname && self.gazetteer.given_names.contains(&surname) {
+        if lone_surname && self.gazetteer.given_names.contains(surname) {
             return None;
         }
-        let own_given = node
-            .given_name()
-            .map(|given| (given.to_string(), node.cyrillic));
+        let own_given = node.given_name();
         // Each other name with whether the match is loose enough to need the misspelling
         // to be rare.
         let mut others: Vec<(u32, bool)> = Vec::new();
-        for &other in by_surname.get(&surname).map(Vec::as_slice).unwrap_or(&[]) {
+        for &other in by_surname.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
             others.push((other, false));
         }
-        for key in surname_neighbourhood(&surname) {
-            for &other in by_neighbour.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
-                let Some(other_surname) = self.nodes[other as usize].surname_keys.first() else {
-                    continue;
-                };
-                if *other_surname != surname && surname_close(other_surname, &surname) {
-                    others.push((other, true));
-                }
-            }
+        for &other in close_people.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
+            others.push((other, true));
         }
         others.retain_mut(|(other, misspelt)| {
             let other_node = &self.nodes[*other as usize];
@@ -1413,9 +1567,10 @@ impl<'a> Clustering<'a> {
             let given_match = match &own_given {
                 _ if !other_node.is_full_name() || other_node.listed.is_some() => GivenMatch::Same,
                 None => GivenMatch::Same,
-                Some(given) => {
-                    match_given_names(given, &(other_node.words[0].clone(), other_node.cyrillic))
-                }
+                Some(given) => match_given_names(
+                    (given, node.cyrillic),
+                    (&other_node.words[0], other_node.cyrillic),
+                ),
             };
             match given_match {
                 GivenMatch::Different => false,
@@ -1447,9 +1602,7 @@ impl<'a> Clustering<'a> {
             .into_par_iter()
             .map(|(root, members)| this.actor_of(root, &members))
             .collect();
-        actors.sort_by(|left, right| {
-            (left.actor.kind, &left.actor.name).cmp(&(right.actor.kind, &right.actor.name))
-        });
+        sort_actors(&mut actors);
         let mut figures = self.figures;
         figures.actors = actors.len() as u64;
         Registry {
@@ -1501,7 +1654,7 @@ impl<'a> Clustering<'a> {
         let mut names: BTreeSet<String> = BTreeSet::new();
         for &member in members {
             let node = &self.nodes[member as usize];
-            names.extend(node.names.keys().cloned());
+            names.extend(node.names.iter().map(|(name, _)| name.clone()));
             aliases.extend(node.spellings.iter().cloned());
         }
         if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
@@ -1524,33 +1677,77 @@ impl<'a> Clustering<'a> {
     }
 }
 
-/// The keys under which a surname is filed for the loose comparison: the surname, every
-/// one-letter deletion, and its prefixes one and two letters shorter (only for surnames of five
-/// letters or more; shorter ones must match exactly).
-fn surname_neighbourhood(surname: &str) -> Vec<String> {
-    let boundaries: Vec<usize> = surname
-        .char_indices()
-        .map(|(offset, _)| offset)
-        .chain([surname.len()])
+/// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
+/// An actor is large to move and most names differ in their first eight bytes, so small keys
+/// are sorted first (the bytes as one number, the full name only when they tie) and each actor
+/// then moved once.
+fn sort_actors(actors: &mut [StoredActor]) {
+    // Byte strings compare as their first eight bytes, zero-padded, read as a big-endian number,
+    // unless those are equal.
+    let name_prefix = |name: &str| -> u64 {
+        let mut prefix = [0u8; 8];
+        let n_bytes = name.len().min(8);
+        prefix[..n_bytes].copy_from_slice(&name.as_bytes()[..n_bytes]);
+        u64::from_be_bytes(prefix)
+    };
+    let mut order: Vec<(ActorKind, u64, u32)> = actors
+        .iter()
+        .enumerate()
+        .map(|(actor_idx, stored)| {
+            let actor = &stored.actor;
+            (actor.kind, name_prefix(&actor.name), actor_idx as u32)
+        })
         .collect();
-    let n_letters = boundaries.len() - 1;
-    if n_letters < 5 {
-        return Vec::new();
+    order.sort_unstable_by(|left, right| {
+        (left.0, left.1)
+            .cmp(&(right.0, right.1))
+            .then_with(|| {
+                actors[left.2 as usize]
+                    .actor
+                    .name
+                    .cmp(&actors[right.2 as usize].actor.name)
+            })
+            .then(left.2.cmp(&right.2))
+    });
+    // Where each actor goes; every swap puts one actor in its place.
+    let mut destination = vec![0u32; actors.len()];
+    for (position, &(_, _, actor_idx)) in order.iter().enumerate() {
+        destination[actor_idx as usize] = position as u32;
     }
-    let mut keys = Vec::with_capacity(n_letters + 2);
-    keys.push(surname.to_string());
-    for letter in boundaries.windows(2) {
-        let mut key = String::with_capacity(surname.len());
-        key.push_str(&surname[..letter[0]]);
-        key.push_str(&surname[letter[1]..]);
-        keys.push(key);
+    drop(order);
+    for position in 0..actors.len() {
+        while destination[position] as usize != position {
+            let target = destination[position] as usize;
+            actors.swap(position, target);
+            destination.swap(position, target);
+        }
+    }
+}
+
+/// Calls `each` with the keys under which a surname is filed for the loose comparison: the
+/// surname, every one-letter deletion, and its prefix two letters shorter (only for surnames of
+/// five letters or more; shorter ones must match exactly). A key may come twice ("Hallam" less
+/// either "l"). The keys are built in one buffer: a surname has a dozen of them.
+fn surname_neighbourhood(surname: &str, mut each: impl FnMut(&str)) {
+    let n_letters = surname.chars().count();
+    if n_letters < 5 {
+        return;
+    }
+    each(surname);
+    let mut key = String::with_capacity(surname.len());
+    for (offset, letter) in surname.char_indices() {
+        key.clear();
+        key.push_str(&surname[..offset]);
+        key.push_str(&surname[offset + letter.len_utf8()..]);
+        each(&key);
     }
     if n_letters >= 7 {
-        keys.push(surname[..boundaries[n_letters - 2]].to_string());
+        let cut = surname
+            .char_indices()
+            .nth(n_letters - 2)
+            .map_or(surname.len(), |(offset, _)| offset);
+        each(&surname[..cut]);
     }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 /// The listed entity a Cyrillic name not listed as written belongs to: its transliteration is
@@ -1584,25 +1781,41 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|word| !word.is_empty())
         .collect();
     let mut plausible = kind == ActorKind::Person;
+    // Most words have no listed word of their first byte and length, and need no lookup.
+    let shapes = &gazetteer.word_list_shapes;
+    let in_common_words =
+        |word: &str| shapes.common_words.may_contain(word) && gazetteer.common_words.contains(word);
+    let in_demonyms =
+        |word: &str| shapes.demonyms.may_contain(word) && gazetteer.demonyms.contains(word);
+    let in_org_words =
+        |word: &str| shapes.org_words.may_contain(word) && gazetteer.org_words.contains(word);
+    // A one-word title is its own first word, so the shapes of first words rule out most.
+    let in_person_titles = |word: &str| {
+        shapes.title_first_words.may_contain(word) && gazetteer.person_titles.contains(word)
+    };
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.
         loop {
-            let title_words =
-                (1..=raw_words.len().saturating_sub(1).min(3))
-                    .rev()
-                    .find(|&n_words| {
-                        gazetteer
-                            .person_titles
-                            .contains(&raw_words[..n_words].join(" "))
-                    });
+            // A title's first word is in `title_first_words`; most names start with no such
+            // word, and then no title need be joined and looked up.
+            let may_start_title = raw_words.len() > 1
+                && shapes.title_first_words.may_contain(raw_words[0])
+                && gazetteer.title_first_words.contains(raw_words[0]);
+            let title_words = (1..=raw_words.len().saturating_sub(1).min(3))
+                .rev()
+                .filter(|_| may_start_title)
+                .find(|&n_words| {
+                    gazetteer
+                        .person_titles
+                        .contains(&raw_words[..n_words].join(" "))
+                });
             match title_words {
                 Some(n_words) => {
                     raw_words.drain(..n_words);
                 }
                 None if raw_words.len() > 1
-                    && (gazetteer.common_words.contains(raw_words[0])
-                        || gazetteer.demonyms.contains(raw_words[0])) =>
+                    && (in_common_words(raw_words[0]) || in_demonyms(raw_words[0])) =>
                 {
                     raw_words.remove(0);
                 }
@@ -1634,15 +1847,17 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 // Plurals too: "North Koreans" is not a person.
                 let singular = word.strip_suffix('s').unwrap_or(word);
                 [*word, singular].iter().all(|form| {
-                    !gazetteer.common_words.contains(*form)
-                        && !gazetteer.demonyms.contains(*form)
-                        && !gazetteer.org_words.contains(*form)
-                        && !gazetteer.person_titles.contains(*form)
+                    !(in_common_words(form)
+                        || in_demonyms(form)
+                        || in_org_words(form)
+                        || in_person_titles(form))
                 })
             })
-            && loose_word(&transliterate(last)).chars().count() >= 3;
+            && loose_word(&latin(last)).chars().count() >= 3;
     }
-    let given_listed = raw_words.len() >= 2 && gazetteer.given_names.contains(raw_words[0]);
+    let given_listed = raw_words.len() >= 2
+        && shapes.given_names.may_contain(raw_words[0])
+        && gazetteer.given_names.contains(raw_words[0]);
     let words: Vec<String> = raw_words
         .iter()
         .enumerate()
@@ -1650,10 +1865,10 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         // leading one is kept.
         .filter(|(word_idx, word)| *word_idx == 0 || word.trim_end_matches('.').chars().count() > 1)
         .map(|(_, word)| {
-            let latin = transliterate(word.trim_end_matches('.'));
+            let latin = latin(word.trim_end_matches('.'));
             // An initial stays the letter it is ("J." is not "I.").
             if latin.chars().count() == 1 {
-                latin
+                latin.into_owned()
             } else {
                 loose_word(&latin)
             }
@@ -1665,7 +1880,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     }
     if cyrillic {
         if let Some(last_word) = raw_words.last() {
-            let stem = loose_word(&transliterate(strip_russian_ending(last_word)));
+            let stem = loose_word(&latin(strip_russian_ending(last_word)));
             if !surname_keys.contains(&stem) {
                 surname_keys.push(stem);
             }
@@ -1681,7 +1896,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|&entity_idx| ActorKind::of_entity(gazetteer.kind_of(entity_idx)) == kind);
     Node {
         kind,
-        names: HashMap::default(),
+        names: Vec::new(),
         spellings: HashSet::default(),
         articles: Vec::new(),
         words,
@@ -1742,6 +1957,44 @@ mod tests {
             expected,
             "{specs:?}"
         );
+    }
+
+    #[test]
+    fn to_json_writes_what_serde_writes() {
+        let articles = [
+            article(
+                "P:Anthony Blinken|Blinken,O:NATO,L:Kyiv",
+                Some("2024-03-01"),
+            ),
+            article(
+                "P:Сергей Лавров,P:A. \"Tony\" Back\\slash,L:Tab\there",
+                None,
+            ),
+            article(
+                "P:Control \u{1}\u{1f} name|Ünïcödé,O:Del\u{7f}",
+                Some("2023-12-31"),
+            ),
+        ];
+        let registry = Registry::from_articles(&articles, &empty_lists());
+        let serde_bytes = serde_json::to_vec(&registry).expect("serialises");
+        assert_eq!(
+            String::from_utf8(registry.to_json().expect("writes")),
+            String::from_utf8(serde_bytes)
+        );
+        let empty = Registry::from_articles(&[], &empty_lists());
+        assert_eq!(
+            empty.to_json().expect("writes"),
+            serde_json::to_vec(&empty).expect("serialises")
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for number in [0, 7, 10, 99, 100, 3821, 1_000_000, u64::MAX] {
+            let mut json = Vec::new();
+            write_json_number(&mut json, number);
+            assert_eq!(json, number.to_string().into_bytes());
+        }
     }
 
     #[test]
