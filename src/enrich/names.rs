@@ -1103,6 +1103,33 @@ impl Scanner<'_> {
             self.push(EntityKind::Place, None, span);
             return;
         }
+        // "Rudolf Hundstorfers Präsidentschaftswahlkampf", "Tom Hanks Film": a German name
+        // before a noun it owns, in the genitive. The person is the words from the given name to
+        // the genitive, without its "s" when the article also writes the name without it
+        // ("Hundstorfer"), as written otherwise ("Hanks"). Not a given name ("Juan Carlos
+        // Monedero") nor a hyphenated name ("Villas-Boas").
+        if self.german && self.in_word_list(name_start, WordList::GivenNames) {
+            let genitive = (name_start + 1..to - 1).find(|&idx| {
+                self.word_text(idx).len() > 3
+                    && self.word_text(idx).ends_with('s')
+                    && &self.text[self.words[idx].end..self.words[idx + 1].start] == " "
+                    && !self.in_word_list(idx, WordList::GivenNames)
+            });
+            if let Some(genitive_idx) = genitive {
+                let written_without_s =
+                    self.key(genitive_idx)
+                        .strip_suffix('s')
+                        .is_some_and(|stem| {
+                            (0..self.words.len()).any(|other| {
+                                self.words[other].capitalised && self.key(other) == stem
+                            })
+                        });
+                let (start, end) = self.span_of(name_start, genitive_idx + 1);
+                let end = if written_without_s { end - 1 } else { end };
+                self.push(EntityKind::Person, None, (start, end));
+                return;
+            }
+        }
         // "ÖVP-Chef Reinhold Mitterlehner", "Wiens Bürgermeister Michael Häupl": a German title
         // inside a run ends what the post belongs to and opens its holder's name.
         if self.german {
@@ -2732,8 +2759,10 @@ mod tests {
             "de",
             "Die Kämpfe in der Provinz Idlib und in der Provinz Deir Essor gehen weiter, meldet \
              die Stadt Aleppo. Zum Abschluss der Gruppenspiele der Champions League sagte \
-             Ursula von der Leyen nichts zum Einsatz von Lionel Messi.",
-            "P:Ursula von der Leyen P:Lionel Messi O:Champions League L:Idlib L:Deir Essor \
+             Ursula von der Leyen nichts zum Einsatz von Lionel Messi. Valentin Grubecks Tor \
+             zählte, Grubeck jubelte.",
+            "P:Ursula von der Leyen P:Lionel Messi P:Valentin Grubeck[Grubeck]x2 O:Champions League \
+             L:Idlib L:Deir Essor \
              L:Aleppo",
         );
     }
