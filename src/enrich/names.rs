@@ -7,7 +7,7 @@
 //! dates or languages.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
 use super::{dates, russian};
@@ -2553,17 +2553,23 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     };
     // Untyped runs: join an entity of the article with the same words, else take the type the
     // context suggests; weak runs (unconfirmed sentence starts, shouted lines) only join.
+    // An article repeats its unknown names, so each surface is split into words once, and the
+    // words are copied only into a new group.
+    let mut words_by_surface: HashMap<&str, Vec<String>, BuildHasherDefault<WordHasher>> =
+        HashMap::default();
     for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;
         }
         let surface = &scanner.text[run.span.0..run.span.1];
-        let words = name_words(surface);
+        let words = words_by_surface
+            .entry(surface)
+            .or_insert_with(|| name_words(surface));
         if words.is_empty() {
             continue;
         }
         let existing = groups.iter().position(|group| {
-            same_words(&group.folded_words, &words)
+            same_words(&group.folded_words, words)
                 || (group.kind == EntityKind::Person
                     && words.len() == 1
                     && group
@@ -2597,7 +2603,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             kind,
             entity_idx: None,
             name: surface.to_string(),
-            folded_words: words,
+            folded_words: words.clone(),
             surfaces: vec![surface],
             spans: vec![run.span],
         });
