@@ -839,7 +839,24 @@ impl Scanner<'_> {
 
     /// Whether the folded form of word `word_idx` is in `list`; each word is looked up in each
     /// list once, as the rules ask about the same words again and again.
+    ///
+    /// Nearly every call is answered by the memo, so only that path is inlined into the rules;
+    /// the lookup stays out of line.
+    #[inline]
     fn in_word_list(&self, word_idx: usize, list: WordList) -> bool {
+        if let Some(memo) = self.word_list_memo.get(word_idx) {
+            let known_bit = 1u16 << (2 * list as u16);
+            let bits = memo.get();
+            if bits & known_bit != 0 {
+                return bits & (known_bit << 1) != 0;
+            }
+        }
+        self.look_up_word_list(word_idx, list)
+    }
+
+    /// [`Scanner::in_word_list`] for a word the memo does not answer yet.
+    #[inline(never)]
+    fn look_up_word_list(&self, word_idx: usize, list: WordList) -> bool {
         let gazetteer = self.gazetteer;
         let shapes = &gazetteer.word_list_shapes;
         let (set, set_shapes) = match list {
@@ -850,20 +867,14 @@ impl Scanner<'_> {
             WordList::Demonyms => (&gazetteer.demonyms, &shapes.demonyms),
             WordList::TitleFirstWords => (&gazetteer.title_first_words, &shapes.title_first_words),
         };
-        let Some(memo) = self.word_list_memo.get(word_idx) else {
-            let key = self.key(word_idx);
-            return set_shapes.may_contain(key) && set.contains(key);
-        };
-        let known_bit = 1u16 << (2 * list as u16);
-        let member_bit = known_bit << 1;
-        let bits = memo.get();
-        if bits & known_bit != 0 {
-            return bits & member_bit != 0;
-        }
         // Most words have no word of the list's first byte and length, so need no lookup.
         let key = self.key(word_idx);
         let member = set_shapes.may_contain(key) && set.contains(key);
-        memo.set(bits | known_bit | if member { member_bit } else { 0 });
+        if let Some(memo) = self.word_list_memo.get(word_idx) {
+            let known_bit = 1u16 << (2 * list as u16);
+            let member_bit = known_bit << 1;
+            memo.set(memo.get() | known_bit | if member { member_bit } else { 0 });
+        }
         member
     }
 
