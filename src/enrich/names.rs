@@ -983,14 +983,21 @@ impl Scanner<'_> {
 
     fn title_before(&self, word_idx: usize) -> bool {
         // A lowercase title directly before the run ("spokesman Ned Price", "counterpart Antony").
+        // The title's words must be joined up to the run, so the search walks back from the run
+        // and stops at the first gap that is not a join ("the party. Ned Price"), before any
+        // title lookup there.
         let start = word_idx.saturating_sub(self.gazetteer.max_title_words);
-        (start..word_idx).any(|from| {
-            self.is_title_at(from, word_idx) == Some(word_idx - from)
-                && (from..word_idx).all(|idx| {
-                    idx + 1 >= self.words.len()
-                        || joined(self.text, &self.words[idx], &self.words[idx + 1])
-                })
-        })
+        for from in (start..word_idx).rev() {
+            let joined_to_next = from + 1 >= self.words.len()
+                || joined(self.text, &self.words[from], &self.words[from + 1]);
+            if !joined_to_next {
+                return false;
+            }
+            if self.is_title_at(from, word_idx) == Some(word_idx - from) {
+                return true;
+            }
+        }
+        false
     }
 
     fn span_of(&self, from: usize, to: usize) -> (usize, usize) {
