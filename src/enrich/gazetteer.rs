@@ -204,8 +204,10 @@ pub struct Gazetteer {
     /// First bytes of the folded first words of aliases that start in lowercase ("von der
     /// Leyen", "al-Qaeda"): most lowercase words are ruled out by their first byte alone.
     lowercase_first_bytes: [bool; 256],
-    /// The folded first words of aliases that start in lowercase; a handful.
-    lowercase_first_words: Vec<String>,
+    /// The folded first words of aliases that start in lowercase. A set, not a list: over a third
+    /// of lowercase words pass the first-byte test, and comparing each with every listed word
+    /// cost more than one lookup.
+    lowercase_first_words: WordSet,
     /// Leading punctuation of aliases that start with it ("«Большая семерка»").
     leading_punctuation: Vec<char>,
     /// Last UTF-8 bytes of `leading_punctuation`.
@@ -404,7 +406,7 @@ impl Gazetteer {
         let mut patterns = Vec::new();
         let mut first_words = WordSet::default();
         let mut lowercase_first_bytes = [false; 256];
-        let mut lowercase_first_words: Vec<String> = Vec::new();
+        let mut lowercase_first_words = WordSet::default();
         let mut leading_punctuation = Vec::new();
         for (entity_idx, record) in entities.iter().enumerate() {
             let entity_idx = entity_idx as u32;
@@ -444,9 +446,7 @@ impl Gazetteer {
                         if let Some(&byte) = first_word.as_bytes().first() {
                             lowercase_first_bytes[usize::from(byte)] = true;
                         }
-                        if !lowercase_first_words.contains(&first_word) {
-                            lowercase_first_words.push(first_word.clone());
-                        }
+                        lowercase_first_words.insert(first_word.clone());
                     }
                 }
                 first_words.insert(first_word);
@@ -670,10 +670,9 @@ impl Gazetteer {
                 .as_bytes()
                 .first()
                 .is_some_and(|&byte| self.lowercase_first_bytes[usize::from(byte)])
-                && {
-                    let word = leading_alphanumeric(folded);
-                    self.lowercase_first_words.iter().any(|first| first == word)
-                }
+                && self
+                    .lowercase_first_words
+                    .contains(leading_alphanumeric(folded))
         };
         let here = may_start_here.then_some(start);
         // Leading punctuation is rare in the lists; its last byte rules out most words.
