@@ -6,8 +6,9 @@
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
 use super::{dates, russian};
@@ -559,6 +560,20 @@ const GROUP_WORDS: &[&str] = &[
     "shias", "shiites", "catholics", "protestants", "hindus", "sikhs", "buddhists",
 ];
 
+/// The last words of things, groups, sites and events in one set: `names_a_thing` asks about
+/// the head of every run of two or more words, and scanning the four lists compared it with
+/// each entry in turn.
+fn thing_head_words() -> &'static HashSet<&'static str, BuildHasherDefault<WordHasher>> {
+    static HEAD_WORDS: OnceLock<HashSet<&'static str, BuildHasherDefault<WordHasher>>> =
+        OnceLock::new();
+    HEAD_WORDS.get_or_init(|| {
+        [THING_WORDS, GROUP_WORDS, SITE_WORDS, EVENT_WORDS]
+            .concat()
+            .into_iter()
+            .collect()
+    })
+}
+
 /// Numbers that follow the head noun of an event's name ("World War II", "World War Two").
 const NAME_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "one", "two", "three"];
 
@@ -1091,11 +1106,8 @@ impl Scanner<'_> {
                 .is_some_and(|singular| self.gazetteer.demonyms.contains(singular))
         };
         to - from >= 2
-            && (THING_WORDS.contains(&head)
-                || GROUP_WORDS.contains(&head)
+            && (thing_head_words().contains(head)
                 || plural_demonym()
-                || SITE_WORDS.contains(&head)
-                || EVENT_WORDS.contains(&head)
                 || self.key(from) == "operation")
     }
 
