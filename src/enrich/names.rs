@@ -6,8 +6,9 @@
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
-use std::collections::HashMap;
-use std::hash::Hasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
 use super::{dates, russian};
@@ -559,6 +560,20 @@ const GROUP_WORDS: &[&str] = &[
     "shias", "shiites", "catholics", "protestants", "hindus", "sikhs", "buddhists",
 ];
 
+/// The last words of things, groups, sites and events in one set: `names_a_thing` asks about
+/// the head of every run of two or more words, and scanning the four lists compared it with
+/// each entry in turn.
+fn thing_head_words() -> &'static HashSet<&'static str, BuildHasherDefault<WordHasher>> {
+    static HEAD_WORDS: OnceLock<HashSet<&'static str, BuildHasherDefault<WordHasher>>> =
+        OnceLock::new();
+    HEAD_WORDS.get_or_init(|| {
+        [THING_WORDS, GROUP_WORDS, SITE_WORDS, EVENT_WORDS]
+            .concat()
+            .into_iter()
+            .collect()
+    })
+}
+
 /// Numbers that follow the head noun of an event's name ("World War II", "World War Two").
 const NAME_NUMERALS: &[&str] = &["i", "ii", "iii", "iv", "one", "two", "three"];
 
@@ -839,7 +854,24 @@ impl Scanner<'_> {
 
     /// Whether the folded form of word `word_idx` is in `list`; each word is looked up in each
     /// list once, as the rules ask about the same words again and again.
+    ///
+    /// Nearly every call is answered by the memo, so only that path is inlined into the rules;
+    /// the lookup stays out of line.
+    #[inline]
     fn in_word_list(&self, word_idx: usize, list: WordList) -> bool {
+        if let Some(memo) = self.word_list_memo.get(word_idx) {
+            let known_bit = 1u16 << (2 * list as u16);
+            let bits = memo.get();
+            if bits & known_bit != 0 {
+                return bits & (known_bit << 1) != 0;
+            }
+        }
+        self.look_up_word_list(word_idx, list)
+    }
+
+    /// [`Scanner::in_word_list`] for a word the memo does not answer yet.
+    #[inline(never)]
+    fn look_up_word_list(&self, word_idx: usize, list: WordList) -> bool {
         let gazetteer = self.gazetteer;
         let shapes = &gazetteer.word_list_shapes;
         let (set, set_shapes) = match list {
@@ -850,20 +882,14 @@ impl Scanner<'_> {
             WordList::Demonyms => (&gazetteer.demonyms, &shapes.demonyms),
             WordList::TitleFirstWords => (&gazetteer.title_first_words, &shapes.title_first_words),
         };
-        let Some(memo) = self.word_list_memo.get(word_idx) else {
-            let key = self.key(word_idx);
-            return set_shapes.may_contain(key) && set.contains(key);
-        };
-        let known_bit = 1u16 << (2 * list as u16);
-        let member_bit = known_bit << 1;
-        let bits = memo.get();
-        if bits & known_bit != 0 {
-            return bits & member_bit != 0;
-        }
         // Most words have no word of the list's first byte and length, so need no lookup.
         let key = self.key(word_idx);
         let member = set_shapes.may_contain(key) && set.contains(key);
-        memo.set(bits | known_bit | if member { member_bit } else { 0 });
+        if let Some(memo) = self.word_list_memo.get(word_idx) {
+            let known_bit = 1u16 << (2 * list as u16);
+            let member_bit = known_bit << 1;
+            memo.set(memo.get() | known_bit | if member { member_bit } else { 0 });
+        }
         member
     }
 
@@ -972,14 +998,21 @@ impl Scanner<'_> {
 
     fn title_before(&self, word_idx: usize) -> bool {
         // A lowercase title directly before the run ("spokesman Ned Price", "counterpart Antony").
+        // The title's words must be joined up to the run, so the search walks back from the run
+        // and stops at the first gap that is not a join ("the party. Ned Price"), before any
+        // title lookup there.
         let start = word_idx.saturating_sub(self.gazetteer.max_title_words);
-        (start..word_idx).any(|from| {
-            self.is_title_at(from, word_idx) == Some(word_idx - from)
-                && (from..word_idx).all(|idx| {
-                    idx + 1 >= self.words.len()
-                        || joined(self.text, &self.words[idx], &self.words[idx + 1])
-                })
-        })
+        for from in (start..word_idx).rev() {
+            let joined_to_next = from + 1 >= self.words.len()
+                || joined(self.text, &self.words[from], &self.words[from + 1]);
+            if !joined_to_next {
+                return false;
+            }
+            if self.is_title_at(from, word_idx) == Some(word_idx - from) {
+                return true;
+            }
+        }
+        false
     }
 
     fn span_of(&self, from: usize, to: usize) -> (usize, usize) {
@@ -1073,11 +1106,8 @@ impl Scanner<'_> {
                 .is_some_and(|singular| self.gazetteer.demonyms.contains(singular))
         };
         to - from >= 2
-            && (THING_WORDS.contains(&head)
-                || GROUP_WORDS.contains(&head)
+            && (thing_head_words().contains(head)
                 || plural_demonym()
-                || SITE_WORDS.contains(&head)
-                || EVENT_WORDS.contains(&head)
                 || self.key(from) == "operation")
     }
 
@@ -2580,17 +2610,23 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     };
     // Untyped runs: join an entity of the article with the same words, else take the type the
     // context suggests; weak runs (unconfirmed sentence starts, shouted lines) only join.
+    // An article repeats its unknown names, so each surface is split into words once, and the
+    // words are copied only into a new group.
+    let mut words_by_surface: HashMap<&str, Vec<String>, BuildHasherDefault<WordHasher>> =
+        HashMap::default();
     for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;
         }
         let surface = &scanner.text[run.span.0..run.span.1];
-        let words = name_words(surface);
+        let words = words_by_surface
+            .entry(surface)
+            .or_insert_with(|| name_words(surface));
         if words.is_empty() {
             continue;
         }
         let existing = groups.iter().position(|group| {
-            same_words(&group.folded_words, &words)
+            same_words(&group.folded_words, words)
                 || (group.kind == EntityKind::Person
                     && words.len() == 1
                     && group
@@ -2624,7 +2660,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             kind,
             entity_idx: None,
             name: surface.to_string(),
-            folded_words: words,
+            folded_words: words.clone(),
             surfaces: vec![surface],
             spans: vec![run.span],
         });
