@@ -17,20 +17,25 @@ fn table_counts(text: &str) -> std::collections::BTreeMap<String, [u64; 3]> {
         .collect()
 }
 
+/// `idx eval SET --shared DIR --jsonl OUT`, which must succeed; what it printed.
+fn eval_with_jsonl(set: &str, shared_dir: &std::path::Path, out: &std::path::Path) -> String {
+    let output = idx()
+        .args(["eval", set, "--shared"])
+        .arg(shared_dir)
+        .arg("--jsonl")
+        .arg(out)
+        .output()
+        .expect("idx runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
 #[test]
 fn eval_seeds_prints_the_reference_scorers_figures() {
     let Some(seeds) = shared("seeds") else { return };
     let shared_dir = seeds.parent().expect("shared folder");
     let out = temp_dir();
-    let output = idx()
-        .args(["eval", "seeds", "--shared"])
-        .arg(shared_dir)
-        .arg("--jsonl")
-        .arg(out.path())
-        .output()
-        .expect("idx runs");
-    assert!(output.status.success(), "{output:?}");
-    let printed = String::from_utf8(output.stdout).expect("utf-8");
+    let printed = eval_with_jsonl("seeds", shared_dir, out.path());
     let ours = table_counts(&printed);
     for category in ["people", "organizations", "places", "dates"] {
         let [tp, _, _] = ours[category];
@@ -95,15 +100,7 @@ fn eval_gnad_scores_german_news_as_the_reference_scorer_does() {
     };
     let shared_dir = data.ancestors().nth(3).expect("shared folder");
     let out = temp_dir();
-    let output = idx()
-        .args(["eval", "gnad", "--shared"])
-        .arg(shared_dir)
-        .arg("--jsonl")
-        .arg(out.path())
-        .output()
-        .expect("idx runs");
-    assert!(output.status.success(), "{output:?}");
-    let printed = String::from_utf8(output.stdout).expect("utf-8");
+    let printed = eval_with_jsonl("gnad", shared_dir, out.path());
     let [tp, fp, _] = table_counts(&printed)["people"];
     assert!(
         tp > 100 && fp * 4 < tp,
