@@ -602,7 +602,7 @@ fn conll_gold(mentions: &[(String, String)]) -> GoldEntities {
     }
 }
 
-fn plain_article(key: &str, body: String) -> Article {
+pub(crate) fn plain_article(key: &str, body: String) -> Article {
     Article {
         source: SourceRef {
             path: PathBuf::from(key),

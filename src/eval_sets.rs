@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::enrich::{enrich_article, EnrichedArticle, Entity, Gazetteer};
+use crate::enrich::{enrich_article, DateMention, EnrichedArticle, Entity, Gazetteer};
 use crate::eval::{
     evaluate_seeds, read_conll2002, read_conll2003, read_extract_jsonl, read_factrueval,
     read_maybe_gzipped, read_ronec, score_entity_sets, score_factru, score_seeds, EvalError,
@@ -36,6 +36,10 @@ struct EntitySet {
     reader: Reader,
     /// Used to find rules; `all` leaves it out, as it reports the dev figures.
     for_tuning: bool,
+    /// For sets of sentences kept in article order without document marks: whether a
+    /// sentence opens an article. Each sentence is then enriched with the rest of its article
+    /// around it, as idx reads an article, and still scored on its own.
+    opens_article: Option<fn(&str) -> bool>,
 }
 
 const ENTITY_SETS: &[EntitySet] = &[
@@ -45,6 +49,7 @@ const ENTITY_SETS: &[EntitySet] = &[
         file: "data/conll2003-en/eng.testa.gz",
         reader: Reader::Conll2003("testa"),
         for_tuning: false,
+        opens_article: None,
     },
     EntitySet {
         name: "conll-train",
@@ -52,6 +57,7 @@ const ENTITY_SETS: &[EntitySet] = &[
         file: "data/conll2003-en/eng.train.gz",
         reader: Reader::Conll2003("train"),
         for_tuning: true,
+        opens_article: None,
     },
     EntitySet {
         name: "factru",
@@ -59,6 +65,7 @@ const ENTITY_SETS: &[EntitySet] = &[
         file: "data/factrueval2016-ru/factrueval2016.tar.gz",
         reader: Reader::FactRuEval,
         for_tuning: false,
+        opens_article: None,
     },
     EntitySet {
         name: "ronec",
@@ -66,6 +73,7 @@ const ENTITY_SETS: &[EntitySet] = &[
         file: "data/ronec-ro/valid.json.gz",
         reader: Reader::Ronec("ronec-valid"),
         for_tuning: false,
+        opens_article: None,
     },
     EntitySet {
         name: "ronec-test",
@@ -73,20 +81,23 @@ const ENTITY_SETS: &[EntitySet] = &[
         file: "data/ronec-ro/test.json.gz",
         reader: Reader::Ronec("ronec-test"),
         for_tuning: true,
+        opens_article: None,
     },
     EntitySet {
         name: "conll2002",
-        title: "CoNLL-2002 es testa (per sentence)",
+        title: "CoNLL-2002 es testa (per sentence, read within its article)",
         file: "data/conll2002-es/esp.testa.gz",
         reader: Reader::Conll2002("esp-testa"),
         for_tuning: false,
+        opens_article: Some(opens_efe_article),
     },
     EntitySet {
         name: "conll2002-train",
-        title: "CoNLL-2002 es train (per sentence)",
+        title: "CoNLL-2002 es train (per sentence, read within its article)",
         file: "data/conll2002-es/esp.train.gz",
         reader: Reader::Conll2002("esp-train"),
         for_tuning: true,
+        opens_article: Some(opens_efe_article),
     },
 ];
 
@@ -206,10 +217,13 @@ pub fn run(
         }
         let started = Instant::now();
         let gold = read_gold(set, &path)?;
-        let enriched: Vec<EnrichedArticle> = gold
-            .iter()
-            .map(|gold_article| enrich_article(gold_article.article.clone(), gazetteer))
-            .collect();
+        let enriched: Vec<EnrichedArticle> = match set.opens_article {
+            Some(opens_article) => enrich_in_articles(&gold, opens_article, gazetteer),
+            None => gold
+                .iter()
+                .map(|gold_article| enrich_article(gold_article.article.clone(), gazetteer))
+                .collect(),
+        };
         write_jsonl(options.jsonl_dir.as_deref(), set.name, &enriched)?;
         let predicted: Vec<PredictedArticle> = enriched
             .iter()
@@ -253,6 +267,105 @@ pub fn run(
             .map_err(write_error("the tables"))?;
     }
     Ok(summary)
+}
+
+/// Whether a CoNLL-2002 sentence is an EFE dateline ("Mérida , 23 may ( EFE ) ."), the first
+/// sentence of an agency article: the files keep the articles in order but mark no boundaries.
+fn opens_efe_article(sentence: &str) -> bool {
+    let head: Vec<&str> = sentence.split_whitespace().take(25).collect();
+    head.windows(3).any(|window| {
+        window[0] == "("
+            && window[1].starts_with("EFE")
+            && window[1].bytes().all(|byte| byte.is_ascii_uppercase())
+            && window[2] == ")"
+    })
+}
+
+/// Enriches each gold sentence as part of its article: the sentences from one that opens an
+/// article to the next, one a line, are enriched together, and each sentence gets the entities
+/// and dates mentioned inside it, under the names the whole article gives them. A surname alone
+/// ("Camacho") is then known from the full name two sentences earlier, as a reader knows it.
+fn enrich_in_articles(
+    gold: &[GoldArticle],
+    opens_article: fn(&str) -> bool,
+    gazetteer: &Gazetteer,
+) -> Vec<EnrichedArticle> {
+    let mut enriched = Vec::with_capacity(gold.len());
+    let mut start = 0;
+    while start < gold.len() {
+        let end = (start + 1..gold.len())
+            .find(|&idx| opens_article(&gold[idx].article.body))
+            .unwrap_or(gold.len());
+        let sentences = &gold[start..end];
+        let mut body = String::new();
+        let mut ranges = Vec::with_capacity(sentences.len());
+        for sentence in sentences {
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            let from = body.len();
+            body.push_str(&sentence.article.body);
+            ranges.push((from, body.len()));
+        }
+        let mut article = sentences[0].article.clone();
+        article.n_bytes = body.len() as u64;
+        article.body = body;
+        let whole = enrich_article(article, gazetteer);
+        for (sentence, &range) in sentences.iter().zip(&ranges) {
+            enriched.push(EnrichedArticle {
+                article: sentence.article.clone(),
+                language: whole.language.clone(),
+                published: whole.published,
+                people: entities_within(&whole.people, &whole.article.body, range),
+                organizations: entities_within(&whole.organizations, &whole.article.body, range),
+                places: entities_within(&whole.places, &whole.article.body, range),
+                dates: whole
+                    .dates
+                    .iter()
+                    .filter(|date| range.0 <= date.span.0 && date.span.1 <= range.1)
+                    .map(|date| DateMention {
+                        span: (date.span.0 - range.0, date.span.1 - range.0),
+                        ..date.clone()
+                    })
+                    .collect(),
+            });
+        }
+        start = end;
+    }
+    enriched
+}
+
+/// The entities mentioned inside `range` of `body`, with those mentions only: spans made
+/// relative to the range, and as aliases the surface forms used there.
+fn entities_within(entities: &[Entity], body: &str, range: (usize, usize)) -> Vec<Entity> {
+    entities
+        .iter()
+        .filter_map(|entity| {
+            let spans: Vec<(usize, usize)> = entity
+                .spans
+                .iter()
+                .filter(|span| range.0 <= span.0 && span.1 <= range.1)
+                .map(|span| (span.0 - range.0, span.1 - range.0))
+                .collect();
+            if spans.is_empty() {
+                return None;
+            }
+            let mut aliases: Vec<String> = spans
+                .iter()
+                .map(|span| &body[range.0 + span.0..range.0 + span.1])
+                .filter(|surface| *surface != entity.name)
+                .map(str::to_string)
+                .collect();
+            aliases.sort();
+            aliases.dedup();
+            Some(Entity {
+                name: entity.name.clone(),
+                aliases,
+                mentions: spans.len() as u32,
+                spans,
+            })
+        })
+        .collect()
 }
 
 fn read_gold(set: &EntitySet, path: &Path) -> Result<Vec<GoldArticle>, EvalError> {
@@ -561,4 +674,66 @@ fn write_jsonl(
         file.flush()
     };
     write().map_err(write_error(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{plain_article, GoldEntities};
+
+    fn sentence(idx: usize, text: &str) -> GoldArticle {
+        let key = format!("s-{idx}.txt");
+        GoldArticle {
+            article: plain_article(&key, text.to_string()),
+            key,
+            gold: GoldEntities::default(),
+        }
+    }
+
+    #[test]
+    fn tells_an_efe_dateline_from_a_sentence_naming_the_agency() {
+        assert!(opens_efe_article("Mérida , 23 may ( EFE ) ."));
+        assert!(opens_efe_article(
+            "Sao Paulo ( Brasil ) , 23 may ( EFECOM ) ."
+        ));
+        assert!(!opens_efe_article(
+            "La delegación de la Agencia EFE en Extremadura transmitirá el miércoles ."
+        ));
+    }
+
+    #[test]
+    fn gives_each_sentence_the_names_its_article_gives_its_mentions() {
+        let gold = [
+            "Madrid , 23 may ( EFE ) .",
+            "El seleccionador José Antonio Camacho dijo ayer que el equipo jugará en Sevilla .",
+            "El equipo de Camacho viajará el lunes .",
+            "Valencia , 23 may ( EFE ) .",
+            "El equipo de Camacho jugará el martes .",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(idx, text)| sentence(idx, text))
+        .collect::<Vec<_>>();
+        let enriched = enrich_in_articles(&gold, opens_efe_article, &Gazetteer::embedded());
+        assert_eq!(enriched.len(), gold.len());
+        let people = |idx: usize| -> &[Entity] { &enriched[idx].people };
+        let second = &gold[2].article.body;
+        let at = second.find("Camacho").unwrap();
+        // The surname alone is the full name of two sentences before, with its span in its
+        // own sentence; each sentence is its own document.
+        assert_eq!(
+            people(2),
+            [Entity {
+                name: "José Antonio Camacho".to_string(),
+                aliases: vec!["Camacho".to_string()],
+                mentions: 1,
+                spans: vec![(at, at + "Camacho".len())],
+            }]
+        );
+        assert_eq!(enriched[2].article.source.path, gold[2].article.source.path);
+        assert!(enriched[2].places.is_empty());
+        assert_eq!(enriched[1].places[0].name, "Seville");
+        // The next article knows nothing of the first.
+        assert!(people(4).is_empty());
+    }
 }
