@@ -1664,7 +1664,10 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
-        let hint = if (speaks || acts || scores) && name_like {
+        // A lone word that speaks or acts but is written in lowercase elsewhere in the article
+        // is a body named by its domain ("Hacienda anunció", "según Interior"), not a person.
+        let bare_noun = || n_words == 1 && !scores && self.used_in_lowercase(name_start);
+        let hint = if (speaks || acts || scores) && name_like && !bare_noun() {
             Some(EntityKind::Person)
         } else if org_context
             || batting
@@ -3122,7 +3125,7 @@ mod tests {
     fn reads_la_as_a_place_preposition_in_romanian_only() {
         check("Au ajuns la Boiștea după prânz.", "L:Boiștea");
         // Spanish "la" is an article, mostly of organisations.
-        check("Lo pidió la Administración ayer.", "");
+        check("Lo pidió la Administración ayer.", "O:Administración");
     }
 
     #[test]
@@ -3267,6 +3270,15 @@ mod tests {
         );
         // An article before it makes it no person.
         check("El Ferrándiz calificó de lamentables las cifras.", "");
+    }
+
+    #[test]
+    fn takes_a_speaking_word_written_in_lowercase_elsewhere_for_no_person() {
+        check(
+            "Hacienda anunció ayer nuevas medidas. La hacienda pública crece.",
+            "",
+        );
+        check("Ferrándiz anunció ayer nuevas medidas.", "P:Ferrándiz");
     }
 
     #[test]
