@@ -478,6 +478,10 @@ struct Scanner<'a> {
     /// The capitalised words away from a sentence start, as (hash of the folded word, word
     /// index) sorted by hash, built when `capitalised_mid_sentence` is first asked.
     mid_sentence_capitals: std::cell::OnceCell<Vec<(u64, u32)>>,
+    /// The article is in a Romance language, whose plurals may add "-es".
+    romance_plurals: bool,
+    /// Hashes of the folded words the body writes in lowercase, worked out when first asked.
+    lowercase_words: std::cell::OnceCell<HashSet<u64, BuildHasherDefault<WordHasher>>>,
 }
 
 /// The [`WordHasher`] hash of a folded word.
@@ -961,6 +965,37 @@ impl Scanner<'_> {
                 other == key || other == singular
             }
         })
+    }
+
+    /// Whether the article writes word `word_idx` in lowercase elsewhere, in the same number or
+    /// the other ("olímpica" / "olímpicas", "social" / "sociales").
+    fn used_in_lowercase_in_number(&self, word_idx: usize) -> bool {
+        use std::hash::BuildHasher;
+        let hash = |word: &str| BuildHasherDefault::<WordHasher>::default().hash_one(word);
+        let lowercase = self.lowercase_words.get_or_init(|| {
+            (0..self.words.len())
+                .filter(|&idx| !self.words[idx].capitalised)
+                .map(|idx| hash(self.key(idx)))
+                .collect()
+        });
+        let key = self.key(word_idx);
+        // "-es" makes plurals after consonants in the Romance languages ("social" /
+        // "sociales"); in English it would make "well" of "Welles".
+        let romance = self.romance_plurals;
+        let singulars = [
+            Some(key),
+            key.strip_suffix('s'),
+            key.strip_suffix("es").filter(|_| romance),
+        ];
+        let plurals = [Some(format!("{key}s")), romance.then(|| format!("{key}es"))];
+        singulars
+            .into_iter()
+            .flatten()
+            .any(|form| lowercase.contains(&hash(form)))
+            || plurals
+                .iter()
+                .flatten()
+                .any(|form| lowercase.contains(&hash(form)))
     }
 
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
@@ -1731,6 +1766,24 @@ impl Scanner<'_> {
             // Euro", "Nach Angaben", "in Zukunft"): only the lists and the rules with evidence
             // (a given name, a title, a verb of speech) take German names.
             None
+        } else if (2..=3).contains(&n_words)
+            && name_like
+            && !self.in_word_list(name_start, WordList::GivenNames)
+            && (name_start..to).any(|idx| {
+                let word = &self.words[idx];
+                (if word.capitalised {
+                    !NAME_PARTICLES.contains(&self.key(idx))
+                } else {
+                    self.romance_plurals
+                }) && self.used_in_lowercase_in_number(idx)
+            })
+        {
+            // "Solidaridad Olímpica", "Promoción Cultural": a word the article also writes in
+            // lowercase, alone or in the plural ("disciplinas olímpicas"), is an ordinary word,
+            // and capitals alone do not tell what the words name. In the Romance languages a
+            // "de" inside ("Historia del Derecho") says so too; not in English ("Staffan de
+            // Mistura"), nor a capitalised particle anywhere ("De Mistura").
+            None
         } else if (2..=3).contains(&n_words) && name_like {
             Some(EntityKind::Person)
         } else if n_words >= 2 && (name_like || self.in_word_list(to - 1, WordList::OrgWords)) {
@@ -2077,6 +2130,8 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
         mid_sentence_capitals: std::cell::OnceCell::new(),
+        lowercase_words: std::cell::OnceCell::new(),
+        romance_plurals: matches!(language, "es" | "fr" | "it" | "pt" | "ca" | "ro"),
     };
 
     // Walk the words once, grouping capitalised words and list matches into runs.
@@ -3270,6 +3325,18 @@ mod tests {
         );
         // An article before it makes it no person.
         check("El Ferrándiz calificó de lamentables las cifras.", "");
+    }
+
+    #[test]
+    fn takes_capitalised_words_the_article_writes_in_lowercase_for_no_person() {
+        check(
+            "Los atletas becados por Solidaridad Olímpica viajan. Las pruebas olímpicas empiezan.",
+            "",
+        );
+        check(
+            "Los atletas becados por Matilde Fernández viajan. Las pruebas empiezan.",
+            "P:Matilde Fernández",
+        );
     }
 
     #[test]
