@@ -589,7 +589,9 @@ const PLACE_OPENERS: &[&str] = &["lake", "mount"];
 const PLACE_WORDS: &[&str] = &[
     "street", "avenue", "square", "road", "bridge", "river", "lake", "island", "islands", "bay",
     "gulf", "ocean", "valley", "desert", "peninsula", "mountains", "strait", "canal", "airport",
-    "stadium", "park",
+    "stadium", "park", "province", "delta", "region", "county", "coast", "sea", "hills",
+    "heights", "plateau", "basin", "forest", "canyon", "falls", "harbour", "harbor", "territory",
+    "prefecture",
 ];
 
 /// Romanian nouns that open the name of a place, folded, with their definite and genitive
