@@ -960,26 +960,27 @@ impl Scanner<'_> {
     /// agreement"), not a team's name ("Orioles"). Asked rarely, so a scan will do.
     fn used_in_lowercase(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        let singular = key.strip_suffix('s').unwrap_or(key);
-        (0..self.words.len()).any(|other_idx| {
-            !self.words[other_idx].capitalised && {
-                let other = self.key(other_idx);
-                other == key || other == singular
-            }
+        [Some(key), key.strip_suffix('s')]
+            .into_iter()
+            .flatten()
+            .any(|form| self.lowercase_words().contains(&word_hash(form)))
+    }
+
+    /// Hashes of the folded words the body writes in lowercase.
+    fn lowercase_words(&self) -> &HashSet<u64, BuildHasherDefault<WordHasher>> {
+        self.lowercase_words.get_or_init(|| {
+            (0..self.words.len())
+                .filter(|&idx| !self.words[idx].capitalised)
+                .map(|idx| word_hash(self.key(idx)))
+                .collect()
         })
     }
 
     /// Whether the article writes word `word_idx` in lowercase elsewhere, in the same number or
     /// the other ("olímpica" / "olímpicas", "social" / "sociales").
     fn used_in_lowercase_in_number(&self, word_idx: usize) -> bool {
-        use std::hash::BuildHasher;
-        let hash = |word: &str| BuildHasherDefault::<WordHasher>::default().hash_one(word);
-        let lowercase = self.lowercase_words.get_or_init(|| {
-            (0..self.words.len())
-                .filter(|&idx| !self.words[idx].capitalised)
-                .map(|idx| hash(self.key(idx)))
-                .collect()
-        });
+        let hash = word_hash;
+        let lowercase = self.lowercase_words();
         let key = self.key(word_idx);
         // "-es" makes plurals after consonants in the Romance languages ("social" /
         // "sociales"); in English it would make "well" of "Welles".
