@@ -26,7 +26,10 @@ use tantivy::schema::Value as _;
 use tantivy::TantivyDocument;
 
 use crate::enrich::russian::is_cyrillic;
-use crate::enrich::{fold_name, names_close, surname_close, EntityKind, Gazetteer};
+use crate::enrich::{
+    fold_name, names_close, surname_close, EntityKind, Gazetteer, COMMON_WORDS_LIST, DEMONYMS_LIST,
+    GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
+};
 use crate::index::{tantivy_to_date, ArticleIndex};
 use crate::{Error, Result};
 
@@ -1781,17 +1784,13 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|word| !word.is_empty())
         .collect();
     let mut plausible = kind == ActorKind::Person;
-    // Most words have no listed word of their first byte and length, and need no lookup.
-    let shapes = &gazetteer.word_list_shapes;
-    let in_common_words =
-        |word: &str| shapes.common_words.may_contain(word) && gazetteer.common_words.contains(word);
-    let in_demonyms =
-        |word: &str| shapes.demonyms.may_contain(word) && gazetteer.demonyms.contains(word);
-    let in_org_words =
-        |word: &str| shapes.org_words.may_contain(word) && gazetteer.org_words.contains(word);
-    // A one-word title is its own first word, so the shapes of first words rule out most.
+    let in_common_words = |word: &str| gazetteer.in_word_list(word, COMMON_WORDS_LIST);
+    let in_demonyms = |word: &str| gazetteer.in_word_list(word, DEMONYMS_LIST);
+    let in_org_words = |word: &str| gazetteer.in_word_list(word, ORG_WORDS_LIST);
+    // A one-word title is its own first word, so the first words rule out most.
     let in_person_titles = |word: &str| {
-        shapes.title_first_words.may_contain(word) && gazetteer.person_titles.contains(word)
+        gazetteer.in_word_list(word, TITLE_FIRST_WORDS_LIST)
+            && gazetteer.person_titles.contains(word)
     };
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
@@ -1799,9 +1798,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         loop {
             // A title's first word is in `title_first_words`; most names start with no such
             // word, and then no title need be joined and looked up.
-            let may_start_title = raw_words.len() > 1
-                && shapes.title_first_words.may_contain(raw_words[0])
-                && gazetteer.title_first_words.contains(raw_words[0]);
+            let may_start_title =
+                raw_words.len() > 1 && gazetteer.in_word_list(raw_words[0], TITLE_FIRST_WORDS_LIST);
             let title_words = (1..=raw_words.len().saturating_sub(1).min(3))
                 .rev()
                 .filter(|_| may_start_title)
@@ -1855,9 +1853,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             })
             && loose_word(&latin(last)).chars().count() >= 3;
     }
-    let given_listed = raw_words.len() >= 2
-        && shapes.given_names.may_contain(raw_words[0])
-        && gazetteer.given_names.contains(raw_words[0]);
+    let given_listed =
+        raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);
     let words: Vec<String> = raw_words
         .iter()
         .enumerate()

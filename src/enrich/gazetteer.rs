@@ -49,9 +49,9 @@ pub(crate) struct WordShapes {
 
 impl WordShapes {
     /// The shapes of the words of `set`.
-    pub(crate) fn of(set: &WordSet) -> WordShapes {
+    pub(crate) fn of<'a>(words: impl IntoIterator<Item = &'a String>) -> WordShapes {
         let mut lengths_by_first_byte = Box::new([0u32; 256]);
-        for word in set {
+        for word in words {
             if let Some(&first) = word.as_bytes().first() {
                 lengths_by_first_byte[usize::from(first)] |= 1 << word.len().min(31);
             }
@@ -74,16 +74,20 @@ impl WordShapes {
     }
 }
 
-/// The [`WordShapes`] of the word lists that the name rules ask about single words.
-#[derive(Debug, Clone)]
-pub(crate) struct WordListShapes {
-    pub(crate) given_names: WordShapes,
-    pub(crate) org_words: WordShapes,
-    pub(crate) org_heads: WordShapes,
-    pub(crate) common_words: WordShapes,
-    pub(crate) demonyms: WordShapes,
-    pub(crate) title_first_words: WordShapes,
-}
+/// The single-word lists a folded word is in, as two bits per list: the layout of the per-word
+/// memo of the name rules, "known" (always set here) and "member". List `n` has its bits at `2 *
+/// n`; the lists are numbered in the order of the constants below.
+pub(crate) type WordListBits = u16;
+
+/// List numbers of [`WordListBits`].
+pub(crate) const GIVEN_NAMES_LIST: u16 = 0;
+pub(crate) const ORG_WORDS_LIST: u16 = 1;
+pub(crate) const ORG_HEADS_LIST: u16 = 2;
+pub(crate) const COMMON_WORDS_LIST: u16 = 3;
+pub(crate) const DEMONYMS_LIST: u16 = 4;
+pub(crate) const TITLE_FIRST_WORDS_LIST: u16 = 5;
+/// The "known" bits of every list, set for every word looked up.
+pub(crate) const ALL_LISTS_KNOWN: WordListBits = 0b0101_0101_0101;
 
 /// A map from words hashed with [`WordHasher`].
 pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
@@ -218,17 +222,17 @@ pub struct Gazetteer {
     surnames_by_initial: HashMap<char, Vec<(String, u32)>>,
     pub(crate) given_names: WordSet,
     pub(crate) person_titles: WordSet,
-    /// First words of `person_titles`, so most capitalised words are ruled out in one lookup.
-    pub(crate) title_first_words: WordSet,
     pub(crate) max_title_words: usize,
-    pub(crate) org_words: WordSet,
-    /// Words that open an organisation's name in Romance languages and Russian ("Ministerul
-    /// Educației", "Partido Popular", "Правительство Китая"), with their Russian case forms.
-    pub(crate) org_heads: WordSet,
-    pub(crate) common_words: WordSet,
     pub(crate) demonyms: WordSet,
-    /// The shapes of the single-word lists above, which rule out most words before a lookup.
-    pub(crate) word_list_shapes: WordListShapes,
+    /// Every word of the single-word lists with the lists it is in, so that the name rules learn
+    /// all of a word's lists in one lookup instead of one lookup per list. The lists are the
+    /// given names, the organisation words, the words that open an organisation's name in
+    /// Romance languages and Russian ("Ministerul Educației", "Partido Popular", "Правительство
+    /// Китая", with their Russian case forms), the common words, the demonyms, and the first
+    /// words of `person_titles` (so most capitalised words are ruled out in one lookup).
+    word_lists: WordMap<WordListBits>,
+    /// The shapes of the words of `word_lists`, which rule out most words before a lookup.
+    word_list_shapes: WordShapes,
 }
 
 /// Lowercases and strips combining marks, so "Zürich", "ZURICH" and "zurich" compare equal.
@@ -521,14 +525,20 @@ impl Gazetteer {
         let org_heads = word_set_with_case_forms(lists.org_heads);
         let common_words = word_set_with_case_forms(lists.common_words);
         let demonyms = word_set(lists.demonyms);
-        let word_list_shapes = WordListShapes {
-            given_names: WordShapes::of(&given_names),
-            org_words: WordShapes::of(&org_words),
-            org_heads: WordShapes::of(&org_heads),
-            common_words: WordShapes::of(&common_words),
-            demonyms: WordShapes::of(&demonyms),
-            title_first_words: WordShapes::of(&title_first_words),
-        };
+        let mut word_lists: WordMap<WordListBits> = WordMap::default();
+        for (list, set) in [
+            (GIVEN_NAMES_LIST, &given_names),
+            (ORG_WORDS_LIST, &org_words),
+            (ORG_HEADS_LIST, &org_heads),
+            (COMMON_WORDS_LIST, &common_words),
+            (DEMONYMS_LIST, &demonyms),
+            (TITLE_FIRST_WORDS_LIST, &title_first_words),
+        ] {
+            for word in set {
+                *word_lists.entry(word.clone()).or_insert(ALL_LISTS_KNOWN) |= 2 << (2 * list);
+            }
+        }
+        let word_list_shapes = WordShapes::of(word_lists.keys());
         let mut surnames_by_initial: HashMap<char, Vec<(String, u32)>> = HashMap::new();
         for (entity_idx, record) in entities.iter().enumerate() {
             for surname in &record.surnames {
@@ -564,12 +574,9 @@ impl Gazetteer {
             by_folded_alias,
             given_names,
             person_titles,
-            title_first_words,
             max_title_words,
-            org_words,
-            org_heads,
-            common_words,
             demonyms,
+            word_lists,
             word_list_shapes,
         })
     }
@@ -747,6 +754,24 @@ impl Gazetteer {
         found
     }
 
+    /// The single-word lists the folded word `word` is in, with every list marked known.
+    #[inline]
+    pub(crate) fn word_lists_of(&self, word: &str) -> WordListBits {
+        // Most words have no listed word of their first byte and length, so need no lookup.
+        if !self.word_list_shapes.may_contain(word) {
+            return ALL_LISTS_KNOWN;
+        }
+        self.word_lists
+            .get(word)
+            .copied()
+            .unwrap_or(ALL_LISTS_KNOWN)
+    }
+
+    /// Whether the folded word `word` is in list number `list` of [`WordListBits`].
+    pub(crate) fn in_word_list(&self, word: &str, list: u16) -> bool {
+        self.word_lists_of(word) & (2 << (2 * list)) != 0
+    }
+
     pub(crate) fn lookup_folded_alias(&self, folded: &str) -> Option<u32> {
         self.by_folded_alias.get(folded).copied()
     }
@@ -831,13 +856,27 @@ pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
     usize::from(rows[left_bytes.len() % 3][width - 1])
 }
 
+/// Which bytes are ASCII letters and digits, so the scan below tests each byte with one load.
+const ASCII_ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
+
 /// The leading letters and digits of `text`.
 fn leading_alphanumeric(text: &str) -> &str {
     // ASCII letters and digits first, byte by byte; only a non-ASCII byte needs the char scan.
-    let ascii_end = text
-        .bytes()
-        .position(|byte| !byte.is_ascii_alphanumeric())
-        .unwrap_or(text.len());
+    // Every capitalised word and many lowercase ones are asked about, so the byte test is a
+    // table lookup rather than range comparisons.
+    let bytes = text.as_bytes();
+    let mut ascii_end = 0;
+    while ascii_end < bytes.len() && ASCII_ALPHANUMERIC[usize::from(bytes[ascii_end])] {
+        ascii_end += 1;
+    }
     if text.as_bytes().get(ascii_end).is_none_or(u8::is_ascii) {
         return &text[..ascii_end];
     }

@@ -10,7 +10,10 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::gazetteer::{fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher};
+use super::gazetteer::{
+    fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher, COMMON_WORDS_LIST,
+    DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
+};
 use super::{dates, russian};
 use super::{Entity, EntityKind};
 
@@ -66,7 +69,10 @@ impl<'a> FoldedWords<'a> {
                 .chars()
                 .all(|character| character.is_ascii() || character == '’')
             {
-                buffer.extend(text.chars().map(|character| character.to_ascii_lowercase()));
+                // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and
+                // costs less than pushing the characters one at a time.
+                buffer.push_str(text);
+                buffer[from as usize..].make_ascii_lowercase();
             } else {
                 buffer.push_str(&fold_name(text));
             }
@@ -495,12 +501,12 @@ fn word_hash(word: &str) -> u64 {
 /// [`Scanner::in_word_list`]'s memo.
 #[derive(Debug, Clone, Copy)]
 enum WordList {
-    GivenNames = 0,
-    OrgWords = 1,
-    OrgHeads = 2,
-    CommonWords = 3,
-    Demonyms = 4,
-    TitleFirstWords = 5,
+    GivenNames = GIVEN_NAMES_LIST as isize,
+    OrgWords = ORG_WORDS_LIST as isize,
+    OrgHeads = ORG_HEADS_LIST as isize,
+    CommonWords = COMMON_WORDS_LIST as isize,
+    Demonyms = DEMONYMS_LIST as isize,
+    TitleFirstWords = TITLE_FIRST_WORDS_LIST as isize,
 }
 
 /// A capitalised run that no rule typed, with the context the fallback typing reads.
@@ -875,28 +881,15 @@ impl Scanner<'_> {
         self.look_up_word_list(word_idx, list)
     }
 
-    /// [`Scanner::in_word_list`] for a word the memo does not answer yet.
+    /// [`Scanner::in_word_list`] for a word the memo does not answer yet: one lookup answers
+    /// every list, and the memo keeps all the answers.
     #[inline(never)]
     fn look_up_word_list(&self, word_idx: usize, list: WordList) -> bool {
-        let gazetteer = self.gazetteer;
-        let shapes = &gazetteer.word_list_shapes;
-        let (set, set_shapes) = match list {
-            WordList::GivenNames => (&gazetteer.given_names, &shapes.given_names),
-            WordList::OrgWords => (&gazetteer.org_words, &shapes.org_words),
-            WordList::OrgHeads => (&gazetteer.org_heads, &shapes.org_heads),
-            WordList::CommonWords => (&gazetteer.common_words, &shapes.common_words),
-            WordList::Demonyms => (&gazetteer.demonyms, &shapes.demonyms),
-            WordList::TitleFirstWords => (&gazetteer.title_first_words, &shapes.title_first_words),
-        };
-        // Most words have no word of the list's first byte and length, so need no lookup.
-        let key = self.key(word_idx);
-        let member = set_shapes.may_contain(key) && set.contains(key);
+        let bits = self.gazetteer.word_lists_of(self.key(word_idx));
         if let Some(memo) = self.word_list_memo.get(word_idx) {
-            let known_bit = 1u16 << (2 * list as u16);
-            let member_bit = known_bit << 1;
-            memo.set(memo.get() | known_bit | if member { member_bit } else { 0 });
+            memo.set(bits);
         }
-        member
+        bits & (2 << (2 * list as u16)) != 0
     }
 
     fn word_text(&self, word_idx: usize) -> &str {
