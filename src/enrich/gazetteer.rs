@@ -16,19 +16,56 @@ pub(crate) struct WordHasher {
     state: u64,
 }
 
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
+impl WordHasher {
+    /// Folds one 64-bit word of input into the state.
+    #[inline]
+    fn mix(&mut self, value: u64) {
         const FACTOR: u64 = 0x517c_c1b7_2722_0a95;
+        self.state = (self.state.rotate_left(5) ^ value).wrapping_mul(FACTOR);
+    }
+}
+
+/// The last one to seven bytes of a key as one 64-bit word, with their number in the top bits.
+/// Most words are shorter than eight bytes, so this is all their hashing: two overlapping loads
+/// (or three single bytes) instead of one multiplication per byte.
+#[inline]
+fn tail_word(rest: &[u8]) -> u64 {
+    let len = rest.len();
+    let value = if len >= 4 {
+        let first = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let last = u32::from_le_bytes([rest[len - 4], rest[len - 3], rest[len - 2], rest[len - 1]]);
+        u64::from(first) | (u64::from(last) << 32)
+    } else {
+        u64::from(rest[0]) | (u64::from(rest[len / 2]) << 8) | (u64::from(rest[len - 1]) << 16)
+    };
+    value ^ ((len as u64) << 59)
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in chunks.by_ref() {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            self.state =
-                (self.state.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(FACTOR);
+            self.mix(u64::from_le_bytes(word));
         }
-        for &byte in chunks.remainder() {
-            self.state = (self.state.rotate_left(5) ^ u64::from(byte)).wrapping_mul(FACTOR);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            self.mix(tail_word(rest));
         }
+    }
+
+    /// The end marker `str` hashes after its bytes, in one step.
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+
+    /// Word hashes kept in sets of `u64`, in one step.
+    #[inline]
+    fn write_u64(&mut self, value: u64) {
+        self.mix(value);
     }
 
     fn finish(&self) -> u64 {

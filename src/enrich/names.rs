@@ -487,7 +487,29 @@ struct Scanner<'a> {
     /// The article is in a Romance language, whose plurals may add "-es".
     romance_plurals: bool,
     /// Hashes of the folded words the body writes in lowercase, worked out when first asked.
-    lowercase_words: std::cell::OnceCell<HashSet<u64, BuildHasherDefault<WordHasher>>>,
+    lowercase_words: std::cell::OnceCell<LowercaseWords>,
+}
+
+/// The hashes of the folded words an article writes in lowercase. A few questions are asked
+/// of several hundred words, so the hashes are kept in a list, not a hash set, which cost more
+/// to fill than all the questions; a 4096-bit filter on the hashes' top bits answers most
+/// questions about absent words without reading the list.
+struct LowercaseWords {
+    filter: [u64; 64],
+    hashes: Vec<u64>,
+}
+
+impl LowercaseWords {
+    fn insert(&mut self, hash: u64) {
+        let bit = (hash >> 52) as usize;
+        self.filter[bit / 64] |= 1 << (bit % 64);
+        self.hashes.push(hash);
+    }
+
+    fn contains(&self, hash: u64) -> bool {
+        let bit = (hash >> 52) as usize;
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0 && self.hashes.contains(&hash)
+    }
 }
 
 /// The [`WordHasher`] hash of a folded word.
@@ -956,16 +978,22 @@ impl Scanner<'_> {
         [Some(key), key.strip_suffix('s')]
             .into_iter()
             .flatten()
-            .any(|form| self.lowercase_words().contains(&word_hash(form)))
+            .any(|form| self.lowercase_words().contains(word_hash(form)))
     }
 
     /// Hashes of the folded words the body writes in lowercase.
-    fn lowercase_words(&self) -> &HashSet<u64, BuildHasherDefault<WordHasher>> {
+    fn lowercase_words(&self) -> &LowercaseWords {
         self.lowercase_words.get_or_init(|| {
-            (0..self.words.len())
-                .filter(|&idx| !self.words[idx].capitalised)
-                .map(|idx| word_hash(self.key(idx)))
-                .collect()
+            let mut lowercase = LowercaseWords {
+                filter: [0; 64],
+                hashes: Vec::with_capacity(self.words.len()),
+            };
+            for idx in 0..self.words.len() {
+                if !self.words[idx].capitalised {
+                    lowercase.insert(word_hash(self.key(idx)));
+                }
+            }
+            lowercase
         })
     }
 
@@ -983,15 +1011,25 @@ impl Scanner<'_> {
             key.strip_suffix('s'),
             key.strip_suffix("es").filter(|_| romance),
         ];
-        let plurals = [Some(format!("{key}s")), romance.then(|| format!("{key}es"))];
-        singulars
+        if singulars
             .into_iter()
             .flatten()
-            .any(|form| lowercase.contains(&hash(form)))
-            || plurals
-                .iter()
-                .flatten()
-                .any(|form| lowercase.contains(&hash(form)))
+            .any(|form| lowercase.contains(hash(form)))
+        {
+            return true;
+        }
+        // The plurals are spelt out only when no singular answered.
+        let mut plural = String::with_capacity(key.len() + 2);
+        plural.push_str(key);
+        plural.push('s');
+        if lowercase.contains(hash(&plural)) {
+            return true;
+        }
+        romance && {
+            plural.truncate(key.len());
+            plural.push_str("es");
+            lowercase.contains(hash(&plural))
+        }
     }
 
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
