@@ -8,6 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
+
 /// A multiply-rotate hasher for the short word keys of the name lists. The standard SipHash
 /// resists hash flooding, which lists we ship ourselves do not need, and costs several times
 /// more per lookup; enrichment looks up every capitalised word.
@@ -205,6 +207,9 @@ pub(crate) struct EntityRecord {
     pub(crate) known: KnownEntity,
     pub(crate) first_names: Vec<String>,
     pub(crate) surnames: Vec<String>,
+    /// The [`name_words`] of the canonical name, which every article naming the entity asks
+    /// for when it merges mentions.
+    pub(crate) name_words: Vec<String>,
 }
 
 /// How one automaton pattern must be checked against the text it matched.
@@ -256,7 +261,7 @@ pub struct Gazetteer {
     by_folded_alias: WordMap<u32>,
     /// Listed people's folded surnames with their entity, grouped by first letter: a misspelt
     /// surname keeps its first letter, so only one group is compared with it.
-    surnames_by_initial: HashMap<char, Vec<(String, u32)>>,
+    surnames_by_initial: FxHashMap<char, Vec<(String, u32)>>,
     pub(crate) given_names: WordSet,
     pub(crate) person_titles: WordSet,
     pub(crate) max_title_words: usize,
@@ -576,7 +581,7 @@ impl Gazetteer {
             }
         }
         let word_list_shapes = WordShapes::of(word_lists.keys());
-        let mut surnames_by_initial: HashMap<char, Vec<(String, u32)>> = HashMap::new();
+        let mut surnames_by_initial: FxHashMap<char, Vec<(String, u32)>> = FxHashMap::default();
         for (entity_idx, record) in entities.iter().enumerate() {
             for surname in &record.surnames {
                 if let Some(initial) = surname.chars().next() {
@@ -817,9 +822,33 @@ impl Gazetteer {
         &self.entities[entity_idx as usize].known.kind
     }
 
+    pub(crate) fn name_words_of(&self, entity_idx: u32) -> &[String] {
+        &self.entities[entity_idx as usize].name_words
+    }
+
     pub(crate) fn name_of(&self, entity_idx: u32) -> &str {
         &self.entities[entity_idx as usize].known.name
     }
+}
+
+/// The folded words of a name that can tell it apart: words of two letters or more, without
+/// initials ("J.").
+pub(crate) fn name_words(name: &str) -> Vec<String> {
+    // Folding ASCII only lowercases and collapses whitespace, so the words come straight from
+    // the name, without building the folded string first.
+    if name.is_ascii() {
+        return name
+            .split_ascii_whitespace()
+            .flat_map(|word| word.split('-'))
+            .filter(|word| word.len() > 1 && !word.ends_with('.'))
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
+    fold_name(name)
+        .split([' ', '-'])
+        .filter(|word| word.chars().count() > 1 && !word.ends_with('.'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether two given names are the same or spelling variants ("Anthony" / "Antony").
@@ -1001,6 +1030,7 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
         },
         first_names,
         surnames,
+        name_words: name_words(canonical),
     }
 }
 

@@ -6,13 +6,17 @@
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use super::gazetteer::{
-    fold_name, names_close, surname_close, Gazetteer, ListMatch, WordHasher, COMMON_WORDS_LIST,
-    DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
+    fold_name, name_words, names_close, surname_close, Gazetteer, ListMatch, WordHasher,
+    COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST,
+    TITLE_FIRST_WORDS_LIST,
 };
 use super::{dates, russian};
 use super::{Entity, EntityKind};
@@ -2456,30 +2460,12 @@ struct Group<'a> {
     kind: EntityKind,
     entity_idx: Option<u32>,
     name: String,
-    folded_words: Vec<String>,
+    /// Borrowed from the gazetteer for a listed entity, whose name words are folded once when
+    /// the lists are built.
+    folded_words: Cow<'a, [String]>,
     /// The mentions as written, borrowed from the body.
     surfaces: Vec<&'a str>,
     spans: Vec<(usize, usize)>,
-}
-
-/// The folded words of a name that can tell it apart: words of two letters or more, without
-/// initials ("J.").
-fn name_words(name: &str) -> Vec<String> {
-    // Folding ASCII only lowercases and collapses whitespace, so the words come straight from
-    // the name, without building the folded string first.
-    if name.is_ascii() {
-        return name
-            .split_ascii_whitespace()
-            .flat_map(|word| word.split('-'))
-            .filter(|word| word.len() > 1 && !word.ends_with('.'))
-            .map(str::to_ascii_lowercase)
-            .collect();
-    }
-    fold_name(name)
-        .split([' ', '-'])
-        .filter(|word| word.chars().count() > 1 && !word.ends_with('.'))
-        .map(str::to_string)
-        .collect()
 }
 
 /// Merges candidates into entities: listed entities by index; unknown people into a listed
@@ -2489,7 +2475,7 @@ fn name_words(name: &str) -> Vec<String> {
 fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     let gazetteer = scanner.gazetteer;
     let mut groups: Vec<Group<'a>> = Vec::new();
-    let mut by_entity: HashMap<u32, usize> = HashMap::new();
+    let mut by_entity: FxHashMap<u32, usize> = FxHashMap::default();
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
     let mut candidate_words: Vec<Vec<String>> = candidates
@@ -2504,7 +2490,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         .collect();
     // Resolve unknown people against the lists first, so "Anthony J. Blingen" joins Blinken.
     // An article names a person several times, so each name is resolved once.
-    let mut listed_person_by_key: HashMap<String, Option<u32>> = HashMap::new();
+    let mut listed_person_by_key: FxHashMap<String, Option<u32>> = FxHashMap::default();
     for (candidate, words) in candidates.iter_mut().zip(&candidate_words) {
         if candidate.kind == EntityKind::Person && candidate.entity_idx.is_none() {
             let key = words.join(" ");
@@ -2563,7 +2549,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     kind: gazetteer.kind_of(entity_idx).clone(),
                     entity_idx: Some(entity_idx),
                     name: gazetteer.name_of(entity_idx).to_string(),
-                    folded_words: name_words(gazetteer.name_of(entity_idx)),
+                    folded_words: Cow::Borrowed(gazetteer.name_words_of(entity_idx)),
                     surfaces: Vec::new(),
                     spans: Vec::new(),
                 });
@@ -2592,7 +2578,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     && candidate.surface.chars().count() < group.name.chars().count();
                 if group.entity_idx.is_none() && (fuller || nominative) {
                     group.name = candidate.surface.to_string();
-                    group.folded_words = words;
+                    group.folded_words = Cow::Owned(words);
                 }
                 group.surfaces.push(candidate.surface);
                 group.spans.push(candidate.span);
@@ -2604,7 +2590,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 kind: candidate.kind,
                 entity_idx: None,
                 name: candidate.surface.to_string(),
-                folded_words: words,
+                folded_words: Cow::Owned(words),
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
             }),
@@ -2637,7 +2623,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 kind: EntityKind::Organization,
                 entity_idx: None,
                 name: candidate.surface.to_string(),
-                folded_words: words,
+                folded_words: Cow::Owned(words),
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
             }),
@@ -2658,7 +2644,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 .map(|last| (group_idx, last.clone()))
         })
         .collect();
-    let mut owner_by_word: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut owner_by_word: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     for span in scanner.lone_words {
         let text = &scanner.text[span.0..span.1];
         let owner = *owner_by_word.entry(text).or_insert_with(|| {
@@ -2752,7 +2738,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             kind,
             entity_idx: None,
             name: surface.to_string(),
-            folded_words: words.clone(),
+            folded_words: Cow::Owned(words.clone()),
             surfaces: vec![surface],
             spans: vec![run.span],
         });
