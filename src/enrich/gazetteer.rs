@@ -254,6 +254,8 @@ pub struct Gazetteer {
     /// of lowercase words pass the first-byte test, and comparing each with every listed word
     /// cost more than one lookup.
     lowercase_first_words: WordSet,
+    /// The shapes of `lowercase_first_words`.
+    lowercase_first_word_shapes: WordShapes,
     /// Leading punctuation of aliases that start with it ("«Большая семерка»").
     leading_punctuation: Vec<char>,
     /// Last UTF-8 bytes of `leading_punctuation`.
@@ -600,6 +602,7 @@ impl Gazetteer {
             patterns,
             first_words,
             lowercase_first_bytes,
+            lowercase_first_word_shapes: WordShapes::of(&lowercase_first_words),
             lowercase_first_words,
             leading_punctuation_last_bytes: {
                 let mut last_bytes = [false; 256];
@@ -693,7 +696,7 @@ impl Gazetteer {
                 .unwrap_or(rest.len());
             let word = &rest[..word_len];
             let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-            self.may_start_match(text, start, capitalised, &fold_name(word))
+            self.may_start_match(text, start, capitalised, &fold_name(word), false)
         });
         self.find_matches_at(text, candidate_starts.flatten())
     }
@@ -709,19 +712,33 @@ impl Gazetteer {
         start: usize,
         capitalised: bool,
         folded: &str,
+        alphanumeric: bool,
     ) -> Option<impl Iterator<Item = usize>> {
+        // A word of ASCII letters and digits only is its own leading alphanumeric part, which
+        // most words are, so only the others are scanned for it.
+        let leading = || {
+            if alphanumeric {
+                folded
+            } else {
+                leading_alphanumeric(folded)
+            }
+        };
         let may_start_here = if capitalised {
-            self.is_first_word(folded)
+            self.is_first_word(leading())
         } else {
             // Only a handful of aliases start in lowercase; their first bytes rule out most
-            // lowercase words before any lookup, and glued words need not be considered.
+            // lowercase words before any lookup, and glued words need not be considered. Over
+            // a third of lowercase words pass the first-byte test, so the shapes of the words
+            // rule out most of those before they are hashed.
             folded
                 .as_bytes()
                 .first()
                 .is_some_and(|&byte| self.lowercase_first_bytes[usize::from(byte)])
-                && self
-                    .lowercase_first_words
-                    .contains(leading_alphanumeric(folded))
+                && {
+                    let word = leading();
+                    self.lowercase_first_word_shapes.may_contain(word)
+                        && self.lowercase_first_words.contains(word)
+                }
         };
         let here = may_start_here.then_some(start);
         // Leading punctuation is rare in the lists; its last byte rules out most words.
@@ -739,10 +756,9 @@ impl Gazetteer {
         Some(before.into_iter().chain(here))
     }
 
-    /// Whether a folded word may start an alias: its letters and digits up to an apostrophe are
-    /// an alias's first word, or are one with a glued function word after it ("Ukrainewhich").
-    fn is_first_word(&self, folded: &str) -> bool {
-        let word = leading_alphanumeric(folded);
+    /// Whether the leading letters and digits of a folded word (up to an apostrophe) are an
+    /// alias's first word, or are one with a glued function word after it ("Ukrainewhich").
+    fn is_first_word(&self, word: &str) -> bool {
         if self.first_words.contains(word) {
             return true;
         }

@@ -45,6 +45,9 @@ struct Word {
     line_idx: u32,
     /// Lowercase ASCII already, so its folded form is the text itself.
     plain: bool,
+    /// ASCII letters and digits only (no apostrophe, no joined syllable), so its folded form
+    /// is all letters and digits too.
+    alphanumeric: bool,
 }
 
 /// The folded form of every word. Most words are lowercase ASCII and point into the body; the
@@ -349,6 +352,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         let (mut n_upper, mut n_lower) = (0, 0);
         let mut ascii = true;
         let mut has_digit = false;
+        // An apostrophe or a hyphen was taken into the word.
+        let mut glued = false;
         let mut count_case = |character: char| {
             if character.is_ascii() {
                 // ASCII needs no Unicode tables; most of the text is ASCII.
@@ -382,6 +387,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                     matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
                 if first.is_some_and(char::is_alphabetic) && !possessive {
                     end += next_len;
+                    glued = true;
                 } else {
                     break;
                 }
@@ -402,6 +408,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len])
             {
                 end += 1 + syllable_len;
+                glued = true;
                 n_chars += 1 + syllable_len;
                 n_lower += syllable_len;
             }
@@ -422,6 +429,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             initial,
             line_idx: lines.len() as u32,
             plain: ascii && n_upper == 0,
+            alphanumeric: ascii && !glued,
         });
         idx = end;
     }
@@ -2142,7 +2150,13 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         .filter(|&word_idx| words[word_idx as usize].capitalised)
         .collect();
     let candidate_starts = words.iter().enumerate().filter_map(|(word_idx, word)| {
-        gazetteer.may_start_match(body, word.start, word.capitalised, folded.key(word_idx))
+        gazetteer.may_start_match(
+            body,
+            word.start,
+            word.capitalised,
+            folded.key(word_idx),
+            word.alphanumeric,
+        )
     });
     let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.flatten());
     let mut teams = team_spans(body, &scanner_lines);
