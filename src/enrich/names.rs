@@ -319,6 +319,32 @@ impl LineCounts {
     }
 }
 
+/// Bits of [`ASCII_LETTER_COUNTS`]: 21 bits per count, far more than any word's length.
+const COUNT_BITS: u32 = 21;
+const COUNT_MASK: u64 = (1 << COUNT_BITS) - 1;
+
+/// Per byte, what an ASCII letter or digit adds to a word's packed counts of upper-case letters,
+/// lower-case letters and digits (in that order from the low bits); zero for every other byte.
+/// The word scan adds one entry per byte instead of testing each class in turn.
+const ASCII_LETTER_COUNTS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        let ascii = byte as u8;
+        table[byte] = if ascii.is_ascii_uppercase() {
+            1
+        } else if ascii.is_ascii_lowercase() {
+            1 << COUNT_BITS
+        } else if ascii.is_ascii_digit() {
+            1 << (2 * COUNT_BITS)
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
+
 /// Splits the body into words and lines in one pass over its characters, and says whether a
 /// word has a letter only Romanian writes.
 fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
@@ -326,8 +352,25 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::new();
     let mut counts = LineCounts::default();
+    let bytes = text.as_bytes();
     let mut idx = 0;
     while idx < text.len() {
+        // ASCII spaces and punctuation, the most common bytes between words, need no character
+        // decoding; only the line end and list punctuation count for the line.
+        let byte = bytes[idx];
+        if byte.is_ascii() && ASCII_LETTER_COUNTS[usize::from(byte)] == 0 {
+            if byte == b'\n' {
+                lines.push(counts.finish(text, idx + 1));
+                counts = LineCounts {
+                    start: idx + 1,
+                    ..LineCounts::default()
+                };
+            } else if byte == b',' || byte == b'(' {
+                counts.has_list_punctuation = true;
+            }
+            idx += 1;
+            continue;
+        }
         let (ch, len) = char_at(text, idx);
         if !is_alphanumeric(ch) {
             if ch == '\n' {
@@ -371,7 +414,17 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             }
         };
         count_case(ch);
+        // The counts of the ASCII letters and digits after the first character, packed as in
+        // `ASCII_LETTER_COUNTS`.
+        let mut ascii_counts: u64 = 0;
         while end < text.len() {
+            let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
+            if letter_counts != 0 {
+                ascii_counts += letter_counts;
+                end += 1;
+                n_chars += 1;
+                continue;
+            }
             let (next, next_len) = char_at(text, end);
             if is_alphanumeric(next) {
                 count_case(next);
@@ -395,6 +448,9 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 break;
             }
         }
+        n_upper += (ascii_counts & COUNT_MASK) as usize;
+        n_lower += ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize;
+        has_digit |= ascii_counts >> (2 * COUNT_BITS) != 0;
         // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
         // their second syllable in lowercase, which would otherwise end the name at the hyphen
         // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
