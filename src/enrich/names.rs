@@ -413,10 +413,14 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 n_lower += 1;
             }
         };
-        count_case(ch);
-        // The counts of the ASCII letters and digits after the first character, packed as in
+        // The counts of the word's ASCII letters and digits, packed as in
         // `ASCII_LETTER_COUNTS`.
         let mut ascii_counts: u64 = 0;
+        if ch.is_ascii() {
+            ascii_counts += ASCII_LETTER_COUNTS[usize::from(byte)];
+        } else {
+            count_case(ch);
+        }
         while end < text.len() {
             let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
             if letter_counts != 0 {
@@ -552,6 +556,8 @@ struct Scanner<'a> {
     /// The capitalised words away from a sentence start, as (hash of the folded word, word
     /// index) sorted by hash, built when `capitalised_mid_sentence` is first asked.
     mid_sentence_capitals: std::cell::OnceCell<Vec<(u64, u32)>>,
+    /// The phrase `is_title_at` looks up, kept to spare an allocation per call.
+    title_phrase: std::cell::RefCell<String>,
     /// The article is in a Romance language, whose plurals may add "-es".
     romance_plurals: bool,
     /// Hashes of the folded words the body writes in lowercase, worked out when first asked.
@@ -995,14 +1001,16 @@ impl Scanner<'_> {
         if max == 0 || !self.in_word_list(from, WordList::TitleFirstWords) {
             return None;
         }
-        let mut phrase = String::new();
+        // One buffer serves every call: the rules ask about titles at most capitalised words.
+        let mut phrase = self.title_phrase.borrow_mut();
+        phrase.clear();
         let mut longest = None;
         for n_words in 1..=max {
             if n_words > 1 {
                 phrase.push(' ');
             }
             phrase.push_str(self.key(from + n_words - 1));
-            if self.gazetteer.person_titles.contains(&phrase)
+            if self.gazetteer.person_titles.contains(phrase.as_str())
                 || phrase
                     .strip_suffix('s')
                     .is_some_and(|singular| self.gazetteer.person_titles.contains(singular))
@@ -2238,6 +2246,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
         mid_sentence_capitals: std::cell::OnceCell::new(),
+        title_phrase: std::cell::RefCell::new(String::new()),
         lowercase_words: std::cell::OnceCell::new(),
         romance_plurals: matches!(language, "es" | "fr" | "it" | "pt" | "ca" | "ro"),
     };
