@@ -2257,6 +2257,24 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let mut word_idx = 0;
     let mut pieces: Vec<Piece> = Vec::new();
     while word_idx < n_words {
+        // Most words are lowercase and start no listed name, so they start no run either: pass
+        // over them before setting a run up.
+        while word_idx < n_words && !scanner.words[word_idx].capitalised {
+            let word_start = scanner.words[word_idx].start;
+            while match_idx < matches.len() && matches[match_idx].start < word_start {
+                match_idx += 1;
+            }
+            if matches
+                .get(match_idx)
+                .is_some_and(|found| found.start == word_start)
+            {
+                break;
+            }
+            word_idx += 1;
+        }
+        if word_idx >= n_words {
+            break;
+        }
         pieces.clear();
         let run_start = word_idx;
         let mut free_start: Option<usize> = None;
