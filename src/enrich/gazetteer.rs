@@ -871,6 +871,11 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
 /// Misspellings rarely touch the first letter, so names with different first letters are never
 /// close; this also keeps the edit-distance work off the hot path.
 pub(crate) fn names_close(left: &str, right: &str) -> bool {
+    // Names with different first bytes are neither equal nor close; a listed person's given
+    // names are compared with each unknown name, and most differ there.
+    if left.as_bytes().first() != right.as_bytes().first() {
+        return false;
+    }
     left == right
         || (left.len() >= 4
             && left.chars().next() == right.chars().next()

@@ -92,14 +92,16 @@ impl<'a> FoldedWords<'a> {
         }
     }
 
-    fn get(&self, word_idx: usize) -> Option<&str> {
-        let &(in_buffer, from, to) = self.spans.get(word_idx)?;
-        let source = if in_buffer { &self.buffer } else { self.body };
-        source.get(from as usize..to as usize)
-    }
-
-    fn key(&self, word_idx: usize) -> &str {
-        self.get(word_idx).unwrap_or("")
+    /// The folded form of every word, in word order. The rules read folded words many times
+    /// each, so each is sliced once here rather than found from its span on every read.
+    fn keys(&self) -> Vec<&str> {
+        self.spans
+            .iter()
+            .map(|&(in_buffer, from, to)| {
+                let source = if in_buffer { &self.buffer } else { self.body };
+                source.get(from as usize..to as usize).unwrap_or("")
+            })
+            .collect()
     }
 }
 
@@ -532,7 +534,8 @@ enum Piece {
 struct Scanner<'a> {
     text: &'a str,
     words: Vec<Word>,
-    folded: FoldedWords<'a>,
+    /// The folded form of every word (see [`FoldedWords`]).
+    folded: Vec<&'a str>,
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate<'a>>,
     lines: Vec<Line>,
@@ -957,7 +960,7 @@ fn starts_sentence(text: &str, start: usize) -> bool {
 impl Scanner<'_> {
     /// The lowercased, diacritic-folded form of word `word_idx`.
     fn key(&self, word_idx: usize) -> &str {
-        self.folded.key(word_idx)
+        self.folded.get(word_idx).copied().unwrap_or("")
     }
 
     /// Whether the folded form of word `word_idx` is in `list`; each word is looked up in each
@@ -1445,7 +1448,7 @@ impl Scanner<'_> {
                 || (self.german && GERMAN_SPEECH_VERBS.contains(&word))
         };
         let beside_speech_verb = || {
-            self.folded.get(to).is_some_and(is_speech_verb)
+            self.folded.get(to).is_some_and(|word| is_speech_verb(word))
                 || (name_start == run_start
                     && name_start > 0
                     && is_speech_verb(self.key(name_start - 1)))
@@ -2208,7 +2211,8 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     if lines.iter().any(|line| line.furniture) {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
-    let folded = FoldedWords::new(body, &words);
+    let folded_words = FoldedWords::new(body, &words);
+    let folded = folded_words.keys();
     let n_body_words = words.len();
     let capitalised_words: Vec<u32> = (0..words.len() as u32)
         .filter(|&word_idx| words[word_idx as usize].capitalised)
@@ -2218,7 +2222,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
             body,
             word.start,
             word.capitalised,
-            folded.key(word_idx),
+            folded[word_idx],
             word.alphanumeric,
         )
     });
