@@ -373,8 +373,13 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             idx += 1;
             continue;
         }
-        let (ch, len) = char_at(text, idx);
-        if !is_alphanumeric(ch) {
+        // An ASCII byte here is a letter or digit: the bytes between words were passed above.
+        let (ch, len) = if byte.is_ascii() {
+            (char::from(byte), 1)
+        } else {
+            char_at(text, idx)
+        };
+        if !byte.is_ascii() && !is_alphanumeric(ch) {
             if ch == '\n' {
                 lines.push(counts.finish(text, idx + 1));
                 counts = LineCounts {
@@ -393,7 +398,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         }
         let start = idx;
         let mut end = idx + len;
-        let mut n_chars = 1;
+        // Characters other than ASCII letters and digits; those are counted in `ascii_counts`.
+        let mut n_chars = usize::from(!ch.is_ascii());
         let (mut n_upper, mut n_lower) = (0, 0);
         let mut ascii = true;
         let mut has_digit = false;
@@ -428,7 +434,6 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             if letter_counts != 0 {
                 ascii_counts += letter_counts;
                 end += 1;
-                n_chars += 1;
                 continue;
             }
             let (next, next_len) = char_at(text, end);
@@ -454,9 +459,13 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 break;
             }
         }
-        n_upper += (ascii_counts & COUNT_MASK) as usize;
-        n_lower += ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize;
-        has_digit |= ascii_counts >> (2 * COUNT_BITS) != 0;
+        let n_ascii_upper = (ascii_counts & COUNT_MASK) as usize;
+        let n_ascii_lower = ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize;
+        let n_ascii_digits = (ascii_counts >> (2 * COUNT_BITS)) as usize;
+        n_upper += n_ascii_upper;
+        n_lower += n_ascii_lower;
+        has_digit |= n_ascii_digits != 0;
+        n_chars += n_ascii_upper + n_ascii_lower + n_ascii_digits;
         // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
         // their second syllable in lowercase, which would otherwise end the name at the hyphen
         // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
@@ -556,9 +565,9 @@ struct Scanner<'a> {
     /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
     /// a list, "known" and "member", so each word is hashed at most once per list.
     word_list_memo: Vec<std::cell::Cell<u16>>,
-    /// The capitalised words away from a sentence start, as (hash of the folded word, word
-    /// index) sorted by hash, built when `capitalised_mid_sentence` is first asked.
-    mid_sentence_capitals: std::cell::OnceCell<Vec<(u64, u32)>>,
+    /// The capitalised words as (hash of the folded word, word index) sorted by hash, built
+    /// when `capitalised_mid_sentence` is first asked.
+    capitals_by_hash: std::cell::OnceCell<Vec<(u64, u32)>>,
     /// The phrase `is_title_at` looks up, kept to spare an allocation per call.
     title_phrase: std::cell::RefCell<String>,
     /// The article is in a Romance language, whose plurals may add "-es".
@@ -1025,28 +1034,29 @@ impl Scanner<'_> {
     }
 
     /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
-    /// sentence-initial word counts as a name only then. The capitalised words away from a
-    /// sentence start are indexed by the hash of their folded form when first asked.
+    /// sentence-initial word counts as a name only then. The capitalised words are indexed by
+    /// the hash of their folded form when first asked; whether one starts a sentence is asked
+    /// only of those with the same folded form.
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        let mid_sentence_capitals = self.mid_sentence_capitals.get_or_init(|| {
+        let capitals = self.capitals_by_hash.get_or_init(|| {
             let mut capitals: Vec<(u64, u32)> = self
                 .capitalised_words
                 .iter()
-                .filter(|&&other_idx| {
-                    !starts_sentence(self.text, self.words[other_idx as usize].start)
-                })
                 .map(|&other_idx| (word_hash(self.key(other_idx as usize)), other_idx))
                 .collect();
             capitals.sort_unstable();
             capitals
         });
         let hash = word_hash(key);
-        let first = mid_sentence_capitals.partition_point(|&(other_hash, _)| other_hash < hash);
-        mid_sentence_capitals[first..]
+        let first = capitals.partition_point(|&(other_hash, _)| other_hash < hash);
+        capitals[first..]
             .iter()
             .take_while(|&&(other_hash, _)| other_hash == hash)
-            .any(|&(_, other_idx)| self.key(other_idx as usize) == key)
+            .any(|&(_, other_idx)| {
+                self.key(other_idx as usize) == key
+                    && !starts_sentence(self.text, self.words[other_idx as usize].start)
+            })
     }
 
     /// Whether the article writes word `word_idx`, or its singular without the final "s", in
@@ -2249,7 +2259,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         german: language == "de",
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
-        mid_sentence_capitals: std::cell::OnceCell::new(),
+        capitals_by_hash: std::cell::OnceCell::new(),
         title_phrase: std::cell::RefCell::new(String::new()),
         lowercase_words: std::cell::OnceCell::new(),
         romance_plurals: matches!(language, "es" | "fr" | "it" | "pt" | "ca" | "ro"),
