@@ -852,13 +852,23 @@ impl Gazetteer {
 pub(crate) fn name_words(name: &str) -> Vec<String> {
     // Folding ASCII only lowercases and collapses whitespace, so the words come straight from
     // the name, without building the folded string first.
+    // One pass over the bytes finds the words between spaces and hyphens; merging calls this
+    // for most mentions of every article, and the chained splitting iterators cost more.
     if name.is_ascii() {
-        return name
-            .split_ascii_whitespace()
-            .flat_map(|word| word.split('-'))
-            .filter(|word| word.len() > 1 && !word.ends_with('.'))
-            .map(str::to_ascii_lowercase)
-            .collect();
+        let bytes = name.as_bytes();
+        let mut words = Vec::new();
+        let mut word_start = 0;
+        for idx in 0..=bytes.len() {
+            if idx < bytes.len() && !bytes[idx].is_ascii_whitespace() && bytes[idx] != b'-' {
+                continue;
+            }
+            let word = &name[word_start..idx];
+            if word.len() > 1 && !word.ends_with('.') {
+                words.push(word.to_ascii_lowercase());
+            }
+            word_start = idx + 1;
+        }
+        return words;
     }
     fold_name(name)
         .split([' ', '-'])
