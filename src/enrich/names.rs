@@ -565,36 +565,58 @@ struct Scanner<'a> {
     /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
     /// a list, "known" and "member", so each word is hashed at most once per list.
     word_list_memo: Vec<std::cell::Cell<u16>>,
-    /// The capitalised words as (hash of the folded word, word index) sorted by hash, built
+    /// The hashes of the folded capitalised words, in the order of `capitalised_words`, built
     /// when `capitalised_mid_sentence` is first asked.
-    capitals_by_hash: std::cell::OnceCell<Vec<(u64, u32)>>,
+    capital_hashes: std::cell::OnceCell<WordHashes>,
     /// The phrase `is_title_at` looks up, kept to spare an allocation per call.
     title_phrase: std::cell::RefCell<String>,
     /// The article is in a Romance language, whose plurals may add "-es".
     romance_plurals: bool,
     /// Hashes of the folded words the body writes in lowercase, worked out when first asked.
-    lowercase_words: std::cell::OnceCell<LowercaseWords>,
+    lowercase_words: std::cell::OnceCell<WordHashes>,
 }
 
-/// The hashes of the folded words an article writes in lowercase. A few questions are asked
-/// of several hundred words, so the hashes are kept in a list, not a hash set, which cost more
-/// to fill than all the questions; a 4096-bit filter on the hashes' top bits answers most
-/// questions about absent words without reading the list.
-struct LowercaseWords {
+/// The hashes of some of an article's folded words (those it writes in lowercase, or in
+/// capitals), in word order. A few questions are asked of several hundred words, so the hashes
+/// are kept in a list, neither a hash set nor a sorted list, which cost more to fill than all
+/// the questions; a 4096-bit filter on the hashes' top bits answers most questions about absent
+/// words without reading the list.
+struct WordHashes {
     filter: [u64; 64],
     hashes: Vec<u64>,
 }
 
-impl LowercaseWords {
+impl WordHashes {
+    fn with_capacity(capacity: usize) -> WordHashes {
+        WordHashes {
+            filter: [0; 64],
+            hashes: Vec::with_capacity(capacity),
+        }
+    }
+
     fn insert(&mut self, hash: u64) {
         let bit = (hash >> 52) as usize;
         self.filter[bit / 64] |= 1 << (bit % 64);
         self.hashes.push(hash);
     }
 
-    fn contains(&self, hash: u64) -> bool {
+    /// False only when no word has `hash`.
+    fn may_contain(&self, hash: u64) -> bool {
         let bit = (hash >> 52) as usize;
-        self.filter[bit / 64] & (1 << (bit % 64)) != 0 && self.hashes.contains(&hash)
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    fn contains(&self, hash: u64) -> bool {
+        self.may_contain(hash) && self.hashes.contains(&hash)
+    }
+
+    /// The positions, in insertion order, of the words with `hash`.
+    fn positions(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        self.hashes
+            .iter()
+            .enumerate()
+            .filter(move |&(_, &other_hash)| other_hash == hash)
+            .map(|(position, _)| position)
     }
 }
 
@@ -1034,28 +1056,24 @@ impl Scanner<'_> {
     }
 
     /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
-    /// sentence-initial word counts as a name only then. The capitalised words are indexed by
-    /// the hash of their folded form when first asked; whether one starts a sentence is asked
-    /// only of those with the same folded form.
+    /// sentence-initial word counts as a name only then. The capitalised words are hashed when
+    /// first asked; whether one starts a sentence is asked only of those with the folded form
+    /// in question.
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
-        let capitals = self.capitals_by_hash.get_or_init(|| {
-            let mut capitals: Vec<(u64, u32)> = self
-                .capitalised_words
-                .iter()
-                .map(|&other_idx| (word_hash(self.key(other_idx as usize)), other_idx))
-                .collect();
-            capitals.sort_unstable();
+        let capitals = self.capital_hashes.get_or_init(|| {
+            let mut capitals = WordHashes::with_capacity(self.capitalised_words.len());
+            for &other_idx in &self.capitalised_words {
+                capitals.insert(word_hash(self.key(other_idx as usize)));
+            }
             capitals
         });
         let hash = word_hash(key);
-        let first = capitals.partition_point(|&(other_hash, _)| other_hash < hash);
-        capitals[first..]
-            .iter()
-            .take_while(|&&(other_hash, _)| other_hash == hash)
-            .any(|&(_, other_idx)| {
-                self.key(other_idx as usize) == key
-                    && !starts_sentence(self.text, self.words[other_idx as usize].start)
+        capitals.may_contain(hash)
+            && capitals.positions(hash).any(|position| {
+                let other_idx = self.capitalised_words[position] as usize;
+                self.key(other_idx) == key
+                    && !starts_sentence(self.text, self.words[other_idx].start)
             })
     }
 
@@ -1071,15 +1089,12 @@ impl Scanner<'_> {
     }
 
     /// Hashes of the folded words the body writes in lowercase.
-    fn lowercase_words(&self) -> &LowercaseWords {
+    fn lowercase_words(&self) -> &WordHashes {
         self.lowercase_words.get_or_init(|| {
-            let mut lowercase = LowercaseWords {
-                filter: [0; 64],
-                hashes: Vec::with_capacity(self.words.len()),
-            };
-            for idx in 0..self.words.len() {
-                if !self.words[idx].capitalised {
-                    lowercase.insert(word_hash(self.key(idx)));
+            let mut lowercase = WordHashes::with_capacity(self.words.len());
+            for (word, key) in self.words.iter().zip(&self.folded) {
+                if !word.capitalised {
+                    lowercase.insert(word_hash(key));
                 }
             }
             lowercase
@@ -2259,7 +2274,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         german: language == "de",
         cricket: std::cell::Cell::new(None),
         word_list_memo: vec![std::cell::Cell::new(0); n_body_words],
-        capitals_by_hash: std::cell::OnceCell::new(),
+        capital_hashes: std::cell::OnceCell::new(),
         title_phrase: std::cell::RefCell::new(String::new()),
         lowercase_words: std::cell::OnceCell::new(),
         romance_plurals: matches!(language, "es" | "fr" | "it" | "pt" | "ca" | "ro"),
