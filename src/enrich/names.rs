@@ -72,9 +72,11 @@ impl<'a> FoldedWords<'a> {
             let from = buffer.len() as u32;
             // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English
             // words and fold to themselves; only other characters need the Unicode folding.
-            if text
-                .chars()
-                .all(|character| character.is_ascii() || character == '’')
+            // Words of ASCII letters and digits, most capitalised words, need no check.
+            if word.alphanumeric
+                || text
+                    .chars()
+                    .all(|character| character.is_ascii() || character == '’')
             {
                 // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and
                 // costs less than pushing the characters one at a time.
