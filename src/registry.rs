@@ -13,7 +13,6 @@
 //! folder after the commit, and queries load it lazily ([`LazyRegistry`]) only when a name
 //! filter needs it. This module never writes files itself.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -436,18 +435,17 @@ fn write_json_date(json: &mut Vec<u8>, date: Option<&str>) -> std::io::Result<()
 }
 
 /// The lookup keys of an actor: the folded form and the loose transliteration key of every
-/// spelling, computed once when the registry is built.
-fn spelling_keys(actor: &Actor, names: &BTreeSet<String>) -> Vec<String> {
-    let mut keys = BTreeSet::new();
-    for spelling in std::iter::once(&actor.name)
-        .chain(&actor.aliases)
-        .chain(names)
-    {
-        let folded = fold_name(spelling);
-        keys.insert(loose_key(&folded));
-        keys.insert(folded);
-    }
-    keys.into_iter().collect()
+/// spelling, sorted and each once, computed once when the registry is built. Spellings that
+/// differ only in case or diacritics fold alike, so each folded form is keyed once.
+fn spelling_keys<'s>(spellings: impl Iterator<Item = &'s String>) -> Vec<String> {
+    let mut folded: Vec<String> = spellings.map(|spelling| fold_name(spelling)).collect();
+    folded.sort_unstable();
+    folded.dedup();
+    let mut keys: Vec<String> = folded.iter().map(|folded| loose_key(folded)).collect();
+    keys.append(&mut folded);
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The registry of an opened index, read on first use: a query without a name filter reads
@@ -770,23 +768,36 @@ fn latin(text: &str) -> std::borrow::Cow<'_, str> {
 /// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
 pub fn loose_key(folded: &str) -> String {
     let latin = latin(folded);
-    let mut key = String::with_capacity(latin.len());
+    let mut key = String::with_capacity(latin.len() + 2);
     for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.push_str(&loose_word(word));
+        push_loose_word(&mut key, word);
     }
     key
 }
 
 fn loose_word(word: &str) -> String {
-    // Roman numerals ("World War II" / "III") are kept as they are.
-    if word.chars().all(|letter| matches!(letter, 'i' | 'v' | 'x')) {
-        return word.to_string();
-    }
-    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut mapped = String::with_capacity(word.len() + 2);
+    push_loose_word(&mut mapped, word);
+    mapped
+}
+
+/// Appends the loose key of one word to `key`. Written into the key being built rather than
+/// returned: a registry build keys some hundred thousand words, and a string for each was
+/// most of the cost.
+fn push_loose_word(key: &mut String, word: &str) {
+    // Roman numerals ("World War II" / "III") are kept as they are.
+    if word
+        .bytes()
+        .all(|letter| matches!(letter, b'i' | b'v' | b'x'))
+    {
+        key.push_str(word);
+        return;
+    }
+    let start = key.len();
+    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
     // Zelenskyy / Zelenskiy.
     let before_final_run = word.trim_end_matches(['y', 'i', 'j']);
@@ -796,23 +807,22 @@ fn loose_word(word: &str) -> String {
             // "Kislyak" / "Kisliak", "Nebenzya" / "Nebenzia": a "y" after a consonant or an
             // "i" inside a word; a leading "y" ("Yang") and one after a vowel ("Maya") stay.
             'y' if previous.is_some_and(|previous| !is_vowel(previous) || previous == 'i') => {
-                if !mapped.ends_with('i') {
-                    mapped.push('i');
+                if !key[start..].ends_with('i') {
+                    key.push('i');
                 }
             }
-            'w' => mapped.push('v'),
-            'x' => mapped.push_str("ks"),
-            other => mapped.push(other),
+            'w' => key.push('v'),
+            'x' => key.push_str("ks"),
+            other => key.push(other),
         }
         previous = Some(letter);
     }
     if before_final_run.len() < word.len() {
-        mapped.push('i');
+        key.push('i');
     }
     // "Yevgeny" / "Evgeny", "Yelena" / "Elena".
-    match mapped.strip_prefix("ye") {
-        Some(rest) if rest.len() >= 3 => format!("e{rest}"),
-        _ => mapped,
+    if key[start..].starts_with("ye") && key.len() - start >= 5 {
+        key.remove(start);
     }
 }
 
@@ -886,14 +896,6 @@ impl Node {
 
     fn given_name(&self) -> Option<&str> {
         self.is_full_name().then(|| self.words[0].as_str())
-    }
-
-    fn display_name(&self) -> &str {
-        self.names
-            .iter()
-            .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
-            .map(|(name, _)| name.as_str())
-            .unwrap_or("")
     }
 }
 
@@ -1595,12 +1597,32 @@ impl<'a> Clustering<'a> {
             let root = self.find(node_idx);
             clusters.entry(root).or_default().push(node_idx);
         }
-        // Each cluster is described on its own: in parallel, then sorted.
-        let clusters: Vec<(u32, Vec<u32>)> = clusters.into_iter().collect();
+        // Each cluster is described on its own: in parallel, then sorted. The members' names
+        // and spellings are moved out of the nodes first, so that the registry takes them
+        // over instead of copying every one (and the nodes then freeing theirs).
+        let clusters: Vec<ClusterSpellings> = clusters
+            .into_iter()
+            .map(|(root, members)| {
+                let names = members
+                    .iter()
+                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
+                    .collect();
+                let spellings = members
+                    .iter()
+                    .flat_map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
+                    .collect();
+                ClusterSpellings {
+                    root,
+                    members,
+                    names,
+                    spellings,
+                }
+            })
+            .collect();
         let this = &self;
         let mut actors: Vec<StoredActor> = clusters
             .into_par_iter()
-            .map(|(root, members)| this.actor_of(root, &members))
+            .map(|cluster| this.actor_of(cluster))
             .collect();
         sort_actors(&mut actors);
         let mut figures = self.figures;
@@ -1613,25 +1635,43 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    fn actor_of(&self, root: u32, members: &[u32]) -> StoredActor {
+    fn actor_of(&self, cluster: ClusterSpellings) -> StoredActor {
+        let ClusterSpellings {
+            root,
+            members,
+            names: member_names,
+            spellings,
+        } = cluster;
         let kind = self.nodes[root as usize].kind;
-        let articles = self.articles_of(members);
-        let dates: Vec<jiff::civil::Date> = articles
+        // A cluster of one name (most of them) has that name's articles, already ascending
+        // and each once.
+        let merged_articles;
+        let articles: &[u32] = if let [member] = members[..] {
+            &self.nodes[member as usize].articles
+        } else {
+            merged_articles = self.articles_of(&members);
+            &merged_articles
+        };
+        let mut first_seen: Option<jiff::civil::Date> = None;
+        let mut last_seen: Option<jiff::civil::Date> = None;
+        for date in articles
             .iter()
             .filter_map(|&article_idx| self.published[article_idx as usize])
-            .collect();
-        let listed_name = self.listed[root as usize]
-            .map(|entity_idx| self.gazetteer.name_of(entity_idx).to_string());
+        {
+            first_seen = Some(first_seen.map_or(date, |first| first.min(date)));
+            last_seen = Some(last_seen.map_or(date, |last| last.max(date)));
+        }
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
         let best_seen = members
             .iter()
-            .map(|&member| &self.nodes[member as usize])
-            .max_by(|left, right| {
+            .zip(&member_names)
+            .map(|(&member, names)| (&self.nodes[member as usize], display_name(names)))
+            .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
                 // nominative is the shortest ("Веселин Топалов", not "Веселина Топалова"), so
                 // a Cyrillic name is ranked by length before frequency.
-                let rank = |node: &Node| {
-                    let length = node.display_name().chars().count() as i64;
+                let rank = |node: &Node, name: &str| {
+                    let length = name.chars().count() as i64;
                     (
                         !node.cyrillic,
                         node.words.len() >= 2,
@@ -1643,38 +1683,92 @@ impl<'a> Clustering<'a> {
                         node.words.len(),
                     )
                 };
-                rank(left)
-                    .cmp(&rank(right))
-                    .then_with(|| right.display_name().cmp(left.display_name()))
+                rank(left, left_name)
+                    .cmp(&rank(right, right_name))
+                    .then_with(|| right_name.cmp(left_name))
             })
-            .map(|node| node.display_name().to_string())
+            .map(|(_, name)| name.to_string())
             .unwrap_or_default();
-        let name = listed_name.unwrap_or(best_seen);
-        let mut aliases: BTreeSet<String> = BTreeSet::new();
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for &member in members {
-            let node = &self.nodes[member as usize];
-            names.extend(node.names.iter().map(|(name, _)| name.clone()));
-            aliases.extend(node.spellings.iter().cloned());
-        }
+        let name = match self.listed[root as usize] {
+            Some(entity_idx) => self.gazetteer.name_of(entity_idx).to_string(),
+            None => best_seen,
+        };
+        // Sorted and without repeats, as the sets they were once collected into.
+        let mut names: Vec<String> = member_names
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut aliases = spellings;
+        aliases.sort_unstable();
+        aliases.dedup();
         if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
-            aliases.insert(transliterate(&name));
+            let latin = transliterate(&name);
+            if let Err(position) = aliases.binary_search(&latin) {
+                aliases.insert(position, latin);
+            }
         }
-        aliases.remove(&name);
+        if let Ok(position) = aliases.binary_search(&name) {
+            aliases.remove(position);
+        }
+        // Every per-article canonical name is also a spelling of its node, so the name and
+        // the aliases already hold all of `names`.
+        let keys = spelling_keys(std::iter::once(&name).chain(&aliases));
         let actor = Actor {
             name,
             kind,
-            aliases: aliases.into_iter().collect(),
+            aliases,
             articles: articles.len() as u64,
-            first_seen: dates.iter().min().map(ToString::to_string),
-            last_seen: dates.iter().max().map(ToString::to_string),
+            first_seen: first_seen.map(date_text),
+            last_seen: last_seen.map(date_text),
         };
-        StoredActor {
-            keys: spelling_keys(&actor, &names),
-            actor,
-            names: names.into_iter().collect(),
-        }
+        StoredActor { keys, actor, names }
     }
+}
+
+/// The names and spellings of one cluster's members, taken out of the nodes for
+/// [`Clustering::actor_of`]: `names` holds each member's per-article canonical names, in
+/// the order of `members`.
+struct ClusterSpellings {
+    root: u32,
+    members: Vec<u32>,
+    names: Vec<Vec<(String, u32)>>,
+    spellings: Vec<String>,
+}
+
+/// The most used of a node's per-article canonical spellings (the first in byte order on a
+/// tie); empty when it has none.
+fn display_name(names: &[(String, u32)]) -> &str {
+    names
+        .iter()
+        .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
+        .map(|(name, _)| name.as_str())
+        .unwrap_or("")
+}
+
+/// A date as `YYYY-MM-DD`, as jiff displays it; years of four digits are written directly,
+/// since going through the formatting machinery cost more than the rest of an actor.
+fn date_text(date: jiff::civil::Date) -> String {
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        return date.to_string();
+    }
+    let digits = |number: i16, n_digits: usize, text: &mut String| {
+        let mut divisor = 10i16.pow(n_digits as u32 - 1);
+        while divisor > 0 {
+            text.push(char::from(b'0' + (number / divisor % 10) as u8));
+            divisor /= 10;
+        }
+    };
+    let mut text = String::with_capacity(10);
+    digits(year, 4, &mut text);
+    text.push('-');
+    digits(i16::from(date.month()), 2, &mut text);
+    text.push('-');
+    digits(i16::from(date.day()), 2, &mut text);
+    text
 }
 
 /// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
@@ -1994,6 +2088,48 @@ mod tests {
             let mut json = Vec::new();
             write_json_number(&mut json, number);
             assert_eq!(json, number.to_string().into_bytes());
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_jiff_displays_them() {
+        for (year, month, day) in [
+            (2017, 3, 30),
+            (1999, 12, 31),
+            (2024, 2, 29),
+            (1, 1, 1),
+            (0, 6, 5),
+            (9999, 12, 31),
+            (-1, 1, 1),
+            (-9999, 7, 4),
+        ] {
+            let date = jiff::civil::date(year, month, day);
+            assert_eq!(date_text(date), date.to_string());
+        }
+    }
+
+    #[test]
+    fn loose_words_are_keyed_as_before() {
+        // The key is written into a shared buffer; each word must still be keyed on its own.
+        let cases = [
+            ("sergey", "sergei"),
+            ("yevgeny", "evgeni"),
+            ("yelena", "elena"),
+            ("yes", "yes"),
+            ("iii", "iii"),
+            ("xiv", "xiv"),
+            ("lawrow", "lavrov"),
+            ("maxim", "maksim"),
+            ("kislyak", "kisliak"),
+            ("maya", "maya"),
+            ("yyy", "i"),
+        ];
+        for (word, expected) in cases {
+            assert_eq!(loose_word(word), expected, "{word}");
+            assert_eq!(
+                loose_key(&format!("{word} {word}")),
+                format!("{expected} {expected}")
+            );
         }
     }
 
