@@ -27,6 +27,7 @@ use tantivy::TantivyDocument;
 use crate::enrich::russian::is_cyrillic;
 use crate::enrich::{fold_name, names_close, surname_close, EntityKind, Gazetteer};
 use crate::index::{tantivy_to_date, ArticleIndex};
+use crate::output::{push_json_number, push_json_string, push_json_strings};
 use crate::{Error, Result};
 
 /// File name of the registry inside the index folder.
@@ -260,46 +261,44 @@ impl Registry {
 
     /// The registry as the bytes of `registry.json`.
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let mut json = Vec::new();
-        self.write_json(&mut json)
-            .map_err(|error| Error::Internal(format!("cannot serialise the registry: {error}")))?;
-        Ok(json)
+        let mut json = String::new();
+        self.write_json(&mut json);
+        Ok(json.into_bytes())
     }
 
     /// Writes the registry as serde would (`to_json_writes_what_serde_writes` checks it byte for
     /// byte): serde serialises the flattened actor through its generic map machinery, which cost
     /// more than writing the text itself.
-    fn write_json(&self, json: &mut Vec<u8>) -> std::io::Result<()> {
-        json.extend_from_slice(b"{\"format\":");
-        write_json_number(json, u64::from(self.format));
-        json.extend_from_slice(b",\"articles\":");
-        write_json_number(json, self.articles);
-        json.extend_from_slice(b",\"actors\":[");
+    fn write_json(&self, json: &mut String) {
+        json.push_str("{\"format\":");
+        push_json_number(json, u64::from(self.format));
+        json.push_str(",\"articles\":");
+        push_json_number(json, self.articles);
+        json.push_str(",\"actors\":[");
         for (actor_idx, stored) in self.actors.iter().enumerate() {
             if actor_idx > 0 {
-                json.push(b',');
+                json.push(',');
             }
             let actor = &stored.actor;
-            json.extend_from_slice(b"{\"name\":");
-            write_json_string(json, &actor.name)?;
-            json.extend_from_slice(b",\"kind\":\"");
-            json.extend_from_slice(actor.kind.name().as_bytes());
-            json.extend_from_slice(b"\",\"aliases\":");
-            write_json_strings(json, &actor.aliases)?;
-            json.extend_from_slice(b",\"articles\":");
-            write_json_number(json, actor.articles);
-            json.extend_from_slice(b",\"first_seen\":");
-            write_json_date(json, actor.first_seen.as_deref())?;
-            json.extend_from_slice(b",\"last_seen\":");
-            write_json_date(json, actor.last_seen.as_deref())?;
-            json.extend_from_slice(b",\"names\":");
-            write_json_strings(json, &stored.names)?;
-            json.extend_from_slice(b",\"keys\":");
-            write_json_strings(json, &stored.keys)?;
-            json.push(b'}');
+            json.push_str("{\"name\":");
+            push_json_string(json, &actor.name);
+            json.push_str(",\"kind\":\"");
+            json.push_str(actor.kind.name());
+            json.push_str("\",\"aliases\":");
+            push_json_strings(json, &actor.aliases);
+            json.push_str(",\"articles\":");
+            push_json_number(json, actor.articles);
+            json.push_str(",\"first_seen\":");
+            push_json_date(json, actor.first_seen.as_deref());
+            json.push_str(",\"last_seen\":");
+            push_json_date(json, actor.last_seen.as_deref());
+            json.push_str(",\"names\":");
+            push_json_strings(json, &stored.names);
+            json.push_str(",\"keys\":");
+            push_json_strings(json, &stored.keys);
+            json.push('}');
         }
-        json.extend_from_slice(b"]}");
-        Ok(())
+        json.push_str("]}");
     }
 
     /// Every actor of `kind` (all kinds when `None`), most articles first, then by name.
@@ -380,57 +379,10 @@ impl Registry {
     }
 }
 
-/// Writes `text` as a JSON string. serde_json escapes only control characters, quotes and
-/// backslashes, which almost no name has: those few go through serde_json itself.
-fn write_json_string(json: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
-    if text
-        .bytes()
-        .any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\')
-    {
-        serde_json::to_writer(&mut *json, text)?;
-    } else {
-        json.push(b'"');
-        json.extend_from_slice(text.as_bytes());
-        json.push(b'"');
-    }
-    Ok(())
-}
-
-/// Writes `number` in decimal, as serde_json does; `write!` went through the formatting
-/// machinery for every count.
-fn write_json_number(json: &mut Vec<u8>, mut number: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (number % 10) as u8;
-        number /= 10;
-        if number == 0 {
-            break;
-        }
-    }
-    json.extend_from_slice(&digits[start..]);
-}
-
-fn write_json_strings(json: &mut Vec<u8>, texts: &[String]) -> std::io::Result<()> {
-    json.push(b'[');
-    for (text_idx, text) in texts.iter().enumerate() {
-        if text_idx > 0 {
-            json.push(b',');
-        }
-        write_json_string(json, text)?;
-    }
-    json.push(b']');
-    Ok(())
-}
-
-fn write_json_date(json: &mut Vec<u8>, date: Option<&str>) -> std::io::Result<()> {
+fn push_json_date(json: &mut String, date: Option<&str>) {
     match date {
-        Some(date) => write_json_string(json, date),
-        None => {
-            json.extend_from_slice(b"null");
-            Ok(())
-        }
+        Some(date) => push_json_string(json, date),
+        None => json.push_str("null"),
     }
 }
 
@@ -2085,9 +2037,9 @@ mod tests {
     #[test]
     fn numbers_are_written_in_decimal() {
         for number in [0, 7, 10, 99, 100, 3821, 1_000_000, u64::MAX] {
-            let mut json = Vec::new();
-            write_json_number(&mut json, number);
-            assert_eq!(json, number.to_string().into_bytes());
+            let mut json = String::new();
+            push_json_number(&mut json, number);
+            assert_eq!(json, number.to_string());
         }
     }
 
