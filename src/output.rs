@@ -135,12 +135,15 @@ pub fn write_json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Resul
 /// few go through serde_json itself, the rest are copied whole. Used where the index and the
 /// registry write many small strings, and serde's machinery cost more than the text.
 pub(crate) fn push_json_string(json: &mut String, text: &str) {
-    if text
-        .bytes()
-        .any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\')
-    {
+    // Every byte is looked at, without stopping at the first special one: a loop with no
+    // early exit is vectorised, and a special byte is rare.
+    let needs_escape = text.bytes().fold(false, |needs_escape, byte| {
+        needs_escape | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    });
+    if needs_escape {
         json.push_str(&serde_json::to_string(text).expect("a string always serialises"));
     } else {
+        json.reserve(text.len() + 2);
         json.push('"');
         json.push_str(text);
         json.push('"');
