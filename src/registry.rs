@@ -141,6 +141,25 @@ impl ArticleFacts {
             places: sightings(&article.places),
         }
     }
+
+    /// [`ArticleFacts::of`] for an article no longer needed: its names are moved, not copied.
+    pub fn from_article(article: crate::enrich::EnrichedArticle) -> ArticleFacts {
+        let sightings = |entities: Vec<crate::enrich::Entity>| -> Vec<NameSighting> {
+            entities
+                .into_iter()
+                .map(|entity| NameSighting {
+                    name: entity.name,
+                    aliases: entity.aliases,
+                })
+                .collect()
+        };
+        ArticleFacts {
+            published: article.published,
+            people: sightings(article.people),
+            organizations: sightings(article.organizations),
+            places: sightings(article.places),
+        }
+    }
 }
 
 /// Builds a [`Registry`] from articles handed over one at a time, for a build that knows every
@@ -157,8 +176,8 @@ impl<'a> RegistryBuilder<'a> {
         }
     }
 
-    /// Adds one article's facts.
-    pub fn add(&mut self, article: &ArticleFacts) {
+    /// Adds one article's facts; the builder keeps the names it needs without copying them.
+    pub fn add(&mut self, article: ArticleFacts) {
         self.clustering.add(article);
     }
 
@@ -235,7 +254,7 @@ impl Registry {
         let mut builder = ClusteringBuilder::new(gazetteer);
         read_article_facts(index, &mut |articles| {
             for article in articles {
-                builder.add(&article);
+                builder.add(article);
             }
         })?;
         Ok(builder.finish().cluster())
@@ -976,13 +995,19 @@ impl<'a> ClusteringBuilder<'a> {
         }
     }
 
-    fn add(&mut self, article: &ArticleFacts) {
+    fn add(&mut self, article: ArticleFacts) {
         let article_idx = self.article_nodes.len();
         let mut in_article = Vec::new();
+        let ArticleFacts {
+            published,
+            people,
+            organizations,
+            places,
+        } = article;
         let groups = [
-            (ActorKind::Person, &article.people),
-            (ActorKind::Organization, &article.organizations),
-            (ActorKind::Place, &article.places),
+            (ActorKind::Person, people),
+            (ActorKind::Organization, organizations),
+            (ActorKind::Place, places),
         ];
         for (kind_idx, (kind, sightings)) in groups.into_iter().enumerate() {
             for sighting in sightings {
@@ -1021,16 +1046,16 @@ impl<'a> ClusteringBuilder<'a> {
                     Some((_, count)) => *count += 1,
                     None => node.names.push((sighting.name.clone(), 1)),
                 }
-                for spelling in std::iter::once(&sighting.name).chain(&sighting.aliases) {
+                for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
                     if !node.spellings.contains(spelling.as_str()) {
-                        node.spellings.insert(spelling.clone());
+                        node.spellings.insert(spelling);
                     }
                 }
                 in_article.push(node_idx);
             }
         }
         self.article_nodes.push(in_article);
-        self.published.push(article.published);
+        self.published.push(published);
     }
 
     fn finish(self) -> Clustering<'a> {
@@ -1073,7 +1098,7 @@ impl<'a> Clustering<'a> {
     fn new(articles: &[ArticleFacts], gazetteer: &'a Gazetteer) -> Clustering<'a> {
         let mut builder = ClusteringBuilder::new(gazetteer);
         for article in articles {
-            builder.add(article);
+            builder.add(article.clone());
         }
         builder.finish()
     }
@@ -1207,11 +1232,13 @@ impl<'a> Clustering<'a> {
     /// Лавров" / "Sergei Lavrov") and spelling variants of full names ("Zelenskyy"). A one-word
     /// Latin name merges only with a Cyrillic one, since Latin "Iordan" is not "Jordan".
     fn merge_same_spelling(&mut self) {
+        // The words themselves are the key: none is empty or holds a space, so two names have
+        // the same words exactly when they have the same words joined, and nothing is joined.
         let keyed = self
             .nodes
             .iter()
             .enumerate()
-            .map(|(node_idx, node)| ((node.kind, node.words.join(" ")), node_idx as u32));
+            .map(|(node_idx, node)| ((node.kind, node.words.as_slice()), node_idx as u32));
         for group in shared_key_groups(keyed) {
             let first = group[0];
             for &other in &group[1..] {
