@@ -405,11 +405,11 @@ fn push_json_date(json: &mut String, date: Option<&str>) {
     }
 }
 
-/// The lookup keys of an actor: the folded form and the loose transliteration key of every
-/// spelling, sorted and each once, computed once when the registry is built. Spellings that
-/// differ only in case or diacritics fold alike, so each folded form is keyed once.
-fn spelling_keys<'s>(spellings: impl Iterator<Item = &'s String>) -> Vec<String> {
-    let mut folded: Vec<String> = spellings.map(|spelling| fold_name(spelling)).collect();
+/// The lookup keys of an actor from the folded forms of its spellings: each folded form and
+/// its loose transliteration key, sorted and each once, computed once when the registry is
+/// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
+/// keyed once.
+fn spelling_keys(mut folded: Vec<String>) -> Vec<String> {
     folded.sort_unstable();
     folded.dedup();
     let mut keys: Vec<String> = folded.iter().map(|folded| loose_key(folded)).collect();
@@ -823,8 +823,12 @@ struct Node {
     /// only in case, diacritics and spacing, so there are few: a list is searched faster than
     /// a map is built.
     names: Vec<(String, u32)>,
-    /// Every spelling seen (canonical names and aliases).
-    spellings: HashSet<String>,
+    /// Every spelling seen (canonical names and aliases), sorted. A node has few: a sorted
+    /// list is searched about as fast as a set and built for much less.
+    spellings: Vec<String>,
+    /// The folded name every spelling of `names` folds to; filled in by
+    /// [`ClusteringBuilder::finish`].
+    folded: String,
     /// Articles naming it, ascending, without repeats.
     articles: Vec<u32>,
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
@@ -997,13 +1001,13 @@ impl<'a> ClusteringBuilder<'a> {
 
     fn add(&mut self, article: ArticleFacts) {
         let article_idx = self.article_nodes.len();
-        let mut in_article = Vec::new();
         let ArticleFacts {
             published,
             people,
             organizations,
             places,
         } = article;
+        let mut in_article = Vec::with_capacity(people.len() + organizations.len() + places.len());
         let groups = [
             (ActorKind::Person, people),
             (ActorKind::Organization, organizations),
@@ -1047,8 +1051,8 @@ impl<'a> ClusteringBuilder<'a> {
                     None => node.names.push((sighting.name.clone(), 1)),
                 }
                 for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
-                    if !node.spellings.contains(spelling.as_str()) {
-                        node.spellings.insert(spelling);
+                    if let Err(position) = node.spellings.binary_search(&spelling) {
+                        node.spellings.insert(position, spelling);
                     }
                 }
                 in_article.push(node_idx);
@@ -1061,11 +1065,15 @@ impl<'a> ClusteringBuilder<'a> {
     fn finish(self) -> Clustering<'a> {
         let ClusteringBuilder {
             gazetteer,
-            nodes,
+            mut nodes,
+            by_key,
             article_nodes,
             published,
             ..
         } = self;
+        for (folded, node_idx) in by_key.into_iter().flatten() {
+            nodes[node_idx as usize].folded = folded;
+        }
         let n_nodes = nodes.len();
         let given = nodes
             .iter()
@@ -1590,11 +1598,16 @@ impl<'a> Clustering<'a> {
                     .iter()
                     .flat_map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
                     .collect();
+                let folded = members
+                    .iter()
+                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
+                    .collect();
                 ClusterSpellings {
                     root,
                     members,
                     names,
                     spellings,
+                    folded,
                 }
             })
             .collect();
@@ -1614,12 +1627,15 @@ impl<'a> Clustering<'a> {
         }
     }
 
+    // Not inlined into rayon's closure, so that a profile shows what describing actors costs.
+    #[inline(never)]
     fn actor_of(&self, cluster: ClusterSpellings) -> StoredActor {
         let ClusterSpellings {
             root,
             members,
             names: member_names,
             spellings,
+            folded,
         } = cluster;
         let kind = self.nodes[root as usize].kind;
         // A cluster of one name (most of them) has that name's articles, already ascending
@@ -1693,8 +1709,16 @@ impl<'a> Clustering<'a> {
             aliases.remove(position);
         }
         // Every per-article canonical name is also a spelling of its node, so the name and
-        // the aliases already hold all of `names`.
-        let keys = spelling_keys(std::iter::once(&name).chain(&aliases));
+        // the aliases already hold all of `names`; and each of those folds to its node's
+        // folded name, so only the other spellings need folding.
+        let mut all_folded = folded;
+        all_folded.extend(
+            std::iter::once(&name)
+                .chain(&aliases)
+                .filter(|spelling| names.binary_search(spelling).is_err())
+                .map(|spelling| fold_name(spelling)),
+        );
+        let keys = spelling_keys(all_folded);
         let actor = Actor {
             name,
             kind,
@@ -1715,6 +1739,8 @@ struct ClusterSpellings {
     members: Vec<u32>,
     names: Vec<Vec<(String, u32)>>,
     spellings: Vec<String>,
+    /// The members' folded names, in the order of `members`.
+    folded: Vec<String>,
 }
 
 /// The most used of a node's per-article canonical spellings (the first in byte order on a
@@ -1734,19 +1760,19 @@ fn date_text(date: jiff::civil::Date) -> String {
     if !(0..=9999).contains(&year) {
         return date.to_string();
     }
-    let digits = |number: i16, n_digits: usize, text: &mut String| {
-        let mut divisor = 10i16.pow(n_digits as u32 - 1);
-        while divisor > 0 {
-            text.push(char::from(b'0' + (number / divisor % 10) as u8));
-            divisor /= 10;
-        }
-    };
+    let digit = |number: i16| char::from(b'0' + number as u8);
+    let (month, day) = (i16::from(date.month()), i16::from(date.day()));
     let mut text = String::with_capacity(10);
-    digits(year, 4, &mut text);
+    text.push(digit(year / 1000));
+    text.push(digit(year / 100 % 10));
+    text.push(digit(year / 10 % 10));
+    text.push(digit(year % 10));
     text.push('-');
-    digits(i16::from(date.month()), 2, &mut text);
+    text.push(digit(month / 10));
+    text.push(digit(month % 10));
     text.push('-');
-    digits(i16::from(date.day()), 2, &mut text);
+    text.push(digit(day / 10));
+    text.push(digit(day % 10));
     text
 }
 
@@ -1970,7 +1996,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     Node {
         kind,
         names: Vec::new(),
-        spellings: HashSet::default(),
+        spellings: Vec::new(),
+        folded: String::new(),
         articles: Vec::new(),
         words,
         surname_keys,
@@ -2102,6 +2129,11 @@ mod tests {
             ("kislyak", "kisliak"),
             ("maya", "maya"),
             ("yyy", "i"),
+            ("iyya", "iya"),
+            ("wxyjiy", "vksi"),
+            ("aiyiy", "ai"),
+            ("yiy", "i"),
+            ("tyyyt", "tiyyt"),
         ];
         for (word, expected) in cases {
             assert_eq!(loose_word(word), expected, "{word}");
