@@ -834,6 +834,7 @@ struct Node {
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
     words: Vec<String>,
     /// Loose keys of the last word: as written, and for Cyrillic also without a case ending.
+    /// Only people have them: every surname rule is about people.
     surname_keys: Vec<String>,
     /// The name was written in Cyrillic.
     cyrillic: bool,
@@ -1279,7 +1280,7 @@ impl<'a> Clustering<'a> {
             .flat_map(|(node_idx, node)| {
                 node.surname_keys
                     .iter()
-                    .map(move |key| (key.clone(), node_idx as u32))
+                    .map(move |key| (key.as_str(), node_idx as u32))
             });
         for mut group in shared_key_groups(keyed) {
             // The most-read names first, so variants join the main spelling.
@@ -1974,10 +1975,11 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         })
         .collect();
     let mut surname_keys = Vec::new();
-    if let Some(last) = words.last() {
+    if let Some(last) = words.last().filter(|_| kind == ActorKind::Person) {
+        surname_keys.reserve_exact(1 + usize::from(cyrillic));
         surname_keys.push(last.clone());
     }
-    if cyrillic {
+    if cyrillic && kind == ActorKind::Person {
         if let Some(last_word) = raw_words.last() {
             let stem = loose_word(&latin(strip_russian_ending(last_word)));
             if !surname_keys.contains(&stem) {
