@@ -1358,12 +1358,26 @@ impl<'a> Clustering<'a> {
         let close_people = self.people_with_close_surnames();
         // By root node; a node that is no root has no members (its size is stale, never read).
         let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
-        let mut members_of: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
+        // Each cluster's members as a ring through `next_member`: a merge splices two rings,
+        // and only the few clusters whose context is read are walked, so no cluster needs a
+        // list of its own.
+        let mut next_member: Vec<u32> = (0..self.nodes.len() as u32).collect();
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
             cluster_sizes[root as usize] += self.nodes[node_idx as usize].articles.len();
-            members_of[root as usize].push(node_idx);
+            if root != node_idx {
+                next_member.swap(root as usize, node_idx as usize);
+            }
         }
+        let members_of = |next_member: &[u32], root: u32| -> Vec<u32> {
+            let mut members = vec![root];
+            let mut member = next_member[root as usize];
+            while member != root {
+                members.push(member);
+                member = next_member[member as usize];
+            }
+            members
+        };
         let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
         let mut candidates: Vec<u32> = (0..self.nodes.len() as u32)
@@ -1413,12 +1427,12 @@ impl<'a> Clustering<'a> {
             if targets.is_empty() {
                 continue;
             }
-            let own_members = members_of[own_root as usize].clone();
+            let own_members = members_of(&next_member, own_root);
             let own_context = self.context_of(&own_members);
             let mut scored: Vec<(usize, u32)> = Vec::new();
             for target in targets {
                 if let std::collections::hash_map::Entry::Vacant(entry) = contexts.entry(target) {
-                    let target_members = members_of[target as usize].clone();
+                    let target_members = members_of(&next_member, target);
                     entry.insert(self.context_of(&target_members));
                 }
                 let target_context = &contexts[&target];
@@ -1439,11 +1453,7 @@ impl<'a> Clustering<'a> {
             if self.union(candidate, best, false) {
                 self.figures.merged_by_context += 1;
                 let root = self.find(best);
-                let moved = std::mem::take(&mut members_of[own_root as usize]);
-                let other_root = if root == best { own_root } else { best };
-                let mut merged = std::mem::take(&mut members_of[other_root as usize]);
-                merged.extend(moved);
-                members_of[root as usize].extend(merged);
+                next_member.swap(own_root as usize, best as usize);
                 let size = own_size + cluster_sizes[best as usize];
                 cluster_sizes[root as usize] = size;
                 contexts.remove(&best);
