@@ -1954,14 +1954,18 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
         plausible = !broken
             && raw_words.iter().all(|word| {
-                // Plurals too: "North Koreans" is not a person.
-                let singular = word.strip_suffix('s').unwrap_or(word);
-                [*word, singular].iter().all(|form| {
-                    !(in_common_words(form)
+                let listed_word = |form: &str| {
+                    in_common_words(form)
                         || in_demonyms(form)
                         || in_org_words(form)
-                        || in_person_titles(form))
-                })
+                        || in_person_titles(form)
+                };
+                // Plurals too: "North Koreans" is not a person. A word without a final "s" is
+                // its own singular and is looked up once.
+                !listed_word(word)
+                    && word
+                        .strip_suffix('s')
+                        .is_none_or(|singular| !listed_word(singular))
             })
             && loose_word(&latin(last)).chars().count() >= 3;
     }
