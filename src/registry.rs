@@ -970,6 +970,11 @@ fn shared_key_groups<K: std::hash::Hash + Eq>(
     groups
 }
 
+/// The names a candidate may be a loose variant of, each with whether the match needs the
+/// misspelling to be rare; `None` when the candidate cannot be one
+/// ([`Clustering::loose_matches_of`]).
+type LooseMatches = Option<Vec<(u32, bool)>>;
+
 /// Fewest distinct actors or places two names must share across their articles before a loose
 /// match (misspelt surname, surname alone) merges them.
 const MIN_SHARED_CONTEXT: usize = 3;
@@ -1391,15 +1396,17 @@ impl<'a> Clustering<'a> {
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
         let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
-        let mut loose_matches: HashMap<u32, Option<Vec<(u32, bool)>>> = HashMap::default();
+        // By node, filled in as candidates come up.
+        let mut loose_matches: Vec<Option<LooseMatches>> =
+            (0..self.nodes.len()).map(|_| None).collect();
         for candidate in two_passes {
             let own_root = self.find(candidate);
             let own_size = cluster_sizes[own_root as usize];
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
-            let others = loose_matches
-                .entry(candidate)
-                .or_insert_with(|| self.loose_matches_of(candidate, &by_surname, &close_people));
+            let others = loose_matches[candidate as usize].get_or_insert_with(|| {
+                self.loose_matches_of(candidate, &by_surname, &close_people)
+            });
             let Some(others) = others else {
                 continue;
             };
@@ -1536,7 +1543,7 @@ impl<'a> Clustering<'a> {
         candidate: u32,
         by_surname: &HashMap<String, Vec<u32>>,
         close_people: &HashMap<String, Vec<u32>>,
-    ) -> Option<Vec<(u32, bool)>> {
+    ) -> LooseMatches {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
             return None;
