@@ -1492,26 +1492,28 @@ impl<'a> Clustering<'a> {
             });
             people_of[idx as usize].1.push(node_idx as u32);
         }
-        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
+        // Each key's group is its first surname and the others: most keys have one surname,
+        // and then no list is allocated.
+        let mut by_neighbour: HashMap<String, (u32, Vec<u32>)> = HashMap::default();
         for (idx, (surname, _)) in people_of.iter().enumerate() {
             let idx = idx as u32;
             surname_neighbourhood(surname, |key| match by_neighbour.get_mut(key) {
                 // A key a surname gives twice is filed once.
-                Some(group) => {
-                    if group.last() != Some(&idx) {
-                        group.push(idx);
+                Some((first, others)) => {
+                    if *others.last().unwrap_or(first) != idx {
+                        others.push(idx);
                     }
                 }
                 None => {
-                    by_neighbour.insert(key.to_string(), vec![idx]);
+                    by_neighbour.insert(key.to_string(), (idx, Vec::new()));
                 }
             });
         }
         // Surnames are filed in order and each key once, so every pair is ascending.
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for group in by_neighbour.values() {
-            for (position, &left) in group.iter().enumerate() {
-                pairs.extend(group[position + 1..].iter().map(|&right| (left, right)));
+        for (first, others) in by_neighbour.values() {
+            for (position, &left) in std::iter::once(first).chain(others).enumerate() {
+                pairs.extend(others[position..].iter().map(|&right| (left, right)));
             }
         }
         drop(by_neighbour);
