@@ -958,13 +958,23 @@ const MAX_CONTEXT_ARTICLES: usize = 2000;
 fn shared_key_groups<K: std::hash::Hash + Eq>(
     keyed: impl Iterator<Item = (K, u32)>,
 ) -> Vec<Vec<u32>> {
-    let mut by_key: HashMap<K, Vec<u32>> = HashMap::default();
+    // Most keys are held by one node: the first node of a key is kept inline, and only the
+    // others need a list.
+    let mut by_key: HashMap<K, (u32, Vec<u32>)> = HashMap::default();
     for (key, node_idx) in keyed {
-        by_key.entry(key).or_default().push(node_idx);
+        match by_key.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut entry) => {
+                entry.get_mut().1.push(node_idx);
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert((node_idx, Vec::new()));
+            }
+        }
     }
     let mut groups: Vec<Vec<u32>> = by_key
         .into_values()
-        .filter(|group| group.len() > 1)
+        .filter(|(_, others)| !others.is_empty())
+        .map(|(first, others)| std::iter::once(first).chain(others).collect())
         .collect();
     groups.sort();
     groups
