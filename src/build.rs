@@ -686,11 +686,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             .into_par_iter()
             .map(|(id, article, sources)| {
                 let outcome =
-                    enrich_guarded(article, gazetteer, options.facts, &clock).map(|article| {
+                    enrich_guarded(article, gazetteer, options.facts, &clock).map(|mut article| {
                         let sources_list: Vec<String> = sources.iter().cloned().collect();
                         let document = index.document(&article, &id, &sources_list);
-                        let facts = collect_facts.then(|| ArticleFacts::of(&article));
-                        (article.language, document, facts)
+                        let language = std::mem::take(&mut article.language);
+                        let facts = collect_facts.then(|| ArticleFacts::from_article(article));
+                        (language, document, facts)
                     });
                 (id, outcome, sources)
             })
@@ -712,7 +713,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             }
         }
         if let Some(builder) = registry_builder.as_mut() {
-            for facts in &batch_facts {
+            for facts in batch_facts {
                 builder.add(facts);
             }
         }

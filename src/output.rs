@@ -130,6 +130,56 @@ pub fn write_json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Resul
     out.write_all(&line)
 }
 
+/// Appends `text` to `json` as a JSON string, byte for byte as serde_json writes it. serde_json
+/// escapes only control characters, quotes and backslashes, which almost no name has: those
+/// few go through serde_json itself, the rest are copied whole. Used where the index and the
+/// registry write many small strings, and serde's machinery cost more than the text.
+pub(crate) fn push_json_string(json: &mut String, text: &str) {
+    // Every byte is looked at, without stopping at the first special one: a loop with no
+    // early exit is vectorised, and a special byte is rare.
+    let needs_escape = text.bytes().fold(false, |needs_escape, byte| {
+        needs_escape | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
+    });
+    if needs_escape {
+        json.push_str(&serde_json::to_string(text).expect("a string always serialises"));
+    } else {
+        json.reserve(text.len() + 2);
+        json.push('"');
+        json.push_str(text);
+        json.push('"');
+    }
+}
+
+/// Appends `texts` to `json` as a JSON array of strings, as serde_json writes it.
+pub(crate) fn push_json_strings(json: &mut String, texts: &[String]) {
+    json.push('[');
+    for (text_idx, text) in texts.iter().enumerate() {
+        if text_idx > 0 {
+            json.push(',');
+        }
+        push_json_string(json, text);
+    }
+    json.push(']');
+}
+
+/// Appends `number` to `json` in decimal, as serde_json does; `write!` went through the
+/// formatting machinery for every count.
+pub(crate) fn push_json_number(json: &mut String, mut number: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        json.push(char::from(digit));
+    }
+}
+
 /// Writes the hits of one query as lines of a TREC run (`qid Q0 docid rank score run`), one
 /// per source of each hit: `docid` is the record's own id when the source has one
 /// (`file.jsonl#id`), else the source. trec_eval ranks by score, not by the rank column, so

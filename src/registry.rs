@@ -13,7 +13,6 @@
 //! folder after the commit, and queries load it lazily ([`LazyRegistry`]) only when a name
 //! filter needs it. This module never writes files itself.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -31,6 +30,7 @@ use crate::enrich::{
     GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
 };
 use crate::index::{tantivy_to_date, ArticleIndex};
+use crate::output::{push_json_number, push_json_string, push_json_strings};
 use crate::{Error, Result};
 
 /// File name of the registry inside the index folder.
@@ -144,6 +144,25 @@ impl ArticleFacts {
             places: sightings(&article.places),
         }
     }
+
+    /// [`ArticleFacts::of`] for an article no longer needed: its names are moved, not copied.
+    pub fn from_article(article: crate::enrich::EnrichedArticle) -> ArticleFacts {
+        let sightings = |entities: Vec<crate::enrich::Entity>| -> Vec<NameSighting> {
+            entities
+                .into_iter()
+                .map(|entity| NameSighting {
+                    name: entity.name,
+                    aliases: entity.aliases,
+                })
+                .collect()
+        };
+        ArticleFacts {
+            published: article.published,
+            people: sightings(article.people),
+            organizations: sightings(article.organizations),
+            places: sightings(article.places),
+        }
+    }
 }
 
 /// Builds a [`Registry`] from articles handed over one at a time, for a build that knows every
@@ -160,8 +179,8 @@ impl<'a> RegistryBuilder<'a> {
         }
     }
 
-    /// Adds one article's facts.
-    pub fn add(&mut self, article: &ArticleFacts) {
+    /// Adds one article's facts; the builder keeps the names it needs without copying them.
+    pub fn add(&mut self, article: ArticleFacts) {
         self.clustering.add(article);
     }
 
@@ -238,7 +257,7 @@ impl Registry {
         let mut builder = ClusteringBuilder::new(gazetteer);
         read_article_facts(index, &mut |articles| {
             for article in articles {
-                builder.add(&article);
+                builder.add(article);
             }
         })?;
         Ok(builder.finish().cluster())
@@ -264,46 +283,44 @@ impl Registry {
 
     /// The registry as the bytes of `registry.json`.
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let mut json = Vec::new();
-        self.write_json(&mut json)
-            .map_err(|error| Error::Internal(format!("cannot serialise the registry: {error}")))?;
-        Ok(json)
+        let mut json = String::new();
+        self.write_json(&mut json);
+        Ok(json.into_bytes())
     }
 
     /// Writes the registry as serde would (`to_json_writes_what_serde_writes` checks it byte for
     /// byte): serde serialises the flattened actor through its generic map machinery, which cost
     /// more than writing the text itself.
-    fn write_json(&self, json: &mut Vec<u8>) -> std::io::Result<()> {
-        json.extend_from_slice(b"{\"format\":");
-        write_json_number(json, u64::from(self.format));
-        json.extend_from_slice(b",\"articles\":");
-        write_json_number(json, self.articles);
-        json.extend_from_slice(b",\"actors\":[");
+    fn write_json(&self, json: &mut String) {
+        json.push_str("{\"format\":");
+        push_json_number(json, u64::from(self.format));
+        json.push_str(",\"articles\":");
+        push_json_number(json, self.articles);
+        json.push_str(",\"actors\":[");
         for (actor_idx, stored) in self.actors.iter().enumerate() {
             if actor_idx > 0 {
-                json.push(b',');
+                json.push(',');
             }
             let actor = &stored.actor;
-            json.extend_from_slice(b"{\"name\":");
-            write_json_string(json, &actor.name)?;
-            json.extend_from_slice(b",\"kind\":\"");
-            json.extend_from_slice(actor.kind.name().as_bytes());
-            json.extend_from_slice(b"\",\"aliases\":");
-            write_json_strings(json, &actor.aliases)?;
-            json.extend_from_slice(b",\"articles\":");
-            write_json_number(json, actor.articles);
-            json.extend_from_slice(b",\"first_seen\":");
-            write_json_date(json, actor.first_seen.as_deref())?;
-            json.extend_from_slice(b",\"last_seen\":");
-            write_json_date(json, actor.last_seen.as_deref())?;
-            json.extend_from_slice(b",\"names\":");
-            write_json_strings(json, &stored.names)?;
-            json.extend_from_slice(b",\"keys\":");
-            write_json_strings(json, &stored.keys)?;
-            json.push(b'}');
+            json.push_str("{\"name\":");
+            push_json_string(json, &actor.name);
+            json.push_str(",\"kind\":\"");
+            json.push_str(actor.kind.name());
+            json.push_str("\",\"aliases\":");
+            push_json_strings(json, &actor.aliases);
+            json.push_str(",\"articles\":");
+            push_json_number(json, actor.articles);
+            json.push_str(",\"first_seen\":");
+            push_json_date(json, actor.first_seen.as_deref());
+            json.push_str(",\"last_seen\":");
+            push_json_date(json, actor.last_seen.as_deref());
+            json.push_str(",\"names\":");
+            push_json_strings(json, &stored.names);
+            json.push_str(",\"keys\":");
+            push_json_strings(json, &stored.keys);
+            json.push('}');
         }
-        json.extend_from_slice(b"]}");
-        Ok(())
+        json.push_str("]}");
     }
 
     /// Every actor of `kind` (all kinds when `None`), most articles first, then by name.
@@ -384,73 +401,25 @@ impl Registry {
     }
 }
 
-/// Writes `text` as a JSON string. serde_json escapes only control characters, quotes and
-/// backslashes, which almost no name has: those few go through serde_json itself.
-fn write_json_string(json: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
-    if text
-        .bytes()
-        .any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\')
-    {
-        serde_json::to_writer(&mut *json, text)?;
-    } else {
-        json.push(b'"');
-        json.extend_from_slice(text.as_bytes());
-        json.push(b'"');
-    }
-    Ok(())
-}
-
-/// Writes `number` in decimal, as serde_json does; `write!` went through the formatting
-/// machinery for every count.
-fn write_json_number(json: &mut Vec<u8>, mut number: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (number % 10) as u8;
-        number /= 10;
-        if number == 0 {
-            break;
-        }
-    }
-    json.extend_from_slice(&digits[start..]);
-}
-
-fn write_json_strings(json: &mut Vec<u8>, texts: &[String]) -> std::io::Result<()> {
-    json.push(b'[');
-    for (text_idx, text) in texts.iter().enumerate() {
-        if text_idx > 0 {
-            json.push(b',');
-        }
-        write_json_string(json, text)?;
-    }
-    json.push(b']');
-    Ok(())
-}
-
-fn write_json_date(json: &mut Vec<u8>, date: Option<&str>) -> std::io::Result<()> {
+fn push_json_date(json: &mut String, date: Option<&str>) {
     match date {
-        Some(date) => write_json_string(json, date),
-        None => {
-            json.extend_from_slice(b"null");
-            Ok(())
-        }
+        Some(date) => push_json_string(json, date),
+        None => json.push_str("null"),
     }
 }
 
-/// The lookup keys of an actor: the folded form and the loose transliteration key of every
-/// spelling, computed once when the registry is built.
-fn spelling_keys(actor: &Actor, names: &BTreeSet<String>) -> Vec<String> {
-    let mut keys = BTreeSet::new();
-    for spelling in std::iter::once(&actor.name)
-        .chain(&actor.aliases)
-        .chain(names)
-    {
-        let folded = fold_name(spelling);
-        keys.insert(loose_key(&folded));
-        keys.insert(folded);
-    }
-    keys.into_iter().collect()
+/// The lookup keys of an actor from the folded forms of its spellings: each folded form and
+/// its loose transliteration key, sorted and each once, computed once when the registry is
+/// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
+/// keyed once.
+fn spelling_keys(mut folded: Vec<String>) -> Vec<String> {
+    folded.sort_unstable();
+    folded.dedup();
+    let mut keys: Vec<String> = folded.iter().map(|folded| loose_key(folded)).collect();
+    keys.append(&mut folded);
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The registry of an opened index, read on first use: a query without a name filter reads
@@ -773,23 +742,36 @@ fn latin(text: &str) -> std::borrow::Cow<'_, str> {
 /// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
 pub fn loose_key(folded: &str) -> String {
     let latin = latin(folded);
-    let mut key = String::with_capacity(latin.len());
+    let mut key = String::with_capacity(latin.len() + 2);
     for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.push_str(&loose_word(word));
+        push_loose_word(&mut key, word);
     }
     key
 }
 
 fn loose_word(word: &str) -> String {
-    // Roman numerals ("World War II" / "III") are kept as they are.
-    if word.chars().all(|letter| matches!(letter, 'i' | 'v' | 'x')) {
-        return word.to_string();
-    }
-    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut mapped = String::with_capacity(word.len() + 2);
+    push_loose_word(&mut mapped, word);
+    mapped
+}
+
+/// Appends the loose key of one word to `key`. Written into the key being built rather than
+/// returned: a registry build keys some hundred thousand words, and a string for each was
+/// most of the cost.
+fn push_loose_word(key: &mut String, word: &str) {
+    // Roman numerals ("World War II" / "III") are kept as they are.
+    if word
+        .bytes()
+        .all(|letter| matches!(letter, b'i' | b'v' | b'x'))
+    {
+        key.push_str(word);
+        return;
+    }
+    let start = key.len();
+    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
     // Zelenskyy / Zelenskiy.
     let before_final_run = word.trim_end_matches(['y', 'i', 'j']);
@@ -799,23 +781,22 @@ fn loose_word(word: &str) -> String {
             // "Kislyak" / "Kisliak", "Nebenzya" / "Nebenzia": a "y" after a consonant or an
             // "i" inside a word; a leading "y" ("Yang") and one after a vowel ("Maya") stay.
             'y' if previous.is_some_and(|previous| !is_vowel(previous) || previous == 'i') => {
-                if !mapped.ends_with('i') {
-                    mapped.push('i');
+                if !key[start..].ends_with('i') {
+                    key.push('i');
                 }
             }
-            'w' => mapped.push('v'),
-            'x' => mapped.push_str("ks"),
-            other => mapped.push(other),
+            'w' => key.push('v'),
+            'x' => key.push_str("ks"),
+            other => key.push(other),
         }
         previous = Some(letter);
     }
     if before_final_run.len() < word.len() {
-        mapped.push('i');
+        key.push('i');
     }
     // "Yevgeny" / "Evgeny", "Yelena" / "Elena".
-    match mapped.strip_prefix("ye") {
-        Some(rest) if rest.len() >= 3 => format!("e{rest}"),
-        _ => mapped,
+    if key[start..].starts_with("ye") && key.len() - start >= 5 {
+        key.remove(start);
     }
 }
 
@@ -845,13 +826,18 @@ struct Node {
     /// only in case, diacritics and spacing, so there are few: a list is searched faster than
     /// a map is built.
     names: Vec<(String, u32)>,
-    /// Every spelling seen (canonical names and aliases).
-    spellings: HashSet<String>,
+    /// Every spelling seen (canonical names and aliases), sorted. A node has few: a sorted
+    /// list is searched about as fast as a set and built for much less.
+    spellings: Vec<String>,
+    /// The folded name every spelling of `names` folds to; filled in by
+    /// [`ClusteringBuilder::finish`].
+    folded: String,
     /// Articles naming it, ascending, without repeats.
     articles: Vec<u32>,
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
     words: Vec<String>,
     /// Loose keys of the last word: as written, and for Cyrillic also without a case ending.
+    /// Only people have them: every surname rule is about people.
     surname_keys: Vec<String>,
     /// The name was written in Cyrillic.
     cyrillic: bool,
@@ -889,14 +875,6 @@ impl Node {
 
     fn given_name(&self) -> Option<&str> {
         self.is_full_name().then(|| self.words[0].as_str())
-    }
-
-    fn display_name(&self) -> &str {
-        self.names
-            .iter()
-            .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
-            .map(|(name, _)| name.as_str())
-            .unwrap_or("")
     }
 }
 
@@ -983,17 +961,32 @@ const MAX_CONTEXT_ARTICLES: usize = 2000;
 fn shared_key_groups<K: std::hash::Hash + Eq>(
     keyed: impl Iterator<Item = (K, u32)>,
 ) -> Vec<Vec<u32>> {
-    let mut by_key: HashMap<K, Vec<u32>> = HashMap::default();
+    // Most keys are held by one node: the first node of a key is kept inline, and only the
+    // others need a list.
+    let mut by_key: HashMap<K, (u32, Vec<u32>)> = HashMap::default();
     for (key, node_idx) in keyed {
-        by_key.entry(key).or_default().push(node_idx);
+        match by_key.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut entry) => {
+                entry.get_mut().1.push(node_idx);
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert((node_idx, Vec::new()));
+            }
+        }
     }
     let mut groups: Vec<Vec<u32>> = by_key
         .into_values()
-        .filter(|group| group.len() > 1)
+        .filter(|(_, others)| !others.is_empty())
+        .map(|(first, others)| std::iter::once(first).chain(others).collect())
         .collect();
     groups.sort();
     groups
 }
+
+/// The names a candidate may be a loose variant of, each with whether the match needs the
+/// misspelling to be rare; `None` when the candidate cannot be one
+/// ([`Clustering::loose_matches_of`]).
+type LooseMatches = Option<Vec<(u32, bool)>>;
 
 /// Fewest distinct actors or places two names must share across their articles before a loose
 /// match (misspelt surname, surname alone) merges them.
@@ -1025,13 +1018,19 @@ impl<'a> ClusteringBuilder<'a> {
         }
     }
 
-    fn add(&mut self, article: &ArticleFacts) {
+    fn add(&mut self, article: ArticleFacts) {
         let article_idx = self.article_nodes.len();
-        let mut in_article = Vec::new();
+        let ArticleFacts {
+            published,
+            people,
+            organizations,
+            places,
+        } = article;
+        let mut in_article = Vec::with_capacity(people.len() + organizations.len() + places.len());
         let groups = [
-            (ActorKind::Person, &article.people),
-            (ActorKind::Organization, &article.organizations),
-            (ActorKind::Place, &article.places),
+            (ActorKind::Person, people),
+            (ActorKind::Organization, organizations),
+            (ActorKind::Place, places),
         ];
         for (kind_idx, (kind, sightings)) in groups.into_iter().enumerate() {
             for sighting in sightings {
@@ -1070,26 +1069,30 @@ impl<'a> ClusteringBuilder<'a> {
                     Some((_, count)) => *count += 1,
                     None => node.names.push((sighting.name.clone(), 1)),
                 }
-                for spelling in std::iter::once(&sighting.name).chain(&sighting.aliases) {
-                    if !node.spellings.contains(spelling.as_str()) {
-                        node.spellings.insert(spelling.clone());
+                for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
+                    if let Err(position) = node.spellings.binary_search(&spelling) {
+                        node.spellings.insert(position, spelling);
                     }
                 }
                 in_article.push(node_idx);
             }
         }
         self.article_nodes.push(in_article);
-        self.published.push(article.published);
+        self.published.push(published);
     }
 
     fn finish(self) -> Clustering<'a> {
         let ClusteringBuilder {
             gazetteer,
-            nodes,
+            mut nodes,
+            by_key,
             article_nodes,
             published,
             ..
         } = self;
+        for (folded, node_idx) in by_key.into_iter().flatten() {
+            nodes[node_idx as usize].folded = folded;
+        }
         let n_nodes = nodes.len();
         let given = nodes
             .iter()
@@ -1122,7 +1125,7 @@ impl<'a> Clustering<'a> {
     fn new(articles: &[ArticleFacts], gazetteer: &'a Gazetteer) -> Clustering<'a> {
         let mut builder = ClusteringBuilder::new(gazetteer);
         for article in articles {
-            builder.add(article);
+            builder.add(article.clone());
         }
         builder.finish()
     }
@@ -1256,11 +1259,13 @@ impl<'a> Clustering<'a> {
     /// Лавров" / "Sergei Lavrov") and spelling variants of full names ("Zelenskyy"). A one-word
     /// Latin name merges only with a Cyrillic one, since Latin "Iordan" is not "Jordan".
     fn merge_same_spelling(&mut self) {
+        // The words themselves are the key: none is empty or holds a space, so two names have
+        // the same words exactly when they have the same words joined, and nothing is joined.
         let keyed = self
             .nodes
             .iter()
             .enumerate()
-            .map(|(node_idx, node)| ((node.kind, node.words.join(" ")), node_idx as u32));
+            .map(|(node_idx, node)| ((node.kind, node.words.as_slice()), node_idx as u32));
         for group in shared_key_groups(keyed) {
             let first = group[0];
             for &other in &group[1..] {
@@ -1293,7 +1298,7 @@ impl<'a> Clustering<'a> {
             .flat_map(|(node_idx, node)| {
                 node.surname_keys
                     .iter()
-                    .map(move |key| (key.clone(), node_idx as u32))
+                    .map(move |key| (key.as_str(), node_idx as u32))
             });
         for mut group in shared_key_groups(keyed) {
             // The most-read names first, so variants join the main spelling.
@@ -1371,12 +1376,26 @@ impl<'a> Clustering<'a> {
         let close_people = self.people_with_close_surnames();
         // By root node; a node that is no root has no members (its size is stale, never read).
         let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
-        let mut members_of: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
+        // Each cluster's members as a ring through `next_member`: a merge splices two rings,
+        // and only the few clusters whose context is read are walked, so no cluster needs a
+        // list of its own.
+        let mut next_member: Vec<u32> = (0..self.nodes.len() as u32).collect();
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
             cluster_sizes[root as usize] += self.nodes[node_idx as usize].articles.len();
-            members_of[root as usize].push(node_idx);
+            if root != node_idx {
+                next_member.swap(root as usize, node_idx as usize);
+            }
         }
+        let members_of = |next_member: &[u32], root: u32| -> Vec<u32> {
+            let mut members = vec![root];
+            let mut member = next_member[root as usize];
+            while member != root {
+                members.push(member);
+                member = next_member[member as usize];
+            }
+            members
+        };
         let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
         let mut candidates: Vec<u32> = (0..self.nodes.len() as u32)
@@ -1390,15 +1409,17 @@ impl<'a> Clustering<'a> {
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
         let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
-        let mut loose_matches: HashMap<u32, Option<Vec<(u32, bool)>>> = HashMap::default();
+        // By node, filled in as candidates come up.
+        let mut loose_matches: Vec<Option<LooseMatches>> =
+            (0..self.nodes.len()).map(|_| None).collect();
         for candidate in two_passes {
             let own_root = self.find(candidate);
             let own_size = cluster_sizes[own_root as usize];
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
-            let others = loose_matches
-                .entry(candidate)
-                .or_insert_with(|| self.loose_matches_of(candidate, &by_surname, &close_people));
+            let others = loose_matches[candidate as usize].get_or_insert_with(|| {
+                self.loose_matches_of(candidate, &by_surname, &close_people)
+            });
             let Some(others) = others else {
                 continue;
             };
@@ -1426,12 +1447,12 @@ impl<'a> Clustering<'a> {
             if targets.is_empty() {
                 continue;
             }
-            let own_members = members_of[own_root as usize].clone();
+            let own_members = members_of(&next_member, own_root);
             let own_context = self.context_of(&own_members);
             let mut scored: Vec<(usize, u32)> = Vec::new();
             for target in targets {
                 if let std::collections::hash_map::Entry::Vacant(entry) = contexts.entry(target) {
-                    let target_members = members_of[target as usize].clone();
+                    let target_members = members_of(&next_member, target);
                     entry.insert(self.context_of(&target_members));
                 }
                 let target_context = &contexts[&target];
@@ -1452,11 +1473,7 @@ impl<'a> Clustering<'a> {
             if self.union(candidate, best, false) {
                 self.figures.merged_by_context += 1;
                 let root = self.find(best);
-                let moved = std::mem::take(&mut members_of[own_root as usize]);
-                let other_root = if root == best { own_root } else { best };
-                let mut merged = std::mem::take(&mut members_of[other_root as usize]);
-                merged.extend(moved);
-                members_of[root as usize].extend(merged);
+                next_member.swap(own_root as usize, best as usize);
                 let size = own_size + cluster_sizes[best as usize];
                 cluster_sizes[root as usize] = size;
                 contexts.remove(&best);
@@ -1488,26 +1505,28 @@ impl<'a> Clustering<'a> {
             });
             people_of[idx as usize].1.push(node_idx as u32);
         }
-        let mut by_neighbour: HashMap<String, Vec<u32>> = HashMap::default();
+        // Each key's group is its first surname and the others: most keys have one surname,
+        // and then no list is allocated.
+        let mut by_neighbour: HashMap<String, (u32, Vec<u32>)> = HashMap::default();
         for (idx, (surname, _)) in people_of.iter().enumerate() {
             let idx = idx as u32;
             surname_neighbourhood(surname, |key| match by_neighbour.get_mut(key) {
                 // A key a surname gives twice is filed once.
-                Some(group) => {
-                    if group.last() != Some(&idx) {
-                        group.push(idx);
+                Some((first, others)) => {
+                    if *others.last().unwrap_or(first) != idx {
+                        others.push(idx);
                     }
                 }
                 None => {
-                    by_neighbour.insert(key.to_string(), vec![idx]);
+                    by_neighbour.insert(key.to_string(), (idx, Vec::new()));
                 }
             });
         }
         // Surnames are filed in order and each key once, so every pair is ascending.
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for group in by_neighbour.values() {
-            for (position, &left) in group.iter().enumerate() {
-                pairs.extend(group[position + 1..].iter().map(|&right| (left, right)));
+        for (first, others) in by_neighbour.values() {
+            for (position, &left) in std::iter::once(first).chain(others).enumerate() {
+                pairs.extend(others[position..].iter().map(|&right| (left, right)));
             }
         }
         drop(by_neighbour);
@@ -1539,7 +1558,7 @@ impl<'a> Clustering<'a> {
         candidate: u32,
         by_surname: &HashMap<String, Vec<u32>>,
         close_people: &HashMap<String, Vec<u32>>,
-    ) -> Option<Vec<(u32, bool)>> {
+    ) -> LooseMatches {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
             return None;
@@ -1598,12 +1617,37 @@ impl<'a> Clustering<'a> {
             let root = self.find(node_idx);
             clusters.entry(root).or_default().push(node_idx);
         }
-        // Each cluster is described on its own: in parallel, then sorted.
-        let clusters: Vec<(u32, Vec<u32>)> = clusters.into_iter().collect();
+        // Each cluster is described on its own: in parallel, then sorted. The members' names
+        // and spellings are moved out of the nodes first, so that the registry takes them
+        // over instead of copying every one (and the nodes then freeing theirs).
+        let clusters: Vec<ClusterSpellings> = clusters
+            .into_iter()
+            .map(|(root, members)| {
+                let names = members
+                    .iter()
+                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
+                    .collect();
+                let spellings = members
+                    .iter()
+                    .flat_map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
+                    .collect();
+                let folded = members
+                    .iter()
+                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
+                    .collect();
+                ClusterSpellings {
+                    root,
+                    members,
+                    names,
+                    spellings,
+                    folded,
+                }
+            })
+            .collect();
         let this = &self;
         let mut actors: Vec<StoredActor> = clusters
             .into_par_iter()
-            .map(|(root, members)| this.actor_of(root, &members))
+            .map(|cluster| this.actor_of(cluster))
             .collect();
         sort_actors(&mut actors);
         let mut figures = self.figures;
@@ -1616,25 +1660,46 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    fn actor_of(&self, root: u32, members: &[u32]) -> StoredActor {
+    // Not inlined into rayon's closure, so that a profile shows what describing actors costs.
+    #[inline(never)]
+    fn actor_of(&self, cluster: ClusterSpellings) -> StoredActor {
+        let ClusterSpellings {
+            root,
+            members,
+            names: member_names,
+            spellings,
+            folded,
+        } = cluster;
         let kind = self.nodes[root as usize].kind;
-        let articles = self.articles_of(members);
-        let dates: Vec<jiff::civil::Date> = articles
+        // A cluster of one name (most of them) has that name's articles, already ascending
+        // and each once.
+        let merged_articles;
+        let articles: &[u32] = if let [member] = members[..] {
+            &self.nodes[member as usize].articles
+        } else {
+            merged_articles = self.articles_of(&members);
+            &merged_articles
+        };
+        let mut first_seen: Option<jiff::civil::Date> = None;
+        let mut last_seen: Option<jiff::civil::Date> = None;
+        for date in articles
             .iter()
             .filter_map(|&article_idx| self.published[article_idx as usize])
-            .collect();
-        let listed_name = self.listed[root as usize]
-            .map(|entity_idx| self.gazetteer.name_of(entity_idx).to_string());
+        {
+            first_seen = Some(first_seen.map_or(date, |first| first.min(date)));
+            last_seen = Some(last_seen.map_or(date, |last| last.max(date)));
+        }
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
         let best_seen = members
             .iter()
-            .map(|&member| &self.nodes[member as usize])
-            .max_by(|left, right| {
+            .zip(&member_names)
+            .map(|(&member, names)| (&self.nodes[member as usize], display_name(names)))
+            .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
                 // nominative is the shortest ("Веселин Топалов", not "Веселина Топалова"), so
                 // a Cyrillic name is ranked by length before frequency.
-                let rank = |node: &Node| {
-                    let length = node.display_name().chars().count() as i64;
+                let rank = |node: &Node, name: &str| {
+                    let length = name.chars().count() as i64;
                     (
                         !node.cyrillic,
                         node.words.len() >= 2,
@@ -1646,38 +1711,102 @@ impl<'a> Clustering<'a> {
                         node.words.len(),
                     )
                 };
-                rank(left)
-                    .cmp(&rank(right))
-                    .then_with(|| right.display_name().cmp(left.display_name()))
+                rank(left, left_name)
+                    .cmp(&rank(right, right_name))
+                    .then_with(|| right_name.cmp(left_name))
             })
-            .map(|node| node.display_name().to_string())
+            .map(|(_, name)| name.to_string())
             .unwrap_or_default();
-        let name = listed_name.unwrap_or(best_seen);
-        let mut aliases: BTreeSet<String> = BTreeSet::new();
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for &member in members {
-            let node = &self.nodes[member as usize];
-            names.extend(node.names.iter().map(|(name, _)| name.clone()));
-            aliases.extend(node.spellings.iter().cloned());
-        }
+        let name = match self.listed[root as usize] {
+            Some(entity_idx) => self.gazetteer.name_of(entity_idx).to_string(),
+            None => best_seen,
+        };
+        // Sorted and without repeats, as the sets they were once collected into.
+        let mut names: Vec<String> = member_names
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut aliases = spellings;
+        aliases.sort_unstable();
+        aliases.dedup();
         if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
-            aliases.insert(transliterate(&name));
+            let latin = transliterate(&name);
+            if let Err(position) = aliases.binary_search(&latin) {
+                aliases.insert(position, latin);
+            }
         }
-        aliases.remove(&name);
+        if let Ok(position) = aliases.binary_search(&name) {
+            aliases.remove(position);
+        }
+        // Every per-article canonical name is also a spelling of its node, so the name and
+        // the aliases already hold all of `names`; and each of those folds to its node's
+        // folded name, so only the other spellings need folding.
+        let mut all_folded = folded;
+        all_folded.extend(
+            std::iter::once(&name)
+                .chain(&aliases)
+                .filter(|spelling| names.binary_search(spelling).is_err())
+                .map(|spelling| fold_name(spelling)),
+        );
+        let keys = spelling_keys(all_folded);
         let actor = Actor {
             name,
             kind,
-            aliases: aliases.into_iter().collect(),
+            aliases,
             articles: articles.len() as u64,
-            first_seen: dates.iter().min().map(ToString::to_string),
-            last_seen: dates.iter().max().map(ToString::to_string),
+            first_seen: first_seen.map(date_text),
+            last_seen: last_seen.map(date_text),
         };
-        StoredActor {
-            keys: spelling_keys(&actor, &names),
-            actor,
-            names: names.into_iter().collect(),
-        }
+        StoredActor { keys, actor, names }
     }
+}
+
+/// The names and spellings of one cluster's members, taken out of the nodes for
+/// [`Clustering::actor_of`]: `names` holds each member's per-article canonical names, in
+/// the order of `members`.
+struct ClusterSpellings {
+    root: u32,
+    members: Vec<u32>,
+    names: Vec<Vec<(String, u32)>>,
+    spellings: Vec<String>,
+    /// The members' folded names, in the order of `members`.
+    folded: Vec<String>,
+}
+
+/// The most used of a node's per-article canonical spellings (the first in byte order on a
+/// tie); empty when it has none.
+fn display_name(names: &[(String, u32)]) -> &str {
+    names
+        .iter()
+        .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
+        .map(|(name, _)| name.as_str())
+        .unwrap_or("")
+}
+
+/// A date as `YYYY-MM-DD`, as jiff displays it; years of four digits are written directly,
+/// since going through the formatting machinery cost more than the rest of an actor.
+fn date_text(date: jiff::civil::Date) -> String {
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        return date.to_string();
+    }
+    let digit = |number: i16| char::from(b'0' + number as u8);
+    let (month, day) = (i16::from(date.month()), i16::from(date.day()));
+    let mut text = String::with_capacity(10);
+    text.push(digit(year / 1000));
+    text.push(digit(year / 100 % 10));
+    text.push(digit(year / 10 % 10));
+    text.push(digit(year % 10));
+    text.push('-');
+    text.push(digit(month / 10));
+    text.push(digit(month % 10));
+    text.push('-');
+    text.push(digit(day / 10));
+    text.push(digit(day % 10));
+    text
 }
 
 /// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
@@ -1842,14 +1971,18 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
         plausible = !broken
             && raw_words.iter().all(|word| {
-                // Plurals too: "North Koreans" is not a person.
-                let singular = word.strip_suffix('s').unwrap_or(word);
-                [*word, singular].iter().all(|form| {
-                    !(in_common_words(form)
+                let listed_word = |form: &str| {
+                    in_common_words(form)
                         || in_demonyms(form)
                         || in_org_words(form)
-                        || in_person_titles(form))
-                })
+                        || in_person_titles(form)
+                };
+                // Plurals too: "North Koreans" is not a person. A word without a final "s" is
+                // its own singular and is looked up once.
+                !listed_word(word)
+                    && word
+                        .strip_suffix('s')
+                        .is_none_or(|singular| !listed_word(singular))
             })
             && loose_word(&latin(last)).chars().count() >= 3;
     }
@@ -1872,10 +2005,11 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         })
         .collect();
     let mut surname_keys = Vec::new();
-    if let Some(last) = words.last() {
+    if let Some(last) = words.last().filter(|_| kind == ActorKind::Person) {
+        surname_keys.reserve_exact(1 + usize::from(cyrillic));
         surname_keys.push(last.clone());
     }
-    if cyrillic {
+    if cyrillic && kind == ActorKind::Person {
         if let Some(last_word) = raw_words.last() {
             let stem = loose_word(&latin(strip_russian_ending(last_word)));
             if !surname_keys.contains(&stem) {
@@ -1894,7 +2028,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     Node {
         kind,
         names: Vec::new(),
-        spellings: HashSet::default(),
+        spellings: Vec::new(),
+        folded: String::new(),
         articles: Vec::new(),
         words,
         surname_keys,
@@ -1988,9 +2123,56 @@ mod tests {
     #[test]
     fn numbers_are_written_in_decimal() {
         for number in [0, 7, 10, 99, 100, 3821, 1_000_000, u64::MAX] {
-            let mut json = Vec::new();
-            write_json_number(&mut json, number);
-            assert_eq!(json, number.to_string().into_bytes());
+            let mut json = String::new();
+            push_json_number(&mut json, number);
+            assert_eq!(json, number.to_string());
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_jiff_displays_them() {
+        for (year, month, day) in [
+            (2017, 3, 30),
+            (1999, 12, 31),
+            (2024, 2, 29),
+            (1, 1, 1),
+            (0, 6, 5),
+            (9999, 12, 31),
+            (-1, 1, 1),
+            (-9999, 7, 4),
+        ] {
+            let date = jiff::civil::date(year, month, day);
+            assert_eq!(date_text(date), date.to_string());
+        }
+    }
+
+    #[test]
+    fn loose_words_are_keyed_as_before() {
+        // The key is written into a shared buffer; each word must still be keyed on its own.
+        let cases = [
+            ("sergey", "sergei"),
+            ("yevgeny", "evgeni"),
+            ("yelena", "elena"),
+            ("yes", "yes"),
+            ("iii", "iii"),
+            ("xiv", "xiv"),
+            ("lawrow", "lavrov"),
+            ("maxim", "maksim"),
+            ("kislyak", "kisliak"),
+            ("maya", "maya"),
+            ("yyy", "i"),
+            ("iyya", "iya"),
+            ("wxyjiy", "vksi"),
+            ("aiyiy", "ai"),
+            ("yiy", "i"),
+            ("tyyyt", "tiyyt"),
+        ];
+        for (word, expected) in cases {
+            assert_eq!(loose_word(word), expected, "{word}");
+            assert_eq!(
+                loose_key(&format!("{word} {word}")),
+                format!("{expected} {expected}")
+            );
         }
     }
 

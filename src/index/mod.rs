@@ -24,6 +24,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::enrich::EnrichedArticle;
+use crate::output::{push_json_number, push_json_string, push_json_strings};
 use crate::{Error, Result};
 pub use schema::{Fields, SchemaDecl, SchemaSource};
 
@@ -474,15 +475,7 @@ impl ArticleIndex {
         for mention in &article.dates {
             document.add_text(fields.date, &mention.date);
         }
-        let facts = StoredFacts {
-            people: &article.people,
-            organizations: &article.organizations,
-            places: &article.places,
-            dates: &article.dates,
-        };
-        if let Ok(facts_json) = serde_json::to_string(&facts) {
-            document.add_text(fields.facts, &facts_json);
-        }
+        document.add_text(fields.facts, facts_json(article));
         document
     }
 
@@ -574,6 +567,50 @@ impl ArticleIndex {
     }
 }
 
+/// The facts stored with each article, in the shape `idx extract` prints them:
+/// `{"people": [{"name", "aliases", "mentions"}], "organizations": [...], "places": [...],
+/// "dates": [{"date", "text"}]}`, byte for byte as serde_json writes the entities and date
+/// mentions (`facts_json_is_what_serde_writes` checks it). Written directly: serde's
+/// machinery cost more than the text, for every article of a build.
+fn facts_json(article: &EnrichedArticle) -> String {
+    fn push_entities(json: &mut String, entities: &[crate::enrich::Entity]) {
+        json.push('[');
+        for (entity_idx, entity) in entities.iter().enumerate() {
+            if entity_idx > 0 {
+                json.push(',');
+            }
+            json.push_str("{\"name\":");
+            push_json_string(json, &entity.name);
+            json.push_str(",\"aliases\":");
+            push_json_strings(json, &entity.aliases);
+            json.push_str(",\"mentions\":");
+            push_json_number(json, u64::from(entity.mentions));
+            json.push('}');
+        }
+        json.push(']');
+    }
+    let mut json = String::with_capacity(512);
+    json.push_str("{\"people\":");
+    push_entities(&mut json, &article.people);
+    json.push_str(",\"organizations\":");
+    push_entities(&mut json, &article.organizations);
+    json.push_str(",\"places\":");
+    push_entities(&mut json, &article.places);
+    json.push_str(",\"dates\":[");
+    for (mention_idx, mention) in article.dates.iter().enumerate() {
+        if mention_idx > 0 {
+            json.push(',');
+        }
+        json.push_str("{\"date\":");
+        push_json_string(&mut json, &mention.date);
+        json.push_str(",\"text\":");
+        push_json_string(&mut json, &mention.text);
+        json.push('}');
+    }
+    json.push_str("]}");
+    json
+}
+
 /// The tokens an analyzer makes of `text`, for the analyzers' tests: the text, byte offsets
 /// and position of each.
 #[cfg(test)]
@@ -593,62 +630,6 @@ pub(crate) fn analyzed_tokens(
         ));
     }
     tokens
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_interrupted_swap_restores_the_old_index() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let target = dir.path().join("index");
-        let decl = SchemaDecl::embedded();
-        std::fs::create_dir_all(&target).expect("mkdir");
-        ArticleIndex::create(&target, &decl).expect("create");
-        // The state after the first rename of finish_rebuild: old index retired, no new one.
-        std::fs::rename(&target, staging_path(&target, "old")).expect("rename");
-        assert!(ArticleIndex::open(&target).is_ok());
-        assert!(target.join("meta.json").is_file());
-        assert!(!staging_path(&target, "old").exists());
-    }
-
-    #[test]
-    fn lent_analyzers_come_back_to_the_pool() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let index = ArticleIndex::create(dir.path(), &SchemaDecl::embedded()).expect("create");
-        let field = index.fields().body.for_language("en");
-        let pooled = |index: &ArticleIndex| {
-            let pool = index.analyzer_pool.lock().expect("pool");
-            pool.values().map(Vec::len).sum::<usize>()
-        };
-        {
-            let mut first = index.lend_analyzer(field, None).expect("analyzer");
-            let second = index.lend_analyzer(field, None).expect("analyzer");
-            let mut stream = first.token_stream("Guarantees");
-            assert!(stream.advance());
-            assert_eq!(stream.token().text, "guarante");
-            drop(stream);
-            drop(second);
-            assert_eq!(pooled(&index), 1);
-        }
-        assert_eq!(pooled(&index), 2);
-        // The next query takes one of them instead of making a new one.
-        let _again = index.lend_analyzer(field, None).expect("analyzer");
-        assert_eq!(pooled(&index), 1);
-        assert!(index
-            .lend_analyzer(field, Some("no such analyzer"))
-            .is_none());
-    }
-}
-
-/// The facts stored with each article, in the shape `idx extract` prints them.
-#[derive(Serialize)]
-struct StoredFacts<'a> {
-    people: &'a [crate::enrich::Entity],
-    organizations: &'a [crate::enrich::Entity],
-    places: &'a [crate::enrich::Entity],
-    dates: &'a [crate::enrich::DateMention],
 }
 
 /// A calendar date as tantivy's `DateTime` at midnight UTC.
@@ -734,4 +715,124 @@ fn staging_path(target: &Path, suffix: &str) -> PathBuf {
         .map(|name| name.to_string_lossy().to_string())
         .unwrap_or_else(|| "idx-index".to_string());
     target.with_file_name(format!(".{name}.{suffix}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_json_is_what_serde_writes() {
+        use crate::enrich::{DateMention, Entity};
+        #[derive(Serialize)]
+        struct StoredFacts<'a> {
+            people: &'a [Entity],
+            organizations: &'a [Entity],
+            places: &'a [Entity],
+            dates: &'a [DateMention],
+        }
+        let entity = |name: &str, aliases: &[&str], mentions: u32| Entity {
+            name: name.to_string(),
+            aliases: aliases.iter().map(|alias| alias.to_string()).collect(),
+            mentions,
+            spans: vec![(0, 1)],
+        };
+        let mention = |date: &str, text: &str| DateMention {
+            date: date.to_string(),
+            text: text.to_string(),
+            span: (3, 4),
+        };
+        let article = |people, organizations, places, dates| EnrichedArticle {
+            article: crate::clean::Article {
+                source: crate::ingest::SourceRef {
+                    path: PathBuf::from("a.txt"),
+                    line: None,
+                    record_id: None,
+                },
+                url: None,
+                title: String::new(),
+                body: String::new(),
+                published: None,
+                declared_language: None,
+                n_bytes: 0,
+            },
+            language: "en".to_string(),
+            published: None,
+            people,
+            organizations,
+            places,
+            dates,
+        };
+        let cases = [
+            article(Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+            article(
+                vec![
+                    entity("Anthony Blinken", &["Blinken", "A. Blinken"], 3),
+                    entity("Сергей Лавров", &[], 0),
+                ],
+                vec![entity(
+                    "A \"quoted\" \\ name",
+                    &["tab\there", "\u{1}\u{1f}\u{7f}"],
+                    1,
+                )],
+                vec![entity("Kyiv", &["Київ", "Kiev"], u32::MAX)],
+                vec![
+                    mention("2022-02-12", "on \"Tuesday\""),
+                    mention("2022", "in 2022\n"),
+                ],
+            ),
+        ];
+        for article in &cases {
+            let serde_json = serde_json::to_string(&StoredFacts {
+                people: &article.people,
+                organizations: &article.organizations,
+                places: &article.places,
+                dates: &article.dates,
+            })
+            .expect("serialises");
+            assert_eq!(facts_json(article), serde_json);
+        }
+    }
+
+    #[test]
+    fn an_interrupted_swap_restores_the_old_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("index");
+        let decl = SchemaDecl::embedded();
+        std::fs::create_dir_all(&target).expect("mkdir");
+        ArticleIndex::create(&target, &decl).expect("create");
+        // The state after the first rename of finish_rebuild: old index retired, no new one.
+        std::fs::rename(&target, staging_path(&target, "old")).expect("rename");
+        assert!(ArticleIndex::open(&target).is_ok());
+        assert!(target.join("meta.json").is_file());
+        assert!(!staging_path(&target, "old").exists());
+    }
+
+    #[test]
+    fn lent_analyzers_come_back_to_the_pool() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = ArticleIndex::create(dir.path(), &SchemaDecl::embedded()).expect("create");
+        let field = index.fields().body.for_language("en");
+        let pooled = |index: &ArticleIndex| {
+            let pool = index.analyzer_pool.lock().expect("pool");
+            pool.values().map(Vec::len).sum::<usize>()
+        };
+        {
+            let mut first = index.lend_analyzer(field, None).expect("analyzer");
+            let second = index.lend_analyzer(field, None).expect("analyzer");
+            let mut stream = first.token_stream("Guarantees");
+            assert!(stream.advance());
+            assert_eq!(stream.token().text, "guarante");
+            drop(stream);
+            drop(second);
+            assert_eq!(pooled(&index), 1);
+        }
+        assert_eq!(pooled(&index), 2);
+        // The next query takes one of them instead of making a new one.
+        let _again = index.lend_analyzer(field, None).expect("analyzer");
+        assert_eq!(pooled(&index), 1);
+        assert!(index
+            .lend_analyzer(field, Some("no such analyzer"))
+            .is_none());
+    }
 }
