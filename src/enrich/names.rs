@@ -764,6 +764,42 @@ const ROMANIAN_THING_HEADS: &[&str] = &[
     "podul", "podului", "stadionul", "stadionului",
 ];
 
+/// The rule lists a folded word is in, one bit per list: the rules for unknown names ask
+/// about the first and last word of most runs, and scanning these lists compared the word with
+/// each entry in turn, over a hundred for the Romanian heads.
+type RuleLists = u8;
+const ROMANIAN_PLACE_HEAD: RuleLists = 1;
+const ROMANIAN_THING_HEAD: RuleLists = 2;
+const PLACE_WORD: RuleLists = 4;
+const SITE_WORD: RuleLists = 8;
+const ORG_DESCRIPTOR: RuleLists = 16;
+const ORG_ROLE: RuleLists = 32;
+
+/// Which of [`ROMANIAN_PLACE_HEADS`], [`ROMANIAN_THING_HEADS`], [`PLACE_WORDS`],
+/// [`SITE_WORDS`], [`ORG_DESCRIPTORS`] and [`ORG_ROLES`] the folded word `word` is in.
+fn rule_lists_of(word: &str) -> RuleLists {
+    static LISTS: OnceLock<HashMap<&'static str, RuleLists, BuildHasherDefault<WordHasher>>> =
+        OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        let mut lists: HashMap<&'static str, RuleLists, BuildHasherDefault<WordHasher>> =
+            HashMap::default();
+        for (list, bit) in [
+            (ROMANIAN_PLACE_HEADS, ROMANIAN_PLACE_HEAD),
+            (ROMANIAN_THING_HEADS, ROMANIAN_THING_HEAD),
+            (PLACE_WORDS, PLACE_WORD),
+            (SITE_WORDS, SITE_WORD),
+            (ORG_DESCRIPTORS, ORG_DESCRIPTOR),
+            (ORG_ROLES, ORG_ROLE),
+        ] {
+            for &word in list {
+                *lists.entry(word).or_insert(0) |= bit;
+            }
+        }
+        lists
+    });
+    lists.get(word).copied().unwrap_or(0)
+}
+
 /// Abbreviations that open the names of sports clubs and Romanian companies, folded and without
 /// their full stops ("F.C. Farul", "CSM Lugoj", "S.C. Pick Szeged"): football club, sports club,
 /// municipal sports club, "societate comercială".
@@ -1752,26 +1788,26 @@ impl Scanner<'_> {
         (2..=5).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_uppercase())
     }
 
-    /// Whether word `idx` is a lowercase word of `list` set off from word `other` by a single
-    /// space.
-    fn lowercase_neighbour_in(&self, idx: usize, other: usize, list: &[&str]) -> bool {
+    /// Whether word `idx` is a lowercase word of the rule list `list` set off from word `other`
+    /// by a single space.
+    fn lowercase_neighbour_in(&self, idx: usize, other: usize, list: RuleLists) -> bool {
         let (left, right) = (idx.min(other), idx.max(other));
         idx < self.words.len()
             && !self.words[idx].capitalised
-            && list.contains(&self.key(idx))
+            && rule_lists_of(self.key(idx)) & list != 0
             && &self.text[self.words[left].end..self.words[right].start] == " "
     }
 
     /// Whether a lowercase word of [`ORG_DESCRIPTORS`] stands right before word `from` ("the
     /// daily Haaretz").
     fn org_descriptor_before(&self, from: usize) -> bool {
-        from > 0 && self.lowercase_neighbour_in(from - 1, from, ORG_DESCRIPTORS)
+        from > 0 && self.lowercase_neighbour_in(from - 1, from, ORG_DESCRIPTOR)
     }
 
     /// Whether the name `from..to` has an organisation descriptor before it or one of
     /// [`ORG_ROLES`] right after it ("Interfax reported"): it is an organisation.
     fn org_context(&self, from: usize, to: usize) -> bool {
-        self.org_descriptor_before(from) || self.lowercase_neighbour_in(to, to - 1, ORG_ROLES)
+        self.org_descriptor_before(from) || self.lowercase_neighbour_in(to, to - 1, ORG_ROLE)
     }
 
     fn push_unknown(&mut self, name_start: usize, to: usize, all_caps: bool) {
@@ -1839,6 +1875,12 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
+        // Only names of two words or more are asked about their last word's lists.
+        let last_word_lists = if n_words >= 2 {
+            rule_lists_of(last_word)
+        } else {
+            0
+        };
         // A lone word that speaks or acts but is written in lowercase elsewhere in the article
         // is a body named by its domain ("Hacienda anunció", "según Interior"), not a person.
         let bare_noun = || n_words == 1 && !scores && self.used_in_lowercase(name_start);
@@ -1850,17 +1892,17 @@ impl Scanner<'_> {
             || scoring_team
         {
             Some(EntityKind::Organization)
-        } else if (n_words >= 2 && SITE_WORDS.contains(&last_word) && self.key(to) != "of")
+        } else if (n_words >= 2 && last_word_lists & SITE_WORD != 0 && self.key(to) != "of")
             || ((2..=3).contains(&n_words) && PLACE_OPENERS.contains(&self.key(name_start)))
         {
             Some(EntityKind::Place)
         } else if n_words >= 2 && self.names_a_thing(name_start, to) {
             None
-        } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
+        } else if n_words >= 2 && rule_lists_of(self.key(name_start)) & ROMANIAN_PLACE_HEAD != 0 {
             Some(EntityKind::Place)
-        } else if n_words >= 2 && ROMANIAN_THING_HEADS.contains(&self.key(name_start)) {
+        } else if n_words >= 2 && rule_lists_of(self.key(name_start)) & ROMANIAN_THING_HEAD != 0 {
             None
-        } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
+        } else if n_words >= 2 && last_word_lists & PLACE_WORD != 0 {
             Some(EntityKind::Place)
         } else if n_words == 1 && !all_caps && definite_org_head {
             // "la Junta", "Guvernul": an organisation word with a definite article, alone,
@@ -2020,7 +2062,7 @@ impl Scanner<'_> {
                     {
                         let last = self.key(to - 1);
                         if *self.gazetteer.kind_of(before.entity_idx) == EntityKind::Place
-                            && (PLACE_WORDS.contains(&last) || SITE_WORDS.contains(&last))
+                            && rule_lists_of(last) & (PLACE_WORD | SITE_WORD) != 0
                             && &self.text[before.end..self.words[from].start] == " "
                             && self.candidates.last().map(|candidate| candidate.span)
                                 == Some((before.start, before.end))
