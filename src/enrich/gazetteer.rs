@@ -658,13 +658,12 @@ impl Gazetteer {
             if record.known.kind != EntityKind::Person {
                 continue;
             }
-            // The given name rules out most candidates more cheaply than the surname.
+            // The given name rules out most candidates more cheaply than the surname, and its
+            // first byte rules out most given names here, without a call for each.
             if let Some(first) = first {
-                if !record
-                    .first_names
-                    .iter()
-                    .any(|name| names_close(name, first))
-                {
+                if !record.first_names.iter().any(|name| {
+                    name.as_bytes().first() == first.as_bytes().first() && names_close(name, first)
+                }) {
                     continue;
                 }
             }
