@@ -762,8 +762,21 @@ impl Gazetteer {
             return true;
         }
         // Glued function words are two to five letters long; look each possible suffix up.
+        // Most words asked about are names that start no alias, and the last byte of a glued
+        // word, then the first byte and length of each ending, rule out most of them before any
+        // ending is compared.
+        let bytes = word.as_bytes();
+        if !bytes
+            .last()
+            .is_some_and(|&last| GLUED_WORD_LAST_BYTES[usize::from(last)])
+        {
+            return false;
+        }
         (2..=5).any(|suffix_len| {
             word.len() > suffix_len + 2
+                && GLUED_WORD_SHAPES[usize::from(bytes[word.len() - suffix_len])]
+                    & (1 << suffix_len)
+                    != 0
                 && word.is_char_boundary(word.len() - suffix_len)
                 && is_glued_word(&word[word.len() - suffix_len..])
                 && self.first_words.contains(&word[..word.len() - suffix_len])
@@ -986,19 +999,46 @@ pub(crate) fn char_before(text: &str, idx: usize) -> Option<char> {
     text[..idx].chars().next_back()
 }
 
-/// Whether `word` is one that crawlers glue onto the previous word when they drop a space
-/// ("Ukrainewhich", "Eastern Europeto"); a name followed by one of these still counts as a whole
-/// word. A `match` on literals compares a few bytes in registers, where a list of `&str` calls
-/// `memcmp` for each word of the right length, and every capitalised word that starts no alias
-/// asks about four of its endings.
+/// Function words that crawlers glue onto the previous word when they drop a space
+/// ("Ukrainewhich", "Eastern Europeto"); see [`is_glued_word`].
 #[rustfmt::skip]
+const GLUED_WORDS: [&str; 25] = [
+    "to", "which", "about", "and", "the", "of", "in", "on", "at", "for", "from", "with", "that",
+    "was", "were", "has", "have", "will", "by", "as", "or", "but", "who", "where", "when",
+];
+
+/// Per first byte, bit `n` for a word of [`GLUED_WORDS`] of `n` bytes.
+const GLUED_WORD_SHAPES: [u8; 256] = {
+    let mut shapes = [0u8; 256];
+    let mut word_idx = 0;
+    while word_idx < GLUED_WORDS.len() {
+        let word = GLUED_WORDS[word_idx].as_bytes();
+        shapes[word[0] as usize] |= 1 << word.len();
+        word_idx += 1;
+    }
+    shapes
+};
+
+/// Which bytes end a word of [`GLUED_WORDS`].
+const GLUED_WORD_LAST_BYTES: [bool; 256] = {
+    let mut last_bytes = [false; 256];
+    let mut word_idx = 0;
+    while word_idx < GLUED_WORDS.len() {
+        let word = GLUED_WORDS[word_idx].as_bytes();
+        last_bytes[word[word.len() - 1] as usize] = true;
+        word_idx += 1;
+    }
+    last_bytes
+};
+
+/// Whether `word` is one of [`GLUED_WORDS`]; a name followed by one of these still counts as a
+/// whole word. Every capitalised word that starts no alias asks about four of its endings, and
+/// the first byte and length of an ending rule out most of them before any comparison.
 fn is_glued_word(word: &str) -> bool {
-    matches!(
-        word,
-        "to" | "which" | "about" | "and" | "the" | "of" | "in" | "on" | "at" | "for" | "from"
-            | "with" | "that" | "was" | "were" | "has" | "have" | "will" | "by" | "as" | "or"
-            | "but" | "who" | "where" | "when"
-    )
+    let bytes = word.as_bytes();
+    (2..=5).contains(&bytes.len())
+        && GLUED_WORD_SHAPES[usize::from(bytes[0])] & (1 << bytes.len()) != 0
+        && GLUED_WORDS.contains(&word)
 }
 
 fn right_boundary_ok(text: &str, end: usize) -> bool {
