@@ -876,6 +876,11 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
             }
             let word = &name[word_start..idx];
             if word.len() > 1 && !word.ends_with('.') {
+                // Room for the words of most names at once: growing from empty one push at a
+                // time costs more than the allocation itself.
+                if words.capacity() == 0 {
+                    words = Vec::with_capacity(4);
+                }
                 words.push(word.to_ascii_lowercase());
             }
             word_start = idx + 1;

@@ -2914,13 +2914,16 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         });
     }
     let mut found = FoundNames::default();
+    // Most mentions repeat the canonical name or an earlier surface exactly; only new surfaces
+    // are folded, and the name itself only once a new surface comes. The lists are kept from
+    // group to group, emptied, so that each group does not allocate its own.
+    let mut seen_surfaces: Vec<&str> = Vec::new();
+    let mut seen_folded: Vec<String> = Vec::new();
     for mut group in groups {
         group.spans.sort_unstable();
         let mut aliases: Vec<String> = Vec::new();
-        // Most mentions repeat the canonical name or an earlier surface exactly; only new
-        // surfaces are folded, and the name itself only once a new surface comes.
-        let mut seen_surfaces: Vec<&str> = Vec::new();
-        let mut seen_folded: Vec<String> = Vec::new();
+        seen_surfaces.clear();
+        seen_folded.clear();
         for &surface in &group.surfaces {
             if surface == group.name || seen_surfaces.contains(&surface) {
                 continue;
