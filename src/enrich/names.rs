@@ -2644,7 +2644,10 @@ struct Group<'a> {
 /// Ministry") into an organisation whose name ends with them.
 fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     let gazetteer = scanner.gazetteer;
-    let mut groups: Vec<Group<'a>> = Vec::new();
+    // Each candidate and each unknown run makes at most one group; room for all of them at
+    // once spares moving the groups as the list grows.
+    let mut groups: Vec<Group<'a>> =
+        Vec::with_capacity(scanner.candidates.len() + scanner.unknown_runs.len());
     let mut by_entity: FxHashMap<u32, usize> = FxHashMap::default();
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
@@ -2720,8 +2723,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     entity_idx: Some(entity_idx),
                     name: gazetteer.name_of(entity_idx).to_string(),
                     folded_words: Cow::Borrowed(gazetteer.name_words_of(entity_idx)),
-                    surfaces: Vec::new(),
-                    spans: Vec::new(),
+                    // A listed entity is usually named more than once; room for a few mentions
+                    // costs one allocation, where growing from empty costs more.
+                    surfaces: Vec::with_capacity(4),
+                    spans: Vec::with_capacity(4),
                 });
                 groups.len() - 1
             });
