@@ -1093,6 +1093,33 @@ impl Scanner<'_> {
         longest
     }
 
+    /// Whether words `from..to`, no more than the longest title, are one title: the same answer
+    /// as `is_title_at(from, to) == Some(to - from)`, which [`Scanner::title_before`] asks at
+    /// every word it walks back over, but only the whole phrase is looked up, not each shorter
+    /// one first.
+    fn is_whole_title(&self, from: usize, to: usize) -> bool {
+        let n_words = to - from;
+        // `is_title_at` takes a German title head for a title of one word, whatever follows.
+        if self.german && is_german_title(self.key(from)) {
+            return n_words == 1;
+        }
+        if !self.in_word_list(from, WordList::TitleFirstWords) {
+            return false;
+        }
+        let mut phrase = self.title_phrase.borrow_mut();
+        phrase.clear();
+        for word_idx in from..to {
+            if word_idx > from {
+                phrase.push(' ');
+            }
+            phrase.push_str(self.key(word_idx));
+        }
+        self.gazetteer.person_titles.contains(phrase.as_str())
+            || phrase
+                .strip_suffix('s')
+                .is_some_and(|singular| self.gazetteer.person_titles.contains(singular))
+    }
+
     /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
     /// sentence-initial word counts as a name only then. The capitalised words are hashed when
     /// first asked; whether one starts a sentence is asked only of those with the folded form
@@ -1219,7 +1246,7 @@ impl Scanner<'_> {
             if !joined_to_next {
                 return false;
             }
-            if self.is_title_at(from, word_idx) == Some(word_idx - from) {
+            if self.is_whole_title(from, word_idx) {
                 return true;
             }
         }
