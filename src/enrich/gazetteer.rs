@@ -88,9 +88,10 @@ pub(crate) struct WordShapes {
 
 impl WordShapes {
     /// The shapes of the words of `set`.
-    pub(crate) fn of<'a>(words: impl IntoIterator<Item = &'a String>) -> WordShapes {
+    pub(crate) fn of<Word: AsRef<str>>(words: impl IntoIterator<Item = Word>) -> WordShapes {
         let mut lengths_by_first_byte = Box::new([0u32; 256]);
         for word in words {
+            let word = word.as_ref();
             if let Some(&first) = word.as_bytes().first() {
                 lengths_by_first_byte[usize::from(first)] |= 1 << word.len().min(31);
             }

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::gazetteer::{
     fold_name, name_words, names_close, surname_close, Gazetteer, ListMatch, WordHasher,
-    COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST,
+    WordShapes, COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST,
     TITLE_FIRST_WORDS_LIST,
 };
 use super::{dates, russian};
@@ -777,12 +777,13 @@ const ORG_ROLE: RuleLists = 32;
 
 /// Which of [`ROMANIAN_PLACE_HEADS`], [`ROMANIAN_THING_HEADS`], [`PLACE_WORDS`],
 /// [`SITE_WORDS`], [`ORG_DESCRIPTORS`] and [`ORG_ROLES`] the folded word `word` is in.
+/// Most words asked about are in no list, and the shapes of the listed words (first byte and
+/// length) rule out most of those before they are hashed.
 fn rule_lists_of(word: &str) -> RuleLists {
-    static LISTS: OnceLock<HashMap<&'static str, RuleLists, BuildHasherDefault<WordHasher>>> =
-        OnceLock::new();
-    let lists = LISTS.get_or_init(|| {
-        let mut lists: HashMap<&'static str, RuleLists, BuildHasherDefault<WordHasher>> =
-            HashMap::default();
+    type Lists = HashMap<&'static str, RuleLists, BuildHasherDefault<WordHasher>>;
+    static LISTS: OnceLock<(WordShapes, Lists)> = OnceLock::new();
+    let (shapes, lists) = LISTS.get_or_init(|| {
+        let mut lists: Lists = HashMap::default();
         for (list, bit) in [
             (ROMANIAN_PLACE_HEADS, ROMANIAN_PLACE_HEAD),
             (ROMANIAN_THING_HEADS, ROMANIAN_THING_HEAD),
@@ -795,8 +796,11 @@ fn rule_lists_of(word: &str) -> RuleLists {
                 *lists.entry(word).or_insert(0) |= bit;
             }
         }
-        lists
+        (WordShapes::of(lists.keys()), lists)
     });
+    if !shapes.may_contain(word) {
+        return 0;
+    }
     lists.get(word).copied().unwrap_or(0)
 }
 
