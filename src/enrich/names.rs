@@ -2805,16 +2805,22 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // "Foreign Ministry" after "Russian Foreign Ministry" is the same body; alone it is a name.
     // The folded name words of each group's surfaces, per group index, folded the first time
     // a deferred organisation asks for them and kept for the next ones.
-    let mut surface_words_by_group: Vec<Vec<Vec<String>>> = Vec::new();
+    // Each entry also counts the surfaces already seen; a surface the group already had is
+    // not folded again, as its words are there.
+    let mut surface_words_by_group: Vec<(usize, Vec<Vec<String>>)> = Vec::new();
     for (candidate, words) in deferred_orgs {
-        surface_words_by_group.resize_with(groups.len(), Vec::new);
+        surface_words_by_group.resize_with(groups.len(), Default::default);
         let target = groups.iter().enumerate().position(|(group_idx, group)| {
             group.kind == EntityKind::Organization
                 && (group.folded_words.ends_with(&words) || {
-                    let surface_words = &mut surface_words_by_group[group_idx];
-                    for surface in &group.surfaces[surface_words.len()..] {
-                        surface_words.push(name_words(surface));
+                    let (n_seen, surface_words) = &mut surface_words_by_group[group_idx];
+                    for surface_idx in *n_seen..group.surfaces.len() {
+                        let surface = group.surfaces[surface_idx];
+                        if !group.surfaces[..surface_idx].contains(&surface) {
+                            surface_words.push(name_words(surface));
+                        }
                     }
+                    *n_seen = group.surfaces.len();
                     surface_words
                         .iter()
                         .any(|surface_words| surface_words.ends_with(&words))
