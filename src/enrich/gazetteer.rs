@@ -88,9 +88,10 @@ pub(crate) struct WordShapes {
 
 impl WordShapes {
     /// The shapes of the words of `set`.
-    pub(crate) fn of<'a>(words: impl IntoIterator<Item = &'a String>) -> WordShapes {
+    pub(crate) fn of<Word: AsRef<str>>(words: impl IntoIterator<Item = Word>) -> WordShapes {
         let mut lengths_by_first_byte = Box::new([0u32; 256]);
         for word in words {
+            let word = word.as_ref();
             if let Some(&first) = word.as_bytes().first() {
                 lengths_by_first_byte[usize::from(first)] |= 1 << word.len().min(31);
             }
@@ -658,13 +659,12 @@ impl Gazetteer {
             if record.known.kind != EntityKind::Person {
                 continue;
             }
-            // The given name rules out most candidates more cheaply than the surname.
+            // The given name rules out most candidates more cheaply than the surname, and its
+            // first byte rules out most given names here, without a call for each.
             if let Some(first) = first {
-                if !record
-                    .first_names
-                    .iter()
-                    .any(|name| names_close(name, first))
-                {
+                if !record.first_names.iter().any(|name| {
+                    name.as_bytes().first() == first.as_bytes().first() && names_close(name, first)
+                }) {
                     continue;
                 }
             }
@@ -763,8 +763,21 @@ impl Gazetteer {
             return true;
         }
         // Glued function words are two to five letters long; look each possible suffix up.
+        // Most words asked about are names that start no alias, and the last byte of a glued
+        // word, then the first byte and length of each ending, rule out most of them before any
+        // ending is compared.
+        let bytes = word.as_bytes();
+        if !bytes
+            .last()
+            .is_some_and(|&last| GLUED_WORD_LAST_BYTES[usize::from(last)])
+        {
+            return false;
+        }
         (2..=5).any(|suffix_len| {
             word.len() > suffix_len + 2
+                && GLUED_WORD_SHAPES[usize::from(bytes[word.len() - suffix_len])]
+                    & (1 << suffix_len)
+                    != 0
                 && word.is_char_boundary(word.len() - suffix_len)
                 && is_glued_word(&word[word.len() - suffix_len..])
                 && self.first_words.contains(&word[..word.len() - suffix_len])
@@ -864,6 +877,11 @@ pub(crate) fn name_words(name: &str) -> Vec<String> {
             }
             let word = &name[word_start..idx];
             if word.len() > 1 && !word.ends_with('.') {
+                // Room for the words of most names at once: growing from empty one push at a
+                // time costs more than the allocation itself.
+                if words.capacity() == 0 {
+                    words = Vec::with_capacity(4);
+                }
                 words.push(word.to_ascii_lowercase());
             }
             word_start = idx + 1;
@@ -987,19 +1005,46 @@ pub(crate) fn char_before(text: &str, idx: usize) -> Option<char> {
     text[..idx].chars().next_back()
 }
 
-/// Whether `word` is one that crawlers glue onto the previous word when they drop a space
-/// ("Ukrainewhich", "Eastern Europeto"); a name followed by one of these still counts as a whole
-/// word. A `match` on literals compares a few bytes in registers, where a list of `&str` calls
-/// `memcmp` for each word of the right length, and every capitalised word that starts no alias
-/// asks about four of its endings.
+/// Function words that crawlers glue onto the previous word when they drop a space
+/// ("Ukrainewhich", "Eastern Europeto"); see [`is_glued_word`].
 #[rustfmt::skip]
+const GLUED_WORDS: [&str; 25] = [
+    "to", "which", "about", "and", "the", "of", "in", "on", "at", "for", "from", "with", "that",
+    "was", "were", "has", "have", "will", "by", "as", "or", "but", "who", "where", "when",
+];
+
+/// Per first byte, bit `n` for a word of [`GLUED_WORDS`] of `n` bytes.
+const GLUED_WORD_SHAPES: [u8; 256] = {
+    let mut shapes = [0u8; 256];
+    let mut word_idx = 0;
+    while word_idx < GLUED_WORDS.len() {
+        let word = GLUED_WORDS[word_idx].as_bytes();
+        shapes[word[0] as usize] |= 1 << word.len();
+        word_idx += 1;
+    }
+    shapes
+};
+
+/// Which bytes end a word of [`GLUED_WORDS`].
+const GLUED_WORD_LAST_BYTES: [bool; 256] = {
+    let mut last_bytes = [false; 256];
+    let mut word_idx = 0;
+    while word_idx < GLUED_WORDS.len() {
+        let word = GLUED_WORDS[word_idx].as_bytes();
+        last_bytes[word[word.len() - 1] as usize] = true;
+        word_idx += 1;
+    }
+    last_bytes
+};
+
+/// Whether `word` is one of [`GLUED_WORDS`]; a name followed by one of these still counts as a
+/// whole word. Every capitalised word that starts no alias asks about four of its endings, and
+/// the first byte and length of an ending rule out most of them before any comparison.
 fn is_glued_word(word: &str) -> bool {
-    matches!(
-        word,
-        "to" | "which" | "about" | "and" | "the" | "of" | "in" | "on" | "at" | "for" | "from"
-            | "with" | "that" | "was" | "were" | "has" | "have" | "will" | "by" | "as" | "or"
-            | "but" | "who" | "where" | "when"
-    )
+    let bytes = word.as_bytes();
+    (2..=5).contains(&bytes.len())
+        && GLUED_WORD_SHAPES[usize::from(bytes[0])] & (1 << bytes.len()) != 0
+        && GLUED_WORDS.contains(&word)
 }
 
 fn right_boundary_ok(text: &str, end: usize) -> bool {

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::gazetteer::{
     fold_name, name_words, names_close, surname_close, Gazetteer, ListMatch, WordHasher,
-    COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST,
+    WordShapes, COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST,
     TITLE_FIRST_WORDS_LIST,
 };
 use super::{dates, russian};
@@ -764,6 +764,46 @@ const ROMANIAN_THING_HEADS: &[&str] = &[
     "podul", "podului", "stadionul", "stadionului",
 ];
 
+/// The rule lists a folded word is in, one bit per list: the rules for unknown names ask
+/// about the first and last word of most runs, and scanning these lists compared the word with
+/// each entry in turn, over a hundred for the Romanian heads.
+type RuleLists = u8;
+const ROMANIAN_PLACE_HEAD: RuleLists = 1;
+const ROMANIAN_THING_HEAD: RuleLists = 2;
+const PLACE_WORD: RuleLists = 4;
+const SITE_WORD: RuleLists = 8;
+const ORG_DESCRIPTOR: RuleLists = 16;
+const ORG_ROLE: RuleLists = 32;
+
+/// Which of [`ROMANIAN_PLACE_HEADS`], [`ROMANIAN_THING_HEADS`], [`PLACE_WORDS`],
+/// [`SITE_WORDS`], [`ORG_DESCRIPTORS`] and [`ORG_ROLES`] the folded word `word` is in.
+/// Most words asked about are in no list, and the shapes of the listed words (first byte and
+/// length) rule out most of those before they are hashed.
+fn rule_lists_of(word: &str) -> RuleLists {
+    type Lists = HashMap<&'static str, RuleLists, BuildHasherDefault<WordHasher>>;
+    static LISTS: OnceLock<(WordShapes, Lists)> = OnceLock::new();
+    let (shapes, lists) = LISTS.get_or_init(|| {
+        let mut lists: Lists = HashMap::default();
+        for (list, bit) in [
+            (ROMANIAN_PLACE_HEADS, ROMANIAN_PLACE_HEAD),
+            (ROMANIAN_THING_HEADS, ROMANIAN_THING_HEAD),
+            (PLACE_WORDS, PLACE_WORD),
+            (SITE_WORDS, SITE_WORD),
+            (ORG_DESCRIPTORS, ORG_DESCRIPTOR),
+            (ORG_ROLES, ORG_ROLE),
+        ] {
+            for &word in list {
+                *lists.entry(word).or_insert(0) |= bit;
+            }
+        }
+        (WordShapes::of(lists.keys()), lists)
+    });
+    if !shapes.may_contain(word) {
+        return 0;
+    }
+    lists.get(word).copied().unwrap_or(0)
+}
+
 /// Abbreviations that open the names of sports clubs and Romanian companies, folded and without
 /// their full stops ("F.C. Farul", "CSM Lugoj", "S.C. Pick Szeged"): football club, sports club,
 /// municipal sports club, "societate comercială".
@@ -1057,6 +1097,33 @@ impl Scanner<'_> {
         longest
     }
 
+    /// Whether words `from..to`, no more than the longest title, are one title: the same answer
+    /// as `is_title_at(from, to) == Some(to - from)`, which [`Scanner::title_before`] asks at
+    /// every word it walks back over, but only the whole phrase is looked up, not each shorter
+    /// one first.
+    fn is_whole_title(&self, from: usize, to: usize) -> bool {
+        let n_words = to - from;
+        // `is_title_at` takes a German title head for a title of one word, whatever follows.
+        if self.german && is_german_title(self.key(from)) {
+            return n_words == 1;
+        }
+        if !self.in_word_list(from, WordList::TitleFirstWords) {
+            return false;
+        }
+        let mut phrase = self.title_phrase.borrow_mut();
+        phrase.clear();
+        for word_idx in from..to {
+            if word_idx > from {
+                phrase.push(' ');
+            }
+            phrase.push_str(self.key(word_idx));
+        }
+        self.gazetteer.person_titles.contains(phrase.as_str())
+            || phrase
+                .strip_suffix('s')
+                .is_some_and(|singular| self.gazetteer.person_titles.contains(singular))
+    }
+
     /// Whether the article capitalises word `word_idx` somewhere away from a sentence start: a
     /// sentence-initial word counts as a name only then. The capitalised words are hashed when
     /// first asked; whether one starts a sentence is asked only of those with the folded form
@@ -1183,7 +1250,7 @@ impl Scanner<'_> {
             if !joined_to_next {
                 return false;
             }
-            if self.is_title_at(from, word_idx) == Some(word_idx - from) {
+            if self.is_whole_title(from, word_idx) {
                 return true;
             }
         }
@@ -1752,26 +1819,26 @@ impl Scanner<'_> {
         (2..=5).contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_uppercase())
     }
 
-    /// Whether word `idx` is a lowercase word of `list` set off from word `other` by a single
-    /// space.
-    fn lowercase_neighbour_in(&self, idx: usize, other: usize, list: &[&str]) -> bool {
+    /// Whether word `idx` is a lowercase word of the rule list `list` set off from word `other`
+    /// by a single space.
+    fn lowercase_neighbour_in(&self, idx: usize, other: usize, list: RuleLists) -> bool {
         let (left, right) = (idx.min(other), idx.max(other));
         idx < self.words.len()
             && !self.words[idx].capitalised
-            && list.contains(&self.key(idx))
+            && rule_lists_of(self.key(idx)) & list != 0
             && &self.text[self.words[left].end..self.words[right].start] == " "
     }
 
     /// Whether a lowercase word of [`ORG_DESCRIPTORS`] stands right before word `from` ("the
     /// daily Haaretz").
     fn org_descriptor_before(&self, from: usize) -> bool {
-        from > 0 && self.lowercase_neighbour_in(from - 1, from, ORG_DESCRIPTORS)
+        from > 0 && self.lowercase_neighbour_in(from - 1, from, ORG_DESCRIPTOR)
     }
 
     /// Whether the name `from..to` has an organisation descriptor before it or one of
     /// [`ORG_ROLES`] right after it ("Interfax reported"): it is an organisation.
     fn org_context(&self, from: usize, to: usize) -> bool {
-        self.org_descriptor_before(from) || self.lowercase_neighbour_in(to, to - 1, ORG_ROLES)
+        self.org_descriptor_before(from) || self.lowercase_neighbour_in(to, to - 1, ORG_ROLE)
     }
 
     fn push_unknown(&mut self, name_start: usize, to: usize, all_caps: bool) {
@@ -1839,6 +1906,12 @@ impl Scanner<'_> {
                     || word.ends_with("ului"))
         };
         let last_word = self.key(to - 1);
+        // Only names of two words or more are asked about their last word's lists.
+        let last_word_lists = if n_words >= 2 {
+            rule_lists_of(last_word)
+        } else {
+            0
+        };
         // A lone word that speaks or acts but is written in lowercase elsewhere in the article
         // is a body named by its domain ("Hacienda anunció", "según Interior"), not a person.
         let bare_noun = || n_words == 1 && !scores && self.used_in_lowercase(name_start);
@@ -1850,17 +1923,17 @@ impl Scanner<'_> {
             || scoring_team
         {
             Some(EntityKind::Organization)
-        } else if (n_words >= 2 && SITE_WORDS.contains(&last_word) && self.key(to) != "of")
+        } else if (n_words >= 2 && last_word_lists & SITE_WORD != 0 && self.key(to) != "of")
             || ((2..=3).contains(&n_words) && PLACE_OPENERS.contains(&self.key(name_start)))
         {
             Some(EntityKind::Place)
         } else if n_words >= 2 && self.names_a_thing(name_start, to) {
             None
-        } else if n_words >= 2 && ROMANIAN_PLACE_HEADS.contains(&self.key(name_start)) {
+        } else if n_words >= 2 && rule_lists_of(self.key(name_start)) & ROMANIAN_PLACE_HEAD != 0 {
             Some(EntityKind::Place)
-        } else if n_words >= 2 && ROMANIAN_THING_HEADS.contains(&self.key(name_start)) {
+        } else if n_words >= 2 && rule_lists_of(self.key(name_start)) & ROMANIAN_THING_HEAD != 0 {
             None
-        } else if n_words >= 2 && PLACE_WORDS.contains(&last_word) {
+        } else if n_words >= 2 && last_word_lists & PLACE_WORD != 0 {
             Some(EntityKind::Place)
         } else if n_words == 1 && !all_caps && definite_org_head {
             // "la Junta", "Guvernul": an organisation word with a definite article, alone,
@@ -2020,7 +2093,7 @@ impl Scanner<'_> {
                     {
                         let last = self.key(to - 1);
                         if *self.gazetteer.kind_of(before.entity_idx) == EntityKind::Place
-                            && (PLACE_WORDS.contains(&last) || SITE_WORDS.contains(&last))
+                            && rule_lists_of(last) & (PLACE_WORD | SITE_WORD) != 0
                             && &self.text[before.end..self.words[from].start] == " "
                             && self.candidates.last().map(|candidate| candidate.span)
                                 == Some((before.start, before.end))
@@ -2602,7 +2675,10 @@ struct Group<'a> {
 /// Ministry") into an organisation whose name ends with them.
 fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     let gazetteer = scanner.gazetteer;
-    let mut groups: Vec<Group<'a>> = Vec::new();
+    // Each candidate and each unknown run makes at most one group; room for all of them at
+    // once spares moving the groups as the list grows.
+    let mut groups: Vec<Group<'a>> =
+        Vec::with_capacity(scanner.candidates.len() + scanner.unknown_runs.len());
     let mut by_entity: FxHashMap<u32, usize> = FxHashMap::default();
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
@@ -2678,8 +2754,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     entity_idx: Some(entity_idx),
                     name: gazetteer.name_of(entity_idx).to_string(),
                     folded_words: Cow::Borrowed(gazetteer.name_words_of(entity_idx)),
-                    surfaces: Vec::new(),
-                    spans: Vec::new(),
+                    // A listed entity is usually named more than once; room for a few mentions
+                    // costs one allocation, where growing from empty costs more.
+                    surfaces: Vec::with_capacity(4),
+                    spans: Vec::with_capacity(4),
                 });
                 groups.len() - 1
             });
@@ -2727,16 +2805,22 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // "Foreign Ministry" after "Russian Foreign Ministry" is the same body; alone it is a name.
     // The folded name words of each group's surfaces, per group index, folded the first time
     // a deferred organisation asks for them and kept for the next ones.
-    let mut surface_words_by_group: Vec<Vec<Vec<String>>> = Vec::new();
+    // Each entry also counts the surfaces already seen; a surface the group already had is
+    // not folded again, as its words are there.
+    let mut surface_words_by_group: Vec<(usize, Vec<Vec<String>>)> = Vec::new();
     for (candidate, words) in deferred_orgs {
-        surface_words_by_group.resize_with(groups.len(), Vec::new);
+        surface_words_by_group.resize_with(groups.len(), Default::default);
         let target = groups.iter().enumerate().position(|(group_idx, group)| {
             group.kind == EntityKind::Organization
                 && (group.folded_words.ends_with(&words) || {
-                    let surface_words = &mut surface_words_by_group[group_idx];
-                    for surface in &group.surfaces[surface_words.len()..] {
-                        surface_words.push(name_words(surface));
+                    let (n_seen, surface_words) = &mut surface_words_by_group[group_idx];
+                    for surface_idx in *n_seen..group.surfaces.len() {
+                        let surface = group.surfaces[surface_idx];
+                        if !group.surfaces[..surface_idx].contains(&surface) {
+                            surface_words.push(name_words(surface));
+                        }
                     }
+                    *n_seen = group.surfaces.len();
                     surface_words
                         .iter()
                         .any(|surface_words| surface_words.ends_with(&words))
@@ -2872,13 +2956,16 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         });
     }
     let mut found = FoundNames::default();
+    // Most mentions repeat the canonical name or an earlier surface exactly; only new surfaces
+    // are folded, and the name itself only once a new surface comes. The lists are kept from
+    // group to group, emptied, so that each group does not allocate its own.
+    let mut seen_surfaces: Vec<&str> = Vec::new();
+    let mut seen_folded: Vec<String> = Vec::new();
     for mut group in groups {
         group.spans.sort_unstable();
         let mut aliases: Vec<String> = Vec::new();
-        // Most mentions repeat the canonical name or an earlier surface exactly; only new
-        // surfaces are folded, and the name itself only once a new surface comes.
-        let mut seen_surfaces: Vec<&str> = Vec::new();
-        let mut seen_folded: Vec<String> = Vec::new();
+        seen_surfaces.clear();
+        seen_folded.clear();
         for &surface in &group.surfaces {
             if surface == group.name || seen_surfaces.contains(&surface) {
                 continue;
