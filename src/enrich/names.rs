@@ -323,7 +323,8 @@ impl LineCounts {
     }
 }
 
-/// Bits of [`ASCII_LETTER_COUNTS`]: 21 bits per count, far more than any word's length.
+/// Bits of [`ASCII_LETTER_COUNTS`]: 21 bits per count. A word of more than [`COUNT_MASK`]
+/// bytes (only in a body longer than enrichment reads) is counted again letter by letter.
 const COUNT_BITS: u32 = 21;
 const COUNT_MASK: u64 = (1 << COUNT_BITS) - 1;
 
@@ -434,7 +435,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         while end < text.len() {
             let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
             if letter_counts != 0 {
-                ascii_counts += letter_counts;
+                ascii_counts = ascii_counts.wrapping_add(letter_counts);
                 end += 1;
                 continue;
             }
@@ -461,9 +462,23 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 break;
             }
         }
-        let n_ascii_upper = (ascii_counts & COUNT_MASK) as usize;
-        let n_ascii_lower = ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize;
-        let n_ascii_digits = (ascii_counts >> (2 * COUNT_BITS)) as usize;
+        let (n_ascii_upper, n_ascii_lower, n_ascii_digits) = if end - start <= COUNT_MASK as usize {
+            (
+                (ascii_counts & COUNT_MASK) as usize,
+                ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize,
+                (ascii_counts >> (2 * COUNT_BITS)) as usize,
+            )
+        } else {
+            // The packed counts may have carried from one field into the next.
+            let word_bytes = &text.as_bytes()[start..end];
+            let count =
+                |class: fn(&u8) -> bool| word_bytes.iter().filter(|byte| class(byte)).count();
+            (
+                count(u8::is_ascii_uppercase),
+                count(u8::is_ascii_lowercase),
+                count(u8::is_ascii_digit),
+            )
+        };
         n_upper += n_ascii_upper;
         n_lower += n_ascii_lower;
         has_digit |= n_ascii_digits != 0;
@@ -3518,6 +3533,20 @@ mod tests {
             "Stories today.\nMORNING HERALDO\n- Taxes rise again .\n",
             "",
         );
+    }
+
+    #[test]
+    fn counts_the_letters_of_words_longer_than_the_packed_counts_hold() {
+        // 2^21 capitals would carry into the count of lowercase letters, 2^22 digits past the
+        // top of the packed counts.
+        let capitals = "A".repeat(1 << 21);
+        let digits = "7".repeat(1 << 22);
+        let text = format!("{capitals} {digits} x");
+        let (words, lines, _) = split_words(&text);
+        assert_eq!(words.len(), 3);
+        assert!(!words[0].plain, "a word of capitals is not plain");
+        assert!(words[1].plain, "a word of digits has no capital");
+        assert!(lines[0].capitals, "a line of capitals and digits");
     }
 
     #[test]
