@@ -27,16 +27,18 @@ impl WordHasher {
     }
 }
 
-/// The last one to seven bytes of a key as one 64-bit word, with their number in the top bits.
-/// Most words are shorter than eight bytes, so this is all their hashing: two overlapping loads
-/// (or three single bytes) instead of one multiplication per byte.
+/// The last one to seven bytes of a key as one 64-bit word: the bytes in the low 56 bits, in
+/// order, and their number above them, so that different tails never give the same word. Most
+/// words are shorter than eight bytes, so this is all their hashing: two overlapping loads (or
+/// three single bytes) instead of one multiplication per byte.
 #[inline]
 fn tail_word(rest: &[u8]) -> u64 {
     let len = rest.len();
     let value = if len >= 4 {
         let first = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
         let last = u32::from_le_bytes([rest[len - 4], rest[len - 3], rest[len - 2], rest[len - 1]]);
-        u64::from(first) | (u64::from(last) << 32)
+        // The loads overlap by 8 - len bytes, which hold the same bits in both.
+        u64::from(first) | (u64::from(last) << (8 * (len - 4)))
     } else {
         u64::from(rest[0]) | (u64::from(rest[len / 2]) << 8) | (u64::from(rest[len - 1]) << 16)
     };
@@ -62,12 +64,6 @@ impl Hasher for WordHasher {
     #[inline]
     fn write_u8(&mut self, byte: u8) {
         self.mix(u64::from(byte));
-    }
-
-    /// Word hashes kept in sets of `u64`, in one step.
-    #[inline]
-    fn write_u64(&mut self, value: u64) {
-        self.mix(value);
     }
 
     fn finish(&self) -> u64 {
@@ -1113,6 +1109,29 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn different_word_tails_give_different_hash_inputs() {
+        let mut tails: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut seen = std::collections::HashMap::new();
+        for _ in 0..7 {
+            tails = tails
+                .iter()
+                .flat_map(|tail| {
+                    b"aemq\xc3".iter().map(move |&byte| {
+                        let mut longer = tail.clone();
+                        longer.push(byte);
+                        longer
+                    })
+                })
+                .collect();
+            for tail in &tails {
+                if let Some(other) = seen.insert(tail_word(tail), tail.clone()) {
+                    panic!("{other:?} and {tail:?} give the same word");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_embedded_automaton_is_compiled_only_when_text_is_scanned() {
