@@ -162,8 +162,8 @@ pub(crate) fn push_json_strings(json: &mut String, texts: &[String]) {
     json.push(']');
 }
 
-/// Appends `number` to `json` in decimal, as serde_json does; `write!` went through the
-/// formatting machinery for every count.
+/// Appends `number` to `json` in decimal, as serde_json does, without the formatting
+/// machinery of `write!` for every count.
 pub(crate) fn push_json_number(json: &mut String, mut number: u64) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();

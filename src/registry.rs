@@ -759,8 +759,8 @@ fn loose_word(word: &str) -> String {
 }
 
 /// Appends the loose key of one word to `key`. Written into the key being built rather than
-/// returned: a registry build keys some hundred thousand words, and a string for each was
-/// most of the cost.
+/// returned: a registry build keys some hundred thousand words, and a string for each would
+/// cost more than the keying.
 fn push_loose_word(key: &mut String, word: &str) {
     // Roman numerals ("World War II" / "III") are kept as they are.
     if word
@@ -1259,8 +1259,8 @@ impl<'a> Clustering<'a> {
     /// Лавров" / "Sergei Lavrov") and spelling variants of full names ("Zelenskyy"). A one-word
     /// Latin name merges only with a Cyrillic one, since Latin "Iordan" is not "Jordan".
     fn merge_same_spelling(&mut self) {
-        // The words themselves are the key: none is empty or holds a space, so two names have
-        // the same words exactly when they have the same words joined, and nothing is joined.
+        // The words themselves are the key: two nodes merge here when their lists of loose
+        // words are equal.
         let keyed = self
             .nodes
             .iter()
@@ -1374,7 +1374,8 @@ impl<'a> Clustering<'a> {
             }
         }
         let close_people = self.people_with_close_surnames();
-        // By root node; a node that is no root has no members (its size is stale, never read).
+        // By root node; the size kept for a node that is no longer a root is stale and never
+        // read.
         let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
         // Each cluster's members as a ring through `next_member`: a merge splices two rings,
         // and only the few clusters whose context is read are walked, so no cluster needs a
@@ -1721,7 +1722,7 @@ impl<'a> Clustering<'a> {
             Some(entity_idx) => self.gazetteer.name_of(entity_idx).to_string(),
             None => best_seen,
         };
-        // Sorted and without repeats, as the sets they were once collected into.
+        // Sorted and without repeats: `registry.json` lists names in byte order.
         let mut names: Vec<String> = member_names
             .into_iter()
             .flatten()

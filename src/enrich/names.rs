@@ -580,12 +580,14 @@ struct Scanner<'a> {
     /// Whether the body reports cricket, worked out when first asked.
     cricket: std::cell::Cell<Option<bool>>,
     /// Per word, which [`WordList`]s its folded form was looked up in and the answers: two bits
-    /// a list, "known" and "member", so each word is hashed at most once per list.
+    /// a list, "known" and "member". One lookup answers every list, so each word is hashed at
+    /// most once.
     word_list_memo: Vec<std::cell::Cell<u16>>,
     /// The hashes of the folded capitalised words, in the order of `capitalised_words`, built
     /// when `capitalised_mid_sentence` is first asked.
     capital_hashes: std::cell::OnceCell<WordHashes>,
-    /// The phrase `is_title_at` looks up, kept to spare an allocation per call.
+    /// The phrase that `is_title_at` and `is_whole_title` look up, kept to spare an allocation
+    /// per call.
     title_phrase: std::cell::RefCell<String>,
     /// The article is in a Romance language, whose plurals may add "-es".
     romance_plurals: bool,
@@ -780,8 +782,8 @@ const ROMANIAN_THING_HEADS: &[&str] = &[
 ];
 
 /// The rule lists a folded word is in, one bit per list: the rules for unknown names ask
-/// about the first and last word of most runs, and scanning these lists compared the word with
-/// each entry in turn, over a hundred for the Romanian heads.
+/// about the first and last word of most runs, and one lookup here costs less than comparing
+/// the word with each entry of the lists (over a hundred Romanian heads).
 type RuleLists = u8;
 const ROMANIAN_PLACE_HEAD: RuleLists = 1;
 const ROMANIAN_THING_HEAD: RuleLists = 2;
