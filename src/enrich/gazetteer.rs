@@ -758,7 +758,7 @@ impl Gazetteer {
         if self.first_words.contains(word) {
             return true;
         }
-        // Glued function words are two to five letters long; look each possible suffix up.
+        // Look each ending of a glued word's length up.
         // Most words asked about are names that start no alias, and the last byte of a glued
         // word, then the first byte and length of each ending, rule out most of them before any
         // ending is compared.
@@ -769,7 +769,7 @@ impl Gazetteer {
         {
             return false;
         }
-        (2..=5).any(|suffix_len| {
+        GLUED_WORD_LENGTHS.clone().any(|suffix_len| {
             word.len() > suffix_len + 2
                 && GLUED_WORD_SHAPES[usize::from(bytes[word.len() - suffix_len])]
                     & (1 << suffix_len)
@@ -1009,12 +1009,19 @@ const GLUED_WORDS: [&str; 25] = [
     "was", "were", "has", "have", "will", "by", "as", "or", "but", "who", "where", "when",
 ];
 
+/// The lengths in bytes of [`GLUED_WORDS`], which the build checks.
+const GLUED_WORD_LENGTHS: std::ops::RangeInclusive<usize> = 2..=5;
+
 /// Per first byte, bit `n` for a word of [`GLUED_WORDS`] of `n` bytes.
 const GLUED_WORD_SHAPES: [u8; 256] = {
     let mut shapes = [0u8; 256];
     let mut word_idx = 0;
     while word_idx < GLUED_WORDS.len() {
         let word = GLUED_WORDS[word_idx].as_bytes();
+        assert!(
+            word.len() >= *GLUED_WORD_LENGTHS.start() && word.len() <= *GLUED_WORD_LENGTHS.end(),
+            "a glued word is outside GLUED_WORD_LENGTHS"
+        );
         shapes[word[0] as usize] |= 1 << word.len();
         word_idx += 1;
     }
@@ -1038,7 +1045,7 @@ const GLUED_WORD_LAST_BYTES: [bool; 256] = {
 /// the first byte and length of an ending rule out most of them before any comparison.
 fn is_glued_word(word: &str) -> bool {
     let bytes = word.as_bytes();
-    (2..=5).contains(&bytes.len())
+    GLUED_WORD_LENGTHS.contains(&bytes.len())
         && GLUED_WORD_SHAPES[usize::from(bytes[0])] & (1 << bytes.len()) != 0
         && GLUED_WORDS.contains(&word)
 }
