@@ -1567,7 +1567,7 @@ impl<'a> Clustering<'a> {
         let lone_surname = node.words.len() == 1;
         let surname = node.surname_keys.first()?;
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
-        if lone_surname && self.gazetteer.given_names.contains(surname) {
+        if lone_surname && self.gazetteer.in_word_list(surname, GIVEN_NAMES_LIST) {
             return None;
         }
         let own_given = node.given_name();

@@ -261,10 +261,8 @@ pub struct Gazetteer {
     /// Listed people's folded surnames with their entity, grouped by first letter: a misspelt
     /// surname keeps its first letter, so only one group is compared with it.
     surnames_by_initial: FxHashMap<char, Vec<(String, u32)>>,
-    pub(crate) given_names: WordSet,
     pub(crate) person_titles: WordSet,
     pub(crate) max_title_words: usize,
-    pub(crate) demonyms: WordSet,
     /// Every word of the single-word lists with the lists it is in, so that the name rules learn
     /// all of a word's lists in one lookup instead of one lookup per list. The lists are the
     /// given names, the organisation words, the words that open an organisation's name in
@@ -614,10 +612,8 @@ impl Gazetteer {
             },
             leading_punctuation,
             by_folded_alias,
-            given_names,
             person_titles,
             max_title_words,
-            demonyms,
             word_lists,
             word_list_shapes,
         })
@@ -1211,7 +1207,7 @@ mod tests {
     fn embedded_lists_parse() {
         let gazetteer = Gazetteer::embedded();
         assert!(gazetteer.entities.len() > 400);
-        assert!(gazetteer.given_names.contains("sergei"));
+        assert!(gazetteer.in_word_list("sergei", GIVEN_NAMES_LIST));
         assert!(gazetteer.person_titles.contains("foreign minister"));
     }
 

@@ -1362,7 +1362,7 @@ impl Scanner<'_> {
         let head = self.key(last_idx);
         let plural_demonym = || {
             head.strip_suffix('s')
-                .is_some_and(|singular| self.gazetteer.demonyms.contains(singular))
+                .is_some_and(|singular| self.gazetteer.in_word_list(singular, DEMONYMS_LIST))
         };
         to - from >= 2
             && (thing_head_words().contains(head)
