@@ -1,7 +1,8 @@
 //! Owns the compiled name lists: places, known actors with their aliases, and the word lists
 //! (given names, person titles, organisation head words, common capitalised words) that the
 //! actor rules consult. Parses the list texts of `index-schema/`, reports bad lines with file and
-//! line, and builds one aho-corasick automaton over every alias so that an article is scanned once.
+//! line, and builds one trie over every alias (see [`PrefixTrie`]) so that each candidate word
+//! start of an article is looked up once.
 //! Knows nothing of articles; `actors` and `places` decide what a match means in context.
 
 use std::collections::{HashMap, HashSet};
@@ -128,11 +129,9 @@ pub(crate) const ALL_LISTS_KNOWN: WordListBits = 0b0101_0101_0101;
 /// A map from words hashed with [`WordHasher`].
 pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
-};
 use unicode_normalization::UnicodeNormalization;
 
+use super::prefix_trie::PrefixTrie;
 use super::russian;
 use super::EntityKind;
 
@@ -209,7 +208,7 @@ pub(crate) struct EntityRecord {
     pub(crate) name_words: Vec<String>,
 }
 
-/// How one automaton pattern must be checked against the text it matched.
+/// How one alias of the trie must be checked against the text it matched.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PatternInfo {
     pub(crate) entity_idx: u32,
@@ -234,11 +233,10 @@ pub(crate) struct ListMatch {
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
     pub(crate) entities: Vec<EntityRecord>,
-    /// Compiled on first use for the embedded lists: a query never scans text for names, and
-    /// compiling is a quarter of an `idx query`'s time. User lists are compiled at once, so
-    /// that a list that cannot compile is reported when it is loaded.
-    automaton: Arc<OnceLock<AhoCorasick>>,
-    /// The automaton's patterns, in pattern order.
+    /// Every alias (the `pattern_texts`) as a trie, built on first use: a query never scans
+    /// text for names.
+    trie: Arc<OnceLock<PrefixTrie>>,
+    /// The aliases the trie is built from, in the order of `patterns`.
     pattern_texts: Arc<Vec<String>>,
     patterns: Vec<PatternInfo>,
     /// Folded first words (letters and digits up to the first other character) of every alias:
@@ -332,33 +330,14 @@ fn is_short_acronym(alias: &str) -> bool {
             .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
 }
 
-fn compiled<'a>(automaton: &'a OnceLock<AhoCorasick>, pattern_texts: &[String]) -> &'a AhoCorasick {
-    automaton.get_or_init(|| {
-        compile_patterns(pattern_texts)
-            .expect("the embedded lists compile: unit tests find names with them")
-    })
-}
-
-/// One automaton over every alias, matching from word starts.
-fn compile_patterns(pattern_texts: &[String]) -> Result<AhoCorasick, aho_corasick::BuildError> {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .ascii_case_insensitive(true)
-        // The contiguous NFA, not the DFA: searches run only from candidate word starts and
-        // stop within a few bytes, so the DFA's faster steps saved little (news build: 468 M
-        // instructions searching with the DFA, 490 M with this) while building it cost 220 M
-        // more instructions than building this, on every build.
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        // Names start at words, so the automaton runs only from candidate word starts (see
-        // `find_matches_at`) instead of over every byte of the article.
-        .start_kind(StartKind::Anchored)
-        .build(pattern_texts)
+fn built<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &[String]) -> &'a PrefixTrie {
+    trie.get_or_init(|| PrefixTrie::new(pattern_texts))
 }
 
 impl Gazetteer {
     /// The gazetteer of the lists shipped in `index-schema/`.
     pub fn embedded() -> Gazetteer {
-        Gazetteer::build(&ListTexts::embedded(), false)
+        Gazetteer::build(&ListTexts::embedded())
             .expect("the embedded lists are checked by a unit test")
     }
 
@@ -374,28 +353,28 @@ impl Gazetteer {
 
     /// Builds a gazetteer from the texts of every list.
     pub fn from_list_texts(lists: &ListTexts<'_>) -> Result<Gazetteer, ListError> {
-        Gazetteer::build(lists, true)
+        Gazetteer::build(lists)
     }
 
-    /// Starts compiling the name automaton on another thread, if it is not compiled yet: a
-    /// build calls this first, so that the lists compile while the first files are read.
+    /// Starts building the trie of aliases on another thread, if it is not built yet: a build
+    /// calls this first, so that it is ready when the first files have been read.
     pub fn compile_in_background(&self) {
-        if self.automaton.get().is_some() {
+        if self.trie.get().is_some() {
             return;
         }
-        let (automaton, pattern_texts) = (self.automaton.clone(), self.pattern_texts.clone());
+        let (trie, pattern_texts) = (self.trie.clone(), self.pattern_texts.clone());
         std::thread::spawn(move || {
-            compiled(&automaton, &pattern_texts);
+            built(&trie, &pattern_texts);
         });
     }
 
-    /// The name automaton, compiled now if it has not been (or waited for, if another thread
-    /// is compiling it).
-    fn automaton(&self) -> &AhoCorasick {
-        compiled(&self.automaton, &self.pattern_texts)
+    /// The trie of aliases, built now if it has not been (or waited for, if another thread is
+    /// building it).
+    fn trie(&self) -> &PrefixTrie {
+        built(&self.trie, &self.pattern_texts)
     }
 
-    fn build(lists: &ListTexts<'_>, compile_now: bool) -> Result<Gazetteer, ListError> {
+    fn build(lists: &ListTexts<'_>) -> Result<Gazetteer, ListError> {
         let mut entities = Vec::new();
         // Where each entity was listed, for errors found after parsing (duplicate aliases).
         let mut origins: Vec<(&str, usize)> = Vec::new();
@@ -541,13 +520,7 @@ impl Gazetteer {
                 }
             }
         }
-        let automaton = Arc::new(OnceLock::new());
-        if compile_now {
-            let compiled = compile_patterns(&pattern_texts).map_err(|error| {
-                list_error("actors.tsv", 0, &format!("cannot compile lists: {error}"))
-            })?;
-            let _ = automaton.set(compiled);
-        }
+        let trie = Arc::new(OnceLock::new());
         let person_titles = word_set(lists.person_titles);
         let max_title_words = person_titles
             .iter()
@@ -592,7 +565,7 @@ impl Gazetteer {
         Ok(Gazetteer {
             surnames_by_initial,
             entities,
-            automaton,
+            trie,
             pattern_texts: Arc::new(pattern_texts),
             patterns,
             first_words,
@@ -784,18 +757,17 @@ impl Gazetteer {
         text: &str,
         candidate_starts: impl Iterator<Item = usize>,
     ) -> Vec<ListMatch> {
+        let trie = self.trie();
         let mut found = Vec::new();
         let mut covered_until = 0;
         for start in candidate_starts {
             if start < covered_until {
                 continue;
             }
-            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-            let Ok(Some(candidate)) = self.automaton().try_find(input) else {
+            let Some((pattern_idx, end)) = trie.longest_at(text.as_bytes(), start) else {
                 continue;
             };
-            let info = self.patterns[candidate.pattern().as_usize()];
-            let end = candidate.end();
+            let info = self.patterns[pattern_idx as usize];
             if !text.is_char_boundary(end) || !right_boundary_ok(text, end) {
                 continue;
             }
@@ -1110,6 +1082,14 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
 }
 
 #[cfg(test)]
+impl Gazetteer {
+    /// The aliases the trie is built from, for tests that check it.
+    pub(crate) fn pattern_texts_for_tests(&self) -> &[String] {
+        &self.pattern_texts
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -1137,28 +1117,20 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_automaton_is_compiled_only_when_text_is_scanned() {
+    fn the_embedded_trie_is_built_only_when_text_is_scanned() {
         let gazetteer = Gazetteer::embedded();
         assert_eq!(
             gazetteer.lookup("Kiev").map(|known| known.name).as_deref(),
             Some("Kyiv")
         );
-        assert!(gazetteer.automaton.get().is_none(), "a lookup compiled it");
+        assert!(gazetteer.trie.get().is_none(), "a lookup built it");
         let found: Vec<String> = gazetteer
             .find_matches("Talks in Kiev and Geneva.")
             .iter()
             .map(|found| gazetteer.name_of(found.entity_idx).to_string())
             .collect();
         assert_eq!(found, ["Kyiv", "Geneva"]);
-        assert!(gazetteer.automaton.get().is_some());
-        // User lists are compiled when loaded, so that a failure is reported then.
-        let user = Gazetteer::from_lists(
-            "Kyiv	Kiev
-",
-            "",
-        )
-        .expect("compiles");
-        assert!(user.automaton.get().is_some());
+        assert!(gazetteer.trie.get().is_some());
     }
 
     fn check_lookup(query: &str, expected: Option<&str>) {

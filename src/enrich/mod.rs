@@ -13,6 +13,7 @@ mod dates;
 mod gazetteer;
 mod language;
 mod names;
+mod prefix_trie;
 pub(crate) mod russian;
 
 pub use dates::{find_dates, find_published_date};
