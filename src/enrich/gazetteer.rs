@@ -324,6 +324,27 @@ fn fold_by_char(name: &str) -> Option<String> {
             folded.push(ch.to_ascii_lowercase());
             continue;
         }
+        // The Russian alphabet directly: its only letters with marks are "й" and "ё", which
+        // fold to "и" and "е"; the other capitals lie 32 code points below their lowercase.
+        match ch {
+            'й' | 'Й' => {
+                folded.push('и');
+                continue;
+            }
+            'ё' | 'Ё' => {
+                folded.push('е');
+                continue;
+            }
+            'а'..='я' => {
+                folded.push(ch);
+                continue;
+            }
+            'А'..='Я' => {
+                folded.push(char::from_u32(u32::from(ch) + 32).unwrap_or(ch));
+                continue;
+            }
+            _ => {}
+        }
         decompose_canonical(ch, |part| {
             if is_dropped_mark(part) {
                 return;
@@ -1009,8 +1030,15 @@ fn leading_alphanumeric(text: &str) -> &str {
     if text.as_bytes().get(ascii_end).is_none_or(u8::is_ascii) {
         return &text[..ascii_end];
     }
+    // Russian letters are told without the Unicode tables, as the case forms of the lists'
+    // Russian names are many.
     let end = text[ascii_end..]
-        .find(|character: char| !character.is_alphanumeric())
+        .find(|character: char| {
+            !(('А'..='я').contains(&character)
+                || character == 'ё'
+                || character == 'Ё'
+                || character.is_alphanumeric())
+        })
         .map_or(text.len(), |offset| ascii_end + offset);
     &text[..end]
 }
@@ -1206,6 +1234,17 @@ mod tests {
             n_by_char > 40_000,
             "only {n_by_char} names folded by character"
         );
+    }
+
+    #[test]
+    fn leading_alphanumeric_stops_where_the_unicode_tables_say() {
+        for ch in (0x80..0x3400_u32).filter_map(char::from_u32) {
+            let text = format!("ab{ch}1{ch} c");
+            let expected_end = text
+                .find(|character: char| !character.is_alphanumeric())
+                .unwrap_or(text.len());
+            assert_eq!(leading_alphanumeric(&text), &text[..expected_end], "{ch:?}");
+        }
     }
 
     #[test]
