@@ -546,10 +546,11 @@ impl Gazetteer {
                 pattern_texts.push(name.clone());
                 patterns.push(info);
                 // Diacritics are often dropped in English copy ("Erdogan"), so list both forms.
-                let stripped: String = name
-                    .nfd()
-                    .filter(|ch| !('\u{300}'..='\u{36f}').contains(ch))
-                    .collect();
+                // An ASCII name has none to drop.
+                if name.is_ascii() {
+                    continue;
+                }
+                let stripped: String = name.nfd().filter(|&ch| !is_dropped_mark(ch)).collect();
                 if stripped != *name
                     && name
                         .chars()
