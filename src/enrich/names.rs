@@ -439,6 +439,11 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 end += 1;
                 continue;
             }
+            // Most words end at an ASCII space or punctuation mark, which only an apostrophe
+            // among them can continue.
+            if bytes[end].is_ascii() && bytes[end] != b'\'' {
+                break;
+            }
             let (next, next_len) = char_at(text, end);
             if is_alphanumeric(next) {
                 count_case(next);
