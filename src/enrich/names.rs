@@ -1,8 +1,9 @@
 //! Finds people, organisations and places in an article body and merges their spellings into
-//! canonical names. One aho-corasick pass finds listed names; one scan over the words groups
-//! capitalised words into runs; rules on each run (titles, given names and initials,
-//! organisation head words, "town of", verbs of speech, clubs named after their city, results and
-//! standings lines) classify the names the lists do not know. Mentions of one actor are merged per
+//! canonical names. Listed names are looked up in a trie of the lists' aliases at the words that
+//! can start one; one scan over the words groups capitalised words into runs; rules on each run
+//! (titles, given names and initials, organisation head words, "town of", verbs of speech, clubs
+//! named after their city, results and standings lines) classify the names the lists do not
+//! know. Mentions of one actor are merged per
 //! article: full name, surname alone, listed aliases and close misspellings. Knows nothing of
 //! dates or languages.
 
