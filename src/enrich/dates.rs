@@ -1091,12 +1091,15 @@ impl DaysSinceEpoch for Date {
 /// Places a month and day in the year nearest `reference`; with a publication date, a past
 /// context keeps it on or before publication. Unmarked, the nearest year wins: "April 6" in an
 /// article of February 9 is most likely the coming one, "December 19" the last one.
+///
+/// `tense` is asked only when the nearest date lies after publication, as reading the
+/// sentence costs more than placing the date.
 fn place_day(
     month: i8,
     day: i8,
     reference: Date,
     is_publication: bool,
-    tense: Tense,
+    tense: impl FnOnce() -> Tense,
 ) -> Option<Date> {
     let candidates: Vec<Date> = (reference.year() - 1..=reference.year() + 1)
         .filter_map(|year| Date::new(year, month, day).ok())
@@ -1105,7 +1108,7 @@ fn place_day(
         .iter()
         .copied()
         .min_by_key(|&date| days_between(date, reference))?;
-    if is_publication && nearest > reference && tense == Tense::Past {
+    if is_publication && nearest > reference && tense() == Tense::Past {
         return candidates
             .iter()
             .copied()
@@ -1149,12 +1152,12 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
             RawDate::Year(year) => Some(format!("{year:04}")),
             RawDate::DayOfMonth { month, day } => reference
                 .and_then(|(date, is_publication)| {
-                    place_day(month, day, date, is_publication, tense())
+                    place_day(month, day, date, is_publication, tense)
                 })
                 .map(|date| date.to_string()),
             RawDate::Month(month) => reference
                 .and_then(|(date, is_publication)| {
-                    place_day(month, 1, date.first_of_month(), is_publication, tense())
+                    place_day(month, 1, date.first_of_month(), is_publication, tense)
                 })
                 .map(format_month),
             RawDate::Weekday { weekday, shift } => {
@@ -1167,7 +1170,7 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
                 });
                 match published {
                     Some(date) if !next_is_close => {
-                        resolve_weekday(date, weekday, shift, tense() == Tense::Future)
+                        resolve_weekday(date, weekday, shift, || tense() == Tense::Future)
                     }
                     _ => None,
                 }
@@ -1201,12 +1204,18 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
 
 /// The `weekday` nearest publication: on or before it in a past context, on or after it in a
 /// future one; "last" and "next" force the direction and exclude the publication day.
-fn resolve_weekday(published: Date, weekday: Weekday, shift: i8, future: bool) -> Option<String> {
+/// `is_future` is asked only when the context decides.
+fn resolve_weekday(
+    published: Date,
+    weekday: Weekday,
+    shift: i8,
+    is_future: impl FnOnce() -> bool,
+) -> Option<String> {
     let date = match shift {
         -1 => published.nth_weekday(-1, weekday).ok()?,
         1 => published.nth_weekday(1, weekday).ok()?,
         _ if published.weekday() == weekday => published,
-        _ if future => published.nth_weekday(1, weekday).ok()?,
+        _ if is_future() => published.nth_weekday(1, weekday).ok()?,
         _ => published.nth_weekday(-1, weekday).ok()?,
     };
     Some(date.to_string())
