@@ -138,7 +138,7 @@ struct DateKeywords {
     /// turns away all but about one word in fifty of news-articles-en, most of the rest being
     /// real keyword starts ("of th", "month"), before the automaton runs. Fixed-size arrays,
     /// so that a lookup needs no bounds check.
-    start_filter: Box<[BitSet; 2]>,
+    start_filter: [BitSet; 2],
 }
 
 impl DateKeywords {
@@ -241,7 +241,7 @@ fn keywords() -> &'static DateKeywords {
             .start_kind(StartKind::Anchored)
             .build(&texts)
             .expect("the date keywords are a fixed, valid pattern set");
-        let mut start_filter = Box::new([[0u64; 65536 / 64]; 2]);
+        let mut start_filter = [[0u64; 65536 / 64]; 2];
         for key in texts.iter().flat_map(|text| start_keys(text)) {
             for (bits, bit) in start_filter.iter_mut().zip(start_filter_bits(key)) {
                 bits[bit / 64] |= 1 << (bit % 64);
@@ -270,8 +270,8 @@ struct WordStarts {
     number_starts: Vec<usize>,
 }
 
-/// The bytes one step of [`scan_words`] classifies.
-const BLOCK_LEN: usize = 32;
+/// The bytes one step of [`scan_words`] classifies, one bit of a `u64` mask each.
+const BLOCK_LEN: usize = 64;
 /// A block and the bytes after it that the keys of its word starts read.
 const WINDOW_LEN: usize = BLOCK_LEN + 4;
 
@@ -279,9 +279,9 @@ const WINDOW_LEN: usize = BLOCK_LEN + 4;
 ///
 /// The keyword matches are those one unanchored leftmost-longest scan finds at word starts
 /// and that can make a mention. That scan would run the automaton over every byte, and most of
-/// its matches would lie inside words ("mar" in "summary"), only to be dropped. The two could differ
-/// only where a match hides a later one that starts inside it, at a word start. Inside a
-/// keyword the only word starts follow the spaces of "of this month" / "of last month" and the
+/// its matches would lie inside words ("mar" in "summary"), only to be dropped. The two could
+/// differ only where a match hides a later one that starts inside it, at a word start. Inside
+/// a keyword the only word starts follow the spaces of "of this month" / "of last month" and the
 /// apostrophe of "aujourd'hui", and no keyword starts with "this", "last", "month" or "hui";
 /// the tests `no_keyword_starts_at_a_word_start_inside_another` and
 /// `word_scan_equals_unanchored_scan` hold this.
@@ -348,20 +348,20 @@ impl BlockScan<'_> {
     fn run(
         &self,
         keywords: &DateKeywords,
-        after_non_alphanumeric: u32,
+        after_non_alphanumeric: u64,
         starts: &mut WordStarts,
-    ) -> u32 {
+    ) -> u64 {
         let block: &[u8; BLOCK_LEN] = self.window[..BLOCK_LEN]
             .try_into()
             .expect("a window starts with a block");
         let classes = classify_block(block);
-        let non_alphanumeric = !(classes.letters | classes.digits);
-        let in_text = u32::MAX >> (BLOCK_LEN - self.n_bytes);
+        let non_alphanumeric = !classes.alphanumeric;
+        let in_text = u64::MAX >> (BLOCK_LEN - self.n_bytes);
         // Bit i is set when byte i follows a byte that is not an ASCII letter or digit. A
         // non-ASCII byte may end a word; `search_word_start` checks its character.
         let word_starts = (non_alphanumeric << 1 | after_non_alphanumeric) & in_text;
         // Every keyword starts with an ASCII letter or a non-ASCII character.
-        let mut keyword_starts = word_starts & (classes.letters | classes.non_ascii);
+        let mut keyword_starts = word_starts & classes.letters_or_non_ascii;
         while keyword_starts != 0 {
             let offset = keyword_starts.trailing_zeros() as usize;
             keyword_starts &= keyword_starts - 1;
@@ -373,7 +373,7 @@ impl BlockScan<'_> {
                 search_word_start(self.text, keywords, idx, &mut starts.keyword_matches);
             }
         }
-        let mut number_starts = word_starts & classes.digits;
+        let mut number_starts = word_starts & classes.alphanumeric & !classes.letters_or_non_ascii;
         while number_starts != 0 {
             let idx = self.block_start + number_starts.trailing_zeros() as usize;
             number_starts &= number_starts - 1;
@@ -428,14 +428,13 @@ fn search_word_start(text: &str, keywords: &DateKeywords, idx: usize, found: &mu
 }
 
 /// The classes of the bytes of a block: bit i of each mask is set when byte i is in the class.
+/// A digit is a byte in the first class but not the second.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct ByteClasses {
-    /// ASCII letters.
-    letters: u32,
-    /// ASCII digits.
-    digits: u32,
-    /// Bytes of non-ASCII characters.
-    non_ascii: u32,
+    /// ASCII letters and digits.
+    alphanumeric: u64,
+    /// ASCII letters and the bytes of non-ASCII characters.
+    letters_or_non_ascii: u64,
 }
 
 /// Classifies the bytes of `block` sixteen at a time with SSE2, which every x86-64 processor
@@ -465,10 +464,14 @@ fn classify_block_sse2(block: &[u8; BLOCK_LEN]) -> ByteClasses {
         i64::from_le_bytes(
             block[start..start + 8]
                 .try_into()
-                .expect("a block holds 32 bytes"),
+                .expect("a block holds whole groups of eight bytes"),
         )
     };
-    let classify_half = |start: usize| {
+    let mut classes = ByteClasses {
+        alphanumeric: 0,
+        letters_or_non_ascii: 0,
+    };
+    for start in (0..BLOCK_LEN).step_by(16) {
         let bytes = _mm_set_epi64x(eight_bytes(start + 8), eight_bytes(start));
         let folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
         let letters = _mm_cmplt_epi8(
@@ -481,16 +484,11 @@ fn classify_block_sse2(block: &[u8; BLOCK_LEN]) -> ByteClasses {
         );
         // The sign bit of each byte, which `_mm_movemask_epi8` gathers, is set in a byte of a
         // comparison's result when the comparison holds, and in a non-ASCII byte.
-        let mask = |bytes| _mm_movemask_epi8(bytes) as u32;
-        (mask(letters), mask(digits), mask(bytes))
-    };
-    let (low_letters, low_digits, low_non_ascii) = classify_half(0);
-    let (high_letters, high_digits, high_non_ascii) = classify_half(16);
-    ByteClasses {
-        letters: low_letters | high_letters << 16,
-        digits: low_digits | high_digits << 16,
-        non_ascii: low_non_ascii | high_non_ascii << 16,
+        let mask = |bytes| u64::from(_mm_movemask_epi8(bytes) as u16) << start;
+        classes.alphanumeric |= mask(_mm_or_si128(letters, digits));
+        classes.letters_or_non_ascii |= mask(_mm_or_si128(letters, bytes));
     }
+    classes
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -502,14 +500,13 @@ fn classify_block(block: &[u8; BLOCK_LEN]) -> ByteClasses {
 #[cfg(any(test, not(target_arch = "x86_64")))]
 fn classify_block_bytewise(block: &[u8; BLOCK_LEN]) -> ByteClasses {
     let mut classes = ByteClasses {
-        letters: 0,
-        digits: 0,
-        non_ascii: 0,
+        alphanumeric: 0,
+        letters_or_non_ascii: 0,
     };
     for (position, byte) in block.iter().enumerate() {
-        classes.letters |= u32::from(byte.is_ascii_alphabetic()) << position;
-        classes.digits |= u32::from(byte.is_ascii_digit()) << position;
-        classes.non_ascii |= u32::from(!byte.is_ascii()) << position;
+        classes.alphanumeric |= u64::from(byte.is_ascii_alphanumeric()) << position;
+        classes.letters_or_non_ascii |=
+            u64::from(byte.is_ascii_alphabetic() || !byte.is_ascii()) << position;
     }
     classes
 }
@@ -1348,7 +1345,8 @@ mod tests {
     fn classify_block_agrees_with_a_byte_loop() {
         for byte in 0..=u8::MAX {
             for position in 0..BLOCK_LEN {
-                let mut block = *b"aZ0zA9mQ ,.\x80\xff-'\"@[`{/:AZaz09\x7f\x00\xc3\xa9";
+                let mut block =
+                    *b"aZ0zA9mQ ,.\x80\xff-'\"@[`{/:AZaz09\x7f\x00\xc3\xa9Mai 2022, \xd0\xbc\xd0\xb0\xd1\x8f; 12.02. x\x1f\x01ZzQ9";
                 block[position] = byte;
                 assert_eq!(
                     classify_block(&block),
