@@ -1013,22 +1013,56 @@ fn sentence_end_after(text: &str, from: usize, to: usize) -> usize {
 ///
 /// Every word of a sentence around a date is looked up, so the markers are kept in a hash map
 /// keyed by integers ([`marker_key`]) and a word costs one hash lookup, not a comparison with
-/// each of the seventy markers.
+/// each of the seventy markers; and a bit set ([`marker_filter_bit`]) turns away most words
+/// that are no marker before the key is built.
 fn tense_marker(word: &str) -> Option<Tense> {
-    static MARKERS: OnceLock<FxHashMap<u128, Tense>> = OnceLock::new();
+    static MARKERS: OnceLock<TenseMarkers> = OnceLock::new();
     let markers = MARKERS.get_or_init(|| {
         let future = FUTURE_MARKERS.iter().map(|marker| (*marker, Tense::Future));
         let past = PAST_MARKERS.iter().map(|marker| (*marker, Tense::Past));
+        let mut filter = [0u64; MARKER_FILTER_BITS / 64];
+        let mut by_key = FxHashMap::default();
         // The future markers come last and so would win over a past marker of the same
         // spelling, as they did when they were checked first.
-        past.chain(future)
-            .map(|(marker, tense)| {
-                let key = marker_key(marker).expect("tense markers are at most 16 bytes long");
-                (key, tense)
-            })
-            .collect()
+        for (marker, tense) in past.chain(future) {
+            let bit = marker_filter_bit(marker).expect("tense markers are two bytes or longer");
+            filter[bit / 64] |= 1 << (bit % 64);
+            let key = marker_key(marker).expect("tense markers are at most 16 bytes long");
+            by_key.insert(key, tense);
+        }
+        TenseMarkers { filter, by_key }
     });
-    markers.get(&marker_key(word)?).copied()
+    let bit = marker_filter_bit(word)?;
+    if markers.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+        return None;
+    }
+    markers.by_key.get(&marker_key(word)?).copied()
+}
+
+/// The tense markers of [`tense_marker`].
+struct TenseMarkers {
+    /// Bit [`marker_filter_bit`] of every marker is set.
+    filter: [u64; MARKER_FILTER_BITS / 64],
+    /// Each marker's tense by its [`marker_key`].
+    by_key: FxHashMap<u128, Tense>,
+}
+
+/// The size of the filter of [`TenseMarkers`]: with seventy markers, about one bit in sixty is
+/// set.
+const MARKER_FILTER_BITS: usize = 4096;
+
+/// A word's bit in the filter of [`TenseMarkers`], or `None` for a word shorter than two
+/// bytes (no marker is): a hash of its length and of its first, second and last bytes with
+/// bit 5 set, so that ASCII case does not change it.
+#[inline(always)]
+fn marker_filter_bit(word: &str) -> Option<usize> {
+    let bytes = word.as_bytes();
+    let (&[first, second, ..], Some(&last)) = (bytes, bytes.last()) else {
+        return None;
+    };
+    // A length beyond 255 wraps, which can only let a word through to the map.
+    let key = u32::from_le_bytes([first, second, last, bytes.len() as u8]) | 0x0020_2020;
+    Some((key.wrapping_mul(0x9e37_79b1) >> (32 - MARKER_FILTER_BITS.trailing_zeros())) as usize)
 }
 
 /// `word` zero-padded into a `u128` with bit 5 of every byte set, or `None` beyond 16 bytes.
@@ -1383,16 +1417,30 @@ mod tests {
     #[test]
     fn tense_markers_are_found_in_any_case_and_only_whole() {
         for marker in FUTURE_MARKERS {
-            assert_eq!(tense_marker(marker), Some(Tense::Future), "{marker:?}");
             assert!(
                 !PAST_MARKERS.contains(marker),
                 "{marker:?} is in both lists"
             );
         }
-        for marker in PAST_MARKERS {
-            assert_eq!(tense_marker(marker), Some(Tense::Past), "{marker:?}");
-            let upper = marker.to_ascii_uppercase();
-            assert_eq!(tense_marker(&upper), Some(Tense::Past), "{upper:?}");
+        let marked = FUTURE_MARKERS
+            .iter()
+            .map(|marker| (marker, Tense::Future))
+            .chain(PAST_MARKERS.iter().map(|marker| (marker, Tense::Past)));
+        for (marker, tense) in marked {
+            // The filter before the map reads the first, second and last bytes, so each of
+            // them changes case in one of these forms.
+            let mut capitalised = marker.to_string();
+            capitalised[..1].make_ascii_uppercase();
+            let mut last_upper = marker.to_string();
+            last_upper[marker.len() - 1..].make_ascii_uppercase();
+            for word in [
+                marker.to_string(),
+                marker.to_ascii_uppercase(),
+                capitalised,
+                last_upper,
+            ] {
+                assert_eq!(tense_marker(&word), Some(tense), "{word:?}");
+            }
         }
         for word in [
             "wil",
@@ -1401,7 +1449,9 @@ mod tests {
             "saidx",
             "be",
             "",
+            "w",
             "scheduledscheduled",
+            "ÿwill",
         ] {
             assert_eq!(tense_marker(word), None, "{word:?}");
         }
