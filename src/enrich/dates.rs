@@ -592,8 +592,8 @@ fn day_before(text: &str, month_start: usize) -> Option<(i8, usize)> {
     (word_start + used == trimmed.len()).then_some((day, word_start))
 }
 
-/// The word that ends right before `idx` (skipping spaces), lowercased.
-fn previous_word(text: &str, idx: usize) -> (String, usize) {
+/// The word that ends right before `idx` (skipping spaces), lowercased, and where it starts.
+fn previous_word(text: &str, idx: usize) -> (LoweredWord, usize) {
     let trimmed = text[..idx].trim_end();
     let start = trimmed
         .char_indices()
@@ -602,7 +602,58 @@ fn previous_word(text: &str, idx: usize) -> (String, usize) {
         .last()
         .map(|(idx, _)| idx)
         .unwrap_or(trimmed.len());
-    (trimmed[start..].to_lowercase(), start)
+    (LoweredWord::new(&trimmed[start..]), start)
+}
+
+/// A word lowercased into a buffer on the stack, as [`previous_word`] gives it: the word
+/// before a date is looked up in short lists ("in", "since", "last"), and lowercasing it into
+/// a `String` cost an allocation each time.
+///
+/// A word whose lowercase form is longer than the buffer reads as empty. The lists hold no
+/// empty word and none so long, so it matches none of them, as the whole lowercase word
+/// would not.
+struct LoweredWord {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl LoweredWord {
+    fn new(word: &str) -> Self {
+        let mut lowered = LoweredWord {
+            bytes: [0; 16],
+            len: 0,
+        };
+        if word.is_ascii() {
+            if let Some(slot) = lowered.bytes.get_mut(..word.len()) {
+                slot.copy_from_slice(word.as_bytes());
+                slot.make_ascii_lowercase();
+                lowered.len = word.len();
+            }
+            return lowered;
+        }
+        // Lowercasing character by character differs from `str::to_lowercase` only for a
+        // final capital sigma, and no list word holds a sigma of either form.
+        for lower in word.chars().flat_map(char::to_lowercase) {
+            let Some(slot) = lowered
+                .bytes
+                .get_mut(lowered.len..lowered.len + lower.len_utf8())
+            else {
+                lowered.len = 0;
+                break;
+            };
+            lower.encode_utf8(slot);
+            lowered.len += lower.len_utf8();
+        }
+        lowered
+    }
+
+    fn is(&self, word: &str) -> bool {
+        &self.bytes[..self.len] == word.as_bytes()
+    }
+
+    fn is_one_of(&self, words: &[&str]) -> bool {
+        words.iter().any(|word| self.is(word))
+    }
 }
 
 fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
@@ -666,9 +717,7 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     (None, None) if !abbreviation => {
                         let (word, _) = previous_word(text, start);
                         let needs_in = month == 5 && english;
-                        if !(DATE_PREPOSITIONS.contains(&word.as_str())
-                            && (!needs_in || word == "in"))
-                        {
+                        if !(word.is_one_of(DATE_PREPOSITIONS) && (!needs_in || word.is("in"))) {
                             continue;
                         }
                         RawDate::Month(month)
@@ -688,11 +737,14 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     continue;
                 }
                 let (word, word_start) = previous_word(text, start);
-                let (shift, span_start) = match word.as_str() {
-                    "last" => (-1, word_start),
-                    "next" => (1, word_start),
-                    "on" | "this" | "since" | "until" | "later" | "earlier" => (0, word_start),
-                    _ => (0, start),
+                let (shift, span_start) = if word.is("last") {
+                    (-1, word_start)
+                } else if word.is("next") {
+                    (1, word_start)
+                } else if word.is_one_of(&["on", "this", "since", "until", "later", "earlier"]) {
+                    (0, word_start)
+                } else {
+                    (0, start)
                 };
                 mentions.push(RawMention {
                     raw: RawDate::Weekday { weekday, shift },
@@ -708,7 +760,9 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     || (lowercase_only && first_upper)
                     || text[end..].starts_with(':')
                     || (keyword_language == "es"
-                        && ["la", "esta", "por"].contains(&previous_word(text, start).0.as_str()))
+                        && previous_word(text, start)
+                            .0
+                            .is_one_of(&["la", "esta", "por"]))
                 {
                     continue;
                 }
@@ -732,7 +786,7 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     continue;
                 }
                 let (word, word_start) = previous_word(text, number_start);
-                let span_start = if word == "the" {
+                let span_start = if word.is("the") {
                     word_start
                 } else {
                     number_start
@@ -825,8 +879,7 @@ fn numeric_mentions(text: &str, number_starts: &[usize], mentions: &mut Vec<RawM
                 let (word, word_start) = previous_word(text, idx);
                 let followed_by_number = rest[4..].starts_with(',')
                     && rest[5..].starts_with(|ch: char| ch.is_ascii_digit());
-                if DATE_PREPOSITIONS.contains(&word.as_str()) && word != "of" && !followed_by_number
-                {
+                if word.is_one_of(DATE_PREPOSITIONS) && !word.is("of") && !followed_by_number {
                     mentions.push(RawMention {
                         raw: RawDate::Year(year),
                         span: (word_start, idx + 4),
@@ -1619,6 +1672,39 @@ mod tests {
         ) {
             check_word_scan(&pieces.concat());
         }
+    }
+
+    #[test]
+    fn lowered_words_match_as_to_lowercase_does() {
+        let words = [
+            "In",
+            "SINCE",
+            "В",
+            "До",
+            "Earlier",
+            "ΣΟΦΟΣ",
+            "İn",
+            "Straße",
+            "ÉCHÉANCE",
+            "Überraschungsangriffe",
+            "",
+            "of",
+            "Über",
+            "ÜBER",
+            "SINCEWHEN",
+        ];
+        let lists: [&[&str]; 3] = [DATE_PREPOSITIONS, &["earlier", "the"], &["straße", "über"]];
+        for word in words {
+            let lowered = LoweredWord::new(word);
+            for list in lists {
+                assert_eq!(
+                    lowered.is_one_of(list),
+                    list.contains(&word.to_lowercase().as_str()),
+                    "{word:?} in {list:?}"
+                );
+            }
+        }
+        assert!(LoweredWord::new("Während").is("während"));
     }
 
     #[test]
