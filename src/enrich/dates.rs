@@ -986,6 +986,31 @@ impl<'a> SentenceWords<'a> {
     }
 }
 
+/// What [`SentenceWords`] needs to know of a byte.
+#[derive(Clone, Copy, PartialEq)]
+enum ByteClass {
+    AsciiAlphanumeric,
+    AsciiSeparator,
+    /// A byte of a non-ASCII character, which is decoded to be classified.
+    NonAscii,
+}
+
+/// The class of every byte value, so that a byte costs one table lookup in the loops of
+/// [`SentenceWords`] rather than a chain of range tests.
+const BYTE_CLASSES: [ByteClass; 256] = {
+    let mut classes = [ByteClass::NonAscii; 256];
+    let mut byte: u8 = 0;
+    while byte < 128 {
+        classes[byte as usize] = if byte.is_ascii_alphanumeric() {
+            ByteClass::AsciiAlphanumeric
+        } else {
+            ByteClass::AsciiSeparator
+        };
+        byte += 1;
+    }
+    classes
+};
+
 impl<'a> Iterator for SentenceWords<'a> {
     /// The word's position as described on [`SentenceWords`], and the word.
     type Item = (usize, &'a str);
@@ -1000,7 +1025,7 @@ impl<'a> Iterator for SentenceWords<'a> {
         let word_start = loop {
             idx += bytes[idx..]
                 .iter()
-                .take_while(|byte| byte.is_ascii() && !byte.is_ascii_alphanumeric())
+                .take_while(|&&byte| BYTE_CLASSES[usize::from(byte)] == ByteClass::AsciiSeparator)
                 .count();
             let Some(&byte) = bytes.get(idx) else {
                 self.idx = idx;
@@ -1019,7 +1044,9 @@ impl<'a> Iterator for SentenceWords<'a> {
         loop {
             idx += bytes[idx..]
                 .iter()
-                .take_while(|byte| byte.is_ascii_alphanumeric())
+                .take_while(|&&byte| {
+                    BYTE_CLASSES[usize::from(byte)] == ByteClass::AsciiAlphanumeric
+                })
                 .count();
             if bytes.get(idx).is_none_or(u8::is_ascii) {
                 break;
@@ -1490,12 +1517,18 @@ mod tests {
 
     #[test]
     fn sentence_words_agree_with_a_split() {
+        // Every ASCII character once between letters and once between digits, so that each
+        // byte class the loops read is tried.
+        let every_ascii: String = (0..128u8)
+            .map(|byte| format!("ab{}9{}", char::from(byte), char::from(byte)))
+            .collect();
         let texts = [
             "They met on May 4, and will meet again.",
             "didn’t say — “yes”  or no… Ёлки, café naïve 1.47",
             "  leading and trailing  ",
             "’’a",
             "",
+            &every_ascii,
         ];
         for text in texts {
             let mut expected = Vec::new();
