@@ -399,6 +399,17 @@ fn search_word_start(text: &str, keywords: &DateKeywords, idx: usize, found: &mu
     {
         return;
     }
+    // "of the" passes the start filter (as "of this month" and "of last month" start with
+    // "of t"), about fifteen thousand times in news-articles-en. Those two are the only
+    // keywords with a space as their third byte (`no_keyword_but_of_month_has_a_third_space`),
+    // so a word after such a space other than "this" or "last" ends the search here, for less
+    // than the automaton's setup.
+    if bytes.get(idx + 2) == Some(&b' ') {
+        let next_word = bytes.get(idx + 3..idx + 8).unwrap_or_default();
+        if !(next_word.eq_ignore_ascii_case(b"this ") || next_word.eq_ignore_ascii_case(b"last ")) {
+            return;
+        }
+    }
     // The automaton is walked here rather than through `try_find`, whose setup cost more
     // than the few transitions a word takes (about 130 instructions a call). The walk is the library's own for leftmost-longest
     // anchored searches: the longest match seen until the automaton dies wins. No keyword is
@@ -1495,6 +1506,19 @@ mod tests {
                         "{inner:?} could start inside {outer:?}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn no_keyword_but_of_month_has_a_third_space() {
+        let (texts, _) = keyword_patterns();
+        for text in texts {
+            if text.as_bytes()[2] == b' ' {
+                assert!(
+                    ["this ", "last "].contains(&&text[3..8]),
+                    "{text:?} has a space third and no \"this\" or \"last\" after it"
+                );
             }
         }
     }
