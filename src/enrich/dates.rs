@@ -123,7 +123,7 @@ const PAST_MARKERS: &[&str] = &[
     "built", "spent", "felt", "heard", "struck", "broke", "flew", "drew", "threw", "shot",
 ];
 
-/// The date keywords as one automaton, searched only at word starts (see [`keyword_matches`]).
+/// The date keywords as one automaton, searched only at word starts (see [`scan_words`]).
 struct DateKeywords {
     /// Leftmost-longest, ASCII case-insensitive, anchored searches only. It is walked state
     /// by state (see [`search_word_start`]), which the concrete DFA type allows.
@@ -132,47 +132,76 @@ struct DateKeywords {
     anchored_start: StateID,
     /// What each pattern of `automaton` means, by pattern index.
     kinds: Vec<Keyword>,
-    /// Bit sets over byte pairs: bit `first + 256 * second` of `first_pairs` is set when a
-    /// keyword starts with those two bytes, of `second_pairs` when its second and third bytes
-    /// are those two (in either ASCII case). Every keyword is at least three bytes long.
-    /// Together they turn away all but about one word in ten before the automaton runs.
-    /// Fixed-size arrays, so that looking a pair up needs no bounds check.
-    first_pairs: Box<PairSet>,
-    second_pairs: Box<PairSet>,
+    /// A filter over the first four bytes of a word (see [`start_key`]), with one bit set
+    /// for the start of each keyword in each of two bit sets (see [`start_filter_bits`]). A
+    /// word whose key misses a bit in either set starts no keyword that can make a mention. It
+    /// turns away all but about one word in fifty of news-articles-en, most of the rest being
+    /// real keyword starts ("of th", "month"), before the automaton runs. Fixed-size arrays,
+    /// so that a lookup needs no bounds check.
+    start_filter: [BitSet; 2],
 }
 
 impl DateKeywords {
-    /// Whether a keyword may start with `start`, judged by its first three bytes.
+    /// Whether a keyword that can make a mention may start with the bytes whose
+    /// [`start_key`] is `key`.
     #[inline(always)]
-    fn may_start_with(&self, start: [u8; 3]) -> bool {
-        has_pair(&self.first_pairs, start[0], start[1])
-            && has_pair(&self.second_pairs, start[1], start[2])
+    fn may_start_with(&self, key: u32) -> bool {
+        let [first_bit, second_bit] = start_filter_bits(key);
+        has_bit(&self.start_filter[0], first_bit) && has_bit(&self.start_filter[1], second_bit)
     }
 }
 
-/// The bit of a pair in a [`PairSet`]; in little-endian order, so that the two bytes load as
-/// one `u16`.
-#[inline(always)]
-fn pair_bit(first: u8, second: u8) -> usize {
-    usize::from(u16::from_le_bytes([first, second]))
-}
-
-/// One bit per pair of bytes.
-type PairSet = [u64; 65536 / 64];
+/// One bit for each value of a `u16`.
+type BitSet = [u64; 65536 / 64];
 
 #[inline(always)]
-fn has_pair(pairs: &PairSet, first: u8, second: u8) -> bool {
-    let bit = pair_bit(first, second);
-    pairs[bit / 64] & (1 << (bit % 64)) != 0
+fn has_bit(bits: &BitSet, bit: usize) -> bool {
+    bits[bit / 64] & (1 << (bit % 64)) != 0
 }
 
-/// Adds the pair to the bit set in every ASCII case, as the automaton ignores ASCII case.
-fn add_pair(pairs: &mut PairSet, first: u8, second: u8) {
-    for first in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
-        for second in [second.to_ascii_lowercase(), second.to_ascii_uppercase()] {
-            let bit = pair_bit(first, second);
-            pairs[bit / 64] |= 1 << (bit % 64);
-        }
+/// The first four bytes of a word as one integer, with bit 5 of every byte set. Setting it
+/// folds ASCII capitals onto lowercase letters, so a keyword's start in any ASCII case has one
+/// key, as the automaton ignores ASCII case; other bytes may fold onto each other, which only
+/// lets a few more words through.
+#[inline(always)]
+fn start_key(first_bytes: [u8; 4]) -> u32 {
+    u32::from_le_bytes(first_bytes) | 0x2020_2020
+}
+
+/// The bits of `key` in the two bit sets of the start filter: the top 16 bits of two
+/// multiplicative hashes. Over the words of news-articles-en, two bits let through about two
+/// thousand words that start no keyword, where one bit in a set of twice the size let through
+/// fourteen thousand. The multiplications are 32-bit, whose factor fits in the instruction;
+/// the second is done only for the few words that pass the first bit.
+#[inline(always)]
+fn start_filter_bits(key: u32) -> [usize; 2] {
+    [
+        start_filter_bit(key, 0x9e37_79b1),
+        start_filter_bit(key, 0x85eb_ca77),
+    ]
+}
+
+#[inline(always)]
+fn start_filter_bit(key: u32, factor: u32) -> usize {
+    (key.wrapping_mul(factor) >> 16) as usize
+}
+
+/// The keys ([`start_key`]) a word may have when it starts with `keyword` and the keyword can
+/// make a mention.
+///
+/// A keyword of four bytes or more has the key of its first four bytes. A three-byte keyword
+/// makes a mention only when no letter or digit follows it (`raw_mentions` drops it
+/// otherwise), so its key ends in every byte that is not an ASCII letter or digit: a byte of a
+/// non-ASCII character counts, as the character may be a dash or a quote, and so does the zero
+/// byte that stands for the text's end.
+fn start_keys(keyword: &str) -> Vec<u32> {
+    match *keyword.as_bytes() {
+        [first, second, third, fourth, ..] => vec![start_key([first, second, third, fourth])],
+        [first, second, third] => (0..=u8::MAX)
+            .filter(|fourth| !fourth.is_ascii_alphanumeric())
+            .map(|fourth| start_key([first, second, third, fourth]))
+            .collect(),
+        _ => panic!("date keyword {keyword:?} is shorter than three bytes"),
     }
 }
 
@@ -220,14 +249,11 @@ fn keywords() -> &'static DateKeywords {
             .start_kind(StartKind::Anchored)
             .build(&texts)
             .expect("the date keywords are a fixed, valid pattern set");
-        let mut first_pairs = Box::new([0u64; 65536 / 64]);
-        let mut second_pairs = Box::new([0u64; 65536 / 64]);
-        for text in &texts {
-            let &[first, second, third, ..] = text.as_bytes() else {
-                panic!("date keyword {text:?} is shorter than three bytes");
-            };
-            add_pair(&mut first_pairs, first, second);
-            add_pair(&mut second_pairs, second, third);
+        let mut start_filter = [[0u64; 65536 / 64]; 2];
+        for key in texts.iter().flat_map(|text| start_keys(text)) {
+            for (bits, bit) in start_filter.iter_mut().zip(start_filter_bits(key)) {
+                bits[bit / 64] |= 1 << (bit % 64);
+            }
         }
         let anchored_start = automaton
             .start_state(Anchored::Yes)
@@ -236,76 +262,164 @@ fn keywords() -> &'static DateKeywords {
             automaton,
             anchored_start,
             kinds,
-            first_pairs,
-            second_pairs,
+            start_filter,
         }
     })
 }
 
-/// The keyword matches of `text` that start a word (at the text start or after a character
-/// that is not alphanumeric), left to right; at each start the longest keyword wins.
+/// Where the words of a text start, as far as dates care.
+struct WordStarts {
+    /// The longest keyword match at each word start (the text start, or after a character
+    /// that is not alphanumeric), left to right, leaving out some that cannot make a mention
+    /// (see [`start_keys`]).
+    keyword_matches: Vec<Match>,
+    /// The word starts that are an ASCII digit not right after a full stop or comma, left to
+    /// right: where a numeric date may start.
+    number_starts: Vec<usize>,
+}
+
+/// The bytes one step of [`scan_words`] classifies, one bit of a `u64` mask each.
+const BLOCK_LEN: usize = 64;
+/// A block and the bytes after it that the keys of its word starts read.
+const WINDOW_LEN: usize = BLOCK_LEN + 4;
+
+/// Finds the word starts of `text`: keyword matches and possible numbers.
 ///
-/// This gives the same matches at word starts as one unanchored leftmost-longest scan, which
-/// it replaced because that scan ran the automaton over every byte and most of its matches
-/// were inside words ("mar" in "summary") only to be dropped. The two could differ only where
-/// a match hides a later one that starts inside it, at a word start. Inside a keyword the only
-/// word starts follow the spaces of "of this month" / "of last month" and the apostrophe of
-/// "aujourd'hui", and no keyword starts with "this", "last", "month" or "hui"; the tests
-/// `no_keyword_starts_at_a_word_start_inside_another` and
-/// `anchored_scan_equals_unanchored_scan` hold this.
-fn keyword_matches(text: &str, keywords: &DateKeywords) -> Vec<Match> {
+/// The keyword matches are those one unanchored leftmost-longest scan finds at word starts
+/// and that can make a mention. That scan would run the automaton over every byte, and most of
+/// its matches would lie inside words ("mar" in "summary"), only to be dropped. The two could
+/// differ only where a match hides a later one that starts inside it, at a word start. Inside
+/// a keyword the only word starts follow the spaces of "of this month" / "of last month" and the
+/// apostrophe of "aujourd'hui", and no keyword starts with "this", "last", "month" or "hui";
+/// the tests `no_keyword_starts_at_a_word_start_inside_another` and
+/// `word_scan_equals_unanchored_scan` hold this.
+///
+/// The text is classified a block of [`BLOCK_LEN`] bytes at a time into bit masks (see
+/// [`classify_block`]), so that only the word starts are visited, and of those only the ones
+/// whose first four bytes pass the keywords' start filter meet the automaton.
+fn scan_words(text: &str, keywords: &DateKeywords) -> WordStarts {
     let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    search_keyword_at(text, keywords, 0, &mut found);
-    // A word can start only after a byte that is not an ASCII letter or digit (a non-ASCII
-    // byte may end a word; `search_keyword_at` checks its character). Eight bytes are
-    // classified at a time, then only the bytes that may end a word are visited.
-    let mut chunks = bytes.chunks_exact(8);
-    for (chunk_idx, chunk) in chunks.by_ref().enumerate() {
-        let chunk: [u8; 8] = chunk.try_into().expect("chunks_exact gives 8 bytes");
-        let mut word_ends = non_alphanumeric_bytes(u64::from_le_bytes(chunk));
-        while word_ends != 0 {
-            let offset = word_ends.trailing_zeros() as usize / 8;
-            word_ends &= word_ends - 1;
-            search_keyword_at(text, keywords, chunk_idx * 8 + offset + 1, &mut found);
-        }
+    let mut starts = WordStarts {
+        keyword_matches: Vec::new(),
+        number_starts: Vec::new(),
+    };
+    // Whether the byte before the block is not an ASCII letter or digit; the text start
+    // counts as such a byte.
+    let mut after_non_alphanumeric = 1;
+    let mut block_start = 0;
+    while let Some(window) = bytes.get(block_start..block_start + WINDOW_LEN) {
+        let window: &[u8; WINDOW_LEN] = window.try_into().expect("the window has its length");
+        let scan = BlockScan {
+            text,
+            window,
+            block_start,
+            n_bytes: BLOCK_LEN,
+        };
+        after_non_alphanumeric = scan.run(keywords, after_non_alphanumeric, &mut starts);
+        block_start += BLOCK_LEN;
     }
-    let tail_start = bytes.len() - chunks.remainder().len();
-    for (offset, byte) in chunks.remainder().iter().enumerate() {
-        if !byte.is_ascii_alphanumeric() {
-            search_keyword_at(text, keywords, tail_start + offset + 1, &mut found);
-        }
+    // The last bytes are copied into a window padded with zero bytes, which read as the end of
+    // the text to the start filter.
+    while block_start < bytes.len() {
+        let rest = &bytes[block_start..bytes.len().min(block_start + WINDOW_LEN)];
+        let mut window = [0; WINDOW_LEN];
+        window[..rest.len()].copy_from_slice(rest);
+        let scan = BlockScan {
+            text,
+            window: &window,
+            block_start,
+            n_bytes: rest.len().min(BLOCK_LEN),
+        };
+        after_non_alphanumeric = scan.run(keywords, after_non_alphanumeric, &mut starts);
+        block_start += BLOCK_LEN;
     }
-    found
+    starts
+}
+
+/// One block of [`scan_words`].
+struct BlockScan<'a> {
+    text: &'a str,
+    /// The block's bytes and the next four, zero past the text's end.
+    window: &'a [u8; WINDOW_LEN],
+    /// Where the block starts in `text`.
+    block_start: usize,
+    /// How many bytes of the block are in `text`.
+    n_bytes: usize,
+}
+
+impl BlockScan<'_> {
+    /// Adds the block's word starts to `starts`. `after_non_alphanumeric` is 1 when the byte
+    /// before the block is not an ASCII letter or digit, else 0; returns the same for the next
+    /// block.
+    // Inlined into both loops of `scan_words`, so that the bit masks stay in registers.
+    #[inline(always)]
+    fn run(
+        &self,
+        keywords: &DateKeywords,
+        after_non_alphanumeric: u64,
+        starts: &mut WordStarts,
+    ) -> u64 {
+        let block: &[u8; BLOCK_LEN] = self.window[..BLOCK_LEN]
+            .try_into()
+            .expect("a window starts with a block");
+        let classes = classify_block(block);
+        let non_alphanumeric = !classes.alphanumeric;
+        let in_text = u64::MAX >> (BLOCK_LEN - self.n_bytes);
+        // Bit i is set when byte i follows a byte that is not an ASCII letter or digit. A
+        // non-ASCII byte may end a word; `search_word_start` checks its character.
+        let word_starts = (non_alphanumeric << 1 | after_non_alphanumeric) & in_text;
+        // Every keyword starts with an ASCII letter or a non-ASCII character.
+        let mut keyword_starts = word_starts & classes.letters_or_non_ascii;
+        while keyword_starts != 0 {
+            let offset = keyword_starts.trailing_zeros() as usize;
+            keyword_starts &= keyword_starts - 1;
+            let first_bytes = self.window[offset..offset + 4]
+                .try_into()
+                .expect("the window holds four bytes after each byte of its block");
+            if keywords.may_start_with(start_key(first_bytes)) {
+                let idx = self.block_start + offset;
+                search_word_start(self.text, keywords, idx, &mut starts.keyword_matches);
+            }
+        }
+        let mut number_starts = word_starts & classes.alphanumeric & !classes.letters_or_non_ascii;
+        while number_starts != 0 {
+            let idx = self.block_start + number_starts.trailing_zeros() as usize;
+            number_starts &= number_starts - 1;
+            if idx == 0 || !matches!(self.text.as_bytes()[idx - 1], b'.' | b',') {
+                starts.number_starts.push(idx);
+            }
+        }
+        non_alphanumeric >> (BLOCK_LEN - 1)
+    }
 }
 
 /// Pushes the longest keyword match starting at `idx` onto `found`, if `idx` starts a word
-/// (the byte before it may end one).
-// Inlined so that the byte-pair test, which turns away nine candidates in ten, costs no call.
-#[inline(always)]
-fn search_keyword_at(text: &str, keywords: &DateKeywords, idx: usize, found: &mut Vec<Match>) {
-    let Some(&[first, second, third]) = text.as_bytes().get(idx..idx + 3) else {
-        return;
-    };
-    if keywords.may_start_with([first, second, third]) {
-        search_word_start(text, keywords, idx, found);
-    }
-}
-
-/// The work of [`search_keyword_at`] once the first bytes fit a keyword.
+/// (the byte before it may end one); [`scan_words`] calls it where the first bytes fit a keyword.
 #[inline(never)]
 fn search_word_start(text: &str, keywords: &DateKeywords, idx: usize, found: &mut Vec<Match>) {
     let bytes = text.as_bytes();
-    // No keyword starts with a continuation byte, so `idx` is a character boundary.
+    // After a non-ASCII byte, `idx` may lie inside a character, where no keyword starts, or
+    // follow a letter.
     if idx > 0
         && !bytes[idx - 1].is_ascii()
-        && char_before(text, idx).is_some_and(char::is_alphanumeric)
+        && (!text.is_char_boundary(idx)
+            || char_before(text, idx).is_some_and(char::is_alphanumeric))
     {
         return;
     }
+    // "of the" passes the start filter (as "of this month" and "of last month" start with
+    // "of t"), about fifteen thousand times in news-articles-en. Those two are the only
+    // keywords with a space as their third byte (`no_keyword_but_of_month_has_a_third_space`),
+    // so a word after such a space other than "this" or "last" ends the search here, for less
+    // than the automaton's setup.
+    if bytes.get(idx + 2) == Some(&b' ') {
+        let next_word = bytes.get(idx + 3..idx + 8).unwrap_or_default();
+        if !(next_word.eq_ignore_ascii_case(b"this ") || next_word.eq_ignore_ascii_case(b"last ")) {
+            return;
+        }
+    }
     // The automaton is walked here rather than through `try_find`, whose setup cost more
-    // than the few transitions a word takes (about 130 instructions a call, with 200,000
-    // calls on news-articles-en). The walk is the library's own for leftmost-longest
+    // than the few transitions a word takes (about 130 instructions a call). The walk is the library's own for leftmost-longest
     // anchored searches: the longest match seen until the automaton dies wins. No keyword is
     // empty, so the start state is no match.
     let automaton = &keywords.automaton;
@@ -332,28 +446,88 @@ fn search_word_start(text: &str, keywords: &DateKeywords, idx: usize, found: &mu
     found.extend(longest);
 }
 
-/// Bit 7 of each byte of the result is set when that byte of `chunk` is not an ASCII letter or
-/// digit (bytes of non-ASCII characters count as not); all other bits are clear.
+/// The classes of the bytes of a block: bit i of each mask is set when byte i is in the class.
+/// A digit is a byte in the first class but not the second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ByteClasses {
+    /// ASCII letters and digits.
+    alphanumeric: u64,
+    /// ASCII letters and the bytes of non-ASCII characters.
+    letters_or_non_ascii: u64,
+}
+
+/// Classifies the bytes of `block` sixteen at a time with SSE2, which every x86-64 processor
+/// has: a few instructions per sixteen bytes, where the byte loop
+/// ([`classify_block_bytewise`]) costs several per byte.
 ///
-/// The eight bytes are compared at once ("SWAR"), which costs a few instructions per chunk
-/// where a byte loop costs several per byte. After clearing bit 7 every byte is at most 0x7f
-/// and each added constant at most 0x80, so no addition carries into the next byte:
-/// `v + (0x80 - low)` has bit 7 set exactly when `v >= low`, and `v + (0x7f - high)` exactly
-/// when `v > high`. Setting bit 5 folds ASCII capitals onto lowercase letters (and no other
-/// byte onto one). `non_alphanumeric_bytes_agrees_with_a_byte_loop` checks every byte value.
-fn non_alphanumeric_bytes(chunk: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x80 * ONES;
-    let seven_bits = chunk & !HIGH_BITS;
-    let folded = seven_bits | (0x20 * ONES);
-    let in_range = |bytes: u64, low: u8, high: u8| {
-        let at_least_low = bytes + u64::from(0x80 - low) * ONES;
-        let above_high = bytes + u64::from(0x7f - high) * ONES;
-        at_least_low & !above_high & HIGH_BITS
+/// Adding `0x80 - low` to a byte moves the range `low..low + n` onto the `n` smallest signed
+/// bytes, so one signed comparison tests it; setting bit 5 first folds ASCII capitals onto
+/// lowercase letters and no other byte onto one. `classify_block_agrees_with_a_byte_loop`
+/// checks every byte value in every position.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn classify_block(block: &[u8; BLOCK_LEN]) -> ByteClasses {
+    // SAFETY: SSE2 belongs to x86-64 itself, so every processor that runs this code has it.
+    unsafe { classify_block_sse2(block) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn classify_block_sse2(block: &[u8; BLOCK_LEN]) -> ByteClasses {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_set_epi64x,
     };
-    let ascii_alphanumeric =
-        (in_range(folded, b'a', b'z') | in_range(seven_bits, b'0', b'9')) & !chunk;
-    !ascii_alphanumeric & HIGH_BITS
+    let eight_bytes = |start: usize| {
+        i64::from_le_bytes(
+            block[start..start + 8]
+                .try_into()
+                .expect("a block holds whole groups of eight bytes"),
+        )
+    };
+    let mut classes = ByteClasses {
+        alphanumeric: 0,
+        letters_or_non_ascii: 0,
+    };
+    for start in (0..BLOCK_LEN).step_by(16) {
+        let bytes = _mm_set_epi64x(eight_bytes(start + 8), eight_bytes(start));
+        let folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
+        let letters = _mm_cmplt_epi8(
+            _mm_add_epi8(folded, _mm_set1_epi8(0x80u8.wrapping_sub(b'a') as i8)),
+            _mm_set1_epi8(i8::MIN + 26),
+        );
+        let digits = _mm_cmplt_epi8(
+            _mm_add_epi8(bytes, _mm_set1_epi8(0x80u8.wrapping_sub(b'0') as i8)),
+            _mm_set1_epi8(i8::MIN + 10),
+        );
+        // The sign bit of each byte, which `_mm_movemask_epi8` gathers, is set in a byte of a
+        // comparison's result when the comparison holds, and in a non-ASCII byte.
+        let mask = |bytes| u64::from(_mm_movemask_epi8(bytes) as u16) << start;
+        classes.alphanumeric |= mask(_mm_or_si128(letters, digits));
+        classes.letters_or_non_ascii |= mask(_mm_or_si128(letters, bytes));
+    }
+    classes
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn classify_block(block: &[u8; BLOCK_LEN]) -> ByteClasses {
+    classify_block_bytewise(block)
+}
+
+/// What [`classify_block`] computes, one byte at a time.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn classify_block_bytewise(block: &[u8; BLOCK_LEN]) -> ByteClasses {
+    let mut classes = ByteClasses {
+        alphanumeric: 0,
+        letters_or_non_ascii: 0,
+    };
+    for (position, byte) in block.iter().enumerate() {
+        classes.alphanumeric |= u64::from(byte.is_ascii_alphanumeric()) << position;
+        classes.letters_or_non_ascii |=
+            u64::from(byte.is_ascii_alphabetic() || !byte.is_ascii()) << position;
+    }
+    classes
 }
 
 /// What a date mention says before it is placed on the calendar.
@@ -437,8 +611,8 @@ fn day_before(text: &str, month_start: usize) -> Option<(i8, usize)> {
     (word_start + used == trimmed.len()).then_some((day, word_start))
 }
 
-/// The word that ends right before `idx` (skipping spaces), lowercased.
-fn previous_word(text: &str, idx: usize) -> (String, usize) {
+/// The word that ends right before `idx` (skipping spaces), lowercased, and where it starts.
+fn previous_word(text: &str, idx: usize) -> (LoweredWord, usize) {
     let trimmed = text[..idx].trim_end();
     let start = trimmed
         .char_indices()
@@ -447,13 +621,65 @@ fn previous_word(text: &str, idx: usize) -> (String, usize) {
         .last()
         .map(|(idx, _)| idx)
         .unwrap_or(trimmed.len());
-    (trimmed[start..].to_lowercase(), start)
+    (LoweredWord::new(&trimmed[start..]), start)
+}
+
+/// A word lowercased into a buffer on the stack, as [`previous_word`] gives it: the word
+/// before a date is looked up in short lists ("in", "since", "last"), and lowercasing it into
+/// a `String` cost an allocation each time.
+///
+/// A word whose lowercase form is longer than the buffer reads as empty. The lists hold no
+/// empty word and none so long, so it matches none of them, as the whole lowercase word
+/// would not.
+struct LoweredWord {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl LoweredWord {
+    fn new(word: &str) -> Self {
+        let mut lowered = LoweredWord {
+            bytes: [0; 16],
+            len: 0,
+        };
+        if word.is_ascii() {
+            if let Some(slot) = lowered.bytes.get_mut(..word.len()) {
+                slot.copy_from_slice(word.as_bytes());
+                slot.make_ascii_lowercase();
+                lowered.len = word.len();
+            }
+            return lowered;
+        }
+        // Lowercasing character by character differs from `str::to_lowercase` only for a
+        // final capital sigma, and no list word holds a sigma of either form.
+        for lower in word.chars().flat_map(char::to_lowercase) {
+            let Some(slot) = lowered
+                .bytes
+                .get_mut(lowered.len..lowered.len + lower.len_utf8())
+            else {
+                lowered.len = 0;
+                break;
+            };
+            lower.encode_utf8(slot);
+            lowered.len += lower.len_utf8();
+        }
+        lowered
+    }
+
+    fn is(&self, word: &str) -> bool {
+        &self.bytes[..self.len] == word.as_bytes()
+    }
+
+    fn is_one_of(&self, words: &[&str]) -> bool {
+        words.iter().any(|word| self.is(word))
+    }
 }
 
 fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
     let keywords = keywords();
     let mut mentions: Vec<RawMention> = Vec::new();
-    for found in keyword_matches(text, keywords) {
+    let word_starts = scan_words(text, keywords);
+    for found in word_starts.keyword_matches {
         let (start, end) = (found.start(), found.end());
         if !text.is_char_boundary(end) || char_after(text, end).is_some_and(char::is_alphanumeric) {
             continue;
@@ -510,9 +736,7 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     (None, None) if !abbreviation => {
                         let (word, _) = previous_word(text, start);
                         let needs_in = month == 5 && english;
-                        if !(DATE_PREPOSITIONS.contains(&word.as_str())
-                            && (!needs_in || word == "in"))
-                        {
+                        if !(word.is_one_of(DATE_PREPOSITIONS) && (!needs_in || word.is("in"))) {
                             continue;
                         }
                         RawDate::Month(month)
@@ -532,11 +756,14 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     continue;
                 }
                 let (word, word_start) = previous_word(text, start);
-                let (shift, span_start) = match word.as_str() {
-                    "last" => (-1, word_start),
-                    "next" => (1, word_start),
-                    "on" | "this" | "since" | "until" | "later" | "earlier" => (0, word_start),
-                    _ => (0, start),
+                let (shift, span_start) = if word.is("last") {
+                    (-1, word_start)
+                } else if word.is("next") {
+                    (1, word_start)
+                } else if word.is_one_of(&["on", "this", "since", "until", "later", "earlier"]) {
+                    (0, word_start)
+                } else {
+                    (0, start)
                 };
                 mentions.push(RawMention {
                     raw: RawDate::Weekday { weekday, shift },
@@ -552,7 +779,9 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     || (lowercase_only && first_upper)
                     || text[end..].starts_with(':')
                     || (keyword_language == "es"
-                        && ["la", "esta", "por"].contains(&previous_word(text, start).0.as_str()))
+                        && previous_word(text, start)
+                            .0
+                            .is_one_of(&["la", "esta", "por"]))
                 {
                     continue;
                 }
@@ -576,7 +805,7 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
                     continue;
                 }
                 let (word, word_start) = previous_word(text, number_start);
-                let span_start = if word == "the" {
+                let span_start = if word.is("the") {
                     word_start
                 } else {
                     number_start
@@ -588,47 +817,21 @@ fn raw_mentions(text: &str, language: &str) -> Vec<RawMention> {
             }
         }
     }
-    numeric_mentions(text, &mut mentions);
+    numeric_mentions(text, &word_starts.number_starts, &mut mentions);
     mentions.sort_by_key(|mention| mention.span);
     mentions
 }
 
-/// The index of the first ASCII digit in `bytes` at or after `from`, or `bytes.len()`.
-/// Digits are rare in prose, so each block of 32 bytes is first checked whole, in a loop
-/// without an early exit that the compiler can run in vector registers; only a block holding
-/// a digit is searched byte by byte.
-fn next_digit(bytes: &[u8], from: usize) -> usize {
-    let mut block_start = from;
-    while block_start < bytes.len() {
-        let block = &bytes[block_start..(block_start + 32).min(bytes.len())];
-        let has_digit = block
-            .iter()
-            .fold(false, |has_digit, byte| has_digit | byte.is_ascii_digit());
-        if has_digit {
-            let offset = block.iter().position(u8::is_ascii_digit);
-            return block_start + offset.expect("the block holds a digit");
-        }
-        block_start += block.len();
-    }
-    bytes.len()
-}
-
-/// ISO dates, "12.02.2022" dates and bare years after a preposition ("after 1997").
-fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
+/// ISO dates, "12.02.2022" dates and bare years after a preposition ("after 1997"), read at
+/// the `number_starts` of [`WordStarts`]. The mentions found so far are keyword ones, which
+/// hide the numbers inside them.
+fn numeric_mentions(text: &str, number_starts: &[usize], mentions: &mut Vec<RawMention>) {
     let bytes = text.as_bytes();
-    let known: Vec<(usize, usize)> = mentions.iter().map(|mention| mention.span).collect();
-    let mut idx = 0;
-    while idx < bytes.len() {
-        idx = next_digit(bytes, idx);
-        if idx == bytes.len() {
-            break;
-        }
-        if idx > 0
-            && (bytes[idx - 1].is_ascii_alphanumeric()
-                || bytes[idx - 1] == b'.'
-                || bytes[idx - 1] == b',')
-        {
-            idx += 1;
+    let n_keyword_mentions = mentions.len();
+    // Where the last number read ends; a start before it lies inside that number.
+    let mut read_up_to = 0;
+    for &idx in number_starts {
+        if idx < read_up_to {
             continue;
         }
         let n_digits = bytes[idx..]
@@ -636,9 +839,11 @@ fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
             .take_while(|byte| byte.is_ascii_digit())
             .count();
         let run_end = idx + n_digits;
-        let inside_known = known.iter().any(|&(from, to)| idx >= from && idx < to);
+        let inside_known = mentions[..n_keyword_mentions]
+            .iter()
+            .any(|mention| idx >= mention.span.0 && idx < mention.span.1);
         if inside_known {
-            idx = run_end;
+            read_up_to = run_end;
             continue;
         }
         let rest = &text[idx..];
@@ -655,7 +860,7 @@ fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
                             raw: RawDate::Full(date),
                             span: (idx, idx + 10),
                         });
-                        idx += 10;
+                        read_up_to = idx + 10;
                         continue;
                     }
                 }
@@ -682,7 +887,7 @@ fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
                             raw: RawDate::Full(date),
                             span: (idx, year_start + used),
                         });
-                        idx = year_start + used;
+                        read_up_to = year_start + used;
                         continue;
                     }
                 }
@@ -693,8 +898,7 @@ fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
                 let (word, word_start) = previous_word(text, idx);
                 let followed_by_number = rest[4..].starts_with(',')
                     && rest[5..].starts_with(|ch: char| ch.is_ascii_digit());
-                if DATE_PREPOSITIONS.contains(&word.as_str()) && word != "of" && !followed_by_number
-                {
+                if word.is_one_of(DATE_PREPOSITIONS) && !word.is("of") && !followed_by_number {
                     mentions.push(RawMention {
                         raw: RawDate::Year(year),
                         span: (word_start, idx + 4),
@@ -702,7 +906,7 @@ fn numeric_mentions(text: &str, mentions: &mut Vec<RawMention>) {
                 }
             }
         }
-        idx = run_end;
+        read_up_to = run_end;
     }
 }
 
@@ -801,6 +1005,31 @@ impl<'a> SentenceWords<'a> {
     }
 }
 
+/// What [`SentenceWords`] needs to know of a byte.
+#[derive(Clone, Copy, PartialEq)]
+enum ByteClass {
+    AsciiAlphanumeric,
+    AsciiSeparator,
+    /// A byte of a non-ASCII character, which is decoded to be classified.
+    NonAscii,
+}
+
+/// The class of every byte value, so that a byte costs one table lookup in the loops of
+/// [`SentenceWords`] rather than a chain of range tests.
+const BYTE_CLASSES: [ByteClass; 256] = {
+    let mut classes = [ByteClass::NonAscii; 256];
+    let mut byte: u8 = 0;
+    while byte < 128 {
+        classes[byte as usize] = if byte.is_ascii_alphanumeric() {
+            ByteClass::AsciiAlphanumeric
+        } else {
+            ByteClass::AsciiSeparator
+        };
+        byte += 1;
+    }
+    classes
+};
+
 impl<'a> Iterator for SentenceWords<'a> {
     /// The word's position as described on [`SentenceWords`], and the word.
     type Item = (usize, &'a str);
@@ -815,7 +1044,7 @@ impl<'a> Iterator for SentenceWords<'a> {
         let word_start = loop {
             idx += bytes[idx..]
                 .iter()
-                .take_while(|byte| byte.is_ascii() && !byte.is_ascii_alphanumeric())
+                .take_while(|&&byte| BYTE_CLASSES[usize::from(byte)] == ByteClass::AsciiSeparator)
                 .count();
             let Some(&byte) = bytes.get(idx) else {
                 self.idx = idx;
@@ -834,7 +1063,9 @@ impl<'a> Iterator for SentenceWords<'a> {
         loop {
             idx += bytes[idx..]
                 .iter()
-                .take_while(|byte| byte.is_ascii_alphanumeric())
+                .take_while(|&&byte| {
+                    BYTE_CLASSES[usize::from(byte)] == ByteClass::AsciiAlphanumeric
+                })
                 .count();
             if bytes.get(idx).is_none_or(u8::is_ascii) {
                 break;
@@ -881,22 +1112,56 @@ fn sentence_end_after(text: &str, from: usize, to: usize) -> usize {
 ///
 /// Every word of a sentence around a date is looked up, so the markers are kept in a hash map
 /// keyed by integers ([`marker_key`]) and a word costs one hash lookup, not a comparison with
-/// each of the seventy markers.
+/// each of the seventy markers; and a bit set ([`marker_filter_bit`]) turns away most words
+/// that are no marker before the key is built.
 fn tense_marker(word: &str) -> Option<Tense> {
-    static MARKERS: OnceLock<FxHashMap<u128, Tense>> = OnceLock::new();
+    static MARKERS: OnceLock<TenseMarkers> = OnceLock::new();
     let markers = MARKERS.get_or_init(|| {
         let future = FUTURE_MARKERS.iter().map(|marker| (*marker, Tense::Future));
         let past = PAST_MARKERS.iter().map(|marker| (*marker, Tense::Past));
+        let mut filter = [0u64; MARKER_FILTER_BITS / 64];
+        let mut by_key = FxHashMap::default();
         // The future markers come last and so would win over a past marker of the same
         // spelling, as they did when they were checked first.
-        past.chain(future)
-            .map(|(marker, tense)| {
-                let key = marker_key(marker).expect("tense markers are at most 16 bytes long");
-                (key, tense)
-            })
-            .collect()
+        for (marker, tense) in past.chain(future) {
+            let bit = marker_filter_bit(marker).expect("tense markers are two bytes or longer");
+            filter[bit / 64] |= 1 << (bit % 64);
+            let key = marker_key(marker).expect("tense markers are at most 16 bytes long");
+            by_key.insert(key, tense);
+        }
+        TenseMarkers { filter, by_key }
     });
-    markers.get(&marker_key(word)?).copied()
+    let bit = marker_filter_bit(word)?;
+    if markers.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+        return None;
+    }
+    markers.by_key.get(&marker_key(word)?).copied()
+}
+
+/// The tense markers of [`tense_marker`].
+struct TenseMarkers {
+    /// Bit [`marker_filter_bit`] of every marker is set.
+    filter: [u64; MARKER_FILTER_BITS / 64],
+    /// Each marker's tense by its [`marker_key`].
+    by_key: FxHashMap<u128, Tense>,
+}
+
+/// The size of the filter of [`TenseMarkers`]: with seventy markers, about one bit in sixty is
+/// set.
+const MARKER_FILTER_BITS: usize = 4096;
+
+/// A word's bit in the filter of [`TenseMarkers`], or `None` for a word shorter than two
+/// bytes (no marker is): a hash of its length and of its first, second and last bytes with
+/// bit 5 set, so that ASCII case does not change it.
+#[inline(always)]
+fn marker_filter_bit(word: &str) -> Option<usize> {
+    let bytes = word.as_bytes();
+    let (&[first, second, ..], Some(&last)) = (bytes, bytes.last()) else {
+        return None;
+    };
+    // A length beyond 255 wraps, which can only let a word through to the map.
+    let key = u32::from_le_bytes([first, second, last, bytes.len() as u8]) | 0x0020_2020;
+    Some((key.wrapping_mul(0x9e37_79b1) >> (32 - MARKER_FILTER_BITS.trailing_zeros())) as usize)
 }
 
 /// `word` zero-padded into a `u128` with bit 5 of every byte set, or `None` beyond 16 bytes.
@@ -938,41 +1203,36 @@ fn ends_sentence(text: &str, idx: usize) -> bool {
     }
 }
 
+/// The number of days between two dates. A civil date has no time zone, so the elapsed time
+/// is whole days; `duration_since` gives it without building a calendar `Span`, which cost
+/// several times as much.
 fn days_between(left: Date, right: Date) -> i64 {
-    (left.to_jiff_date_days() - right.to_jiff_date_days()).abs()
-}
-
-trait DaysSinceEpoch {
-    fn to_jiff_date_days(self) -> i64;
-}
-
-impl DaysSinceEpoch for Date {
-    fn to_jiff_date_days(self) -> i64 {
-        self.since(Date::constant(1900, 1, 1))
-            .map_or(0, |span| i64::from(span.get_days()))
-    }
+    left.duration_since(right).as_secs().abs() / 86_400
 }
 
 /// Places a month and day in the year nearest `reference`; with a publication date, a past
 /// context keeps it on or before publication. Unmarked, the nearest year wins: "April 6" in an
 /// article of February 9 is most likely the coming one, "December 19" the last one.
+///
+/// `tense` is asked only when the nearest date lies after publication, as reading the
+/// sentence costs more than placing the date.
 fn place_day(
     month: i8,
     day: i8,
     reference: Date,
     is_publication: bool,
-    tense: Tense,
+    tense: impl FnOnce() -> Tense,
 ) -> Option<Date> {
-    let candidates: Vec<Date> = (reference.year() - 1..=reference.year() + 1)
-        .filter_map(|year| Date::new(year, month, day).ok())
-        .collect();
+    let candidates = [-1, 0, 1].map(|offset| Date::new(reference.year() + offset, month, day).ok());
     let nearest = candidates
         .iter()
+        .flatten()
         .copied()
         .min_by_key(|&date| days_between(date, reference))?;
-    if is_publication && nearest > reference && tense == Tense::Past {
+    if is_publication && nearest > reference && tense() == Tense::Past {
         return candidates
             .iter()
+            .flatten()
             .copied()
             .filter(|&date| date <= reference)
             .max();
@@ -980,8 +1240,60 @@ fn place_day(
     Some(nearest)
 }
 
-fn format_month(date: Date) -> String {
-    format!("{:04}-{:02}", date.year(), date.month())
+/// `date` as its `Display` writes it ("2022-02-12").
+///
+/// An article's dates are written here by hand, as the formatting machinery costs about ten
+/// times as much (a few hundred instructions a date); a year outside 0..=9999, which `Display`
+/// writes with a sign and six digits, goes through it. `date_texts_match_display` checks both.
+fn day_text(date: Date) -> String {
+    let mut text = String::with_capacity(10);
+    if !push_year(&mut text, date.year()) {
+        return date.to_string();
+    }
+    text.push('-');
+    push_two_digits(&mut text, date.month());
+    text.push('-');
+    push_two_digits(&mut text, date.day());
+    text
+}
+
+/// A month as `format!("{year:04}-{month:02}")` writes it ("2022-02"), by hand as in
+/// [`day_text`].
+fn month_text(year: i16, month: i8) -> String {
+    let mut text = String::with_capacity(7);
+    if !push_year(&mut text, year) {
+        return format!("{year:04}-{month:02}");
+    }
+    text.push('-');
+    push_two_digits(&mut text, month);
+    text
+}
+
+/// A year as `format!("{year:04}")` writes it ("2022"), by hand as in [`day_text`].
+fn year_text(year: i16) -> String {
+    let mut text = String::with_capacity(4);
+    if !push_year(&mut text, year) {
+        return format!("{year:04}");
+    }
+    text
+}
+
+/// Pushes `year` as four digits if it is in 0..=9999; returns whether it did.
+fn push_year(text: &mut String, year: i16) -> bool {
+    let Ok(year @ 0..=9999) = u16::try_from(year) else {
+        return false;
+    };
+    for divisor in [1000, 100, 10, 1] {
+        text.push(char::from(b'0' + (year / divisor % 10) as u8));
+    }
+    true
+}
+
+/// Pushes a month or day (1..=31) as two digits.
+fn push_two_digits(text: &mut String, value: i8) {
+    let value = value.unsigned_abs();
+    text.push(char::from(b'0' + value / 10 % 10));
+    text.push(char::from(b'0' + value % 10));
 }
 
 /// Finds the dates `body` mentions, deduplicated by date with the first surface text kept, in
@@ -1009,19 +1321,19 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
         });
         let tense = || tense_around(body, mention.span);
         let resolved = match mention.raw {
-            RawDate::Full(date) => Some(date.to_string()),
-            RawDate::MonthOfYear { year, month } => Some(format!("{year:04}-{month:02}")),
-            RawDate::Year(year) => Some(format!("{year:04}")),
+            RawDate::Full(date) => Some(day_text(date)),
+            RawDate::MonthOfYear { year, month } => Some(month_text(year, month)),
+            RawDate::Year(year) => Some(year_text(year)),
             RawDate::DayOfMonth { month, day } => reference
                 .and_then(|(date, is_publication)| {
-                    place_day(month, day, date, is_publication, tense())
+                    place_day(month, day, date, is_publication, tense)
                 })
-                .map(|date| date.to_string()),
+                .map(day_text),
             RawDate::Month(month) => reference
                 .and_then(|(date, is_publication)| {
-                    place_day(month, 1, date.first_of_month(), is_publication, tense())
+                    place_day(month, 1, date.first_of_month(), is_publication, tense)
                 })
-                .map(format_month),
+                .map(|date| month_text(date.year(), date.month())),
             RawDate::Weekday { weekday, shift } => {
                 // A weekday right before an explicit date ("Tuesday, February 1") adds nothing.
                 let next_is_close = mentions.get(mention_idx + 1).is_some_and(|next| {
@@ -1032,14 +1344,14 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
                 });
                 match published {
                     Some(date) if !next_is_close => {
-                        resolve_weekday(date, weekday, shift, tense() == Tense::Future)
+                        resolve_weekday(date, weekday, shift, || tense() == Tense::Future)
                     }
                     _ => None,
                 }
             }
             RawDate::Relative(days) => published
                 .and_then(|date| date.checked_add(i64::from(days).days()).ok())
-                .map(|date| date.to_string()),
+                .map(day_text),
             RawDate::DayOfPublicationMonth { day, months } => published
                 .and_then(|date| {
                     date.first_of_month()
@@ -1049,7 +1361,7 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
                 .and_then(|month_start| {
                     Date::new(month_start.year(), month_start.month(), day).ok()
                 })
-                .map(|date| date.to_string()),
+                .map(day_text),
         };
         if let Some(date) = resolved {
             if !dates.iter().any(|known| known.date == date) {
@@ -1066,15 +1378,21 @@ pub fn find_dates(body: &str, language: &str, published: Option<Date>) -> Vec<Da
 
 /// The `weekday` nearest publication: on or before it in a past context, on or after it in a
 /// future one; "last" and "next" force the direction and exclude the publication day.
-fn resolve_weekday(published: Date, weekday: Weekday, shift: i8, future: bool) -> Option<String> {
+/// `is_future` is asked only when the context decides.
+fn resolve_weekday(
+    published: Date,
+    weekday: Weekday,
+    shift: i8,
+    is_future: impl FnOnce() -> bool,
+) -> Option<String> {
     let date = match shift {
         -1 => published.nth_weekday(-1, weekday).ok()?,
         1 => published.nth_weekday(1, weekday).ok()?,
         _ if published.weekday() == weekday => published,
-        _ if future => published.nth_weekday(1, weekday).ok()?,
+        _ if is_future() => published.nth_weekday(1, weekday).ok()?,
         _ => published.nth_weekday(-1, weekday).ok()?,
     };
-    Some(date.to_string())
+    Some(day_text(date))
 }
 
 /// Words allowed beside the date on a dateline ("Publish date 12 Feb 2022 - 18:40").
@@ -1159,8 +1477,14 @@ mod tests {
         !char_before(text, idx).is_some_and(char::is_alphanumeric)
     }
 
-    /// The scan [`keyword_matches`] replaced: unanchored over the whole text, keeping the
-    /// matches that start a word.
+    /// Whether a word ends at `idx`: the text ends there or the character after is not
+    /// alphanumeric. `raw_mentions` keeps only the keyword matches that end a word.
+    fn ends_word(text: &str, idx: usize) -> bool {
+        !char_after(text, idx).is_some_and(char::is_alphanumeric)
+    }
+
+    /// What [`scan_words`] is checked against: one unanchored scan over the whole text, keeping
+    /// the matches that start a word.
     fn unanchored_keyword_matches(text: &str) -> Vec<Match> {
         let (texts, _) = keyword_patterns();
         let automaton = aho_corasick::AhoCorasick::builder()
@@ -1195,31 +1519,48 @@ mod tests {
     }
 
     #[test]
-    fn non_alphanumeric_bytes_agrees_with_a_byte_loop() {
+    fn no_keyword_but_of_month_has_a_third_space() {
+        let (texts, _) = keyword_patterns();
+        for text in texts {
+            if text.as_bytes()[2] == b' ' {
+                assert!(
+                    ["this ", "last "].contains(&&text[3..8]),
+                    "{text:?} has a space third and no \"this\" or \"last\" after it"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn classify_block_agrees_with_a_byte_loop() {
         for byte in 0..=u8::MAX {
-            for position in 0..8 {
-                // The other bytes are letters, so only `byte` may be flagged.
-                let mut chunk = *b"aZ0zA9mQ";
-                chunk[position] = byte;
-                let expected = if byte.is_ascii_alphanumeric() {
-                    0
-                } else {
-                    0x80 << (8 * position)
-                };
-                let found = non_alphanumeric_bytes(u64::from_le_bytes(chunk));
-                assert_eq!(found, expected, "byte {byte:#04x} at {position}");
+            for position in 0..BLOCK_LEN {
+                let mut block =
+                    *b"aZ0zA9mQ ,.\x80\xff-'\"@[`{/:AZaz09\x7f\x00\xc3\xa9Mai 2022, \xd0\xbc\xd0\xb0\xd1\x8f; 12.02. x\x1f\x01ZzQ9";
+                block[position] = byte;
+                assert_eq!(
+                    classify_block(&block),
+                    classify_block_bytewise(&block),
+                    "byte {byte:#04x} at {position}"
+                );
             }
         }
     }
 
     #[test]
     fn sentence_words_agree_with_a_split() {
+        // Every ASCII character once between letters and once between digits, so that each
+        // byte class the loops read is tried.
+        let every_ascii: String = (0..128u8)
+            .map(|byte| format!("ab{}9{}", char::from(byte), char::from(byte)))
+            .collect();
         let texts = [
             "They met on May 4, and will meet again.",
             "didn’t say — “yes”  or no… Ёлки, café naïve 1.47",
             "  leading and trailing  ",
             "’’a",
             "",
+            &every_ascii,
         ];
         for text in texts {
             let mut expected = Vec::new();
@@ -1238,16 +1579,30 @@ mod tests {
     #[test]
     fn tense_markers_are_found_in_any_case_and_only_whole() {
         for marker in FUTURE_MARKERS {
-            assert_eq!(tense_marker(marker), Some(Tense::Future), "{marker:?}");
             assert!(
                 !PAST_MARKERS.contains(marker),
                 "{marker:?} is in both lists"
             );
         }
-        for marker in PAST_MARKERS {
-            assert_eq!(tense_marker(marker), Some(Tense::Past), "{marker:?}");
-            let upper = marker.to_ascii_uppercase();
-            assert_eq!(tense_marker(&upper), Some(Tense::Past), "{upper:?}");
+        let marked = FUTURE_MARKERS
+            .iter()
+            .map(|marker| (marker, Tense::Future))
+            .chain(PAST_MARKERS.iter().map(|marker| (marker, Tense::Past)));
+        for (marker, tense) in marked {
+            // The filter before the map reads the first, second and last bytes, so each of
+            // them changes case in one of these forms.
+            let mut capitalised = marker.to_string();
+            capitalised[..1].make_ascii_uppercase();
+            let mut last_upper = marker.to_string();
+            last_upper[marker.len() - 1..].make_ascii_uppercase();
+            for word in [
+                marker.to_string(),
+                marker.to_ascii_uppercase(),
+                capitalised,
+                last_upper,
+            ] {
+                assert_eq!(tense_marker(&word), Some(tense), "{word:?}");
+            }
         }
         for word in [
             "wil",
@@ -1256,14 +1611,48 @@ mod tests {
             "saidx",
             "be",
             "",
+            "w",
             "scheduledscheduled",
+            "ÿwill",
         ] {
             assert_eq!(tense_marker(word), None, "{word:?}");
         }
     }
 
+    /// Checks that [`scan_words`] finds the keyword matches that one unanchored scan finds at
+    /// word starts, wherever `raw_mentions` would keep them (a word ends after them), and the
+    /// number starts a byte loop finds.
+    fn check_word_scan(text: &str) {
+        let starts = scan_words(text, keywords());
+        let kept = |matches: Vec<Match>| -> Vec<Match> {
+            matches
+                .into_iter()
+                .filter(|found| ends_word(text, found.end()))
+                .collect()
+        };
+        assert_eq!(
+            kept(starts.keyword_matches),
+            kept(unanchored_keyword_matches(text)),
+            "keyword matches in {text:?}"
+        );
+        let bytes = text.as_bytes();
+        let number_starts: Vec<usize> = (0..bytes.len())
+            .filter(|&idx| {
+                bytes[idx].is_ascii_digit()
+                    && (idx == 0
+                        || !(bytes[idx - 1].is_ascii_alphanumeric()
+                            || bytes[idx - 1] == b'.'
+                            || bytes[idx - 1] == b','))
+            })
+            .collect();
+        assert_eq!(
+            starts.number_starts, number_starts,
+            "number starts in {text:?}"
+        );
+    }
+
     #[test]
-    fn anchored_scan_equals_unanchored_scan() {
+    fn word_scan_equals_unanchored_scan() {
         let texts = [
             "Proof this month, the roof of last month and aujourd'hui.",
             "Remarks on March 5: a summary of Monday's demands, decided on Dec. 3",
@@ -1271,18 +1660,144 @@ mod tests {
             "hierarchy hier heute Heute mañana домой вчера сегодня завтра",
             "xjanuary January1 1January (June) \"July\" -August- émars mars",
             "Déjà mardi, ülkeMay May, июня-июля; closed until Friday",
+            "On 2022-02-12, 12.02.2022 and 1.5, after 1997 (v2 3,000) «7» №8 x9",
             "Oct",
             "",
             "m",
+            "7",
         ];
-        let keywords = keywords();
         for text in texts {
-            let anchored = keyword_matches(text, keywords);
-            assert_eq!(
-                anchored,
-                unanchored_keyword_matches(text),
-                "matches in {text:?}"
-            );
+            check_word_scan(text);
+        }
+    }
+
+    /// Every keyword, in three ASCII cases, before each kind of word end, at each offset from
+    /// the scan's blocks (including the padded last block), so that a keyword the start filter
+    /// wrongly turns away, in any language, fails the test.
+    #[test]
+    fn word_scan_finds_every_keyword_around_blocks() {
+        let (texts, _) = keyword_patterns();
+        // The automaton ignores ASCII case only, so only ASCII letters change case here.
+        let capitalised = |keyword: &str| {
+            let mut cased = keyword.to_string();
+            if let Some(first) = cased.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            cased
+        };
+        for keyword in texts {
+            let cased_forms = [
+                keyword.to_string(),
+                keyword.to_ascii_uppercase(),
+                capitalised(keyword),
+            ];
+            for cased in cased_forms {
+                for ender in ["", " ", ".", ",", ":", "—", "’s", "\n", "x", "1"] {
+                    for offset in [0, 1, 2, 29, 30, 31, 32, 33, 35, 36, 37, 63, 64] {
+                        let before = if offset == 0 {
+                            String::new()
+                        } else {
+                            format!("{} ", "x".repeat(offset - 1))
+                        };
+                        let text = format!("{before}{cased}{ender}");
+                        check_word_scan(&text);
+                        let starts = scan_words(&text, keywords());
+                        let found_here = starts
+                            .keyword_matches
+                            .iter()
+                            .any(|found| found.start() == offset);
+                        if ends_word(&text, offset + cased.len()) {
+                            assert!(found_here, "{cased:?} in {text:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_scan_equals_unanchored_scan_on_keyword_soup(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "may", "Mar", "DEC", "march", "sept", "of", "this", "last", "month", "hier",
+                    "марта", "мая", "août", "mañana", "aujourd'hui", " ", ".", ",", "-", "’",
+                    "é", "x", "s", "1", "12", "2022", "\n",
+                ]),
+                0..40,
+            ),
+        ) {
+            check_word_scan(&pieces.concat());
+        }
+    }
+
+    #[test]
+    fn lowered_words_match_as_to_lowercase_does() {
+        let words = [
+            "In",
+            "SINCE",
+            "В",
+            "До",
+            "Earlier",
+            "ΣΟΦΟΣ",
+            "İn",
+            "Straße",
+            "ÉCHÉANCE",
+            "Überraschungsangriffe",
+            "",
+            "of",
+            "Über",
+            "ÜBER",
+            "SINCEWHEN",
+        ];
+        let lists: [&[&str]; 3] = [DATE_PREPOSITIONS, &["earlier", "the"], &["straße", "über"]];
+        for word in words {
+            let lowered = LoweredWord::new(word);
+            for list in lists {
+                assert_eq!(
+                    lowered.is_one_of(list),
+                    list.contains(&word.to_lowercase().as_str()),
+                    "{word:?} in {list:?}"
+                );
+            }
+        }
+        assert!(LoweredWord::new("Während").is("während"));
+    }
+
+    #[test]
+    fn days_between_counts_calendar_days() {
+        let pairs = [
+            ("2022-01-31", "2022-02-01", 1),
+            ("2021-02-03", "2022-01-31", 362),
+            ("2024-02-28", "2024-03-01", 2),
+            ("2023-12-19", "2023-12-19", 0),
+            ("-009999-01-01", "9999-12-31", 7_304_483),
+        ];
+        for (left, right, days) in pairs {
+            let (left, right) = (date(left), date(right));
+            assert_eq!(days_between(left, right), days, "{left} to {right}");
+            assert_eq!(days_between(right, left), days, "{right} to {left}");
+            let span = left.until(right).expect("the span fits");
+            assert_eq!(i64::from(span.get_days()), days, "the span {span}");
+        }
+    }
+
+    #[test]
+    fn date_texts_match_display() {
+        let years = [
+            -9999, -1000, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 1900, 2022, 9999,
+        ];
+        for year in years {
+            for (month, day) in [(1, 1), (2, 9), (10, 10), (12, 31)] {
+                let date = Date::new(year, month, day).expect("test dates are valid");
+                assert_eq!(day_text(date), date.to_string(), "{date:?}");
+                assert_eq!(month_text(year, month), format!("{year:04}-{month:02}"));
+            }
+            assert_eq!(year_text(year), format!("{year:04}"));
+        }
+        for year in [i16::MIN, 10000, i16::MAX] {
+            assert_eq!(month_text(year, 7), format!("{year:04}-07"));
+            assert_eq!(year_text(year), format!("{year:04}"));
         }
     }
 
