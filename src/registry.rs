@@ -1358,22 +1358,7 @@ impl<'a> Clustering<'a> {
     /// cluster shares at least [`MIN_SHARED_CONTEXT`] actors or places with it and no other
     /// cluster comes close. A misspelling must be much rarer than the name it joins.
     fn merge_on_context(&mut self) {
-        // Person names by surname key, for a surname alone.
-        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::default();
-        for (node_idx, node) in self.nodes.iter().enumerate() {
-            if node.kind != ActorKind::Person || !node.plausible {
-                continue;
-            }
-            for key in &node.surname_keys {
-                match by_surname.get_mut(key.as_str()) {
-                    Some(nodes) => nodes.push(node_idx as u32),
-                    None => {
-                        by_surname.insert(key.clone(), vec![node_idx as u32]);
-                    }
-                }
-            }
-        }
-        let close_people = self.people_with_close_surnames();
+        let surnames = self.surname_index();
         // By root node; the size kept for a node that is no longer a root is stale and never
         // read.
         let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
@@ -1418,9 +1403,8 @@ impl<'a> Clustering<'a> {
             let own_size = cluster_sizes[own_root as usize];
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
-            let others = loose_matches[candidate as usize].get_or_insert_with(|| {
-                self.loose_matches_of(candidate, &by_surname, &close_people)
-            });
+            let others = loose_matches[candidate as usize]
+                .get_or_insert_with(|| self.loose_matches_of(candidate, &surnames));
             let Some(others) = others else {
                 continue;
             };
@@ -1483,83 +1467,74 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    /// The plausible people whose surname is close to another one (`surname_close`) but not
-    /// the same ("Bling" / "Blingen"), by that other surname. Surnames are filed under their
-    /// neighbourhood (itself, every one-letter deletion, and its prefix two letters shorter):
-    /// two surnames within the distance `surname_close` accepts nearly always share one of
-    /// these, so only those pairs are compared, not every pair with the same initial. Each
-    /// distinct surname is filed once and each pair compared once, however many names share
-    /// it.
-    fn people_with_close_surnames(&self) -> HashMap<String, Vec<u32>> {
-        let mut surname_idx: HashMap<&str, u32> = HashMap::default();
-        let mut people_of: Vec<(&str, Vec<u32>)> = Vec::new();
+    /// The surnames of the plausible people, numbered: by surname, the people with it and the
+    /// people with a close one. A loose match looks its candidate's surname up in both.
+    ///
+    /// The people whose surname is close to another one (`surname_close`) but not the same
+    /// ("Bling" / "Blingen") are found through the surnames' neighbourhoods (itself, every
+    /// one-letter deletion, and its prefix two letters shorter): two surnames within the
+    /// distance `surname_close` accepts nearly always share one of these, so only those pairs
+    /// are compared, not every pair with the same initial. Each distinct surname is filed once
+    /// and each pair compared once, however many names share it.
+    fn surname_index(&self) -> SurnameIndex {
+        let mut number_of: HashMap<&str, u32> = HashMap::default();
+        let mut first_surname = vec![NO_SURNAME; self.nodes.len()];
+        let mut people: Vec<Vec<u32>> = Vec::new();
+        // The distinct first surname keys, in the order they first come as one, with the
+        // people whose first key each is.
+        let mut first_surnames: Vec<(&str, u32, Vec<u32>)> = Vec::new();
+        // By surname number, its place in `first_surnames`.
+        let mut first_surname_position: Vec<u32> = Vec::new();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
-            let Some(surname) = node.surname_keys.first() else {
-                continue;
-            };
-            let idx = *surname_idx.entry(surname.as_str()).or_insert_with(|| {
-                people_of.push((surname.as_str(), Vec::new()));
-                (people_of.len() - 1) as u32
-            });
-            people_of[idx as usize].1.push(node_idx as u32);
-        }
-        // Each key's group is its first surname and the others: most keys have one surname,
-        // and then no list is allocated.
-        let mut by_neighbour: HashMap<String, (u32, Vec<u32>)> = HashMap::default();
-        for (idx, (surname, _)) in people_of.iter().enumerate() {
-            let idx = idx as u32;
-            surname_neighbourhood(surname, |key| match by_neighbour.get_mut(key) {
-                // A key a surname gives twice is filed once.
-                Some((first, others)) => {
-                    if *others.last().unwrap_or(first) != idx {
-                        others.push(idx);
-                    }
+            for (key_idx, key) in node.surname_keys.iter().enumerate() {
+                let number = *number_of.entry(key.as_str()).or_insert_with(|| {
+                    people.push(Vec::new());
+                    first_surname_position.push(NO_SURNAME);
+                    (people.len() - 1) as u32
+                });
+                people[number as usize].push(node_idx as u32);
+                if key_idx > 0 {
+                    continue;
                 }
-                None => {
-                    by_neighbour.insert(key.to_string(), (idx, Vec::new()));
+                first_surname[node_idx] = number;
+                if first_surname_position[number as usize] == NO_SURNAME {
+                    first_surname_position[number as usize] = first_surnames.len() as u32;
+                    first_surnames.push((key.as_str(), number, Vec::new()));
                 }
-            });
-        }
-        // Surnames are filed in order and each key once, so every pair is ascending.
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for (first, others) in by_neighbour.values() {
-            for (position, &left) in std::iter::once(first).chain(others).enumerate() {
-                pairs.extend(others[position..].iter().map(|&right| (left, right)));
+                let position = first_surname_position[number as usize];
+                first_surnames[position as usize].2.push(node_idx as u32);
             }
         }
-        drop(by_neighbour);
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut close_people: HashMap<String, Vec<u32>> = HashMap::default();
-        for (left, right) in pairs {
-            let (left_surname, left_people) = &people_of[left as usize];
-            let (right_surname, right_people) = &people_of[right as usize];
+        drop(number_of);
+        let mut close_people: Vec<Vec<u32>> = vec![Vec::new(); people.len()];
+        let surname_texts: Vec<&str> = first_surnames
+            .iter()
+            .map(|(surname, _, _)| *surname)
+            .collect();
+        for (left, right) in surnames_sharing_a_neighbour(&surname_texts) {
+            let (left_surname, left_number, left_people) = &first_surnames[left as usize];
+            let (right_surname, right_number, right_people) = &first_surnames[right as usize];
             if !surname_close(left_surname, right_surname) {
                 continue;
             }
-            for (surname, people) in [(left_surname, right_people), (right_surname, left_people)] {
-                close_people
-                    .entry(surname.to_string())
-                    .or_default()
-                    .extend(people);
-            }
+            close_people[*left_number as usize].extend(right_people);
+            close_people[*right_number as usize].extend(left_people);
         }
-        close_people
+        SurnameIndex {
+            first_surname,
+            people,
+            close_people,
+        }
     }
 
     /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
     /// "Anthony Blinken"), each with whether the match is loose enough to need the misspelling
     /// to be rare; `None` when the candidate cannot be one (implausible, no surname, a lone
     /// given name).
-    fn loose_matches_of(
-        &self,
-        candidate: u32,
-        by_surname: &HashMap<String, Vec<u32>>,
-        close_people: &HashMap<String, Vec<u32>>,
-    ) -> LooseMatches {
+    fn loose_matches_of(&self, candidate: u32, surnames: &SurnameIndex) -> LooseMatches {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
             return None;
@@ -1574,10 +1549,11 @@ impl<'a> Clustering<'a> {
         // Each other name with whether the match is loose enough to need the misspelling
         // to be rare.
         let mut others: Vec<(u32, bool)> = Vec::new();
-        for &other in by_surname.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
+        let number = surnames.first_surname[candidate as usize] as usize;
+        for &other in &surnames.people[number] {
             others.push((other, false));
         }
-        for &other in close_people.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
+        for &other in &surnames.close_people[number] {
             others.push((other, true));
         }
         others.retain_mut(|(other, misspelt)| {
@@ -1855,6 +1831,67 @@ fn sort_actors(actors: &mut [StoredActor]) {
             destination.swap(position, target);
         }
     }
+}
+
+/// The surnames of the plausible people, numbered ([`Clustering::surname_index`]).
+struct SurnameIndex {
+    /// By node, the number of its first surname key; [`NO_SURNAME`] for a node that is not a
+    /// plausible person.
+    first_surname: Vec<u32>,
+    /// By surname number, the plausible people with that surname key, in node order.
+    people: Vec<Vec<u32>>,
+    /// By surname number, the plausible people whose first surname key is close to it but not
+    /// the same.
+    close_people: Vec<Vec<u32>>,
+}
+
+/// The surname number of a node without one.
+const NO_SURNAME: u32 = u32::MAX;
+
+/// The pairs of `surnames` (indexes, the smaller first, ascending, each once) that share a key
+/// of their neighbourhoods ([`surname_neighbourhood`]). The keys are written into one text and
+/// the map holds slices of it: the tens of thousands of keys would otherwise be a string each.
+fn surnames_sharing_a_neighbour(surnames: &[&str]) -> Vec<(u32, u32)> {
+    let mut keys_text = String::new();
+    // Where each key ends in `keys_text`, and whose key it is.
+    let mut key_ends: Vec<(u32, u32)> = Vec::new();
+    for (surname_idx, surname) in surnames.iter().enumerate() {
+        surname_neighbourhood(surname, |key| {
+            keys_text.push_str(key);
+            key_ends.push((keys_text.len() as u32, surname_idx as u32));
+        });
+    }
+    // Each key's group is its first surname and the others: most keys have one surname, and
+    // then no list is allocated.
+    let mut by_neighbour: HashMap<&str, (u32, Vec<u32>)> =
+        HashMap::with_capacity_and_hasher(key_ends.len(), Default::default());
+    let mut key_start = 0;
+    for &(key_end, surname_idx) in &key_ends {
+        let key = &keys_text[key_start..key_end as usize];
+        key_start = key_end as usize;
+        match by_neighbour.entry(key) {
+            // A key a surname gives twice is filed once.
+            std::collections::hash_map::Entry::Occupied(mut entry) => {
+                let (first, others) = entry.get_mut();
+                if *others.last().unwrap_or(first) != surname_idx {
+                    others.push(surname_idx);
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert((surname_idx, Vec::new()));
+            }
+        }
+    }
+    // Surnames are filed in order and each key once, so every pair is ascending.
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (first, others) in by_neighbour.values() {
+        for (position, &left) in std::iter::once(first).chain(others).enumerate() {
+            pairs.extend(others[position..].iter().map(|&right| (left, right)));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// Calls `each` with the keys under which a surname is filed for the loose comparison: the
@@ -2301,6 +2338,19 @@ mod tests {
                 "Blingen[]",
                 "Sergei Lavrov[]",
             ],
+        );
+    }
+
+    #[test]
+    fn surnames_sharing_a_neighbour_pairs_each_pair_once() {
+        // "blinken" and "blingen" share "blinen", "smith" and "smyth" share "smth"; "bush" is
+        // too short to be filed, and "hallam" gives "halam" twice.
+        let surnames = [
+            "blinken", "smith", "blingen", "bush", "smyth", "hallam", "halam",
+        ];
+        assert_eq!(
+            surnames_sharing_a_neighbour(&surnames),
+            [(0, 2), (1, 4), (5, 6)]
         );
     }
 
