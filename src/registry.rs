@@ -26,8 +26,8 @@ use tantivy::TantivyDocument;
 
 use crate::enrich::russian::is_cyrillic;
 use crate::enrich::{
-    fold_name, names_close, surname_close, EntityKind, Gazetteer, COMMON_WORDS_LIST, DEMONYMS_LIST,
-    GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
+    fold_name, names_close, surname_close, EntityKind, Gazetteer, WordListBits, COMMON_WORDS_LIST,
+    DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
 };
 use crate::index::{tantivy_to_date, ArticleIndex};
 use crate::output::{push_json_number, push_json_string, push_json_strings};
@@ -415,7 +415,17 @@ fn push_json_date(json: &mut String, date: Option<&str>) {
 fn spelling_keys(mut folded: Vec<String>) -> Vec<String> {
     folded.sort_unstable();
     folded.dedup();
-    let mut keys: Vec<String> = folded.iter().map(|folded| loose_key(folded)).collect();
+    // Most folded names are their own loose key ("joe biden"): a key is written into one
+    // buffer, and only one that differs becomes a string of its own.
+    let mut keys: Vec<String> = Vec::with_capacity(folded.len() * 2);
+    let mut key = String::with_capacity(folded.iter().map(String::len).max().unwrap_or(0) + 8);
+    for folded in &folded {
+        key.clear();
+        push_loose_key(&mut key, folded);
+        if key != *folded {
+            keys.push(key.clone());
+        }
+    }
     keys.append(&mut folded);
     keys.sort_unstable();
     keys.dedup();
@@ -741,15 +751,21 @@ fn latin(text: &str) -> std::borrow::Cow<'_, str> {
 /// "ks"; doubled letters; "ye" and "e" at a word's start). "Sergey", "Sergei" and "Sergej",
 /// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
 pub fn loose_key(folded: &str) -> String {
+    let mut key = String::with_capacity(folded.len() + 2);
+    push_loose_key(&mut key, folded);
+    key
+}
+
+/// Appends [`loose_key`] of `folded` to `key`.
+fn push_loose_key(key: &mut String, folded: &str) {
+    let start = key.len();
     let latin = latin(folded);
-    let mut key = String::with_capacity(latin.len() + 2);
     for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
-        if !key.is_empty() {
+        if key.len() > start {
             key.push(' ');
         }
-        push_loose_word(&mut key, word);
+        push_loose_word(key, word);
     }
-    key
 }
 
 fn loose_word(word: &str) -> String {
@@ -1940,33 +1956,64 @@ fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
         .find_map(|ending| gazetteer.lookup_folded_alias(&format!("{head}{stem}{ending}")))
 }
 
+/// The words of a folded name: split at spaces and hyphens, trimmed of everything but letters,
+/// digits and apostrophes, empty ones left out. Both separators are ASCII, so the bytes are
+/// scanned for them, and an ASCII word (most) is trimmed byte by byte.
+fn name_words_of(folded: &str) -> Vec<&str> {
+    let is_kept = |ch: char| ch.is_alphanumeric() || ch == '\'';
+    let bytes = folded.as_bytes();
+    let mut words = Vec::with_capacity(4);
+    let mut word_start = 0;
+    for position in 0..=bytes.len() {
+        if position < bytes.len() && bytes[position] != b' ' && bytes[position] != b'-' {
+            continue;
+        }
+        let piece = &folded[word_start..position];
+        word_start = position + 1;
+        let word = if piece.is_ascii() {
+            let piece_bytes = piece.as_bytes();
+            let kept = |byte: &u8| is_kept(char::from(*byte));
+            match piece_bytes.iter().position(kept) {
+                Some(first) => {
+                    let last = piece_bytes.iter().rposition(kept).unwrap_or(first);
+                    &piece[first..=last]
+                }
+                None => "",
+            }
+        } else {
+            piece.trim_matches(|ch: char| !is_kept(ch))
+        };
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    words
+}
+
 /// Suffixes after a surname that are not the surname.
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
 fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     let cyrillic = is_cyrillic(folded);
-    let mut raw_words: Vec<&str> = folded
-        .split([' ', '-'])
-        .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
-        .filter(|word| !word.is_empty())
-        .collect();
+    let mut raw_words = name_words_of(folded);
     let mut plausible = kind == ActorKind::Person;
-    let in_common_words = |word: &str| gazetteer.in_word_list(word, COMMON_WORDS_LIST);
-    let in_demonyms = |word: &str| gazetteer.in_word_list(word, DEMONYMS_LIST);
-    let in_org_words = |word: &str| gazetteer.in_word_list(word, ORG_WORDS_LIST);
-    // A one-word title is its own first word, so the first words rule out most.
-    let in_person_titles = |word: &str| {
-        gazetteer.in_word_list(word, TITLE_FIRST_WORDS_LIST)
-            && gazetteer.person_titles.contains(word)
-    };
+    // One lookup answers every word list, so each word is looked up once and its lists are
+    // tested as bits.
+    let in_list = |lists: WordListBits, list: u16| lists & (2 << (2 * list)) != 0;
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.
         loop {
+            // Only a name of two words or more loses its first word.
+            let first_lists = if raw_words.len() > 1 {
+                gazetteer.word_lists_of(raw_words[0])
+            } else {
+                0
+            };
             // A title's first word is in `title_first_words`; most names start with no such
             // word, and then no title need be joined and looked up.
             let may_start_title =
-                raw_words.len() > 1 && gazetteer.in_word_list(raw_words[0], TITLE_FIRST_WORDS_LIST);
+                raw_words.len() > 1 && in_list(first_lists, TITLE_FIRST_WORDS_LIST);
             let title_words = (1..=raw_words.len().saturating_sub(1).min(3))
                 .rev()
                 .filter(|_| may_start_title)
@@ -1980,7 +2027,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                     raw_words.drain(..n_words);
                 }
                 None if raw_words.len() > 1
-                    && (in_common_words(raw_words[0]) || in_demonyms(raw_words[0])) =>
+                    && (in_list(first_lists, COMMON_WORDS_LIST)
+                        || in_list(first_lists, DEMONYMS_LIST)) =>
                 {
                     raw_words.remove(0);
                 }
@@ -2010,10 +2058,14 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         plausible = !broken
             && raw_words.iter().all(|word| {
                 let listed_word = |form: &str| {
-                    in_common_words(form)
-                        || in_demonyms(form)
-                        || in_org_words(form)
-                        || in_person_titles(form)
+                    let lists = gazetteer.word_lists_of(form);
+                    in_list(lists, COMMON_WORDS_LIST)
+                        || in_list(lists, DEMONYMS_LIST)
+                        || in_list(lists, ORG_WORDS_LIST)
+                        // A one-word title is its own first word, so the first words rule
+                        // out most.
+                        || (in_list(lists, TITLE_FIRST_WORDS_LIST)
+                            && gazetteer.person_titles.contains(form))
                 };
                 // Plurals too: "North Koreans" is not a person. A word without a final "s" is
                 // its own singular and is looked up once.
@@ -2339,6 +2391,31 @@ mod tests {
                 "Sergei Lavrov[]",
             ],
         );
+    }
+
+    #[test]
+    fn name_words_split_as_the_character_split_does() {
+        let by_characters = |folded: &str| -> Vec<String> {
+            folded
+                .split([' ', '-'])
+                .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
+                .filter(|word| !word.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        for folded in [
+            "joe biden",
+            "a. \"tony\" back\\slash",
+            "--x--",
+            "o'neil-smith",
+            "'quoted' (name)",
+            "сергей лавров",
+            "«ünïcödé» x-",
+            " - ",
+            "",
+        ] {
+            assert_eq!(name_words_of(folded), by_characters(folded), "{folded:?}");
+        }
     }
 
     #[test]
