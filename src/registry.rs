@@ -1406,8 +1406,10 @@ impl<'a> Clustering<'a> {
                 node.kind == ActorKind::Person && node.listed.is_none()
             })
             .collect();
-        candidates
-            .sort_by_key(|&node_idx| (self.nodes[node_idx as usize].articles.len(), node_idx));
+        // Each key is unique (it holds the node), so an unstable sort gives the one order.
+        candidates.sort_unstable_by_key(|&node_idx| {
+            (self.nodes[node_idx as usize].articles.len(), node_idx)
+        });
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
         let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
@@ -1564,8 +1566,9 @@ impl<'a> Clustering<'a> {
         let own_given = node.given_name();
         // Each other name with whether the match is loose enough to need the misspelling
         // to be rare.
-        let mut others: Vec<(u32, bool)> = Vec::new();
         let number = surnames.first_surname[candidate as usize] as usize;
+        let mut others: Vec<(u32, bool)> =
+            Vec::with_capacity(surnames.people[number].len() + surnames.close_people[number].len());
         for &other in &surnames.people[number] {
             others.push((other, false));
         }
@@ -1804,8 +1807,9 @@ fn date_text(date: jiff::civil::Date) -> String {
 
 /// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
 /// An actor is large to move and most names differ in their first eight bytes, so small keys
-/// are sorted first (the bytes as one number, the full name only when they tie) and each actor
-/// then moved once.
+/// are sorted first (the kind, the first eight bytes as one number and the actor's place, as
+/// one integer) and each actor then moved once; only actors whose keys tie in kind and prefix
+/// are compared by their full names.
 fn sort_actors(actors: &mut [StoredActor]) {
     // Byte strings compare as their first eight bytes, zero-padded, read as a big-endian number,
     // unless those are equal.
@@ -1815,29 +1819,45 @@ fn sort_actors(actors: &mut [StoredActor]) {
         prefix[..n_bytes].copy_from_slice(&name.as_bytes()[..n_bytes]);
         u64::from_be_bytes(prefix)
     };
-    let mut order: Vec<(ActorKind, u64, u32)> = actors
+    let kind_rank = |kind: ActorKind| -> u128 {
+        match kind {
+            ActorKind::Person => 0,
+            ActorKind::Organization => 1,
+            ActorKind::Place => 2,
+        }
+    };
+    let mut order: Vec<u128> = actors
         .iter()
         .enumerate()
         .map(|(actor_idx, stored)| {
             let actor = &stored.actor;
-            (actor.kind, name_prefix(&actor.name), actor_idx as u32)
+            (kind_rank(actor.kind) << 96)
+                | (u128::from(name_prefix(&actor.name)) << 32)
+                | actor_idx as u128
         })
         .collect();
-    order.sort_unstable_by(|left, right| {
-        (left.0, left.1)
-            .cmp(&(right.0, right.1))
-            .then_with(|| {
-                actors[left.2 as usize]
-                    .actor
-                    .name
-                    .cmp(&actors[right.2 as usize].actor.name)
-            })
-            .then(left.2.cmp(&right.2))
-    });
+    order.sort_unstable();
+    // Runs with the same kind and prefix are put in order of their full names, equal names
+    // keeping the order of their places.
+    let mut run_start = 0;
+    while run_start < order.len() {
+        let run_key = order[run_start] >> 32;
+        let run_end = order[run_start..]
+            .iter()
+            .position(|&key| key >> 32 != run_key)
+            .map_or(order.len(), |offset| run_start + offset);
+        if run_end - run_start > 1 {
+            order[run_start..run_end].sort_unstable_by(|&left, &right| {
+                let name = |key: u128| actors[key as u32 as usize].actor.name.as_str();
+                name(left).cmp(name(right)).then(left.cmp(&right))
+            });
+        }
+        run_start = run_end;
+    }
     // Where each actor goes; every swap puts one actor in its place.
     let mut destination = vec![0u32; actors.len()];
-    for (position, &(_, _, actor_idx)) in order.iter().enumerate() {
-        destination[actor_idx as usize] = position as u32;
+    for (position, &key) in order.iter().enumerate() {
+        destination[key as u32 as usize] = position as u32;
     }
     drop(order);
     for position in 0..actors.len() {
@@ -2416,6 +2436,45 @@ mod tests {
         ] {
             assert_eq!(name_words_of(folded), by_characters(folded), "{folded:?}");
         }
+    }
+
+    #[test]
+    fn sort_actors_orders_as_a_stable_sort_by_kind_and_name() {
+        let stored = |name: &str, kind: ActorKind, articles: u64| StoredActor {
+            actor: Actor {
+                name: name.to_string(),
+                kind,
+                aliases: Vec::new(),
+                articles,
+                first_seen: None,
+                last_seen: None,
+            },
+            names: Vec::new(),
+            keys: Vec::new(),
+        };
+        let mut actors = vec![
+            stored("Alexander Zverev", ActorKind::Person, 1),
+            stored("Paris", ActorKind::Place, 2),
+            stored("Alexander Abel", ActorKind::Person, 3),
+            stored("Bob", ActorKind::Person, 4),
+            stored("Alexander", ActorKind::Person, 5),
+            stored("Alexander Zverev", ActorKind::Person, 6),
+            stored("Bob", ActorKind::Organization, 7),
+            stored("Alexander Abel", ActorKind::Person, 8),
+            stored("Bo", ActorKind::Person, 9),
+        ];
+        let mut expected = actors.clone();
+        expected.sort_by(|left, right| {
+            (left.actor.kind, &left.actor.name).cmp(&(right.actor.kind, &right.actor.name))
+        });
+        sort_actors(&mut actors);
+        let described = |actors: &[StoredActor]| -> Vec<(String, u64)> {
+            actors
+                .iter()
+                .map(|stored| (stored.actor.name.clone(), stored.actor.articles))
+                .collect()
+        };
+        assert_eq!(described(&actors), described(&expected));
     }
 
     #[test]
