@@ -416,20 +416,19 @@ fn spelling_keys(mut folded: Vec<String>) -> Vec<String> {
     folded.sort_unstable();
     folded.dedup();
     // Most folded names are their own loose key ("joe biden"): a key is written into one
-    // buffer, and only one that differs becomes a string of its own.
-    let mut keys: Vec<String> = Vec::with_capacity(folded.len() * 2);
+    // buffer, and only one that differs becomes a string of its own, added to the list.
+    let n_folded = folded.len();
     let mut key = String::with_capacity(folded.iter().map(String::len).max().unwrap_or(0) + 8);
-    for folded in &folded {
+    for folded_idx in 0..n_folded {
         key.clear();
-        push_loose_key(&mut key, folded);
-        if key != *folded {
-            keys.push(key.clone());
+        push_loose_key(&mut key, &folded[folded_idx]);
+        if key != folded[folded_idx] {
+            folded.push(key.clone());
         }
     }
-    keys.append(&mut folded);
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+    folded.sort_unstable();
+    folded.dedup();
+    folded
 }
 
 /// The registry of an opened index, read on first use: a query without a name filter reads
@@ -1608,38 +1607,78 @@ impl<'a> Clustering<'a> {
     }
 
     fn into_registry(mut self) -> Registry {
-        let mut clusters: HashMap<u32, Vec<u32>> = HashMap::default();
-        for node_idx in 0..self.nodes.len() as u32 {
+        let n_nodes = self.nodes.len();
+        // The clusters are listed in the order a set of their roots gives, filled in node
+        // order: `sort_actors` keeps actors of the same kind and name in the order it finds
+        // them, and this is the order the registry has always listed them in.
+        let mut roots: HashSet<u32> = HashSet::default();
+        let mut root_of: Vec<u32> = Vec::with_capacity(n_nodes);
+        for node_idx in 0..n_nodes as u32 {
             let root = self.find(node_idx);
-            clusters.entry(root).or_default().push(node_idx);
+            roots.insert(root);
+            root_of.push(root);
         }
+        let roots: Vec<u32> = roots.into_iter().collect();
+        // Every cluster's members in one list, cluster after cluster, each in node order: no
+        // cluster needs a list of its own.
+        let mut cluster_of_root = vec![0u32; n_nodes];
+        for (cluster_idx, &root) in roots.iter().enumerate() {
+            cluster_of_root[root as usize] = cluster_idx as u32;
+        }
+        let mut member_starts = vec![0u32; roots.len() + 1];
+        for &root in &root_of {
+            member_starts[cluster_of_root[root as usize] as usize + 1] += 1;
+        }
+        for cluster_idx in 0..roots.len() {
+            member_starts[cluster_idx + 1] += member_starts[cluster_idx];
+        }
+        let mut next_slot = member_starts.clone();
+        let mut members = vec![0u32; n_nodes];
+        for (node_idx, &root) in root_of.iter().enumerate() {
+            let cluster_idx = cluster_of_root[root as usize] as usize;
+            members[next_slot[cluster_idx] as usize] = node_idx as u32;
+            next_slot[cluster_idx] += 1;
+        }
+        drop((root_of, cluster_of_root, next_slot));
         // Each cluster is described on its own: in parallel, then sorted. The members' names
-        // and spellings are moved out of the nodes first, so that the registry takes them
-        // over instead of copying every one (and the nodes then freeing theirs).
-        let clusters: Vec<ClusterSpellings> = clusters
-            .into_iter()
-            .map(|(root, members)| {
-                let names = members
-                    .iter()
-                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
-                    .collect();
-                let spellings = members
-                    .iter()
-                    .flat_map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
-                    .collect();
-                let folded = members
-                    .iter()
-                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
-                    .collect();
-                ClusterSpellings {
-                    root,
-                    members,
-                    names,
-                    spellings,
-                    folded,
-                }
-            })
+        // and spellings are moved out of the nodes first, in the order of `members`, so that
+        // the registry takes them over instead of copying every one (and the nodes then
+        // freeing theirs); each cluster gets its own stretch of them.
+        let mut names: Vec<Vec<(String, u32)>> = members
+            .iter()
+            .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
             .collect();
+        let mut spellings: Vec<Vec<String>> = members
+            .iter()
+            .map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
+            .collect();
+        let mut folded: Vec<String> = members
+            .iter()
+            .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
+            .collect();
+        let mut clusters: Vec<ClusterSpellings> = Vec::with_capacity(roots.len());
+        let (mut names_left, mut spellings_left, mut folded_left) =
+            (&mut names[..], &mut spellings[..], &mut folded[..]);
+        for (cluster_idx, &root) in roots.iter().enumerate() {
+            let (start, end) = (
+                member_starts[cluster_idx] as usize,
+                member_starts[cluster_idx + 1] as usize,
+            );
+            let (cluster_names, rest) = std::mem::take(&mut names_left).split_at_mut(end - start);
+            names_left = rest;
+            let (cluster_spellings, rest) =
+                std::mem::take(&mut spellings_left).split_at_mut(end - start);
+            spellings_left = rest;
+            let (cluster_folded, rest) = std::mem::take(&mut folded_left).split_at_mut(end - start);
+            folded_left = rest;
+            clusters.push(ClusterSpellings {
+                root,
+                members: &members[start..end],
+                names: cluster_names,
+                spellings: cluster_spellings,
+                folded: cluster_folded,
+            });
+        }
         let this = &self;
         let mut actors: Vec<StoredActor> = clusters
             .into_par_iter()
@@ -1673,7 +1712,7 @@ impl<'a> Clustering<'a> {
         let articles: &[u32] = if let [member] = members[..] {
             &self.nodes[member as usize].articles
         } else {
-            merged_articles = self.articles_of(&members);
+            merged_articles = self.articles_of(members);
             &merged_articles
         };
         let mut first_seen: Option<jiff::civil::Date> = None;
@@ -1686,9 +1725,9 @@ impl<'a> Clustering<'a> {
             last_seen = Some(last_seen.map_or(date, |last| last.max(date)));
         }
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
-        let best_seen = members
+        let best_seen: &str = members
             .iter()
-            .zip(&member_names)
+            .zip(member_names.iter())
             .map(|(&member, names)| (&self.nodes[member as usize], display_name(names)))
             .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
@@ -1711,36 +1750,48 @@ impl<'a> Clustering<'a> {
                     .cmp(&rank(right, right_name))
                     .then_with(|| right_name.cmp(left_name))
             })
-            .map(|(_, name)| name.to_string())
-            .unwrap_or_default();
-        let name = match self.listed[root as usize] {
-            Some(entity_idx) => self.gazetteer.name_of(entity_idx).to_string(),
+            .map_or("", |(_, name)| name);
+        let name_text = match self.listed[root as usize] {
+            Some(entity_idx) => self.gazetteer.name_of(entity_idx),
             None => best_seen,
         };
-        // Sorted and without repeats: `registry.json` lists names in byte order.
-        let mut names: Vec<String> = member_names
-            .into_iter()
-            .flatten()
-            .map(|(name, _)| name)
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut aliases = spellings;
+        // A single member's spellings are taken whole; more members' are appended to the
+        // first's.
+        let (first_spellings, other_spellings) =
+            spellings.split_first_mut().expect("a cluster has a member");
+        let mut aliases = std::mem::take(first_spellings);
+        for member_spellings in other_spellings {
+            aliases.append(member_spellings);
+        }
         aliases.sort_unstable();
         aliases.dedup();
-        if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
-            let latin = transliterate(&name);
+        if is_cyrillic(name_text) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
+            let latin = transliterate(name_text);
             if let Err(position) = aliases.binary_search(&latin) {
                 aliases.insert(position, latin);
             }
         }
-        if let Ok(position) = aliases.binary_search(&name) {
-            aliases.remove(position);
-        }
+        // The name is one of the spellings whenever a member's own name is chosen: that
+        // string moves from the aliases to the name instead of being copied.
+        let name = match aliases.binary_search_by(|alias| alias.as_str().cmp(name_text)) {
+            Ok(position) => aliases.remove(position),
+            Err(_) => name_text.to_string(),
+        };
+        // Sorted and without repeats: `registry.json` lists names in byte order.
+        let mut names: Vec<String> = member_names
+            .iter_mut()
+            .flat_map(|names| names.drain(..))
+            .map(|(name, _)| name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
         // the aliases already hold all of `names`; and each of those folds to its node's
-        // folded name, so only the other spellings need folding.
-        let mut all_folded = folded;
+        // folded name, so only the other spellings need folding. Room is made for the loose
+        // keys `spelling_keys` adds, at most one for each folded form.
+        let mut all_folded: Vec<String> =
+            Vec::with_capacity(2 * (folded.len() + 1 + aliases.len()));
+        all_folded.extend(folded.iter_mut().map(std::mem::take));
         all_folded.extend(
             std::iter::once(&name)
                 .chain(&aliases)
@@ -1763,13 +1814,14 @@ impl<'a> Clustering<'a> {
 /// The names and spellings of one cluster's members, taken out of the nodes for
 /// [`Clustering::actor_of`]: `names` holds each member's per-article canonical names, in
 /// the order of `members`.
-struct ClusterSpellings {
+struct ClusterSpellings<'a> {
     root: u32,
-    members: Vec<u32>,
-    names: Vec<Vec<(String, u32)>>,
-    spellings: Vec<String>,
+    members: &'a [u32],
+    names: &'a mut [Vec<(String, u32)>],
+    /// Each member's spellings, in the order of `members`.
+    spellings: &'a mut [Vec<String>],
     /// The members' folded names, in the order of `members`.
-    folded: Vec<String>,
+    folded: &'a mut [String],
 }
 
 /// The most used of a node's per-article canonical spellings (the first in byte order on a
