@@ -471,6 +471,9 @@ impl LazyRegistry {
 /// File name of the name lookup inside the index folder.
 pub const LOOKUP_FILE: &str = "registry-names.tsv";
 
+/// Bytes reserved for each actor's line when the lookup text is written.
+const LOOKUP_LINE_GUESS: usize = 56;
+
 /// Separates the keys and the names inside a column of the lookup file.
 const LOOKUP_SEPARATOR: char = '\u{1f}';
 
@@ -500,14 +503,21 @@ impl NameLookup {
         // turned into a space; almost no name has one, so most are copied whole.
         let push_clean = |text: &mut String, name: &str| {
             let special = |ch: char| matches!(ch, '\t' | '\n' | '\r' | LOOKUP_SEPARATOR);
-            // All four are ASCII, so a byte scan finds them without decoding characters.
-            if !name.bytes().any(|byte| special(char::from(byte))) {
+            // All four are ASCII, so a byte scan finds them without decoding characters. Every
+            // byte is looked at, without stopping at the first special one: a loop with no
+            // early exit is vectorised, and a special byte is rare.
+            let has_special = name.bytes().fold(false, |has_special, byte| {
+                has_special | special(char::from(byte))
+            });
+            if !has_special {
                 text.push_str(name);
                 return;
             }
             text.extend(name.chars().map(|ch| if special(ch) { ' ' } else { ch }));
         };
-        let mut text = String::new();
+        // About the length of a line of the news corpus's registry, so that the text is seldom
+        // grown.
+        let mut text = String::with_capacity(registry.actors.len() * LOOKUP_LINE_GUESS);
         for stored in &registry.actors {
             text.push_str(stored.actor.kind.name());
             text.push('\t');
@@ -1399,16 +1409,17 @@ impl<'a> Clustering<'a> {
         };
         let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
-        let mut candidates: Vec<u32> = (0..self.nodes.len() as u32)
-            .filter(|&node_idx| {
-                let node = &self.nodes[node_idx as usize];
-                node.kind == ActorKind::Person && node.listed.is_none()
-            })
+        // Sorted on one integer, the number of articles above the node: each key is unique,
+        // so an unstable sort gives the one order.
+        let mut candidate_keys: Vec<u64> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.kind == ActorKind::Person && node.listed.is_none())
+            .map(|(node_idx, node)| ((node.articles.len() as u64) << 32) | node_idx as u64)
             .collect();
-        // Each key is unique (it holds the node), so an unstable sort gives the one order.
-        candidates.sort_unstable_by_key(|&node_idx| {
-            (self.nodes[node_idx as usize].articles.len(), node_idx)
-        });
+        candidate_keys.sort_unstable();
+        let candidates: Vec<u32> = candidate_keys.iter().map(|&key| key as u32).collect();
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
         let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
@@ -1937,16 +1948,22 @@ struct SurnameIndex {
 const NO_SURNAME: u32 = u32::MAX;
 
 /// The pairs of `surnames` (indexes, the smaller first, ascending, each once) that share a key
-/// of their neighbourhoods ([`surname_neighbourhood`]). The keys are written into one text and
+/// of their neighbourhoods ([`push_surname_neighbourhood`]). The keys are written into one text and
 /// the map holds slices of it: the tens of thousands of keys would otherwise be a string each.
 fn surnames_sharing_a_neighbour(surnames: &[&str]) -> Vec<(u32, u32)> {
-    let mut keys_text = String::new();
+    // A surname of n bytes has at most n + 2 keys of at most n bytes each.
+    let mut keys_text = String::with_capacity(
+        surnames
+            .iter()
+            .map(|surname| surname.len() * (surname.len() + 2))
+            .sum(),
+    );
     // Where each key ends in `keys_text`, and whose key it is.
-    let mut key_ends: Vec<(u32, u32)> = Vec::new();
+    let mut key_ends: Vec<(u32, u32)> =
+        Vec::with_capacity(surnames.iter().map(|surname| surname.len() + 2).sum());
     for (surname_idx, surname) in surnames.iter().enumerate() {
-        surname_neighbourhood(surname, |key| {
-            keys_text.push_str(key);
-            key_ends.push((keys_text.len() as u32, surname_idx as u32));
+        push_surname_neighbourhood(surname, &mut keys_text, |key_end| {
+            key_ends.push((key_end as u32, surname_idx as u32));
         });
     }
     // Each key's group is its first surname and the others: most keys have one surname, and
@@ -1982,29 +1999,30 @@ fn surnames_sharing_a_neighbour(surnames: &[&str]) -> Vec<(u32, u32)> {
     pairs
 }
 
-/// Calls `each` with the keys under which a surname is filed for the loose comparison: the
-/// surname, every one-letter deletion, and its prefix two letters shorter (only for surnames of
-/// five letters or more; shorter ones must match exactly). A key may come twice ("Hallam" less
-/// either "l"). The keys are built in one buffer: a surname has a dozen of them.
-fn surname_neighbourhood(surname: &str, mut each: impl FnMut(&str)) {
+/// Appends to `keys` the keys under which a surname is filed for the loose comparison, one
+/// after another, and calls `key_end` with the end of each: the surname, every one-letter
+/// deletion, and its prefix two letters shorter (only for surnames of five letters or more;
+/// shorter ones must match exactly). A key may come twice ("Hallam" less either "l"). The keys
+/// go straight into the one text that holds all of them: a surname has a dozen.
+fn push_surname_neighbourhood(surname: &str, keys: &mut String, mut key_end: impl FnMut(usize)) {
     let n_letters = surname.chars().count();
     if n_letters < 5 {
         return;
     }
-    each(surname);
-    let mut key = String::with_capacity(surname.len());
+    keys.push_str(surname);
+    key_end(keys.len());
     for (offset, letter) in surname.char_indices() {
-        key.clear();
-        key.push_str(&surname[..offset]);
-        key.push_str(&surname[offset + letter.len_utf8()..]);
-        each(&key);
+        keys.push_str(&surname[..offset]);
+        keys.push_str(&surname[offset + letter.len_utf8()..]);
+        key_end(keys.len());
     }
     if n_letters >= 7 {
         let cut = surname
             .char_indices()
             .nth(n_letters - 2)
             .map_or(surname.len(), |(offset, _)| offset);
-        each(&surname[..cut]);
+        keys.push_str(&surname[..cut]);
+        key_end(keys.len());
     }
 }
 
