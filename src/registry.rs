@@ -866,9 +866,9 @@ struct Node {
     articles: Vec<u32>,
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
     words: Vec<String>,
-    /// Loose keys of the last word: as written, and for Cyrillic also without a case ending.
-    /// Only people have them: every surname rule is about people.
-    surname_keys: Vec<String>,
+    /// For a person written in Cyrillic, the loose key of the last word without a case ending,
+    /// when it differs from the key as written ([`Node::surname_keys`]).
+    surname_stem: Option<String>,
     /// The name was written in Cyrillic.
     cyrillic: bool,
     /// The listed entity the name is an alias of, if any.
@@ -899,6 +899,17 @@ fn middles_compatible(left: &Node, right: &Node) -> bool {
 }
 
 impl Node {
+    /// Loose keys of the last word: as written (the last of `words`), and for Cyrillic also
+    /// without a case ending. Only people have them: every surname rule is about people.
+    fn surname_keys(&self) -> impl Iterator<Item = &str> {
+        self.words
+            .last()
+            .filter(|_| self.kind == ActorKind::Person)
+            .map(String::as_str)
+            .into_iter()
+            .chain(self.surname_stem.as_deref())
+    }
+
     fn is_full_name(&self) -> bool {
         self.kind == ActorKind::Person && self.words.len() >= 2
     }
@@ -1072,12 +1083,12 @@ impl<'a> ClusteringBuilder<'a> {
                         if folded.is_empty() {
                             continue;
                         }
-                        let node_idx = match self.by_key[kind_idx].get(folded.as_str()) {
-                            Some(&node_idx) => node_idx,
-                            None => {
-                                self.nodes.push(new_node(kind, &folded, self.gazetteer));
+                        let node_idx = match self.by_key[kind_idx].entry(folded) {
+                            std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
+                            std::collections::hash_map::Entry::Vacant(entry) => {
+                                self.nodes.push(new_node(kind, entry.key(), self.gazetteer));
                                 let node_idx = (self.nodes.len() - 1) as u32;
-                                self.by_key[kind_idx].insert(folded, node_idx);
+                                entry.insert(node_idx);
                                 node_idx
                             }
                         };
@@ -1326,9 +1337,7 @@ impl<'a> Clustering<'a> {
             .enumerate()
             .filter(|(_, node)| node.is_full_name() && node.plausible)
             .flat_map(|(node_idx, node)| {
-                node.surname_keys
-                    .iter()
-                    .map(move |key| (key.as_str(), node_idx as u32))
+                node.surname_keys().map(move |key| (key, node_idx as u32))
             });
         for mut group in shared_key_groups(keyed) {
             // The most-read names first, so variants join the main spelling.
@@ -1522,8 +1531,8 @@ impl<'a> Clustering<'a> {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
-            for (key_idx, key) in node.surname_keys.iter().enumerate() {
-                let number = *number_of.entry(key.as_str()).or_insert_with(|| {
+            for (key_idx, key) in node.surname_keys().enumerate() {
+                let number = *number_of.entry(key).or_insert_with(|| {
                     people.push(Vec::new());
                     first_surname_position.push(NO_SURNAME);
                     (people.len() - 1) as u32
@@ -1535,7 +1544,7 @@ impl<'a> Clustering<'a> {
                 first_surname[node_idx] = number;
                 if first_surname_position[number as usize] == NO_SURNAME {
                     first_surname_position[number as usize] = first_surnames.len() as u32;
-                    first_surnames.push((key.as_str(), number, Vec::new()));
+                    first_surnames.push((key, number, Vec::new()));
                 }
                 let position = first_surname_position[number as usize];
                 first_surnames[position as usize].2.push(node_idx as u32);
@@ -1573,7 +1582,7 @@ impl<'a> Clustering<'a> {
             return None;
         }
         let lone_surname = node.words.len() == 1;
-        let surname = node.surname_keys.first()?;
+        let surname = node.surname_keys().next()?;
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
         if lone_surname && self.gazetteer.in_word_list(surname, GIVEN_NAMES_LIST) {
             return None;
@@ -2146,7 +2155,33 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 None => break,
             }
         }
+    }
+    let words: Vec<String> = raw_words
+        .iter()
+        .enumerate()
+        // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
+        // leading one is kept.
+        .filter(|(word_idx, word)| *word_idx == 0 || word.trim_end_matches('.').chars().count() > 1)
+        .map(|(_, word)| {
+            let latin = latin(word.trim_end_matches('.'));
+            // An initial stays the letter it is ("J." is not "I.").
+            if latin.chars().count() == 1 {
+                latin.into_owned()
+            } else {
+                loose_word(&latin)
+            }
+        })
+        .collect();
+    if kind == ActorKind::Person {
         let last = raw_words.last().copied().unwrap_or("");
+        // The loose key of the last word as written: the last of `words` when that word has
+        // no full stop to trim and is more than an initial, which is nearly always.
+        let last_loose_len = || match words.last() {
+            Some(last_key) if !last.ends_with('.') && last.chars().count() > 1 => {
+                last_key.chars().count()
+            }
+            _ => loose_word(&latin(last)).chars().count(),
+        };
         // A stray letter at the end ("Planned Parenthood T") marks a broken name.
         let stray_letter = raw_words.len() >= 2 && last.trim_end_matches('.').chars().count() == 1;
         let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
@@ -2169,36 +2204,18 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                         .strip_suffix('s')
                         .is_none_or(|singular| !listed_word(singular))
             })
-            && loose_word(&latin(last)).chars().count() >= 3;
+            && last_loose_len() >= 3;
     }
     let given_listed =
         raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);
-    let words: Vec<String> = raw_words
-        .iter()
-        .enumerate()
-        // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
-        // leading one is kept.
-        .filter(|(word_idx, word)| *word_idx == 0 || word.trim_end_matches('.').chars().count() > 1)
-        .map(|(_, word)| {
-            let latin = latin(word.trim_end_matches('.'));
-            // An initial stays the letter it is ("J." is not "I.").
-            if latin.chars().count() == 1 {
-                latin.into_owned()
-            } else {
-                loose_word(&latin)
-            }
-        })
-        .collect();
-    let mut surname_keys = Vec::new();
-    if let Some(last) = words.last().filter(|_| kind == ActorKind::Person) {
-        surname_keys.reserve_exact(1 + usize::from(cyrillic));
-        surname_keys.push(last.clone());
-    }
+    // The last of `words` is a person's first surname key; a Cyrillic one has a second
+    // without its case ending when that differs.
+    let mut surname_stem = None;
     if cyrillic && kind == ActorKind::Person {
         if let Some(last_word) = raw_words.last() {
             let stem = loose_word(&latin(strip_russian_ending(last_word)));
-            if !surname_keys.contains(&stem) {
-                surname_keys.push(stem);
+            if words.last() != Some(&stem) {
+                surname_stem = Some(stem);
             }
         }
     }
@@ -2217,7 +2234,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         folded: String::new(),
         articles: Vec::new(),
         words,
-        surname_keys,
+        surname_stem,
         cyrillic,
         listed,
         plausible,
@@ -2550,6 +2567,38 @@ mod tests {
                 .collect()
         };
         assert_eq!(described(&actors), described(&expected));
+    }
+
+    #[test]
+    fn a_persons_surname_must_have_three_loose_letters() {
+        let lists = empty_lists();
+        let plausible = |folded: &str| new_node(ActorKind::Person, folded, &lists).plausible;
+        assert!(plausible("joe lee"));
+        assert!(!plausible("joe li"));
+        // "kyy" is keyed "ki".
+        assert!(!plausible("joe kyy"));
+        // Punctuation is trimmed from a word before it is keyed.
+        assert!(!plausible("joe sm."));
+        assert!(plausible("joe lee."));
+        assert!(!plausible("joe s."));
+    }
+
+    #[test]
+    fn surname_keys_are_the_last_word_and_its_stem() {
+        let lists = empty_lists();
+        let keys = |kind: ActorKind, folded: &str| -> Vec<String> {
+            new_node(kind, folded, &lists)
+                .surname_keys()
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(keys(ActorKind::Person, "sergei lavrov"), ["lavrov"]);
+        assert_eq!(
+            keys(ActorKind::Person, "сергея лаврова"),
+            ["lavrova", "lavrov"]
+        );
+        assert_eq!(keys(ActorKind::Person, "сергей лавров"), ["lavrov"]);
+        assert!(keys(ActorKind::Place, "new york").is_empty());
     }
 
     #[test]
