@@ -416,15 +416,19 @@ fn push_json_date(json: &mut String, date: Option<&str>) {
 /// The lookup keys of an actor from the folded forms of its spellings: each folded form and
 /// its loose transliteration key, sorted and each once, computed once when the registry is
 /// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
-/// keyed once.
-fn spelling_keys(mut folded: Vec<String>) -> Vec<String> {
-    folded.sort_unstable();
-    folded.dedup();
+/// keyed once. The first `n_keyed` forms come with their keys already in `folded`.
+fn spelling_keys(mut folded: Vec<String>, n_keyed: usize) -> Vec<String> {
+    // The first `n_keyed` are folded forms whose keys the list already holds; the others are
+    // sorted so that a form that comes twice is keyed once.
+    folded[n_keyed..].sort_unstable();
     // Most folded names are their own loose key ("joe biden"): a key is written into one
     // buffer, and only one that differs becomes a string of its own, added to the list.
     let n_folded = folded.len();
     let mut key = String::with_capacity(folded.iter().map(String::len).max().unwrap_or(0) + 8);
-    for folded_idx in 0..n_folded {
+    for folded_idx in n_keyed..n_folded {
+        if folded_idx > n_keyed && folded[folded_idx] == folded[folded_idx - 1] {
+            continue;
+        }
         key.clear();
         push_loose_key(&mut key, &folded[folded_idx]);
         if key != folded[folded_idx] {
@@ -866,6 +870,9 @@ struct Node {
     articles: Vec<u32>,
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
     words: Vec<String>,
+    /// `words`, joined by spaces, are the loose key of `folded` ([`loose_key`]), so the key
+    /// need not be worked out again when the registry is written.
+    words_form_loose_key: bool,
     /// For a person written in Cyrillic, the loose key of the last word without a case ending,
     /// when it differs from the key as written ([`Node::surname_keys`]).
     surname_stem: Option<String>,
@@ -1814,16 +1821,33 @@ impl<'a> Clustering<'a> {
         // the aliases already hold all of `names`; and each of those folds to its node's
         // folded name, so only the other spellings need folding. Room is made for the loose
         // keys `spelling_keys` adds, at most one for each folded form.
+        // A member whose words form its loose key goes first, with that key: only the others
+        // are keyed by `spelling_keys`.
         let mut all_folded: Vec<String> =
             Vec::with_capacity(2 * (folded.len() + 1 + aliases.len()));
-        all_folded.extend(folded.iter_mut().map(std::mem::take));
+        for (&member, member_folded) in members.iter().zip(folded.iter_mut()) {
+            let node = &self.nodes[member as usize];
+            if node.words_form_loose_key {
+                if !words_spell(&node.words, member_folded) {
+                    all_folded.push(node.words.join(" "));
+                }
+                all_folded.push(std::mem::take(member_folded));
+            }
+        }
+        let n_keyed = all_folded.len();
+        all_folded.extend(
+            folded
+                .iter_mut()
+                .filter(|folded| !folded.is_empty())
+                .map(std::mem::take),
+        );
         all_folded.extend(
             std::iter::once(&name)
                 .chain(&aliases)
                 .filter(|spelling| names.binary_search(spelling).is_err())
                 .map(|spelling| fold_name(spelling)),
         );
-        let keys = spelling_keys(all_folded);
+        let keys = spelling_keys(all_folded, n_keyed);
         let actor = Actor {
             name,
             kind,
@@ -1834,6 +1858,24 @@ impl<'a> Clustering<'a> {
         };
         StoredActor { keys, actor, names }
     }
+}
+
+/// Whether `words` joined by single spaces spell `text`, without joining them.
+fn words_spell(words: &[String], text: &str) -> bool {
+    let mut rest = text;
+    for (word_idx, word) in words.iter().enumerate() {
+        if word_idx > 0 {
+            match rest.strip_prefix(' ') {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(word.as_str()) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// The names and spellings of one cluster's members, taken out of the nodes for
@@ -2156,6 +2198,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             }
         }
     }
+    let mut every_word_keyed = true;
     let words: Vec<String> = raw_words
         .iter()
         .enumerate()
@@ -2166,12 +2209,23 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             let latin = latin(word.trim_end_matches('.'));
             // An initial stays the letter it is ("J." is not "I.").
             if latin.chars().count() == 1 {
+                every_word_keyed = false;
                 latin.into_owned()
             } else {
                 loose_word(&latin)
             }
         })
         .collect();
+    // The words are the name's loose key, joined by spaces, when they are all of the folded
+    // name: nothing trimmed, left out or dropped as a title, one separator between words and
+    // none at the ends (their lengths and separators then add up to the name's length, since
+    // they are distinct stretches of it in order), and every word keyed, none kept as an
+    // initial.
+    let words_form_loose_key = every_word_keyed
+        && words.len() == raw_words.len()
+        && raw_words.iter().map(|word| word.len()).sum::<usize>()
+            + raw_words.len().saturating_sub(1)
+            == folded.len();
     if kind == ActorKind::Person {
         let last = raw_words.last().copied().unwrap_or("");
         // The loose key of the last word as written: the last of `words` when that word has
@@ -2234,6 +2288,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         folded: String::new(),
         articles: Vec::new(),
         words,
+        words_form_loose_key,
         surname_stem,
         cyrillic,
         listed,
@@ -2599,6 +2654,40 @@ mod tests {
         );
         assert_eq!(keys(ActorKind::Person, "сергей лавров"), ["lavrov"]);
         assert!(keys(ActorKind::Place, "new york").is_empty());
+    }
+
+    #[test]
+    fn words_that_form_the_loose_key_are_that_key() {
+        let lists = empty_lists();
+        for (kind, folded) in [
+            (ActorKind::Person, "sergey lawrow"),
+            (ActorKind::Person, "joseph r. biden"),
+            (ActorKind::Person, "a. blinken"),
+            (ActorKind::Person, "president joe biden"),
+            (ActorKind::Person, "jean-claude juncker"),
+            (ActorKind::Person, "o'neil  smith"),
+            (ActorKind::Organization, "world war ii"),
+            (ActorKind::Organization, "at&t inc."),
+            (ActorKind::Place, "київ"),
+            (ActorKind::Place, "йь київ"),
+            (ActorKind::Place, "x"),
+        ] {
+            let node = new_node(kind, folded, &lists);
+            if node.words_form_loose_key {
+                assert_eq!(node.words.join(" "), loose_key(folded), "{folded:?}");
+            }
+        }
+        assert!(new_node(ActorKind::Person, "sergey lawrow", &lists).words_form_loose_key);
+        assert!(!new_node(ActorKind::Person, "a. blinken", &lists).words_form_loose_key);
+        assert!(words_spell(
+            &["joe".to_string(), "biden".to_string()],
+            "joe biden"
+        ));
+        assert!(!words_spell(
+            &["joe".to_string(), "biden".to_string()],
+            "joe bidens"
+        ));
+        assert!(!words_spell(&["joe".to_string()], "joe biden"));
     }
 
     #[test]
