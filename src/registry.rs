@@ -1810,11 +1810,13 @@ impl<'a> Clustering<'a> {
             Err(_) => name_text.to_string(),
         };
         // Sorted and without repeats: `registry.json` lists names in byte order.
-        let mut names: Vec<String> = member_names
-            .iter_mut()
-            .flat_map(|names| names.drain(..))
-            .map(|(name, _)| name)
-            .collect();
+        let mut names: Vec<String> = Vec::with_capacity(member_names.iter().map(Vec::len).sum());
+        names.extend(
+            member_names
+                .iter_mut()
+                .flat_map(|names| names.drain(..))
+                .map(|(name, _)| name),
+        );
         names.sort_unstable();
         names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
