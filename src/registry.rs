@@ -1008,10 +1008,13 @@ const MAX_CONTEXT_ARTICLES: usize = 2000;
 /// node order and the groups sorted, so that merging is deterministic.
 fn shared_key_groups<K: std::hash::Hash + Eq>(
     keyed: impl Iterator<Item = (K, u32)>,
+    most_keys: usize,
 ) -> Vec<Vec<u32>> {
     // Most keys are held by one node: the first node of a key is kept inline, and only the
-    // others need a list.
-    let mut by_key: HashMap<K, (u32, Vec<u32>)> = HashMap::default();
+    // others need a list. The map is sized for `most_keys` at once rather than grown (and
+    // rehashed) step by step; the groups are sorted, so its order does not matter.
+    let mut by_key: HashMap<K, (u32, Vec<u32>)> =
+        HashMap::with_capacity_and_hasher(most_keys, Default::default());
     for (key, node_idx) in keyed {
         match by_key.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut entry) => {
@@ -1314,7 +1317,7 @@ impl<'a> Clustering<'a> {
             .iter()
             .enumerate()
             .map(|(node_idx, node)| ((node.kind, node.words.as_slice()), node_idx as u32));
-        for group in shared_key_groups(keyed) {
+        for group in shared_key_groups(keyed, self.nodes.len()) {
             let first = group[0];
             for &other in &group[1..] {
                 let (first_node, other_node) =
@@ -1346,7 +1349,13 @@ impl<'a> Clustering<'a> {
             .flat_map(|(node_idx, node)| {
                 node.surname_keys().map(move |key| (key, node_idx as u32))
             });
-        for mut group in shared_key_groups(keyed) {
+        // Most people have one surname key (a Cyrillic one may have two).
+        let n_people = self
+            .nodes
+            .iter()
+            .filter(|node| node.kind == ActorKind::Person)
+            .count();
+        for mut group in shared_key_groups(keyed, n_people) {
             // The most-read names first, so variants join the main spelling.
             group.sort_by_key(|&node_idx| {
                 std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
