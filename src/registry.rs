@@ -1535,7 +1535,15 @@ impl<'a> Clustering<'a> {
     /// are compared, not every pair with the same initial. Each distinct surname is filed once
     /// and each pair compared once, however many names share it.
     fn surname_index(&self) -> SurnameIndex {
-        let mut number_of: HashMap<&str, u32> = HashMap::default();
+        // Sized for a surname for every person, about what it holds, so that it is not rehashed
+        // as it grows.
+        let n_people = self
+            .nodes
+            .iter()
+            .filter(|node| node.kind == ActorKind::Person)
+            .count();
+        let mut number_of: HashMap<&str, u32> =
+            HashMap::with_capacity_and_hasher(n_people, Default::default());
         let mut first_surname = vec![NO_SURNAME; self.nodes.len()];
         let mut people: Vec<Vec<u32>> = Vec::new();
         // The distinct first surname keys, in the order they first come as one, with the
