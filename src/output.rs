@@ -135,12 +135,7 @@ pub fn write_json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Resul
 /// few go through serde_json itself, the rest are copied whole. Used where the index and the
 /// registry write many small strings, and serde's machinery cost more than the text.
 pub(crate) fn push_json_string(json: &mut String, text: &str) {
-    // Every byte is looked at, without stopping at the first special one: a loop with no
-    // early exit is vectorised, and a special byte is rare.
-    let needs_escape = text.bytes().fold(false, |needs_escape, byte| {
-        needs_escape | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
-    });
-    if needs_escape {
+    if needs_json_escape(text.as_bytes()) {
         json.push_str(&serde_json::to_string(text).expect("a string always serialises"));
     } else {
         json.reserve(text.len() + 2);
@@ -148,6 +143,44 @@ pub(crate) fn push_json_string(json: &mut String, text: &str) {
         json.push_str(text);
         json.push('"');
     }
+}
+
+/// Whether `text` has a byte JSON escapes: a control character, a quote or a backslash.
+///
+/// Eight bytes are tested at once, as one number: a byte below 0x20, or one equal to `"` or
+/// `\`, sets the high bit of its byte in the tests below (a borrow can also set it in a
+/// higher byte, but only above a byte that really is special, so the answer is exact). The
+/// last word overlaps the one before it, and a text shorter than a word is padded with a
+/// letter. A name of fifteen bytes takes two tests instead of fifteen, and no test stops
+/// early, so the loop has no branch to mispredict.
+fn needs_json_escape(text: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGH_BITS != 0;
+    let has_special_byte = |word: u64| {
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS != 0;
+        below_space
+            | has_zero_byte(word ^ (ONES * u64::from(b'"')))
+            | has_zero_byte(word ^ (ONES * u64::from(b'\\')))
+    };
+    let word_at = |start: usize| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&text[start..start + 8]);
+        u64::from_le_bytes(word)
+    };
+    if text.len() < 8 {
+        let mut last = [b'a'; 8];
+        for (position, &byte) in text.iter().enumerate() {
+            last[position] = byte;
+        }
+        return has_special_byte(u64::from_le_bytes(last));
+    }
+    // The last eight bytes are tested as one word, overlapping the words before it.
+    let mut found = has_special_byte(word_at(text.len() - 8));
+    for start in (0..text.len() - 8).step_by(8) {
+        found |= has_special_byte(word_at(start));
+    }
+    found
 }
 
 /// Appends `texts` to `json` as a JSON array of strings, as serde_json writes it.
@@ -450,6 +483,25 @@ pub fn thousands(number: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn needs_json_escape_finds_every_special_byte_anywhere() {
+        for byte in 0..=u8::MAX {
+            let special = byte < 0x20 || byte == b'"' || byte == b'\\';
+            for length in 1..=18 {
+                for position in 0..length {
+                    let mut text = vec![b'a'; length];
+                    text[position] = byte;
+                    assert_eq!(needs_json_escape(&text), special, "{byte:#x} at {position}");
+                    // The high bytes of UTF-8 around it neither hide it nor pass for one.
+                    text.iter_mut().for_each(|other| *other = 0xc3);
+                    text[position] = byte;
+                    assert_eq!(needs_json_escape(&text), special, "{byte:#x} among 0xc3");
+                }
+            }
+        }
+        assert!(!needs_json_escape(b""));
+    }
 
     #[test]
     fn thousands_groups_digits() {

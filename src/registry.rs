@@ -26,8 +26,8 @@ use tantivy::TantivyDocument;
 
 use crate::enrich::russian::is_cyrillic;
 use crate::enrich::{
-    fold_name, names_close, surname_close, EntityKind, Gazetteer, COMMON_WORDS_LIST, DEMONYMS_LIST,
-    GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
+    fold_name, names_close, surname_close, EntityKind, Gazetteer, WordListBits, COMMON_WORDS_LIST,
+    DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
 };
 use crate::index::{tantivy_to_date, ArticleIndex};
 use crate::output::{push_json_number, push_json_string, push_json_strings};
@@ -35,6 +35,9 @@ use crate::{Error, Result};
 
 /// File name of the registry inside the index folder.
 pub const REGISTRY_FILE: &str = "registry.json";
+
+/// Bytes reserved for each actor when `registry.json` is written.
+const JSON_ACTOR_GUESS: usize = 192;
 
 /// Version of the `registry.json` layout; a file with another version is ignored.
 const REGISTRY_FORMAT: u32 = 2;
@@ -283,7 +286,9 @@ impl Registry {
 
     /// The registry as the bytes of `registry.json`.
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let mut json = String::new();
+        // About the length of an actor of the news corpus's registry, so that the text is
+        // seldom grown (each growth copies all of it).
+        let mut json = String::with_capacity(self.actors.len() * JSON_ACTOR_GUESS);
         self.write_json(&mut json);
         Ok(json.into_bytes())
     }
@@ -411,15 +416,28 @@ fn push_json_date(json: &mut String, date: Option<&str>) {
 /// The lookup keys of an actor from the folded forms of its spellings: each folded form and
 /// its loose transliteration key, sorted and each once, computed once when the registry is
 /// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
-/// keyed once.
-fn spelling_keys(mut folded: Vec<String>) -> Vec<String> {
+/// keyed once. The first `n_keyed` forms come with their keys already in `folded`.
+fn spelling_keys(mut folded: Vec<String>, n_keyed: usize) -> Vec<String> {
+    // The first `n_keyed` are folded forms whose keys the list already holds; the others are
+    // sorted so that a form that comes twice is keyed once.
+    folded[n_keyed..].sort_unstable();
+    // Most folded names are their own loose key ("joe biden"): a key is written into one
+    // buffer, and only one that differs becomes a string of its own, added to the list.
+    let n_folded = folded.len();
+    let mut key = String::with_capacity(folded.iter().map(String::len).max().unwrap_or(0) + 8);
+    for folded_idx in n_keyed..n_folded {
+        if folded_idx > n_keyed && folded[folded_idx] == folded[folded_idx - 1] {
+            continue;
+        }
+        key.clear();
+        push_loose_key(&mut key, &folded[folded_idx]);
+        if key != folded[folded_idx] {
+            folded.push(key.clone());
+        }
+    }
     folded.sort_unstable();
     folded.dedup();
-    let mut keys: Vec<String> = folded.iter().map(|folded| loose_key(folded)).collect();
-    keys.append(&mut folded);
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+    folded
 }
 
 /// The registry of an opened index, read on first use: a query without a name filter reads
@@ -462,6 +480,9 @@ impl LazyRegistry {
 /// File name of the name lookup inside the index folder.
 pub const LOOKUP_FILE: &str = "registry-names.tsv";
 
+/// Bytes reserved for each actor's line when the lookup text is written.
+const LOOKUP_LINE_GUESS: usize = 56;
+
 /// Separates the keys and the names inside a column of the lookup file.
 const LOOKUP_SEPARATOR: char = '\u{1f}';
 
@@ -491,14 +512,21 @@ impl NameLookup {
         // turned into a space; almost no name has one, so most are copied whole.
         let push_clean = |text: &mut String, name: &str| {
             let special = |ch: char| matches!(ch, '\t' | '\n' | '\r' | LOOKUP_SEPARATOR);
-            // All four are ASCII, so a byte scan finds them without decoding characters.
-            if !name.bytes().any(|byte| special(char::from(byte))) {
+            // All four are ASCII, so a byte scan finds them without decoding characters. Every
+            // byte is looked at, without stopping at the first special one: a loop with no
+            // early exit is vectorised, and a special byte is rare.
+            let has_special = name.bytes().fold(false, |has_special, byte| {
+                has_special | special(char::from(byte))
+            });
+            if !has_special {
                 text.push_str(name);
                 return;
             }
             text.extend(name.chars().map(|ch| if special(ch) { ' ' } else { ch }));
         };
-        let mut text = String::new();
+        // About the length of a line of the news corpus's registry, so that the text is seldom
+        // grown.
+        let mut text = String::with_capacity(registry.actors.len() * LOOKUP_LINE_GUESS);
         for stored in &registry.actors {
             text.push_str(stored.actor.kind.name());
             text.push('\t');
@@ -741,15 +769,21 @@ fn latin(text: &str) -> std::borrow::Cow<'_, str> {
 /// "ks"; doubled letters; "ye" and "e" at a word's start). "Sergey", "Sergei" and "Sergej",
 /// "Zelenskyy" and "Зеленский", "Lawrow" and "Lavrov" share a key.
 pub fn loose_key(folded: &str) -> String {
+    let mut key = String::with_capacity(folded.len() + 2);
+    push_loose_key(&mut key, folded);
+    key
+}
+
+/// Appends [`loose_key`] of `folded` to `key`.
+fn push_loose_key(key: &mut String, folded: &str) {
+    let start = key.len();
     let latin = latin(folded);
-    let mut key = String::with_capacity(latin.len() + 2);
     for word in latin.split([' ', '-']).filter(|word| !word.is_empty()) {
-        if !key.is_empty() {
+        if key.len() > start {
             key.push(' ');
         }
-        push_loose_word(&mut key, word);
+        push_loose_word(key, word);
     }
-    key
 }
 
 fn loose_word(word: &str) -> String {
@@ -836,9 +870,12 @@ struct Node {
     articles: Vec<u32>,
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
     words: Vec<String>,
-    /// Loose keys of the last word: as written, and for Cyrillic also without a case ending.
-    /// Only people have them: every surname rule is about people.
-    surname_keys: Vec<String>,
+    /// `words`, joined by spaces, are the loose key of `folded` ([`loose_key`]), so the key
+    /// need not be worked out again when the registry is written.
+    words_form_loose_key: bool,
+    /// For a person written in Cyrillic, the loose key of the last word without a case ending,
+    /// when it differs from the key as written ([`Node::surname_keys`]).
+    surname_stem: Option<String>,
     /// The name was written in Cyrillic.
     cyrillic: bool,
     /// The listed entity the name is an alias of, if any.
@@ -869,6 +906,17 @@ fn middles_compatible(left: &Node, right: &Node) -> bool {
 }
 
 impl Node {
+    /// Loose keys of the last word: as written (the last of `words`), and for Cyrillic also
+    /// without a case ending. Only people have them: every surname rule is about people.
+    fn surname_keys(&self) -> impl Iterator<Item = &str> {
+        self.words
+            .last()
+            .filter(|_| self.kind == ActorKind::Person)
+            .map(String::as_str)
+            .into_iter()
+            .chain(self.surname_stem.as_deref())
+    }
+
     fn is_full_name(&self) -> bool {
         self.kind == ActorKind::Person && self.words.len() >= 2
     }
@@ -960,10 +1008,13 @@ const MAX_CONTEXT_ARTICLES: usize = 2000;
 /// node order and the groups sorted, so that merging is deterministic.
 fn shared_key_groups<K: std::hash::Hash + Eq>(
     keyed: impl Iterator<Item = (K, u32)>,
+    most_keys: usize,
 ) -> Vec<Vec<u32>> {
     // Most keys are held by one node: the first node of a key is kept inline, and only the
-    // others need a list.
-    let mut by_key: HashMap<K, (u32, Vec<u32>)> = HashMap::default();
+    // others need a list. The map is sized for `most_keys` at once rather than grown (and
+    // rehashed) step by step; the groups are sorted, so its order does not matter.
+    let mut by_key: HashMap<K, (u32, Vec<u32>)> =
+        HashMap::with_capacity_and_hasher(most_keys, Default::default());
     for (key, node_idx) in keyed {
         match by_key.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut entry) => {
@@ -1042,12 +1093,12 @@ impl<'a> ClusteringBuilder<'a> {
                         if folded.is_empty() {
                             continue;
                         }
-                        let node_idx = match self.by_key[kind_idx].get(folded.as_str()) {
-                            Some(&node_idx) => node_idx,
-                            None => {
-                                self.nodes.push(new_node(kind, &folded, self.gazetteer));
+                        let node_idx = match self.by_key[kind_idx].entry(folded) {
+                            std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
+                            std::collections::hash_map::Entry::Vacant(entry) => {
+                                self.nodes.push(new_node(kind, entry.key(), self.gazetteer));
                                 let node_idx = (self.nodes.len() - 1) as u32;
-                                self.by_key[kind_idx].insert(folded, node_idx);
+                                entry.insert(node_idx);
                                 node_idx
                             }
                         };
@@ -1266,7 +1317,7 @@ impl<'a> Clustering<'a> {
             .iter()
             .enumerate()
             .map(|(node_idx, node)| ((node.kind, node.words.as_slice()), node_idx as u32));
-        for group in shared_key_groups(keyed) {
+        for group in shared_key_groups(keyed, self.nodes.len()) {
             let first = group[0];
             for &other in &group[1..] {
                 let (first_node, other_node) =
@@ -1296,11 +1347,15 @@ impl<'a> Clustering<'a> {
             .enumerate()
             .filter(|(_, node)| node.is_full_name() && node.plausible)
             .flat_map(|(node_idx, node)| {
-                node.surname_keys
-                    .iter()
-                    .map(move |key| (key.as_str(), node_idx as u32))
+                node.surname_keys().map(move |key| (key, node_idx as u32))
             });
-        for mut group in shared_key_groups(keyed) {
+        // Most people have one surname key (a Cyrillic one may have two).
+        let n_people = self
+            .nodes
+            .iter()
+            .filter(|node| node.kind == ActorKind::Person)
+            .count();
+        for mut group in shared_key_groups(keyed, n_people) {
             // The most-read names first, so variants join the main spelling.
             group.sort_by_key(|&node_idx| {
                 std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
@@ -1358,22 +1413,7 @@ impl<'a> Clustering<'a> {
     /// cluster shares at least [`MIN_SHARED_CONTEXT`] actors or places with it and no other
     /// cluster comes close. A misspelling must be much rarer than the name it joins.
     fn merge_on_context(&mut self) {
-        // Person names by surname key, for a surname alone.
-        let mut by_surname: HashMap<String, Vec<u32>> = HashMap::default();
-        for (node_idx, node) in self.nodes.iter().enumerate() {
-            if node.kind != ActorKind::Person || !node.plausible {
-                continue;
-            }
-            for key in &node.surname_keys {
-                match by_surname.get_mut(key.as_str()) {
-                    Some(nodes) => nodes.push(node_idx as u32),
-                    None => {
-                        by_surname.insert(key.clone(), vec![node_idx as u32]);
-                    }
-                }
-            }
-        }
-        let close_people = self.people_with_close_surnames();
+        let surnames = self.surname_index();
         // By root node; the size kept for a node that is no longer a root is stale and never
         // read.
         let mut cluster_sizes: Vec<usize> = vec![0; self.nodes.len()];
@@ -1399,14 +1439,17 @@ impl<'a> Clustering<'a> {
         };
         let mut contexts: HashMap<u32, HashSet<u32>> = HashMap::default();
         // Candidates, rarest first: a misspelling is rare.
-        let mut candidates: Vec<u32> = (0..self.nodes.len() as u32)
-            .filter(|&node_idx| {
-                let node = &self.nodes[node_idx as usize];
-                node.kind == ActorKind::Person && node.listed.is_none()
-            })
+        // Sorted on one integer, the number of articles above the node: each key is unique,
+        // so an unstable sort gives the one order.
+        let mut candidate_keys: Vec<u64> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.kind == ActorKind::Person && node.listed.is_none())
+            .map(|(node_idx, node)| ((node.articles.len() as u64) << 32) | node_idx as u64)
             .collect();
-        candidates
-            .sort_by_key(|&node_idx| (self.nodes[node_idx as usize].articles.len(), node_idx));
+        candidate_keys.sort_unstable();
+        let candidates: Vec<u32> = candidate_keys.iter().map(|&key| key as u32).collect();
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
         let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
@@ -1418,9 +1461,8 @@ impl<'a> Clustering<'a> {
             let own_size = cluster_sizes[own_root as usize];
             // Which names a candidate may loosely match depends on the names alone, not on
             // the clusters: worked out once, for both passes.
-            let others = loose_matches[candidate as usize].get_or_insert_with(|| {
-                self.loose_matches_of(candidate, &by_surname, &close_people)
-            });
+            let others = loose_matches[candidate as usize]
+                .get_or_insert_with(|| self.loose_matches_of(candidate, &surnames));
             let Some(others) = others else {
                 continue;
             };
@@ -1483,89 +1525,88 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    /// The plausible people whose surname is close to another one (`surname_close`) but not
-    /// the same ("Bling" / "Blingen"), by that other surname. Surnames are filed under their
-    /// neighbourhood (itself, every one-letter deletion, and its prefix two letters shorter):
-    /// two surnames within the distance `surname_close` accepts nearly always share one of
-    /// these, so only those pairs are compared, not every pair with the same initial. Each
-    /// distinct surname is filed once and each pair compared once, however many names share
-    /// it.
-    fn people_with_close_surnames(&self) -> HashMap<String, Vec<u32>> {
-        let mut surname_idx: HashMap<&str, u32> = HashMap::default();
-        let mut people_of: Vec<(&str, Vec<u32>)> = Vec::new();
+    /// The surnames of the plausible people, numbered: by surname, the people with it and the
+    /// people with a close one. A loose match looks its candidate's surname up in both.
+    ///
+    /// The people whose surname is close to another one (`surname_close`) but not the same
+    /// ("Bling" / "Blingen") are found through the surnames' neighbourhoods (itself, every
+    /// one-letter deletion, and its prefix two letters shorter): two surnames within the
+    /// distance `surname_close` accepts nearly always share one of these, so only those pairs
+    /// are compared, not every pair with the same initial. Each distinct surname is filed once
+    /// and each pair compared once, however many names share it.
+    fn surname_index(&self) -> SurnameIndex {
+        // Sized for a surname for every person, about what it holds, so that it is not rehashed
+        // as it grows.
+        let n_people = self
+            .nodes
+            .iter()
+            .filter(|node| node.kind == ActorKind::Person)
+            .count();
+        let mut number_of: HashMap<&str, u32> =
+            HashMap::with_capacity_and_hasher(n_people, Default::default());
+        let mut first_surname = vec![NO_SURNAME; self.nodes.len()];
+        let mut people: Vec<Vec<u32>> = Vec::new();
+        // The distinct first surname keys, in the order they first come as one, with the
+        // people whose first key each is.
+        let mut first_surnames: Vec<(&str, u32, Vec<u32>)> = Vec::new();
+        // By surname number, its place in `first_surnames`.
+        let mut first_surname_position: Vec<u32> = Vec::new();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
-            let Some(surname) = node.surname_keys.first() else {
-                continue;
-            };
-            let idx = *surname_idx.entry(surname.as_str()).or_insert_with(|| {
-                people_of.push((surname.as_str(), Vec::new()));
-                (people_of.len() - 1) as u32
-            });
-            people_of[idx as usize].1.push(node_idx as u32);
-        }
-        // Each key's group is its first surname and the others: most keys have one surname,
-        // and then no list is allocated.
-        let mut by_neighbour: HashMap<String, (u32, Vec<u32>)> = HashMap::default();
-        for (idx, (surname, _)) in people_of.iter().enumerate() {
-            let idx = idx as u32;
-            surname_neighbourhood(surname, |key| match by_neighbour.get_mut(key) {
-                // A key a surname gives twice is filed once.
-                Some((first, others)) => {
-                    if *others.last().unwrap_or(first) != idx {
-                        others.push(idx);
-                    }
+            for (key_idx, key) in node.surname_keys().enumerate() {
+                let number = *number_of.entry(key).or_insert_with(|| {
+                    people.push(Vec::new());
+                    first_surname_position.push(NO_SURNAME);
+                    (people.len() - 1) as u32
+                });
+                people[number as usize].push(node_idx as u32);
+                if key_idx > 0 {
+                    continue;
                 }
-                None => {
-                    by_neighbour.insert(key.to_string(), (idx, Vec::new()));
+                first_surname[node_idx] = number;
+                if first_surname_position[number as usize] == NO_SURNAME {
+                    first_surname_position[number as usize] = first_surnames.len() as u32;
+                    first_surnames.push((key, number, Vec::new()));
                 }
-            });
-        }
-        // Surnames are filed in order and each key once, so every pair is ascending.
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for (first, others) in by_neighbour.values() {
-            for (position, &left) in std::iter::once(first).chain(others).enumerate() {
-                pairs.extend(others[position..].iter().map(|&right| (left, right)));
+                let position = first_surname_position[number as usize];
+                first_surnames[position as usize].2.push(node_idx as u32);
             }
         }
-        drop(by_neighbour);
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut close_people: HashMap<String, Vec<u32>> = HashMap::default();
-        for (left, right) in pairs {
-            let (left_surname, left_people) = &people_of[left as usize];
-            let (right_surname, right_people) = &people_of[right as usize];
+        drop(number_of);
+        let mut close_people: Vec<Vec<u32>> = vec![Vec::new(); people.len()];
+        let surname_texts: Vec<&str> = first_surnames
+            .iter()
+            .map(|(surname, _, _)| *surname)
+            .collect();
+        for (left, right) in surnames_sharing_a_neighbour(&surname_texts) {
+            let (left_surname, left_number, left_people) = &first_surnames[left as usize];
+            let (right_surname, right_number, right_people) = &first_surnames[right as usize];
             if !surname_close(left_surname, right_surname) {
                 continue;
             }
-            for (surname, people) in [(left_surname, right_people), (right_surname, left_people)] {
-                close_people
-                    .entry(surname.to_string())
-                    .or_default()
-                    .extend(people);
-            }
+            close_people[*left_number as usize].extend(right_people);
+            close_people[*right_number as usize].extend(left_people);
         }
-        close_people
+        SurnameIndex {
+            first_surname,
+            people,
+            close_people,
+        }
     }
 
     /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
     /// "Anthony Blinken"), each with whether the match is loose enough to need the misspelling
     /// to be rare; `None` when the candidate cannot be one (implausible, no surname, a lone
     /// given name).
-    fn loose_matches_of(
-        &self,
-        candidate: u32,
-        by_surname: &HashMap<String, Vec<u32>>,
-        close_people: &HashMap<String, Vec<u32>>,
-    ) -> LooseMatches {
+    fn loose_matches_of(&self, candidate: u32, surnames: &SurnameIndex) -> LooseMatches {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
             return None;
         }
         let lone_surname = node.words.len() == 1;
-        let surname = node.surname_keys.first()?;
+        let surname = node.surname_keys().next()?;
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
         if lone_surname && self.gazetteer.in_word_list(surname, GIVEN_NAMES_LIST) {
             return None;
@@ -1573,11 +1614,13 @@ impl<'a> Clustering<'a> {
         let own_given = node.given_name();
         // Each other name with whether the match is loose enough to need the misspelling
         // to be rare.
-        let mut others: Vec<(u32, bool)> = Vec::new();
-        for &other in by_surname.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
+        let number = surnames.first_surname[candidate as usize] as usize;
+        let mut others: Vec<(u32, bool)> =
+            Vec::with_capacity(surnames.people[number].len() + surnames.close_people[number].len());
+        for &other in &surnames.people[number] {
             others.push((other, false));
         }
-        for &other in close_people.get(surname).map(Vec::as_slice).unwrap_or(&[]) {
+        for &other in &surnames.close_people[number] {
             others.push((other, true));
         }
         others.retain_mut(|(other, misspelt)| {
@@ -1613,38 +1656,78 @@ impl<'a> Clustering<'a> {
     }
 
     fn into_registry(mut self) -> Registry {
-        let mut clusters: HashMap<u32, Vec<u32>> = HashMap::default();
-        for node_idx in 0..self.nodes.len() as u32 {
+        let n_nodes = self.nodes.len();
+        // The clusters are listed in the order a set of their roots gives, filled in node
+        // order: `sort_actors` keeps actors of the same kind and name in the order it finds
+        // them, and this is the order the registry has always listed them in.
+        let mut roots: HashSet<u32> = HashSet::default();
+        let mut root_of: Vec<u32> = Vec::with_capacity(n_nodes);
+        for node_idx in 0..n_nodes as u32 {
             let root = self.find(node_idx);
-            clusters.entry(root).or_default().push(node_idx);
+            roots.insert(root);
+            root_of.push(root);
         }
+        let roots: Vec<u32> = roots.into_iter().collect();
+        // Every cluster's members in one list, cluster after cluster, each in node order: no
+        // cluster needs a list of its own.
+        let mut cluster_of_root = vec![0u32; n_nodes];
+        for (cluster_idx, &root) in roots.iter().enumerate() {
+            cluster_of_root[root as usize] = cluster_idx as u32;
+        }
+        let mut member_starts = vec![0u32; roots.len() + 1];
+        for &root in &root_of {
+            member_starts[cluster_of_root[root as usize] as usize + 1] += 1;
+        }
+        for cluster_idx in 0..roots.len() {
+            member_starts[cluster_idx + 1] += member_starts[cluster_idx];
+        }
+        let mut next_slot = member_starts.clone();
+        let mut members = vec![0u32; n_nodes];
+        for (node_idx, &root) in root_of.iter().enumerate() {
+            let cluster_idx = cluster_of_root[root as usize] as usize;
+            members[next_slot[cluster_idx] as usize] = node_idx as u32;
+            next_slot[cluster_idx] += 1;
+        }
+        drop((root_of, cluster_of_root, next_slot));
         // Each cluster is described on its own: in parallel, then sorted. The members' names
-        // and spellings are moved out of the nodes first, so that the registry takes them
-        // over instead of copying every one (and the nodes then freeing theirs).
-        let clusters: Vec<ClusterSpellings> = clusters
-            .into_iter()
-            .map(|(root, members)| {
-                let names = members
-                    .iter()
-                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
-                    .collect();
-                let spellings = members
-                    .iter()
-                    .flat_map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
-                    .collect();
-                let folded = members
-                    .iter()
-                    .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
-                    .collect();
-                ClusterSpellings {
-                    root,
-                    members,
-                    names,
-                    spellings,
-                    folded,
-                }
-            })
+        // and spellings are moved out of the nodes first, in the order of `members`, so that
+        // the registry takes them over instead of copying every one (and the nodes then
+        // freeing theirs); each cluster gets its own stretch of them.
+        let mut names: Vec<Vec<(String, u32)>> = members
+            .iter()
+            .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
             .collect();
+        let mut spellings: Vec<Vec<String>> = members
+            .iter()
+            .map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
+            .collect();
+        let mut folded: Vec<String> = members
+            .iter()
+            .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
+            .collect();
+        let mut clusters: Vec<ClusterSpellings> = Vec::with_capacity(roots.len());
+        let (mut names_left, mut spellings_left, mut folded_left) =
+            (&mut names[..], &mut spellings[..], &mut folded[..]);
+        for (cluster_idx, &root) in roots.iter().enumerate() {
+            let (start, end) = (
+                member_starts[cluster_idx] as usize,
+                member_starts[cluster_idx + 1] as usize,
+            );
+            let (cluster_names, rest) = std::mem::take(&mut names_left).split_at_mut(end - start);
+            names_left = rest;
+            let (cluster_spellings, rest) =
+                std::mem::take(&mut spellings_left).split_at_mut(end - start);
+            spellings_left = rest;
+            let (cluster_folded, rest) = std::mem::take(&mut folded_left).split_at_mut(end - start);
+            folded_left = rest;
+            clusters.push(ClusterSpellings {
+                root,
+                members: &members[start..end],
+                names: cluster_names,
+                spellings: cluster_spellings,
+                folded: cluster_folded,
+            });
+        }
         let this = &self;
         let mut actors: Vec<StoredActor> = clusters
             .into_par_iter()
@@ -1678,7 +1761,7 @@ impl<'a> Clustering<'a> {
         let articles: &[u32] = if let [member] = members[..] {
             &self.nodes[member as usize].articles
         } else {
-            merged_articles = self.articles_of(&members);
+            merged_articles = self.articles_of(members);
             &merged_articles
         };
         let mut first_seen: Option<jiff::civil::Date> = None;
@@ -1691,9 +1774,9 @@ impl<'a> Clustering<'a> {
             last_seen = Some(last_seen.map_or(date, |last| last.max(date)));
         }
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
-        let best_seen = members
+        let best_seen: &str = members
             .iter()
-            .zip(&member_names)
+            .zip(member_names.iter())
             .map(|(&member, names)| (&self.nodes[member as usize], display_name(names)))
             .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
@@ -1716,43 +1799,74 @@ impl<'a> Clustering<'a> {
                     .cmp(&rank(right, right_name))
                     .then_with(|| right_name.cmp(left_name))
             })
-            .map(|(_, name)| name.to_string())
-            .unwrap_or_default();
-        let name = match self.listed[root as usize] {
-            Some(entity_idx) => self.gazetteer.name_of(entity_idx).to_string(),
+            .map_or("", |(_, name)| name);
+        let name_text = match self.listed[root as usize] {
+            Some(entity_idx) => self.gazetteer.name_of(entity_idx),
             None => best_seen,
         };
-        // Sorted and without repeats: `registry.json` lists names in byte order.
-        let mut names: Vec<String> = member_names
-            .into_iter()
-            .flatten()
-            .map(|(name, _)| name)
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut aliases = spellings;
+        // A single member's spellings are taken whole; more members' are appended to the
+        // first's.
+        let (first_spellings, other_spellings) =
+            spellings.split_first_mut().expect("a cluster has a member");
+        let mut aliases = std::mem::take(first_spellings);
+        for member_spellings in other_spellings {
+            aliases.append(member_spellings);
+        }
         aliases.sort_unstable();
         aliases.dedup();
-        if is_cyrillic(&name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
-            let latin = transliterate(&name);
+        if is_cyrillic(name_text) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
+            let latin = transliterate(name_text);
             if let Err(position) = aliases.binary_search(&latin) {
                 aliases.insert(position, latin);
             }
         }
-        if let Ok(position) = aliases.binary_search(&name) {
-            aliases.remove(position);
-        }
+        // The name is one of the spellings whenever a member's own name is chosen: that
+        // string moves from the aliases to the name instead of being copied.
+        let name = match aliases.binary_search_by(|alias| alias.as_str().cmp(name_text)) {
+            Ok(position) => aliases.remove(position),
+            Err(_) => name_text.to_string(),
+        };
+        // Sorted and without repeats: `registry.json` lists names in byte order.
+        let mut names: Vec<String> = Vec::with_capacity(member_names.iter().map(Vec::len).sum());
+        names.extend(
+            member_names
+                .iter_mut()
+                .flat_map(|names| names.drain(..))
+                .map(|(name, _)| name),
+        );
+        names.sort_unstable();
+        names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
         // the aliases already hold all of `names`; and each of those folds to its node's
-        // folded name, so only the other spellings need folding.
-        let mut all_folded = folded;
+        // folded name, so only the other spellings need folding. Room is made for the loose
+        // keys `spelling_keys` adds, at most one for each folded form.
+        // A member whose words form its loose key goes first, with that key: only the others
+        // are keyed by `spelling_keys`.
+        let mut all_folded: Vec<String> =
+            Vec::with_capacity(2 * (folded.len() + 1 + aliases.len()));
+        for (&member, member_folded) in members.iter().zip(folded.iter_mut()) {
+            let node = &self.nodes[member as usize];
+            if node.words_form_loose_key {
+                if !words_spell(&node.words, member_folded) {
+                    all_folded.push(node.words.join(" "));
+                }
+                all_folded.push(std::mem::take(member_folded));
+            }
+        }
+        let n_keyed = all_folded.len();
+        all_folded.extend(
+            folded
+                .iter_mut()
+                .filter(|folded| !folded.is_empty())
+                .map(std::mem::take),
+        );
         all_folded.extend(
             std::iter::once(&name)
                 .chain(&aliases)
                 .filter(|spelling| names.binary_search(spelling).is_err())
                 .map(|spelling| fold_name(spelling)),
         );
-        let keys = spelling_keys(all_folded);
+        let keys = spelling_keys(all_folded, n_keyed);
         let actor = Actor {
             name,
             kind,
@@ -1765,16 +1879,35 @@ impl<'a> Clustering<'a> {
     }
 }
 
+/// Whether `words` joined by single spaces spell `text`, without joining them.
+fn words_spell(words: &[String], text: &str) -> bool {
+    let mut rest = text;
+    for (word_idx, word) in words.iter().enumerate() {
+        if word_idx > 0 {
+            match rest.strip_prefix(' ') {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(word.as_str()) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// The names and spellings of one cluster's members, taken out of the nodes for
 /// [`Clustering::actor_of`]: `names` holds each member's per-article canonical names, in
 /// the order of `members`.
-struct ClusterSpellings {
+struct ClusterSpellings<'a> {
     root: u32,
-    members: Vec<u32>,
-    names: Vec<Vec<(String, u32)>>,
-    spellings: Vec<String>,
+    members: &'a [u32],
+    names: &'a mut [Vec<(String, u32)>],
+    /// Each member's spellings, in the order of `members`.
+    spellings: &'a mut [Vec<String>],
     /// The members' folded names, in the order of `members`.
-    folded: Vec<String>,
+    folded: &'a mut [String],
 }
 
 /// The most used of a node's per-article canonical spellings (the first in byte order on a
@@ -1812,8 +1945,9 @@ fn date_text(date: jiff::civil::Date) -> String {
 
 /// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
 /// An actor is large to move and most names differ in their first eight bytes, so small keys
-/// are sorted first (the bytes as one number, the full name only when they tie) and each actor
-/// then moved once.
+/// are sorted first (the kind, the first eight bytes as one number and the actor's place, as
+/// one integer) and each actor then moved once; only actors whose keys tie in kind and prefix
+/// are compared by their full names.
 fn sort_actors(actors: &mut [StoredActor]) {
     // Byte strings compare as their first eight bytes, zero-padded, read as a big-endian number,
     // unless those are equal.
@@ -1823,29 +1957,45 @@ fn sort_actors(actors: &mut [StoredActor]) {
         prefix[..n_bytes].copy_from_slice(&name.as_bytes()[..n_bytes]);
         u64::from_be_bytes(prefix)
     };
-    let mut order: Vec<(ActorKind, u64, u32)> = actors
+    let kind_rank = |kind: ActorKind| -> u128 {
+        match kind {
+            ActorKind::Person => 0,
+            ActorKind::Organization => 1,
+            ActorKind::Place => 2,
+        }
+    };
+    let mut order: Vec<u128> = actors
         .iter()
         .enumerate()
         .map(|(actor_idx, stored)| {
             let actor = &stored.actor;
-            (actor.kind, name_prefix(&actor.name), actor_idx as u32)
+            (kind_rank(actor.kind) << 96)
+                | (u128::from(name_prefix(&actor.name)) << 32)
+                | actor_idx as u128
         })
         .collect();
-    order.sort_unstable_by(|left, right| {
-        (left.0, left.1)
-            .cmp(&(right.0, right.1))
-            .then_with(|| {
-                actors[left.2 as usize]
-                    .actor
-                    .name
-                    .cmp(&actors[right.2 as usize].actor.name)
-            })
-            .then(left.2.cmp(&right.2))
-    });
+    order.sort_unstable();
+    // Runs with the same kind and prefix are put in order of their full names, equal names
+    // keeping the order of their places.
+    let mut run_start = 0;
+    while run_start < order.len() {
+        let run_key = order[run_start] >> 32;
+        let run_end = order[run_start..]
+            .iter()
+            .position(|&key| key >> 32 != run_key)
+            .map_or(order.len(), |offset| run_start + offset);
+        if run_end - run_start > 1 {
+            order[run_start..run_end].sort_unstable_by(|&left, &right| {
+                let name = |key: u128| actors[key as u32 as usize].actor.name.as_str();
+                name(left).cmp(name(right)).then(left.cmp(&right))
+            });
+        }
+        run_start = run_end;
+    }
     // Where each actor goes; every swap puts one actor in its place.
     let mut destination = vec![0u32; actors.len()];
-    for (position, &(_, _, actor_idx)) in order.iter().enumerate() {
-        destination[actor_idx as usize] = position as u32;
+    for (position, &key) in order.iter().enumerate() {
+        destination[key as u32 as usize] = position as u32;
     }
     drop(order);
     for position in 0..actors.len() {
@@ -1857,29 +2007,97 @@ fn sort_actors(actors: &mut [StoredActor]) {
     }
 }
 
-/// Calls `each` with the keys under which a surname is filed for the loose comparison: the
-/// surname, every one-letter deletion, and its prefix two letters shorter (only for surnames of
-/// five letters or more; shorter ones must match exactly). A key may come twice ("Hallam" less
-/// either "l"). The keys are built in one buffer: a surname has a dozen of them.
-fn surname_neighbourhood(surname: &str, mut each: impl FnMut(&str)) {
+/// The surnames of the plausible people, numbered ([`Clustering::surname_index`]).
+struct SurnameIndex {
+    /// By node, the number of its first surname key; [`NO_SURNAME`] for a node that is not a
+    /// plausible person.
+    first_surname: Vec<u32>,
+    /// By surname number, the plausible people with that surname key, in node order.
+    people: Vec<Vec<u32>>,
+    /// By surname number, the plausible people whose first surname key is close to it but not
+    /// the same.
+    close_people: Vec<Vec<u32>>,
+}
+
+/// The surname number of a node without one.
+const NO_SURNAME: u32 = u32::MAX;
+
+/// The pairs of `surnames` (indexes, the smaller first, ascending, each once) that share a key
+/// of their neighbourhoods ([`push_surname_neighbourhood`]). The keys are written into one text and
+/// the map holds slices of it: the tens of thousands of keys would otherwise be a string each.
+fn surnames_sharing_a_neighbour(surnames: &[&str]) -> Vec<(u32, u32)> {
+    // A surname of n bytes has at most n + 2 keys of at most n bytes each.
+    let mut keys_text = String::with_capacity(
+        surnames
+            .iter()
+            .map(|surname| surname.len() * (surname.len() + 2))
+            .sum(),
+    );
+    // Where each key ends in `keys_text`, and whose key it is.
+    let mut key_ends: Vec<(u32, u32)> =
+        Vec::with_capacity(surnames.iter().map(|surname| surname.len() + 2).sum());
+    for (surname_idx, surname) in surnames.iter().enumerate() {
+        push_surname_neighbourhood(surname, &mut keys_text, |key_end| {
+            key_ends.push((key_end as u32, surname_idx as u32));
+        });
+    }
+    // Each key's group is its first surname and the others: most keys have one surname, and
+    // then no list is allocated.
+    let mut by_neighbour: HashMap<&str, (u32, Vec<u32>)> =
+        HashMap::with_capacity_and_hasher(key_ends.len(), Default::default());
+    let mut key_start = 0;
+    for &(key_end, surname_idx) in &key_ends {
+        let key = &keys_text[key_start..key_end as usize];
+        key_start = key_end as usize;
+        match by_neighbour.entry(key) {
+            // A key a surname gives twice is filed once.
+            std::collections::hash_map::Entry::Occupied(mut entry) => {
+                let (first, others) = entry.get_mut();
+                if *others.last().unwrap_or(first) != surname_idx {
+                    others.push(surname_idx);
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert((surname_idx, Vec::new()));
+            }
+        }
+    }
+    // Surnames are filed in order and each key once, so every pair is ascending.
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (first, others) in by_neighbour.values() {
+        for (position, &left) in std::iter::once(first).chain(others).enumerate() {
+            pairs.extend(others[position..].iter().map(|&right| (left, right)));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Appends to `keys` the keys under which a surname is filed for the loose comparison, one
+/// after another, and calls `key_end` with the end of each: the surname, every one-letter
+/// deletion, and its prefix two letters shorter (only for surnames of five letters or more;
+/// shorter ones must match exactly). A key may come twice ("Hallam" less either "l"). The keys
+/// go straight into the one text that holds all of them: a surname has a dozen.
+fn push_surname_neighbourhood(surname: &str, keys: &mut String, mut key_end: impl FnMut(usize)) {
     let n_letters = surname.chars().count();
     if n_letters < 5 {
         return;
     }
-    each(surname);
-    let mut key = String::with_capacity(surname.len());
+    keys.push_str(surname);
+    key_end(keys.len());
     for (offset, letter) in surname.char_indices() {
-        key.clear();
-        key.push_str(&surname[..offset]);
-        key.push_str(&surname[offset + letter.len_utf8()..]);
-        each(&key);
+        keys.push_str(&surname[..offset]);
+        keys.push_str(&surname[offset + letter.len_utf8()..]);
+        key_end(keys.len());
     }
     if n_letters >= 7 {
         let cut = surname
             .char_indices()
             .nth(n_letters - 2)
             .map_or(surname.len(), |(offset, _)| offset);
-        each(&surname[..cut]);
+        keys.push_str(&surname[..cut]);
+        key_end(keys.len());
     }
 }
 
@@ -1903,33 +2121,64 @@ fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
         .find_map(|ending| gazetteer.lookup_folded_alias(&format!("{head}{stem}{ending}")))
 }
 
+/// The words of a folded name: split at spaces and hyphens, trimmed of everything but letters,
+/// digits and apostrophes, empty ones left out. Both separators are ASCII, so the bytes are
+/// scanned for them, and an ASCII word (most) is trimmed byte by byte.
+fn name_words_of(folded: &str) -> Vec<&str> {
+    let is_kept = |ch: char| ch.is_alphanumeric() || ch == '\'';
+    let bytes = folded.as_bytes();
+    let mut words = Vec::with_capacity(4);
+    let mut word_start = 0;
+    for position in 0..=bytes.len() {
+        if position < bytes.len() && bytes[position] != b' ' && bytes[position] != b'-' {
+            continue;
+        }
+        let piece = &folded[word_start..position];
+        word_start = position + 1;
+        let word = if piece.is_ascii() {
+            let piece_bytes = piece.as_bytes();
+            let kept = |byte: &u8| is_kept(char::from(*byte));
+            match piece_bytes.iter().position(kept) {
+                Some(first) => {
+                    let last = piece_bytes.iter().rposition(kept).unwrap_or(first);
+                    &piece[first..=last]
+                }
+                None => "",
+            }
+        } else {
+            piece.trim_matches(|ch: char| !is_kept(ch))
+        };
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    words
+}
+
 /// Suffixes after a surname that are not the surname.
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
 fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     let cyrillic = is_cyrillic(folded);
-    let mut raw_words: Vec<&str> = folded
-        .split([' ', '-'])
-        .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
-        .filter(|word| !word.is_empty())
-        .collect();
+    let mut raw_words = name_words_of(folded);
     let mut plausible = kind == ActorKind::Person;
-    let in_common_words = |word: &str| gazetteer.in_word_list(word, COMMON_WORDS_LIST);
-    let in_demonyms = |word: &str| gazetteer.in_word_list(word, DEMONYMS_LIST);
-    let in_org_words = |word: &str| gazetteer.in_word_list(word, ORG_WORDS_LIST);
-    // A one-word title is its own first word, so the first words rule out most.
-    let in_person_titles = |word: &str| {
-        gazetteer.in_word_list(word, TITLE_FIRST_WORDS_LIST)
-            && gazetteer.person_titles.contains(word)
-    };
+    // One lookup answers every word list, so each word is looked up once and its lists are
+    // tested as bits.
+    let in_list = |lists: WordListBits, list: u16| lists & (2 << (2 * list)) != 0;
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.
         loop {
+            // Only a name of two words or more loses its first word.
+            let first_lists = if raw_words.len() > 1 {
+                gazetteer.word_lists_of(raw_words[0])
+            } else {
+                0
+            };
             // A title's first word is in `title_first_words`; most names start with no such
             // word, and then no title need be joined and looked up.
             let may_start_title =
-                raw_words.len() > 1 && gazetteer.in_word_list(raw_words[0], TITLE_FIRST_WORDS_LIST);
+                raw_words.len() > 1 && in_list(first_lists, TITLE_FIRST_WORDS_LIST);
             let title_words = (1..=raw_words.len().saturating_sub(1).min(3))
                 .rev()
                 .filter(|_| may_start_title)
@@ -1943,7 +2192,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                     raw_words.drain(..n_words);
                 }
                 None if raw_words.len() > 1
-                    && (in_common_words(raw_words[0]) || in_demonyms(raw_words[0])) =>
+                    && (in_list(first_lists, COMMON_WORDS_LIST)
+                        || in_list(first_lists, DEMONYMS_LIST)) =>
                 {
                     raw_words.remove(0);
                 }
@@ -1966,29 +2216,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 None => break,
             }
         }
-        let last = raw_words.last().copied().unwrap_or("");
-        // A stray letter at the end ("Planned Parenthood T") marks a broken name.
-        let stray_letter = raw_words.len() >= 2 && last.trim_end_matches('.').chars().count() == 1;
-        let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
-        plausible = !broken
-            && raw_words.iter().all(|word| {
-                let listed_word = |form: &str| {
-                    in_common_words(form)
-                        || in_demonyms(form)
-                        || in_org_words(form)
-                        || in_person_titles(form)
-                };
-                // Plurals too: "North Koreans" is not a person. A word without a final "s" is
-                // its own singular and is looked up once.
-                !listed_word(word)
-                    && word
-                        .strip_suffix('s')
-                        .is_none_or(|singular| !listed_word(singular))
-            })
-            && loose_word(&latin(last)).chars().count() >= 3;
     }
-    let given_listed =
-        raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);
+    let mut every_word_keyed = true;
     let words: Vec<String> = raw_words
         .iter()
         .enumerate()
@@ -1999,22 +2228,67 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             let latin = latin(word.trim_end_matches('.'));
             // An initial stays the letter it is ("J." is not "I.").
             if latin.chars().count() == 1 {
+                every_word_keyed = false;
                 latin.into_owned()
             } else {
                 loose_word(&latin)
             }
         })
         .collect();
-    let mut surname_keys = Vec::new();
-    if let Some(last) = words.last().filter(|_| kind == ActorKind::Person) {
-        surname_keys.reserve_exact(1 + usize::from(cyrillic));
-        surname_keys.push(last.clone());
+    // The words are the name's loose key, joined by spaces, when they are all of the folded
+    // name: nothing trimmed, left out or dropped as a title, one separator between words and
+    // none at the ends (their lengths and separators then add up to the name's length, since
+    // they are distinct stretches of it in order), and every word keyed, none kept as an
+    // initial.
+    let words_form_loose_key = every_word_keyed
+        && words.len() == raw_words.len()
+        && raw_words.iter().map(|word| word.len()).sum::<usize>()
+            + raw_words.len().saturating_sub(1)
+            == folded.len();
+    if kind == ActorKind::Person {
+        let last = raw_words.last().copied().unwrap_or("");
+        // The loose key of the last word as written: the last of `words` when that word has
+        // no full stop to trim and is more than an initial, which is nearly always.
+        let last_loose_len = || match words.last() {
+            Some(last_key) if !last.ends_with('.') && last.chars().count() > 1 => {
+                last_key.chars().count()
+            }
+            _ => loose_word(&latin(last)).chars().count(),
+        };
+        // A stray letter at the end ("Planned Parenthood T") marks a broken name.
+        let stray_letter = raw_words.len() >= 2 && last.trim_end_matches('.').chars().count() == 1;
+        let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
+        plausible = !broken
+            && raw_words.iter().all(|word| {
+                let listed_word = |form: &str| {
+                    let lists = gazetteer.word_lists_of(form);
+                    in_list(lists, COMMON_WORDS_LIST)
+                        || in_list(lists, DEMONYMS_LIST)
+                        || in_list(lists, ORG_WORDS_LIST)
+                        // A one-word title is its own first word, so the first words rule
+                        // out most.
+                        || (in_list(lists, TITLE_FIRST_WORDS_LIST)
+                            && gazetteer.person_titles.contains(form))
+                };
+                // Plurals too: "North Koreans" is not a person. A word without a final "s" is
+                // its own singular and is looked up once.
+                !listed_word(word)
+                    && word
+                        .strip_suffix('s')
+                        .is_none_or(|singular| !listed_word(singular))
+            })
+            && last_loose_len() >= 3;
     }
+    let given_listed =
+        raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);
+    // The last of `words` is a person's first surname key; a Cyrillic one has a second
+    // without its case ending when that differs.
+    let mut surname_stem = None;
     if cyrillic && kind == ActorKind::Person {
         if let Some(last_word) = raw_words.last() {
             let stem = loose_word(&latin(strip_russian_ending(last_word)));
-            if !surname_keys.contains(&stem) {
-                surname_keys.push(stem);
+            if words.last() != Some(&stem) {
+                surname_stem = Some(stem);
             }
         }
     }
@@ -2033,7 +2307,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         folded: String::new(),
         articles: Vec::new(),
         words,
-        surname_keys,
+        words_form_loose_key,
+        surname_stem,
         cyrillic,
         listed,
         plausible,
@@ -2301,6 +2576,149 @@ mod tests {
                 "Blingen[]",
                 "Sergei Lavrov[]",
             ],
+        );
+    }
+
+    #[test]
+    fn name_words_split_as_the_character_split_does() {
+        let by_characters = |folded: &str| -> Vec<String> {
+            folded
+                .split([' ', '-'])
+                .map(|word| word.trim_matches(|ch: char| !ch.is_alphanumeric() && ch != '\''))
+                .filter(|word| !word.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        for folded in [
+            "joe biden",
+            "a. \"tony\" back\\slash",
+            "--x--",
+            "o'neil-smith",
+            "'quoted' (name)",
+            "сергей лавров",
+            "«ünïcödé» x-",
+            " - ",
+            "",
+        ] {
+            assert_eq!(name_words_of(folded), by_characters(folded), "{folded:?}");
+        }
+    }
+
+    #[test]
+    fn sort_actors_orders_as_a_stable_sort_by_kind_and_name() {
+        let stored = |name: &str, kind: ActorKind, articles: u64| StoredActor {
+            actor: Actor {
+                name: name.to_string(),
+                kind,
+                aliases: Vec::new(),
+                articles,
+                first_seen: None,
+                last_seen: None,
+            },
+            names: Vec::new(),
+            keys: Vec::new(),
+        };
+        let mut actors = vec![
+            stored("Alexander Zverev", ActorKind::Person, 1),
+            stored("Paris", ActorKind::Place, 2),
+            stored("Alexander Abel", ActorKind::Person, 3),
+            stored("Bob", ActorKind::Person, 4),
+            stored("Alexander", ActorKind::Person, 5),
+            stored("Alexander Zverev", ActorKind::Person, 6),
+            stored("Bob", ActorKind::Organization, 7),
+            stored("Alexander Abel", ActorKind::Person, 8),
+            stored("Bo", ActorKind::Person, 9),
+        ];
+        let mut expected = actors.clone();
+        expected.sort_by(|left, right| {
+            (left.actor.kind, &left.actor.name).cmp(&(right.actor.kind, &right.actor.name))
+        });
+        sort_actors(&mut actors);
+        let described = |actors: &[StoredActor]| -> Vec<(String, u64)> {
+            actors
+                .iter()
+                .map(|stored| (stored.actor.name.clone(), stored.actor.articles))
+                .collect()
+        };
+        assert_eq!(described(&actors), described(&expected));
+    }
+
+    #[test]
+    fn a_persons_surname_must_have_three_loose_letters() {
+        let lists = empty_lists();
+        let plausible = |folded: &str| new_node(ActorKind::Person, folded, &lists).plausible;
+        assert!(plausible("joe lee"));
+        assert!(!plausible("joe li"));
+        // "kyy" is keyed "ki".
+        assert!(!plausible("joe kyy"));
+        // Punctuation is trimmed from a word before it is keyed.
+        assert!(!plausible("joe sm."));
+        assert!(plausible("joe lee."));
+        assert!(!plausible("joe s."));
+    }
+
+    #[test]
+    fn surname_keys_are_the_last_word_and_its_stem() {
+        let lists = empty_lists();
+        let keys = |kind: ActorKind, folded: &str| -> Vec<String> {
+            new_node(kind, folded, &lists)
+                .surname_keys()
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(keys(ActorKind::Person, "sergei lavrov"), ["lavrov"]);
+        assert_eq!(
+            keys(ActorKind::Person, "сергея лаврова"),
+            ["lavrova", "lavrov"]
+        );
+        assert_eq!(keys(ActorKind::Person, "сергей лавров"), ["lavrov"]);
+        assert!(keys(ActorKind::Place, "new york").is_empty());
+    }
+
+    #[test]
+    fn words_that_form_the_loose_key_are_that_key() {
+        let lists = empty_lists();
+        for (kind, folded) in [
+            (ActorKind::Person, "sergey lawrow"),
+            (ActorKind::Person, "joseph r. biden"),
+            (ActorKind::Person, "a. blinken"),
+            (ActorKind::Person, "president joe biden"),
+            (ActorKind::Person, "jean-claude juncker"),
+            (ActorKind::Person, "o'neil  smith"),
+            (ActorKind::Organization, "world war ii"),
+            (ActorKind::Organization, "at&t inc."),
+            (ActorKind::Place, "київ"),
+            (ActorKind::Place, "йь київ"),
+            (ActorKind::Place, "x"),
+        ] {
+            let node = new_node(kind, folded, &lists);
+            if node.words_form_loose_key {
+                assert_eq!(node.words.join(" "), loose_key(folded), "{folded:?}");
+            }
+        }
+        assert!(new_node(ActorKind::Person, "sergey lawrow", &lists).words_form_loose_key);
+        assert!(!new_node(ActorKind::Person, "a. blinken", &lists).words_form_loose_key);
+        assert!(words_spell(
+            &["joe".to_string(), "biden".to_string()],
+            "joe biden"
+        ));
+        assert!(!words_spell(
+            &["joe".to_string(), "biden".to_string()],
+            "joe bidens"
+        ));
+        assert!(!words_spell(&["joe".to_string()], "joe biden"));
+    }
+
+    #[test]
+    fn surnames_sharing_a_neighbour_pairs_each_pair_once() {
+        // "blinken" and "blingen" share "blinen", "smith" and "smyth" share "smth"; "bush" is
+        // too short to be filed, and "hallam" gives "halam" twice.
+        let surnames = [
+            "blinken", "smith", "blingen", "bush", "smyth", "hallam", "halam",
+        ];
+        assert_eq!(
+            surnames_sharing_a_neighbour(&surnames),
+            [(0, 2), (1, 4), (5, 6)]
         );
     }
 
