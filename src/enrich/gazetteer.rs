@@ -259,6 +259,10 @@ pub struct Gazetteer {
     /// Listed people's folded surnames with their entity, grouped by first letter: a misspelt
     /// surname keeps its first letter, so only one group is compared with it.
     surnames_by_initial: FxHashMap<char, Vec<(String, u32)>>,
+    /// The same lists cut by the first byte of the people's given names (a person with given
+    /// names of two first bytes is in both), in the same order: an unknown full name is
+    /// compared only with listed people whose given name could be close to its own.
+    surnames_by_initials: FxHashMap<(char, u8), Vec<(String, u32)>>,
     pub(crate) person_titles: WordSet,
     pub(crate) max_title_words: usize,
     /// Every word of the single-word lists with the lists it is in, so that the name rules learn
@@ -624,6 +628,8 @@ impl Gazetteer {
         }
         let word_list_shapes = WordShapes::of(word_lists.keys());
         let mut surnames_by_initial: FxHashMap<char, Vec<(String, u32)>> = FxHashMap::default();
+        let mut surnames_by_initials: FxHashMap<(char, u8), Vec<(String, u32)>> =
+            FxHashMap::default();
         for (entity_idx, record) in entities.iter().enumerate() {
             for surname in &record.surnames {
                 if let Some(initial) = surname.chars().next() {
@@ -631,11 +637,25 @@ impl Gazetteer {
                         .entry(initial)
                         .or_default()
                         .push((surname.clone(), entity_idx as u32));
+                    let mut given_initials: Vec<u8> = record
+                        .first_names
+                        .iter()
+                        .filter_map(|name| name.as_bytes().first().copied())
+                        .collect();
+                    given_initials.sort_unstable();
+                    given_initials.dedup();
+                    for given_initial in given_initials {
+                        surnames_by_initials
+                            .entry((initial, given_initial))
+                            .or_default()
+                            .push((surname.clone(), entity_idx as u32));
+                    }
                 }
             }
         }
         Ok(Gazetteer {
             surnames_by_initial,
+            surnames_by_initials,
             entities,
             trie,
             pattern_texts: Arc::new(pattern_texts),
@@ -690,7 +710,13 @@ impl Gazetteer {
             None
         };
         let mut best: Option<(usize, u32)> = None;
-        let candidates = self.surnames_by_initial.get(&last.chars().next()?)?;
+        let initial = last.chars().next()?;
+        let candidates = match first {
+            Some(first) => self
+                .surnames_by_initials
+                .get(&(initial, *first.as_bytes().first()?))?,
+            None => self.surnames_by_initial.get(&initial)?,
+        };
         for (surname, entity_idx) in candidates {
             let record = &self.entities[*entity_idx as usize];
             if record.known.kind != EntityKind::Person {
@@ -1235,6 +1261,31 @@ mod tests {
             n_by_char > 40_000,
             "only {n_by_char} names folded by character"
         );
+    }
+
+    #[test]
+    fn a_misspelt_full_name_finds_a_listed_person_by_either_given_name() {
+        let gazetteer = Gazetteer::from_lists(
+            "",
+            "person\tYevgeny Prigozhin\tEvgeny Prigozhin\nperson\tAnna Petrova\t\n",
+        )
+        .expect("valid lists");
+        let name_of = |folded: &str| {
+            gazetteer
+                .closest_person(folded)
+                .map(|entity_idx| gazetteer.name_of(entity_idx).to_string())
+        };
+        assert_eq!(
+            name_of("evgeni prigozhyn").as_deref(),
+            Some("Yevgeny Prigozhin")
+        );
+        assert_eq!(
+            name_of("yevgeni prigozhyn").as_deref(),
+            Some("Yevgeny Prigozhin")
+        );
+        assert_eq!(name_of("anna petrovna").as_deref(), Some("Anna Petrova"));
+        assert_eq!(name_of("anna prigozhyn"), None);
+        assert_eq!(name_of("ivan petrovna"), None);
     }
 
     #[test]
