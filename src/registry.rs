@@ -2231,7 +2231,11 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 every_word_keyed = false;
                 latin.into_owned()
             } else {
-                loose_word(&latin)
+                // A word of hard and soft signs alone ("ъ") has no Latin letters; the loose
+                // key leaves such a word out, where the words keep it empty.
+                let word = loose_word(&latin);
+                every_word_keyed &= !word.is_empty();
+                word
             }
         })
         .collect();
@@ -2690,6 +2694,8 @@ mod tests {
             (ActorKind::Place, "київ"),
             (ActorKind::Place, "йь київ"),
             (ActorKind::Place, "x"),
+            (ActorKind::Person, "ъ иванов"),
+            (ActorKind::Person, "иван ьь петров"),
         ] {
             let node = new_node(kind, folded, &lists);
             if node.words_form_loose_key {
