@@ -26,7 +26,7 @@ use tantivy::TantivyDocument;
 
 use crate::enrich::russian::is_cyrillic;
 use crate::enrich::{
-    fold_name, names_close, surname_close, EntityKind, Gazetteer, WordListBits, COMMON_WORDS_LIST,
+    fold_name, in_list, names_close, surname_close, EntityKind, Gazetteer, COMMON_WORDS_LIST,
     DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
 };
 use crate::index::{tantivy_to_date, ArticleIndex};
@@ -1658,8 +1658,9 @@ impl<'a> Clustering<'a> {
     fn into_registry(mut self) -> Registry {
         let n_nodes = self.nodes.len();
         // The clusters are listed in the order a set of their roots gives, filled in node
-        // order: `sort_actors` keeps actors of the same kind and name in the order it finds
-        // them, and this is the order the registry has always listed them in.
+        // order. `sort_actors` keeps actors of the same kind and name in the order it finds
+        // them, so this order decides how such actors follow each other in `registry.json`:
+        // changing it changes that file.
         let mut roots: HashSet<u32> = HashSet::default();
         let mut root_of: Vec<u32> = Vec::with_capacity(n_nodes);
         for node_idx in 0..n_nodes as u32 {
@@ -2163,8 +2164,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     let mut raw_words = name_words_of(folded);
     let mut plausible = kind == ActorKind::Person;
     // One lookup answers every word list, so each word is looked up once and its lists are
-    // tested as bits.
-    let in_list = |lists: WordListBits, list: u16| lists & (2 << (2 * list)) != 0;
+    // tested as bits (`in_list`).
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.

@@ -116,6 +116,12 @@ impl WordShapes {
 /// n`; the lists are numbered in the order of the constants below.
 pub(crate) type WordListBits = u16;
 
+/// Whether `lists` ([`WordListBits`]) has its word in list number `list`.
+#[inline]
+pub(crate) fn in_list(lists: WordListBits, list: u16) -> bool {
+    lists & (2 << (2 * list)) != 0
+}
+
 /// List numbers of [`WordListBits`].
 pub(crate) const GIVEN_NAMES_LIST: u16 = 0;
 pub(crate) const ORG_WORDS_LIST: u16 = 1;
@@ -902,7 +908,7 @@ impl Gazetteer {
 
     /// Whether the folded word `word` is in list number `list` of [`WordListBits`].
     pub(crate) fn in_word_list(&self, word: &str, list: u16) -> bool {
-        self.word_lists_of(word) & (2 << (2 * list)) != 0
+        in_list(self.word_lists_of(word), list)
     }
 
     pub(crate) fn lookup_folded_alias(&self, folded: &str) -> Option<u32> {

@@ -19,7 +19,7 @@ pub(crate) mod russian;
 pub use dates::{find_dates, find_published_date};
 pub use gazetteer::{fold_name, Gazetteer, KnownEntity, ListError, ListTexts};
 pub(crate) use gazetteer::{
-    names_close, surname_close, WordListBits, COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST,
+    in_list, names_close, surname_close, COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST,
     ORG_WORDS_LIST, TITLE_FIRST_WORDS_LIST,
 };
 pub use language::{guess_language, iso_639_1, normalize_declared_language, tag_language};

@@ -1084,7 +1084,7 @@ impl Scanner<'_> {
         if let Some(memo) = self.word_list_memo.get(word_idx) {
             memo.set(bits);
         }
-        bits & (2 << (2 * list as u16)) != 0
+        crate::enrich::in_list(bits, list as u16)
     }
 
     fn word_text(&self, word_idx: usize) -> &str {
