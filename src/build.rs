@@ -520,7 +520,7 @@ impl NameLists {
         }
     }
 
-    /// Loads the embedded lists, then compiles them, on another thread.
+    /// Loads the embedded lists, then builds their trie of aliases, on another thread.
     fn embedded_in_background() -> NameLists {
         let loading = std::thread::spawn(|| {
             let gazetteer = Gazetteer::embedded();
@@ -558,7 +558,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let started = Instant::now();
     let decl = options.schema.load()?;
     // A build without facts reads no name lists: they are enrichment work. A build with facts
-    // compiles them while its first files are read; the embedded lists, which cannot fail to
+    // builds their trie while its first files are read; the embedded lists, which cannot fail to
     // load, are also loaded then.
     let name_lists = match (options.facts, options.lists_dir.as_deref()) {
         (true, None) => NameLists::embedded_in_background(),

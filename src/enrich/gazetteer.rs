@@ -411,7 +411,7 @@ fn is_short_acronym(alias: &str) -> bool {
             .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
 }
 
-fn built<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &[String]) -> &'a PrefixTrie {
+fn trie_of<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &[String]) -> &'a PrefixTrie {
     trie.get_or_init(|| PrefixTrie::new(pattern_texts))
 }
 
@@ -445,14 +445,14 @@ impl Gazetteer {
         }
         let (trie, pattern_texts) = (self.trie.clone(), self.pattern_texts.clone());
         std::thread::spawn(move || {
-            built(&trie, &pattern_texts);
+            trie_of(&trie, &pattern_texts);
         });
     }
 
     /// The trie of aliases, built now if it has not been (or waited for, if another thread is
     /// building it).
     fn trie(&self) -> &PrefixTrie {
-        built(&self.trie, &self.pattern_texts)
+        trie_of(&self.trie, &self.pattern_texts)
     }
 
     fn build(lists: &ListTexts<'_>) -> Result<Gazetteer, ListError> {

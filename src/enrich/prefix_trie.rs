@@ -2,10 +2,9 @@
 //! position of a text, with ASCII letters in either case.
 //!
 //! The name finder only ever asks that one question, at candidate word starts. A general
-//! matching automaton answers it too, but compiling one over the lists also computes the
-//! failure links that unanchored searches need: on the embedded lists that was two thirds of
-//! the 261 M instructions every build and every `idx extract` spent before reading its first
-//! article. This trie is built from the sorted names in one pass and is several times cheaper.
+//! matching automaton answers it too, but building one also computes the failure links that
+//! only unanchored searches need, and every build and every `idx extract` builds the lists
+//! before reading its first article. This trie is built from the sorted names in one pass.
 
 /// A node id, or [`NONE`].
 type NodeId = u32;
