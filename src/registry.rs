@@ -1958,19 +1958,13 @@ fn sort_actors(actors: &mut [StoredActor]) {
         prefix[..n_bytes].copy_from_slice(&name.as_bytes()[..n_bytes]);
         u64::from_be_bytes(prefix)
     };
-    let kind_rank = |kind: ActorKind| -> u128 {
-        match kind {
-            ActorKind::Person => 0,
-            ActorKind::Organization => 1,
-            ActorKind::Place => 2,
-        }
-    };
     let mut order: Vec<u128> = actors
         .iter()
         .enumerate()
         .map(|(actor_idx, stored)| {
             let actor = &stored.actor;
-            (kind_rank(actor.kind) << 96)
+            // The kinds' numbers follow their declared order, which `ActorKind`'s `Ord` is.
+            ((actor.kind as u128) << 96)
                 | (u128::from(name_prefix(&actor.name)) << 32)
                 | actor_idx as u128
         })

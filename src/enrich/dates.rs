@@ -155,7 +155,7 @@ impl DateKeywords {
 type BitSet = [u64; 65536 / 64];
 
 #[inline(always)]
-fn has_bit(bits: &BitSet, bit: usize) -> bool {
+fn has_bit(bits: &[u64], bit: usize) -> bool {
     bits[bit / 64] & (1 << (bit % 64)) != 0
 }
 
@@ -1133,7 +1133,7 @@ fn tense_marker(word: &str) -> Option<Tense> {
         TenseMarkers { filter, by_key }
     });
     let bit = marker_filter_bit(word)?;
-    if markers.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+    if !has_bit(&markers.filter, bit) {
         return None;
     }
     markers.by_key.get(&marker_key(word)?).copied()
