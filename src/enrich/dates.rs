@@ -14,6 +14,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 use rustc_hash::FxHashMap;
 
+use super::byte_class::{ByteClass, BYTE_CLASSES};
 use super::DateMention;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1005,31 +1006,6 @@ impl<'a> SentenceWords<'a> {
         }
     }
 }
-
-/// What [`SentenceWords`] needs to know of a byte.
-#[derive(Clone, Copy, PartialEq)]
-enum ByteClass {
-    AsciiAlphanumeric,
-    AsciiSeparator,
-    /// A byte of a non-ASCII character, which is decoded to be classified.
-    NonAscii,
-}
-
-/// The class of every byte value, so that a byte costs one table lookup in the loops of
-/// [`SentenceWords`] rather than a chain of range tests.
-const BYTE_CLASSES: [ByteClass; 256] = {
-    let mut classes = [ByteClass::NonAscii; 256];
-    let mut byte: u8 = 0;
-    while byte < 128 {
-        classes[byte as usize] = if byte.is_ascii_alphanumeric() {
-            ByteClass::AsciiAlphanumeric
-        } else {
-            ByteClass::AsciiSeparator
-        };
-        byte += 1;
-    }
-    classes
-};
 
 impl<'a> Iterator for SentenceWords<'a> {
     /// The word's position as described on [`SentenceWords`], and the word.

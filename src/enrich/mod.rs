@@ -9,6 +9,7 @@
 //! entities or dates (headlines in Title Case defeat the capitalisation rules and repeat the
 //! body); it is only read for a publication-date header.
 
+pub(crate) mod byte_class;
 mod dates;
 mod gazetteer;
 mod language;

@@ -10,6 +10,8 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use crate::enrich::byte_class::{ByteClass, BYTE_CLASSES};
+
 /// Tokenizer: lowercased words shorter than a byte limit, with the positions, offsets and
 /// lowercasing of `SimpleTokenizer`, `RemoveLongFilter::limit(limit)` and `LowerCaser` chained.
 #[derive(Clone)]
@@ -52,30 +54,6 @@ pub struct LowercaseWordsStream<'a> {
     limit: usize,
 }
 
-/// What a byte says about the text: part of no word, an ASCII letter or digit, or part of a
-/// character beyond ASCII that must be decoded to tell.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteClass {
-    Separator,
-    AsciiWord,
-    NotAscii,
-}
-
-/// [`ByteClass`] of every byte value.
-const BYTE_CLASSES: [ByteClass; 256] = {
-    let mut classes = [ByteClass::NotAscii; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        classes[byte] = if (byte as u8).is_ascii_alphanumeric() {
-            ByteClass::AsciiWord
-        } else {
-            ByteClass::Separator
-        };
-        byte += 1;
-    }
-    classes
-};
-
 /// The character at byte `at` of `text` (a character boundary), if any.
 fn char_at(text: &str, at: usize) -> Option<char> {
     text.get(at..).and_then(|rest| rest.chars().next())
@@ -91,8 +69,8 @@ impl LowercaseWordsStream<'_> {
             start += bytes
                 .get(start..)?
                 .iter()
-                .position(|&byte| BYTE_CLASSES[usize::from(byte)] != ByteClass::Separator)?;
-            if BYTE_CLASSES[usize::from(bytes[start])] == ByteClass::AsciiWord {
+                .position(|&byte| BYTE_CLASSES[usize::from(byte)] != ByteClass::AsciiSeparator)?;
+            if BYTE_CLASSES[usize::from(bytes[start])] == ByteClass::AsciiAlphanumeric {
                 break;
             }
             let character = char_at(text, start)?;
@@ -107,9 +85,9 @@ impl LowercaseWordsStream<'_> {
             let rest = &bytes[end..];
             end += rest
                 .iter()
-                .position(|&byte| BYTE_CLASSES[usize::from(byte)] != ByteClass::AsciiWord)
+                .position(|&byte| BYTE_CLASSES[usize::from(byte)] != ByteClass::AsciiAlphanumeric)
                 .unwrap_or(rest.len());
-            if BYTE_CLASSES[usize::from(*bytes.get(end).unwrap_or(&b' '))] != ByteClass::NotAscii {
+            if BYTE_CLASSES[usize::from(*bytes.get(end).unwrap_or(&b' '))] != ByteClass::NonAscii {
                 break;
             }
             match char_at(text, end).filter(|character| character.is_alphanumeric()) {
