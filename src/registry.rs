@@ -1350,12 +1350,7 @@ impl<'a> Clustering<'a> {
                 node.surname_keys().map(move |key| (key, node_idx as u32))
             });
         // Most people have one surname key (a Cyrillic one may have two).
-        let n_people = self
-            .nodes
-            .iter()
-            .filter(|node| node.kind == ActorKind::Person)
-            .count();
-        for mut group in shared_key_groups(keyed, n_people) {
+        for mut group in shared_key_groups(keyed, self.n_people()) {
             // The most-read names first, so variants join the main spelling.
             group.sort_by_key(|&node_idx| {
                 std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
@@ -1525,6 +1520,14 @@ impl<'a> Clustering<'a> {
         }
     }
 
+    /// How many of the names are people's: the size of the maps keyed by surname.
+    fn n_people(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter(|node| node.kind == ActorKind::Person)
+            .count()
+    }
+
     /// The surnames of the plausible people, numbered: by surname, the people with it and the
     /// people with a close one. A loose match looks its candidate's surname up in both.
     ///
@@ -1537,13 +1540,8 @@ impl<'a> Clustering<'a> {
     fn surname_index(&self) -> SurnameIndex {
         // Sized for a surname for every person, about what it holds, so that it is not rehashed
         // as it grows.
-        let n_people = self
-            .nodes
-            .iter()
-            .filter(|node| node.kind == ActorKind::Person)
-            .count();
         let mut number_of: HashMap<&str, u32> =
-            HashMap::with_capacity_and_hasher(n_people, Default::default());
+            HashMap::with_capacity_and_hasher(self.n_people(), Default::default());
         let mut first_surname = vec![NO_SURNAME; self.nodes.len()];
         let mut people: Vec<Vec<u32>> = Vec::new();
         // The distinct first surname keys, in the order they first come as one, with the
