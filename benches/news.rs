@@ -31,7 +31,7 @@ use tantivy::{doc, Index, TantivyDocument};
 
 // The allocator the idx binary ships with, for all three builds alike.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: idx::Allocator = idx::Allocator;
 
 fn percentile(sorted_ms: &[f64], fraction: f64) -> f64 {
     let rank = ((sorted_ms.len() as f64 - 1.0) * fraction).round() as usize;

@@ -13,7 +13,7 @@ use idx::enrich::{enrich_article, find_names, Gazetteer};
 
 // The allocator the idx binary ships with, so the figures are the build's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: idx::Allocator = idx::Allocator;
 
 fn main() {
     let path = std::env::args()

@@ -47,6 +47,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used)]
 
+mod allocator;
 mod build;
 pub mod clean;
 pub mod enrich;
@@ -62,6 +63,7 @@ pub mod registry;
 
 use std::path::{Path, PathBuf};
 
+pub use allocator::Allocator;
 pub use build::{
     article_id, load_gazetteer, source_label, BuildOptions, BuildReport, BuildStage, NoProgress,
     Progress, Skipped, StageTimes,

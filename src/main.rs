@@ -13,7 +13,7 @@ use cli::{Cli, ColorChoice, Command};
 use idx::output::{self, ExtractedArticle, Palette};
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: idx::Allocator = idx::Allocator;
 
 /// What a command achieved, for the exit code.
 enum Outcome {
