@@ -125,6 +125,11 @@ pub struct FieldDecl {
     /// Keep a column for facets and sorting.
     #[serde(default)]
     pub fast: bool,
+    /// For `keyword`: index the values for exact search (the default). The canonical names
+    /// (`person`, `organization`, `place`) may be columns only: their filters find articles
+    /// through the names fields and keep those whose column holds the name.
+    #[serde(default = "indexed_by_default", skip_serializing_if = "is_indexed")]
+    pub indexed: bool,
     /// For `text`: `per_language` (stemmed with the article's language) or `names`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<String>,
@@ -134,6 +139,16 @@ pub struct FieldDecl {
     /// Free text for the person reading the file.
     #[serde(default)]
     pub about: String,
+}
+
+fn indexed_by_default() -> bool {
+    true
+}
+
+// A declaration that does not mention `indexed` keeps the fingerprint it had before the
+// option existed.
+fn is_indexed(indexed: &bool) -> bool {
+    *indexed
 }
 
 impl SchemaDecl {
@@ -192,6 +207,22 @@ impl SchemaDecl {
                     known.join(", ")
                 )));
             }
+            if !field.indexed {
+                let column_only = [names::PERSON, names::ORGANIZATION, names::PLACE];
+                if field.kind != "keyword" || !column_only.contains(&field.name.as_str()) {
+                    return Err(problem(format!(
+                        "field '{}' must be indexed; only {} may set \"indexed\": false",
+                        field.name,
+                        column_only.join(", ")
+                    )));
+                }
+                if !field.fast {
+                    return Err(problem(format!(
+                        "field '{}' is neither indexed nor fast; set \"fast\": true",
+                        field.name
+                    )));
+                }
+            }
             if field.kind == "text" {
                 match field.analysis.as_deref() {
                     Some("per_language") | Some("names") => {}
@@ -242,7 +273,11 @@ impl SchemaDecl {
         for field in &self.fields {
             match field.kind.as_str() {
                 "keyword" => {
-                    let mut options = STRING;
+                    let mut options = if field.indexed {
+                        STRING
+                    } else {
+                        TextOptions::default()
+                    };
                     if field.stored {
                         options = options | STORED;
                     }
@@ -607,6 +642,39 @@ mod tests {
             "{\"name\": \"published\",    \"type\": \"keyword\"",
         );
         check_error(&bad_type, "field 'published' has type 'keyword'");
+        // Only the canonical names may be columns alone, and a column they must keep.
+        let id_unindexed = EMBEDDED_SCHEMA.replace(
+            "\"name\": \"id\",           \"type\": \"keyword\",",
+            "\"name\": \"id\",           \"type\": \"keyword\", \"indexed\": false,",
+        );
+        check_error(&id_unindexed, "field 'id' must be indexed");
+        let person_nowhere = EMBEDDED_SCHEMA.replace(
+            "{\"name\": \"person\",       \"type\": \"keyword\", \"stored\": false, \"fast\": true,",
+            "{\"name\": \"person\",       \"type\": \"keyword\", \"stored\": false, \"fast\": false,",
+        );
+        check_error(
+            &person_nowhere,
+            "field 'person' is neither indexed nor fast",
+        );
+    }
+
+    #[test]
+    fn canonical_names_are_columns_only() {
+        let (schema, fields) = SchemaDecl::embedded().build();
+        for field in [fields.person, fields.organization, fields.place] {
+            let entry = schema.get_field_entry(field);
+            assert!(!entry.is_indexed() && entry.is_fast(), "{}", entry.name());
+        }
+        assert!(schema.get_field_entry(fields.id).is_indexed());
+        // Declaring `"indexed": true` or leaving it out is one declaration.
+        let mut decl = SchemaDecl::embedded();
+        for field in &mut decl.fields {
+            field.indexed = true;
+        }
+        let written = serde_json::to_string(&decl).expect("serialise");
+        assert!(!written.contains("indexed"), "{written}");
+        let (schema, fields) = decl.build();
+        assert!(schema.get_field_entry(fields.person).is_indexed());
     }
 
     #[test]

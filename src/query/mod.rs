@@ -6,12 +6,13 @@
 //! JSON is `output`'s job.
 
 pub mod batch;
+mod canonical_names;
 mod facets;
 mod feedback;
 pub mod parser;
 mod proximity;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::time::Instant;
 
@@ -31,6 +32,7 @@ use crate::index::{date_to_tantivy, tantivy_to_date, ArticleIndex, PooledAnalyze
 use crate::registry::{ActorKind, LazyRegistry};
 use crate::{Error, Result};
 pub use batch::{read_batch, BatchLineError, BatchQuery};
+use canonical_names::CanonicalNamesQuery;
 pub use facets::{FacetCounts, FacetKind, FacetValue};
 pub use parser::{parse_query, parse_words, Clause, Occur, QueryExpr, Value};
 
@@ -746,7 +748,7 @@ impl<'a> Compiler<'a> {
                     _ => &[ActorKind::Place],
                 };
                 let names = self.names_query(clause, &targets)?;
-                let query = match self.registry_query(clause, kinds) {
+                let query = match self.registry_query(clause, kinds)? {
                     Some(expanded) => Box::new(BooleanQuery::new(vec![
                         (tantivy::query::Occur::Should, names),
                         (tantivy::query::Occur::Should, expanded),
@@ -905,36 +907,78 @@ impl<'a> Compiler<'a> {
     /// per-article canonical name merged into it (`actor:"anthony bling"` finds the articles
     /// that name Antony Blinken). `None` when the index has no registry or the registry does
     /// not know the value; the value is also looked up under its listed canonical name.
-    fn registry_query(&self, clause: &Clause, kinds: &[ActorKind]) -> Option<Box<dyn Query>> {
+    ///
+    /// The filter also matches the value's words in the names fields (`names_query`), so a
+    /// canonical name holding them needs nothing more: `actor:trump` already finds every
+    /// "Donald Trump" and "Ivanka Trump" there.
+    fn registry_query(
+        &self,
+        clause: &Clause,
+        kinds: &[ActorKind],
+    ) -> Result<Option<Box<dyn Query>>> {
         let (Value::Word(text) | Value::Phrase(text)) = &clause.value else {
-            return None;
+            return Ok(None);
         };
-        let lookup = self.registry.lookup()?;
+        let Some(lookup) = self.registry.lookup() else {
+            return Ok(None);
+        };
         let mut names = lookup.expand(text, kinds);
         if names.is_empty() {
-            let listed = self.gazetteer.lookup(text)?;
+            let Some(listed) = self.gazetteer.lookup(text) else {
+                return Ok(None);
+            };
             names = lookup.expand(&listed.name, kinds);
         }
         if names.is_empty() {
-            return None;
+            return Ok(None);
         }
         let fields = self.index.fields();
-        let clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = names
-            .into_iter()
-            .map(|(kind, name)| {
-                let field = match kind {
-                    ActorKind::Person => fields.person,
-                    ActorKind::Organization => fields.organization,
-                    ActorKind::Place => fields.place,
-                };
-                let query: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(field, &name),
-                    IndexRecordOption::Basic,
-                ));
-                (tantivy::query::Occur::Should, query)
-            })
-            .collect();
-        Some(Box::new(BooleanQuery::new(clauses)))
+        let schema = self.index.tantivy().schema();
+        let mut clauses: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+        for kind in kinds {
+            let (field, names_field) = match kind {
+                ActorKind::Person => (fields.person, fields.person_names),
+                ActorKind::Organization => (fields.organization, fields.organization_names),
+                ActorKind::Place => (fields.place, fields.place_names),
+            };
+            let kind_names = names
+                .iter()
+                .filter(|(name_kind, _)| name_kind == kind)
+                .map(|(_, name)| name.clone());
+            let field_entry = schema.get_field_entry(field);
+            if field_entry.is_indexed() {
+                // Indexes built before the canonical names became columns only.
+                for name in kind_names {
+                    let query: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(field, &name),
+                        IndexRecordOption::Basic,
+                    ));
+                    clauses.push((tantivy::query::Occur::Should, query));
+                }
+                continue;
+            }
+            let mut analyzer = self.index.tantivy().tokenizer_for_field(names_field)?;
+            let value_words = phrase_tokens(&mut analyzer, text);
+            let mut left_names = Vec::new();
+            let mut left_words: Vec<Vec<String>> = Vec::new();
+            for name in kind_names {
+                let words = phrase_tokens(&mut analyzer, &name);
+                if !holds_phrase(&words, &value_words) {
+                    left_names.push(name);
+                    left_words.push(words.into_iter().map(|(_, word)| word).collect());
+                }
+            }
+            if left_names.is_empty() {
+                continue;
+            }
+            let candidates = candidates_for(names_field, left_words);
+            let query = CanonicalNamesQuery::new(candidates, field_entry.name(), left_names);
+            clauses.push((tantivy::query::Occur::Should, Box::new(query)));
+        }
+        if clauses.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
     /// The query for one value in one text field, or `None` when the field's analyzer leaves
@@ -976,17 +1020,7 @@ impl<'a> Compiler<'a> {
                 Box::new(BooleanQuery::new(clauses))
             }
             Value::Word(text) | Value::Phrase(text) => {
-                // The analyzer gives a mixed token's letter and digit runs the positions from
-                // its own on ("covid19" → "covid19" and "covid" at one position, "19" at the
-                // next). A word or phrase asks for the runs, the last token at each position,
-                // so "covid19" finds "COVID-19" and "COVID19" alike.
-                let mut tokens: Vec<(usize, String)> = Vec::new();
-                for (position, token) in tokens_of(text) {
-                    match tokens.last_mut() {
-                        Some(last) if last.0 == position => last.1 = token,
-                        _ => tokens.push((position, token)),
-                    }
-                }
+                let tokens = phrase_tokens(&mut analyzer, text);
                 match tokens.len() {
                     0 => return Ok(None),
                     1 => Box::new(TermQuery::new(
@@ -1246,6 +1280,75 @@ pub fn parse_partial_date(text: &str) -> Option<PartialDate> {
         }
         _ => None,
     }
+}
+
+/// The words of `text` a word or phrase query asks for, with their positions: the analyzer's
+/// tokens, the last at each position. The analyzer gives a mixed token's letter and digit runs
+/// the positions from its own on ("covid19" → "covid19" and "covid" at one position, "19" at
+/// the next), and a query asks for the runs, so "covid19" finds "COVID-19" and "COVID19" alike.
+fn phrase_tokens(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+) -> Vec<(usize, String)> {
+    let mut tokens: Vec<(usize, String)> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let token = stream.token();
+        match tokens.last_mut() {
+            Some(last) if last.0 == token.position => last.1 = token.text.clone(),
+            _ => tokens.push((token.position, token.text.clone())),
+        }
+    }
+    tokens
+}
+
+/// Whether `words` hold `phrase` with the same spacing of positions: then an article whose
+/// names field holds `words` matches a query for `phrase`.
+fn holds_phrase(words: &[(usize, String)], phrase: &[(usize, String)]) -> bool {
+    let Some((first_position, _)) = phrase.first() else {
+        return false;
+    };
+    words.windows(phrase.len()).any(|window| {
+        window
+            .iter()
+            .zip(phrase)
+            .all(|((position, word), (phrase_position, phrase_word))| {
+                word == phrase_word && position - window[0].0 == phrase_position - first_position
+            })
+    })
+}
+
+/// The articles that may hold one of the canonical names with the words `names_words`, from
+/// the names field `names_field`: every article holding a name holds its words there. Names of
+/// one actor share words, so one word is picked for as many names as it can stand for (fewer
+/// posting lists to read, and no positions). A name without words (nothing the names analyzer
+/// keeps) leaves every article a candidate.
+fn candidates_for(names_field: Field, mut names_words: Vec<Vec<String>>) -> Box<dyn Query> {
+    if names_words.iter().any(Vec::is_empty) {
+        return Box::new(AllQuery);
+    }
+    let mut words: Vec<(tantivy::query::Occur, Box<dyn Query>)> = Vec::new();
+    while !names_words.is_empty() {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for name_words in &names_words {
+            let distinct: BTreeSet<&str> = name_words.iter().map(String::as_str).collect();
+            for word in distinct {
+                *counts.entry(word).or_default() += 1;
+            }
+        }
+        // The word standing for most names; ties go to the first in byte order.
+        let Some((best, _)) = counts.into_iter().rev().max_by_key(|&(_, count)| count) else {
+            break;
+        };
+        let best = best.to_string();
+        names_words.retain(|name_words| !name_words.contains(&best));
+        let query: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(names_field, &best),
+            IndexRecordOption::Basic,
+        ));
+        words.push((tantivy::query::Occur::Should, query));
+    }
+    Box::new(BooleanQuery::new(words))
 }
 
 #[cfg(test)]
