@@ -4,9 +4,9 @@
 //!
 //! The canonical names (`person`, `organization`, `place`) are columns only: an inverted index
 //! of them would serve nothing but this filter, and building it was a tenth of what the facts
-//! cost a build. The names fields (`person_names`, ...) hold the same names as words, so a
-//! phrase search there finds every article that can hold a name, and the column keeps those
-//! that hold it exactly ("Donald Trump" but not "Donald Trump Jr.").
+//! cost a build. The names fields (`person_names`, ...) hold the same names as words, so the
+//! articles with a word of a name are the candidates, and the column keeps those that hold
+//! the name exactly ("Donald Trump" but not "Donald Trump Jr.").
 
 use tantivy::columnar::StrColumn;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};

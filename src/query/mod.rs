@@ -1355,6 +1355,32 @@ fn candidates_for(names_field: Field, mut names_words: Vec<Vec<String>>) -> Box<
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_name_holds_a_phrase_with_the_same_spacing() {
+        let words = |list: &[(usize, &str)]| -> Vec<(usize, String)> {
+            list.iter()
+                .map(|&(position, word)| (position, word.to_string()))
+                .collect()
+        };
+        let name = words(&[(0, "donald"), (1, "trump"), (2, "jr")]);
+        assert!(holds_phrase(&name, &words(&[(0, "trump")])));
+        assert!(holds_phrase(&name, &words(&[(3, "donald"), (4, "trump")])));
+        assert!(!holds_phrase(&name, &words(&[(0, "trump"), (1, "donald")])));
+        assert!(!holds_phrase(&name, &words(&[(0, "donald"), (2, "trump")])));
+        assert!(!holds_phrase(&name, &words(&[(0, "ivanka")])));
+        assert!(!holds_phrase(&name, &[]));
+        // A word the analyzer dropped leaves a gap that a phrase must have too.
+        let gapped = words(&[(0, "donald"), (2, "trump")]);
+        assert!(!holds_phrase(
+            &gapped,
+            &words(&[(0, "donald"), (1, "trump")])
+        ));
+        assert!(holds_phrase(
+            &gapped,
+            &words(&[(5, "donald"), (7, "trump")])
+        ));
+    }
+
     fn check_date(text: &str, expected: Option<&str>) {
         assert_eq!(
             parse_partial_date(text).map(PartialDate::text).as_deref(),
