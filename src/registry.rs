@@ -805,26 +805,38 @@ fn push_loose_word(key: &mut String, word: &str) {
         return;
     }
     let start = key.len();
-    let is_vowel = |letter: char| matches!(letter, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let is_vowel = |letter: u8| matches!(letter, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
     // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
     // Zelenskyy / Zelenskiy.
-    let before_final_run = word.trim_end_matches(['y', 'i', 'j']);
-    let mut previous = None;
-    for letter in before_final_run.chars() {
-        match letter {
+    let before_final_run = word.trim_end_matches(['y', 'i', 'j']).as_bytes();
+    // The letters that change are ASCII, and no byte of another character equals one, so the
+    // bytes are scanned and the stretches between the letters that change are copied whole,
+    // without decoding characters. A byte after a character that is not ASCII is no vowel,
+    // as that character is none.
+    let mut copied = 0;
+    for (position, &letter) in before_final_run.iter().enumerate() {
+        let replacement = match letter {
             // "Kislyak" / "Kisliak", "Nebenzya" / "Nebenzia": a "y" after a consonant or an
             // "i" inside a word; a leading "y" ("Yang") and one after a vowel ("Maya") stay.
-            'y' if previous.is_some_and(|previous| !is_vowel(previous) || previous == 'i') => {
-                if !key[start..].ends_with('i') {
-                    key.push('i');
-                }
+            b'y' if position > 0 && {
+                let previous = before_final_run[position - 1];
+                !is_vowel(previous) || previous == b'i'
+            } =>
+            {
+                "i"
             }
-            'w' => key.push('v'),
-            'x' => key.push_str("ks"),
-            other => key.push(other),
+            b'w' => "v",
+            b'x' => "ks",
+            _ => continue,
+        };
+        key.push_str(&word[copied..position]);
+        copied = position + 1;
+        if replacement == "i" && key.len() > start && key.ends_with('i') {
+            continue;
         }
-        previous = Some(letter);
+        key.push_str(replacement);
     }
+    key.push_str(&word[copied..before_final_run.len()]);
     if before_final_run.len() < word.len() {
         key.push('i');
     }
@@ -2128,8 +2140,17 @@ fn name_words_of(folded: &str) -> Vec<&str> {
         }
         let piece = &folded[word_start..position];
         word_start = position + 1;
-        let word = if piece.is_ascii() {
-            let piece_bytes = piece.as_bytes();
+        let kept_ascii = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'\'';
+        let piece_bytes = piece.as_bytes();
+        // Most pieces start and end with a letter: nothing is trimmed, and the piece need not
+        // be scanned.
+        let word = if piece_bytes
+            .first()
+            .zip(piece_bytes.last())
+            .is_some_and(|(&first, &last)| kept_ascii(first) && kept_ascii(last))
+        {
+            piece
+        } else if piece.is_ascii() {
             let kept = |byte: &u8| is_kept(char::from(*byte));
             match piece_bytes.iter().position(kept) {
                 Some(first) => {
@@ -2438,6 +2459,9 @@ mod tests {
             ("aiyiy", "ai"),
             ("yiy", "i"),
             ("tyyyt", "tiyyt"),
+            ("møyx", "møiks"),
+            ("wyy", "vi"),
+            ("éyé", "éié"),
         ];
         for (word, expected) in cases {
             assert_eq!(loose_word(word), expected, "{word}");
