@@ -878,8 +878,11 @@ struct Node {
     /// The folded name every spelling of `names` folds to; filled in by
     /// [`ClusteringBuilder::finish`].
     folded: String,
-    /// Articles naming it, ascending, without repeats.
-    articles: Vec<u32>,
+    /// Number of articles naming it; which they are, [`Clustering::articles_of_node`] tells.
+    n_articles: u32,
+    /// The last article added that names it ([`NO_ARTICLE`] before the first), so that an
+    /// article naming it twice counts once.
+    last_article: u32,
     /// Loose keys of the name's words; an initial ("A.") is its one letter.
     words: Vec<String>,
     /// `words`, joined by spaces, are the loose key of `folded` ([`loose_key`]), so the key
@@ -1005,7 +1008,14 @@ fn given_names_compatible(left: &(String, bool), right: &(String, bool)) -> bool
 struct Clustering<'a> {
     gazetteer: &'a Gazetteer,
     nodes: Vec<Node>,
-    article_nodes: Vec<Vec<u32>>,
+    /// The nodes each article names, article after article, in the order it names them; an
+    /// article's stretch is given by `article_starts`.
+    articles: ArticleNodes,
+    /// The articles naming each node, ascending, node after node: the transpose of `articles`,
+    /// in one list rather than a list per node (tens of thousands of small allocations).
+    node_articles: Vec<u32>,
+    /// Where each node's articles start in `node_articles`, plus the end of the last.
+    node_article_starts: Vec<u32>,
     published: Vec<Option<jiff::civil::Date>>,
     parent: Vec<u32>,
     given: Vec<GivenNames>,
@@ -1065,9 +1075,38 @@ struct ClusteringBuilder<'a> {
     by_key: [HashMap<String, u32>; 3],
     /// Per kind (people, organisations, places), each spelling seen and its node.
     by_spelling: [HashMap<String, u32>; 3],
-    article_nodes: Vec<Vec<u32>>,
+    articles: ArticleNodes,
     published: Vec<Option<jiff::civil::Date>>,
 }
+
+/// The nodes each article names, all in one list: an article's are a stretch of it.
+struct ArticleNodes {
+    /// The nodes of every article, article after article.
+    nodes: Vec<u32>,
+    /// Where each article's nodes start in `nodes`, plus the end of the last.
+    starts: Vec<u32>,
+}
+
+impl ArticleNodes {
+    fn new() -> ArticleNodes {
+        ArticleNodes {
+            nodes: Vec::new(),
+            starts: vec![0],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The positions in `nodes` of the nodes of article `article_idx`.
+    fn range(&self, article_idx: u32) -> std::ops::Range<usize> {
+        self.starts[article_idx as usize] as usize..self.starts[article_idx as usize + 1] as usize
+    }
+}
+
+/// [`Node::last_article`] of a node no article has named yet.
+const NO_ARTICLE: u32 = u32::MAX;
 
 impl<'a> ClusteringBuilder<'a> {
     fn new(gazetteer: &'a Gazetteer) -> ClusteringBuilder<'a> {
@@ -1076,20 +1115,19 @@ impl<'a> ClusteringBuilder<'a> {
             nodes: Vec::new(),
             by_key: Default::default(),
             by_spelling: Default::default(),
-            article_nodes: Vec::new(),
+            articles: ArticleNodes::new(),
             published: Vec::new(),
         }
     }
 
     fn add(&mut self, article: ArticleFacts) {
-        let article_idx = self.article_nodes.len();
+        let article_idx = self.articles.len() as u32;
         let ArticleFacts {
             published,
             people,
             organizations,
             places,
         } = article;
-        let mut in_article = Vec::with_capacity(people.len() + organizations.len() + places.len());
         let groups = [
             (ActorKind::Person, people),
             (ActorKind::Organization, organizations),
@@ -1119,10 +1157,11 @@ impl<'a> ClusteringBuilder<'a> {
                     }
                 };
                 let node = &mut self.nodes[node_idx as usize];
-                if node.articles.last() == Some(&(article_idx as u32)) {
+                if node.last_article == article_idx {
                     continue;
                 }
-                node.articles.push(article_idx as u32);
+                node.last_article = article_idx;
+                node.n_articles += 1;
                 // Spellings repeat from article to article: only new ones are copied.
                 match node
                     .names
@@ -1137,10 +1176,10 @@ impl<'a> ClusteringBuilder<'a> {
                         node.spellings.insert(position, spelling);
                     }
                 }
-                in_article.push(node_idx);
+                self.articles.nodes.push(node_idx);
             }
         }
-        self.article_nodes.push(in_article);
+        self.articles.starts.push(self.articles.nodes.len() as u32);
         self.published.push(published);
     }
 
@@ -1149,7 +1188,7 @@ impl<'a> ClusteringBuilder<'a> {
             gazetteer,
             mut nodes,
             by_key,
-            article_nodes,
+            articles,
             published,
             ..
         } = self;
@@ -1168,10 +1207,28 @@ impl<'a> ClusteringBuilder<'a> {
             })
             .collect();
         let listed = nodes.iter().map(|node| node.listed).collect();
+        // Each node's articles, filled in article order, so ascending.
+        let mut node_article_starts = Vec::with_capacity(n_nodes + 1);
+        node_article_starts.push(0u32);
+        for node in &nodes {
+            node_article_starts
+                .push(node_article_starts[node_article_starts.len() - 1] + node.n_articles);
+        }
+        let mut next_slot = node_article_starts[..n_nodes].to_vec();
+        let mut node_articles = vec![0u32; articles.nodes.len()];
+        for article_idx in 0..articles.len() as u32 {
+            for &node_idx in &articles.nodes[articles.range(article_idx)] {
+                let slot = &mut next_slot[node_idx as usize];
+                node_articles[*slot as usize] = article_idx;
+                *slot += 1;
+            }
+        }
         Clustering {
             gazetteer,
             nodes,
-            article_nodes,
+            articles,
+            node_articles,
+            node_article_starts,
             published,
             parent: (0..n_nodes as u32).collect(),
             given,
@@ -1365,7 +1422,7 @@ impl<'a> Clustering<'a> {
         for mut group in shared_key_groups(keyed, self.n_people()) {
             // The most-read names first, so variants join the main spelling.
             group.sort_by_key(|&node_idx| {
-                std::cmp::Reverse(self.nodes[node_idx as usize].articles.len())
+                std::cmp::Reverse(self.nodes[node_idx as usize].n_articles)
             });
             for (position, &left) in group.iter().enumerate() {
                 for &right in &group[position + 1..] {
@@ -1389,11 +1446,18 @@ impl<'a> Clustering<'a> {
         }
     }
 
+    /// The articles naming node `node_idx`, ascending, each once.
+    fn articles_of_node(&self, node_idx: u32) -> &[u32] {
+        let start = self.node_article_starts[node_idx as usize] as usize;
+        let end = self.node_article_starts[node_idx as usize + 1] as usize;
+        &self.node_articles[start..end]
+    }
+
     /// The articles naming any of `members`, ascending, each once.
     fn articles_of(&self, members: &[u32]) -> Vec<u32> {
         let mut articles: Vec<u32> = members
             .iter()
-            .flat_map(|&member| self.nodes[member as usize].articles.iter().copied())
+            .flat_map(|&member| self.articles_of_node(member).iter().copied())
             .collect();
         articles.sort_unstable();
         articles.dedup();
@@ -1406,8 +1470,8 @@ impl<'a> Clustering<'a> {
         articles.truncate(MAX_CONTEXT_ARTICLES);
         let mut context = HashSet::default();
         for article_idx in articles {
-            for position in 0..self.article_nodes[article_idx as usize].len() {
-                let other = self.article_nodes[article_idx as usize][position];
+            for position in self.articles.range(article_idx) {
+                let other = self.articles.nodes[position];
                 context.insert(self.find(other));
             }
         }
@@ -1430,7 +1494,7 @@ impl<'a> Clustering<'a> {
         let mut next_member: Vec<u32> = (0..self.nodes.len() as u32).collect();
         for node_idx in 0..self.nodes.len() as u32 {
             let root = self.find(node_idx);
-            cluster_sizes[root as usize] += self.nodes[node_idx as usize].articles.len();
+            cluster_sizes[root as usize] += self.nodes[node_idx as usize].n_articles as usize;
             if root != node_idx {
                 next_member.swap(root as usize, node_idx as usize);
             }
@@ -1453,7 +1517,7 @@ impl<'a> Clustering<'a> {
             .iter()
             .enumerate()
             .filter(|(_, node)| node.kind == ActorKind::Person && node.listed.is_none())
-            .map(|(node_idx, node)| ((node.articles.len() as u64) << 32) | node_idx as u64)
+            .map(|(node_idx, node)| (u64::from(node.n_articles) << 32) | node_idx as u64)
             .collect();
         candidate_keys.sort_unstable();
         let candidates: Vec<u32> = candidate_keys.iter().map(|&key| key as u32).collect();
@@ -1749,7 +1813,7 @@ impl<'a> Clustering<'a> {
         figures.actors = actors.len() as u64;
         Registry {
             format: REGISTRY_FORMAT,
-            articles: self.article_nodes.len() as u64,
+            articles: self.articles.len() as u64,
             actors,
             figures,
         }
@@ -1770,7 +1834,7 @@ impl<'a> Clustering<'a> {
         // and each once.
         let merged_articles;
         let articles: &[u32] = if let [member] = members[..] {
-            &self.nodes[member as usize].articles
+            self.articles_of_node(member)
         } else {
             merged_articles = self.articles_of(members);
             &merged_articles
@@ -1802,7 +1866,7 @@ impl<'a> Clustering<'a> {
                             .first()
                             .is_some_and(|word| word.chars().count() > 1),
                         if node.cyrillic { -length } else { 0 },
-                        node.articles.len(),
+                        node.n_articles,
                         node.words.len(),
                     )
                 };
@@ -2322,7 +2386,8 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         names: Vec::new(),
         spellings: Vec::new(),
         folded: String::new(),
-        articles: Vec::new(),
+        n_articles: 0,
+        last_article: NO_ARTICLE,
         words,
         words_form_loose_key,
         surname_stem,
