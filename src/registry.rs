@@ -868,9 +868,8 @@ fn strip_russian_ending(word: &str) -> &str {
 /// One distinct per-article canonical name (after folding) of one kind.
 struct Node {
     kind: ActorKind,
-    /// Per-article canonical spellings with the number of articles using each. They differ
-    /// only in case, diacritics and spacing, so there are few: a list is searched faster than
-    /// a map is built.
+    /// Per-article canonical spellings with the number of articles using each, in no
+    /// particular order; filled in by [`ClusteringBuilder::finish`].
     names: Vec<(String, u32)>,
     /// Every spelling seen (canonical names and aliases), sorted. A node has few: a sorted
     /// list is searched about as fast as a set and built for much less.
@@ -1073,8 +1072,14 @@ struct ClusteringBuilder<'a> {
     nodes: Vec<Node>,
     /// Per kind, each folded name and its node.
     by_key: [HashMap<String, u32>; 3],
-    /// Per kind (people, organisations, places), each spelling seen and its node.
+    /// Per kind (people, organisations, places), each per-article canonical name seen and its
+    /// number in `name_uses`.
     by_spelling: [HashMap<String, u32>; 3],
+    /// By name number, the node of the name and the number of articles that gave it as the
+    /// node's canonical name. The names themselves move from `by_spelling` into their nodes
+    /// when the builder finishes, so each is copied once, not once for the map and once for
+    /// the node.
+    name_uses: Vec<(u32, u32)>,
     articles: ArticleNodes,
     published: Vec<Option<jiff::civil::Date>>,
 }
@@ -1115,6 +1120,7 @@ impl<'a> ClusteringBuilder<'a> {
             nodes: Vec::new(),
             by_key: Default::default(),
             by_spelling: Default::default(),
+            name_uses: Vec::new(),
             articles: ArticleNodes::new(),
             published: Vec::new(),
         }
@@ -1136,8 +1142,8 @@ impl<'a> ClusteringBuilder<'a> {
         for (kind_idx, (kind, sightings)) in groups.into_iter().enumerate() {
             for sighting in sightings {
                 // Most sightings repeat a spelling seen before; only new ones are folded.
-                let node_idx = match self.by_spelling[kind_idx].get(sighting.name.as_str()) {
-                    Some(&node_idx) => node_idx,
+                let name_idx = match self.by_spelling[kind_idx].get(sighting.name.as_str()) {
+                    Some(&name_idx) => name_idx,
                     None => {
                         let folded = fold_name(&sighting.name);
                         if folded.is_empty() {
@@ -1152,31 +1158,27 @@ impl<'a> ClusteringBuilder<'a> {
                                 node_idx
                             }
                         };
-                        self.by_spelling[kind_idx].insert(sighting.name.clone(), node_idx);
-                        node_idx
+                        let name_idx = self.name_uses.len() as u32;
+                        self.name_uses.push((node_idx, 0));
+                        self.by_spelling[kind_idx].insert(sighting.name.clone(), name_idx);
+                        name_idx
                     }
                 };
-                let node = &mut self.nodes[node_idx as usize];
+                let (node_idx, name_count) = &mut self.name_uses[name_idx as usize];
+                let node = &mut self.nodes[*node_idx as usize];
                 if node.last_article == article_idx {
                     continue;
                 }
                 node.last_article = article_idx;
                 node.n_articles += 1;
-                // Spellings repeat from article to article: only new ones are copied.
-                match node
-                    .names
-                    .iter_mut()
-                    .find(|(name, _)| *name == sighting.name)
-                {
-                    Some((_, count)) => *count += 1,
-                    None => node.names.push((sighting.name.clone(), 1)),
-                }
+                *name_count += 1;
+                // Spellings repeat from article to article: only new ones are kept.
                 for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
                     if let Err(position) = node.spellings.binary_search(&spelling) {
                         node.spellings.insert(position, spelling);
                     }
                 }
-                self.articles.nodes.push(node_idx);
+                self.articles.nodes.push(*node_idx);
             }
         }
         self.articles.starts.push(self.articles.nodes.len() as u32);
@@ -1188,12 +1190,22 @@ impl<'a> ClusteringBuilder<'a> {
             gazetteer,
             mut nodes,
             by_key,
+            by_spelling,
+            name_uses,
             articles,
             published,
-            ..
         } = self;
         for (folded, node_idx) in by_key.into_iter().flatten() {
             nodes[node_idx as usize].folded = folded;
+        }
+        // A name seen only after another name of its node in the same article was never
+        // counted, and is none of the node's names. The order of a node's names does not
+        // matter: they are sorted or ranked by count and name.
+        for (name, name_idx) in by_spelling.into_iter().flatten() {
+            let (node_idx, count) = name_uses[name_idx as usize];
+            if count > 0 {
+                nodes[node_idx as usize].names.push((name, count));
+            }
         }
         let n_nodes = nodes.len();
         let given = nodes
