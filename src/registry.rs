@@ -2104,50 +2104,103 @@ struct SurnameIndex {
 const NO_SURNAME: u32 = u32::MAX;
 
 /// The pairs of `surnames` (indexes, the smaller first, ascending, each once) that share a key
-/// of their neighbourhoods ([`push_surname_neighbourhood`]). The keys are written into one text and
-/// the map holds slices of it: the tens of thousands of keys would otherwise be a string each.
+/// of their neighbourhoods ([`surname_neighbourhood`]).
+///
+/// A key is never written out: it is a surname with one stretch cut out, filed under a
+/// polynomial hash of its bytes that is worked out from the surname's prefix hashes in a few
+/// operations. Writing the tens of thousands of keys into a text and hashing each as a string
+/// cost most of the surname index. Keys filed under one hash are compared byte for byte
+/// before they make a pair, so a collision of hashes makes no pair.
 fn surnames_sharing_a_neighbour(surnames: &[&str]) -> Vec<(u32, u32)> {
-    // A surname of n bytes has at most n + 2 keys of at most n bytes each.
-    let mut keys_text = String::with_capacity(
-        surnames
-            .iter()
-            .map(|surname| surname.len() * (surname.len() + 2))
-            .sum(),
-    );
-    // Where each key ends in `keys_text`, and whose key it is.
-    let mut key_ends: Vec<(u32, u32)> =
-        Vec::with_capacity(surnames.iter().map(|surname| surname.len() + 2).sum());
+    // Odd, so that multiplying by it loses no bits; any large odd number would do.
+    const BASE: u64 = 0x0000_0100_0000_01b3;
+    const NO_KEY: u32 = u32::MAX;
+    // A surname of n bytes has at most n + 2 keys.
+    let most_keys = surnames.iter().map(|surname| surname.len() + 2).sum();
+    // Each key as its surname and the stretch cut out of it.
+    let mut cuts: Vec<(u32, u32, u32)> = Vec::with_capacity(most_keys);
+    // By hash, the last key filed under it; by key, the key filed under the same hash before it.
+    let mut last_key_of: HashMap<u64, u32> =
+        HashMap::with_capacity_and_hasher(most_keys, Default::default());
+    let mut previous_key: Vec<u32> = Vec::with_capacity(most_keys);
+    // By byte position, the hash of the surname's bytes before it; and the powers of `BASE`.
+    let mut prefix_hashes: Vec<u64> = Vec::new();
+    let mut powers: Vec<u64> = vec![1];
     for (surname_idx, surname) in surnames.iter().enumerate() {
-        push_surname_neighbourhood(surname, &mut keys_text, |key_end| {
-            key_ends.push((key_end as u32, surname_idx as u32));
-        });
-    }
-    // Each key's group is its first surname and the others: most keys have one surname, and
-    // then no list is allocated.
-    let mut by_neighbour: HashMap<&str, (u32, Vec<u32>)> =
-        HashMap::with_capacity_and_hasher(key_ends.len(), Default::default());
-    let mut key_start = 0;
-    for &(key_end, surname_idx) in &key_ends {
-        let key = &keys_text[key_start..key_end as usize];
-        key_start = key_end as usize;
-        match by_neighbour.entry(key) {
-            // A key a surname gives twice is filed once.
-            std::collections::hash_map::Entry::Occupied(mut entry) => {
-                let (first, others) = entry.get_mut();
-                if *others.last().unwrap_or(first) != surname_idx {
-                    others.push(surname_idx);
+        let bytes = str::as_bytes(surname);
+        let n_bytes = bytes.len();
+        prefix_hashes.clear();
+        prefix_hashes.push(0);
+        let mut hash = 0u64;
+        for &byte in bytes {
+            hash = hash.wrapping_mul(BASE).wrapping_add(u64::from(byte));
+            prefix_hashes.push(hash);
+        }
+        while powers.len() <= n_bytes {
+            powers.push(powers[powers.len() - 1].wrapping_mul(BASE));
+        }
+        // The hash of the surname without bytes `start..end`: the bytes before, shifted past
+        // the bytes after, plus the hash of the bytes after.
+        let hash_without = |start: usize, end: usize| -> u64 {
+            let shift = powers[n_bytes - end];
+            let after = hash.wrapping_sub(prefix_hashes[end].wrapping_mul(shift));
+            prefix_hashes[start].wrapping_mul(shift).wrapping_add(after)
+        };
+        surname_neighbourhood(surname, |start, end| {
+            let key_idx = cuts.len() as u32;
+            cuts.push((surname_idx as u32, start as u32, end as u32));
+            match last_key_of.entry(hash_without(start, end)) {
+                std::collections::hash_map::Entry::Occupied(mut entry) => {
+                    previous_key.push(*entry.get());
+                    *entry.get_mut() = key_idx;
+                }
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    previous_key.push(NO_KEY);
+                    entry.insert(key_idx);
                 }
             }
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert((surname_idx, Vec::new()));
-            }
-        }
+        });
     }
-    // Surnames are filed in order and each key once, so every pair is ascending.
+    let key_of = |key_idx: u32| -> (u32, &str, &str) {
+        let (surname_idx, start, end) = cuts[key_idx as usize];
+        let surname = surnames[surname_idx as usize];
+        (
+            surname_idx,
+            &surname[..start as usize],
+            &surname[end as usize..],
+        )
+    };
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for (first, others) in by_neighbour.values() {
-        for (position, &left) in std::iter::once(first).chain(others).enumerate() {
-            pairs.extend(others[position..].iter().map(|&right| (left, right)));
+    let mut same_hash: Vec<u32> = Vec::new();
+    for &last_key in last_key_of.values() {
+        if previous_key[last_key as usize] == NO_KEY {
+            continue;
+        }
+        same_hash.clear();
+        let mut key_idx = last_key;
+        while key_idx != NO_KEY {
+            same_hash.push(key_idx);
+            key_idx = previous_key[key_idx as usize];
+        }
+        for (position, &left) in same_hash.iter().enumerate() {
+            let (left_surname, left_before, left_after) = key_of(left);
+            for &right in &same_hash[position + 1..] {
+                let (right_surname, right_before, right_after) = key_of(right);
+                // A key a surname gives twice ("Hallam" less either "l") pairs it with nothing.
+                let same_key = left_surname != right_surname
+                    && left_before.len() + left_after.len()
+                        == right_before.len() + right_after.len()
+                    && left_before
+                        .bytes()
+                        .chain(left_after.bytes())
+                        .eq(right_before.bytes().chain(right_after.bytes()));
+                if same_key {
+                    pairs.push((
+                        left_surname.min(right_surname),
+                        left_surname.max(right_surname),
+                    ));
+                }
+            }
         }
     }
     pairs.sort_unstable();
@@ -2155,30 +2208,27 @@ fn surnames_sharing_a_neighbour(surnames: &[&str]) -> Vec<(u32, u32)> {
     pairs
 }
 
-/// Appends to `keys` the keys under which a surname is filed for the loose comparison, one
-/// after another, and calls `key_end` with the end of each: the surname, every one-letter
-/// deletion, and its prefix two letters shorter (only for surnames of five letters or more;
-/// shorter ones must match exactly). A key may come twice ("Hallam" less either "l"). The keys
-/// go straight into the one text that holds all of them: a surname has a dozen.
-fn push_surname_neighbourhood(surname: &str, keys: &mut String, mut key_end: impl FnMut(usize)) {
+/// Calls `cut` with each stretch (start and end bytes) whose removal from a surname gives one
+/// of the keys under which it is filed for the loose comparison: nothing (the surname
+/// itself), each letter (every one-letter deletion), and its last two letters (its prefix two
+/// letters shorter, only for surnames of seven letters or more). Surnames of fewer than five
+/// letters are not filed: they must match exactly. A key may come twice ("Hallam" less either
+/// "l").
+fn surname_neighbourhood(surname: &str, mut cut: impl FnMut(usize, usize)) {
     let n_letters = surname.chars().count();
     if n_letters < 5 {
         return;
     }
-    keys.push_str(surname);
-    key_end(keys.len());
+    cut(surname.len(), surname.len());
     for (offset, letter) in surname.char_indices() {
-        keys.push_str(&surname[..offset]);
-        keys.push_str(&surname[offset + letter.len_utf8()..]);
-        key_end(keys.len());
+        cut(offset, offset + letter.len_utf8());
     }
     if n_letters >= 7 {
-        let cut = surname
+        let prefix_end = surname
             .char_indices()
             .nth(n_letters - 2)
             .map_or(surname.len(), |(offset, _)| offset);
-        keys.push_str(&surname[..cut]);
-        key_end(keys.len());
+        cut(prefix_end, surname.len());
     }
 }
 
