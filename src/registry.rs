@@ -13,6 +13,7 @@
 //! folder after the commit, and queries load it lazily ([`LazyRegistry`]) only when a name
 //! filter needs it. This module never writes files itself.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -191,6 +192,13 @@ impl<'a> RegistryBuilder<'a> {
     pub fn finish(self) -> Registry {
         self.clustering.finish().cluster()
     }
+
+    /// Clusters everything added into the contents of the registry's two files, as
+    /// [`Registry::to_json`] and [`NameLookup::of`] write the registry [`RegistryBuilder::finish`]
+    /// makes.
+    pub(crate) fn finish_files(self) -> RegistryFiles {
+        self.clustering.finish().cluster_files()
+    }
 }
 
 impl NameSighting {
@@ -266,6 +274,20 @@ impl Registry {
         Ok(builder.finish().cluster())
     }
 
+    /// The contents of the registry's two files for `index` ([`Registry::from_index`]).
+    pub(crate) fn files_from_index(
+        index: &ArticleIndex,
+        gazetteer: &Gazetteer,
+    ) -> Result<RegistryFiles> {
+        let mut builder = ClusteringBuilder::new(gazetteer);
+        read_article_facts(index, &mut |articles| {
+            for article in articles {
+                builder.add(article);
+            }
+        })?;
+        Ok(builder.finish().cluster_files())
+    }
+
     /// Loads `registry.json` from the index folder `index_dir`; `None` when there is none (an
     /// index built before the registry existed) or it has another format.
     pub fn load(index_dir: &Path) -> Result<Option<Registry>> {
@@ -297,33 +319,12 @@ impl Registry {
     /// byte): serde serialises the flattened actor through its generic map machinery, which cost
     /// more than writing the text itself.
     fn write_json(&self, json: &mut String) {
-        json.push_str("{\"format\":");
-        push_json_number(json, u64::from(self.format));
-        json.push_str(",\"articles\":");
-        push_json_number(json, self.articles);
-        json.push_str(",\"actors\":[");
+        push_registry_json_start(json, self.format, self.articles);
         for (actor_idx, stored) in self.actors.iter().enumerate() {
             if actor_idx > 0 {
                 json.push(',');
             }
-            let actor = &stored.actor;
-            json.push_str("{\"name\":");
-            push_json_string(json, &actor.name);
-            json.push_str(",\"kind\":\"");
-            json.push_str(actor.kind.name());
-            json.push_str("\",\"aliases\":");
-            push_json_strings(json, &actor.aliases);
-            json.push_str(",\"articles\":");
-            push_json_number(json, actor.articles);
-            json.push_str(",\"first_seen\":");
-            push_json_date(json, actor.first_seen.as_deref());
-            json.push_str(",\"last_seen\":");
-            push_json_date(json, actor.last_seen.as_deref());
-            json.push_str(",\"names\":");
-            push_json_strings(json, &stored.names);
-            json.push_str(",\"keys\":");
-            push_json_strings(json, &stored.keys);
-            json.push('}');
+            push_actor_json(json, &stored.view());
         }
         json.push_str("]}");
     }
@@ -406,9 +407,15 @@ impl Registry {
     }
 }
 
-fn push_json_date(json: &mut String, date: Option<&str>) {
+fn push_json_date(json: &mut String, date: Option<DateText>) {
     match date {
-        Some(date) => push_json_string(json, date),
+        Some(DateText::Text(date)) => push_json_string(json, date),
+        // A date's text has nothing JSON escapes.
+        Some(DateText::Date(date)) => {
+            json.push('"');
+            push_date_text(json, date);
+            json.push('"');
+        }
         None => json.push_str("null"),
     }
 }
@@ -417,22 +424,23 @@ fn push_json_date(json: &mut String, date: Option<&str>) {
 /// its loose transliteration key, sorted and each once, computed once when the registry is
 /// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
 /// keyed once. The first `n_keyed` forms come with their keys already in `folded`.
-fn spelling_keys(mut folded: Vec<String>, n_keyed: usize) -> Vec<String> {
+fn spelling_keys(mut folded: Vec<Cow<'_, str>>, n_keyed: usize) -> Vec<Cow<'_, str>> {
     // The first `n_keyed` are folded forms whose keys the list already holds; the others are
     // sorted so that a form that comes twice is keyed once.
     folded[n_keyed..].sort_unstable();
     // Most folded names are their own loose key ("joe biden"): a key is written into one
     // buffer, and only one that differs becomes a string of its own, added to the list.
     let n_folded = folded.len();
-    let mut key = String::with_capacity(folded.iter().map(String::len).max().unwrap_or(0) + 8);
+    let mut key =
+        String::with_capacity(folded.iter().map(|form| form.len()).max().unwrap_or(0) + 8);
     for folded_idx in n_keyed..n_folded {
         if folded_idx > n_keyed && folded[folded_idx] == folded[folded_idx - 1] {
             continue;
         }
         key.clear();
         push_loose_key(&mut key, &folded[folded_idx]);
-        if key != folded[folded_idx] {
-            folded.push(key.clone());
+        if key.as_str() != folded[folded_idx].as_ref() {
+            folded.push(Cow::Owned(key.clone()));
         }
     }
     folded.sort_unstable();
@@ -508,41 +516,11 @@ impl NameLookup {
 
     /// The lookup text of `registry`.
     pub fn of(registry: &Registry) -> NameLookup {
-        // Written straight into one text, with a tab, line end or separator inside a name
-        // turned into a space; almost no name has one, so most are copied whole.
-        let push_clean = |text: &mut String, name: &str| {
-            let special = |ch: char| matches!(ch, '\t' | '\n' | '\r' | LOOKUP_SEPARATOR);
-            // All four are ASCII, so a byte scan finds them without decoding characters. Every
-            // byte is looked at, without stopping at the first special one: a loop with no
-            // early exit is vectorised, and a special byte is rare.
-            let has_special = name.bytes().fold(false, |has_special, byte| {
-                has_special | special(char::from(byte))
-            });
-            if !has_special {
-                text.push_str(name);
-                return;
-            }
-            text.extend(name.chars().map(|ch| if special(ch) { ' ' } else { ch }));
-        };
         // About the length of a line of the news corpus's registry, so that the text is seldom
         // grown.
         let mut text = String::with_capacity(registry.actors.len() * LOOKUP_LINE_GUESS);
         for stored in &registry.actors {
-            text.push_str(stored.actor.kind.name());
-            text.push('\t');
-            text.push(LOOKUP_SEPARATOR);
-            for key in &stored.keys {
-                push_clean(&mut text, key);
-                text.push(LOOKUP_SEPARATOR);
-            }
-            text.push('\t');
-            for (name_idx, name) in stored.names.iter().enumerate() {
-                if name_idx > 0 {
-                    text.push(LOOKUP_SEPARATOR);
-                }
-                push_clean(&mut text, name);
-            }
-            text.push('\n');
+            push_lookup_line(&mut text, stored.actor.kind, &stored.keys, &stored.names);
         }
         NameLookup { text }
     }
@@ -1264,11 +1242,21 @@ impl<'a> Clustering<'a> {
 
     /// Merges names on the evidence, strictest rule first, into the registry.
     fn cluster(mut self) -> Registry {
+        self.merge();
+        self.into_registry()
+    }
+
+    /// Merges names as [`Clustering::cluster`] does, into the registry's files.
+    fn cluster_files(mut self) -> RegistryFiles {
+        self.merge();
+        self.into_files()
+    }
+
+    fn merge(&mut self) {
         self.merge_listed();
         self.merge_same_spelling();
         self.merge_surnames_with_given_names();
         self.merge_on_context();
-        self.into_registry()
     }
 
     fn find(&mut self, node_idx: u32) -> u32 {
@@ -1741,12 +1729,15 @@ impl<'a> Clustering<'a> {
         Some(others)
     }
 
-    fn into_registry(mut self) -> Registry {
+    /// Every cluster as its root and its members: the members of cluster `n` are
+    /// `members[starts[n]..starts[n + 1]]`, in node order.
+    ///
+    /// The clusters are listed in the order a set of their roots gives, filled in node order.
+    /// Actors of the same kind and name keep this order ([`kind_and_name_order`]), so it
+    /// decides how such actors follow each other in `registry.json`: changing it changes that
+    /// file.
+    fn clusters(&mut self) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
         let n_nodes = self.nodes.len();
-        // The clusters are listed in the order a set of their roots gives, filled in node
-        // order. `sort_actors` keeps actors of the same kind and name in the order it finds
-        // them, so this order decides how such actors follow each other in `registry.json`:
-        // changing it changes that file.
         let mut roots: HashSet<u32> = HashSet::default();
         let mut root_of: Vec<u32> = Vec::with_capacity(n_nodes);
         for node_idx in 0..n_nodes as u32 {
@@ -1755,8 +1746,8 @@ impl<'a> Clustering<'a> {
             root_of.push(root);
         }
         let roots: Vec<u32> = roots.into_iter().collect();
-        // Every cluster's members in one list, cluster after cluster, each in node order: no
-        // cluster needs a list of its own.
+        // Every cluster's members in one list, cluster after cluster: no cluster needs a list
+        // of its own.
         let mut cluster_of_root = vec![0u32; n_nodes];
         for (cluster_idx, &root) in roots.iter().enumerate() {
             cluster_of_root[root as usize] = cluster_idx as u32;
@@ -1775,50 +1766,20 @@ impl<'a> Clustering<'a> {
             members[next_slot[cluster_idx] as usize] = node_idx as u32;
             next_slot[cluster_idx] += 1;
         }
-        drop((root_of, cluster_of_root, next_slot));
-        // Each cluster is described on its own: in parallel, then sorted. The members' names
-        // and spellings are moved out of the nodes first, in the order of `members`, so that
-        // the registry takes them over instead of copying every one (and the nodes then
-        // freeing theirs); each cluster gets its own stretch of them.
-        let mut names: Vec<Vec<(String, u32)>> = members
-            .iter()
-            .map(|&member| std::mem::take(&mut self.nodes[member as usize].names))
-            .collect();
-        let mut spellings: Vec<Vec<String>> = members
-            .iter()
-            .map(|&member| std::mem::take(&mut self.nodes[member as usize].spellings))
-            .collect();
-        let mut folded: Vec<String> = members
-            .iter()
-            .map(|&member| std::mem::take(&mut self.nodes[member as usize].folded))
-            .collect();
-        let mut clusters: Vec<ClusterSpellings> = Vec::with_capacity(roots.len());
-        let (mut names_left, mut spellings_left, mut folded_left) =
-            (&mut names[..], &mut spellings[..], &mut folded[..]);
-        for (cluster_idx, &root) in roots.iter().enumerate() {
-            let (start, end) = (
-                member_starts[cluster_idx] as usize,
-                member_starts[cluster_idx + 1] as usize,
-            );
-            let (cluster_names, rest) = std::mem::take(&mut names_left).split_at_mut(end - start);
-            names_left = rest;
-            let (cluster_spellings, rest) =
-                std::mem::take(&mut spellings_left).split_at_mut(end - start);
-            spellings_left = rest;
-            let (cluster_folded, rest) = std::mem::take(&mut folded_left).split_at_mut(end - start);
-            folded_left = rest;
-            clusters.push(ClusterSpellings {
-                root,
-                members: &members[start..end],
-                names: cluster_names,
-                spellings: cluster_spellings,
-                folded: cluster_folded,
-            });
-        }
+        (roots, members, member_starts)
+    }
+
+    fn into_registry(mut self) -> Registry {
+        let (roots, members, member_starts) = self.clusters();
+        // Each cluster is described on its own: in parallel, then sorted.
         let this = &self;
-        let mut actors: Vec<StoredActor> = clusters
+        let mut actors: Vec<StoredActor> = (0..roots.len())
             .into_par_iter()
-            .map(|cluster| this.actor_of(cluster))
+            .map(|cluster_idx| {
+                let cluster_members = &members
+                    [member_starts[cluster_idx] as usize..member_starts[cluster_idx + 1] as usize];
+                StoredActor::of(this.actor_of(roots[cluster_idx], cluster_members))
+            })
             .collect();
         sort_actors(&mut actors);
         let mut figures = self.figures;
@@ -1831,16 +1792,90 @@ impl<'a> Clustering<'a> {
         }
     }
 
+    /// The registry's two files, written straight from the clusters: the same bytes as
+    /// [`Registry::to_json`] and [`NameLookup::of`] of [`Clustering::into_registry`], without
+    /// an owned actor (a dozen strings and lists each, made on rayon's threads and freed on
+    /// this one) for each cluster.
+    fn into_files(mut self) -> RegistryFiles {
+        let (roots, members, member_starts) = self.clusters();
+        let this = &self;
+        // Each chunk of clusters is written into a text of its own, in parallel; an actor is
+        // then a stretch of its chunk's texts.
+        let chunks: Vec<ChunkText> = (0..roots.len())
+            .collect::<Vec<usize>>()
+            .par_chunks(FILES_CHUNK)
+            .map(|cluster_idxs| {
+                let mut chunk = ChunkText {
+                    json: String::with_capacity(cluster_idxs.len() * JSON_ACTOR_GUESS),
+                    lookup: String::with_capacity(cluster_idxs.len() * LOOKUP_LINE_GUESS),
+                    actors: Vec::with_capacity(cluster_idxs.len()),
+                };
+                for &cluster_idx in cluster_idxs {
+                    let cluster_members = &members[member_starts[cluster_idx] as usize
+                        ..member_starts[cluster_idx + 1] as usize];
+                    let parts = this.actor_of(roots[cluster_idx], cluster_members);
+                    let (json_start, lookup_start) = (chunk.json.len(), chunk.lookup.len());
+                    push_actor_json(&mut chunk.json, &parts.view());
+                    push_lookup_line(&mut chunk.lookup, parts.kind, &parts.keys, &parts.names);
+                    chunk.actors.push(WrittenActor {
+                        kind: parts.kind,
+                        name: parts.name,
+                        json_end: chunk.json.len() as u32,
+                        lookup_end: chunk.lookup.len() as u32,
+                        json_start: json_start as u32,
+                        lookup_start: lookup_start as u32,
+                    });
+                }
+                chunk
+            })
+            .collect();
+        let written: Vec<(u32, &WrittenActor)> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(chunk_idx, chunk)| {
+                chunk
+                    .actors
+                    .iter()
+                    .map(move |actor| (chunk_idx as u32, actor))
+            })
+            .collect();
+        let order = kind_and_name_order(written.len(), |actor_idx| {
+            (written[actor_idx].1.kind, written[actor_idx].1.name)
+        });
+        let (json_len, lookup_len) =
+            chunks
+                .iter()
+                .fold((64, 0), |(json_len, lookup_len), chunk| {
+                    (
+                        json_len + chunk.json.len() + chunk.actors.len(),
+                        lookup_len + chunk.lookup.len(),
+                    )
+                });
+        let mut json = String::with_capacity(json_len);
+        let mut lookup = String::with_capacity(lookup_len);
+        push_registry_json_start(&mut json, REGISTRY_FORMAT, self.articles.len() as u64);
+        for (position, &key) in order.iter().enumerate() {
+            let (chunk_idx, actor) = written[key as u32 as usize];
+            let chunk = &chunks[chunk_idx as usize];
+            if position > 0 {
+                json.push(',');
+            }
+            json.push_str(&chunk.json[actor.json_start as usize..actor.json_end as usize]);
+            lookup.push_str(&chunk.lookup[actor.lookup_start as usize..actor.lookup_end as usize]);
+        }
+        json.push_str("]}");
+        let mut figures = self.figures;
+        figures.actors = written.len() as u64;
+        RegistryFiles {
+            json: json.into_bytes(),
+            lookup: NameLookup { text: lookup },
+            figures,
+        }
+    }
+
     // Not inlined into rayon's closure, so that a profile shows what describing actors costs.
     #[inline(never)]
-    fn actor_of(&self, cluster: ClusterSpellings) -> StoredActor {
-        let ClusterSpellings {
-            root,
-            members,
-            names: member_names,
-            spellings,
-            folded,
-        } = cluster;
+    fn actor_of(&self, root: u32, members: &[u32]) -> ActorParts<'_> {
         let kind = self.nodes[root as usize].kind;
         // A cluster of one name (most of them) has that name's articles, already ascending
         // and each once.
@@ -1863,8 +1898,10 @@ impl<'a> Clustering<'a> {
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
         let best_seen: &str = members
             .iter()
-            .zip(member_names.iter())
-            .map(|(&member, names)| (&self.nodes[member as usize], display_name(names)))
+            .map(|&member| {
+                let node = &self.nodes[member as usize];
+                (node, display_name(&node.names))
+            })
             .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
                 // nominative is the shortest ("Веселин Топалов", not "Веселина Топалова"), so
@@ -1887,40 +1924,33 @@ impl<'a> Clustering<'a> {
                     .then_with(|| right_name.cmp(left_name))
             })
             .map_or("", |(_, name)| name);
-        let name_text = match self.listed[root as usize] {
+        let name: &str = match self.listed[root as usize] {
             Some(entity_idx) => self.gazetteer.name_of(entity_idx),
             None => best_seen,
         };
-        // A single member's spellings are taken whole; more members' are appended to the
-        // first's.
-        let (first_spellings, other_spellings) =
-            spellings.split_first_mut().expect("a cluster has a member");
-        let mut aliases = std::mem::take(first_spellings);
-        for member_spellings in other_spellings {
-            aliases.append(member_spellings);
-        }
+        let mut aliases: Vec<Cow<str>> = members
+            .iter()
+            .flat_map(|&member| self.nodes[member as usize].spellings.iter())
+            .map(|spelling| Cow::Borrowed(spelling.as_str()))
+            .collect();
         aliases.sort_unstable();
         aliases.dedup();
-        if is_cyrillic(name_text) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
-            let latin = transliterate(name_text);
-            if let Err(position) = aliases.binary_search(&latin) {
-                aliases.insert(position, latin);
+        if is_cyrillic(name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
+            let latin = transliterate(name);
+            if let Err(position) = aliases.binary_search_by(|alias| alias.as_ref().cmp(&latin)) {
+                aliases.insert(position, Cow::Owned(latin));
             }
         }
-        // The name is one of the spellings whenever a member's own name is chosen: that
-        // string moves from the aliases to the name instead of being copied.
-        let name = match aliases.binary_search_by(|alias| alias.as_str().cmp(name_text)) {
-            Ok(position) => aliases.remove(position),
-            Err(_) => name_text.to_string(),
-        };
+        // The name is not one of its own aliases.
+        if let Ok(position) = aliases.binary_search_by(|alias| alias.as_ref().cmp(name)) {
+            aliases.remove(position);
+        }
         // Sorted and without repeats: `registry.json` lists names in byte order.
-        let mut names: Vec<String> = Vec::with_capacity(member_names.iter().map(Vec::len).sum());
-        names.extend(
-            member_names
-                .iter_mut()
-                .flat_map(|names| names.drain(..))
-                .map(|(name, _)| name),
-        );
+        let mut names: Vec<&str> = members
+            .iter()
+            .flat_map(|&member| self.nodes[member as usize].names.iter())
+            .map(|(name, _)| name.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
@@ -1929,41 +1959,238 @@ impl<'a> Clustering<'a> {
         // keys `spelling_keys` adds, at most one for each folded form.
         // A member whose words form its loose key goes first, with that key: only the others
         // are keyed by `spelling_keys`.
-        let mut all_folded: Vec<String> =
-            Vec::with_capacity(2 * (folded.len() + 1 + aliases.len()));
-        for (&member, member_folded) in members.iter().zip(folded.iter_mut()) {
+        let mut all_folded: Vec<Cow<str>> =
+            Vec::with_capacity(2 * (members.len() + 1 + aliases.len()));
+        for &member in members {
             let node = &self.nodes[member as usize];
             if node.words_form_loose_key {
-                if !words_spell(&node.words, member_folded) {
-                    all_folded.push(node.words.join(" "));
+                if !words_spell(&node.words, &node.folded) {
+                    all_folded.push(Cow::Owned(node.words.join(" ")));
                 }
-                all_folded.push(std::mem::take(member_folded));
+                all_folded.push(Cow::Borrowed(node.folded.as_str()));
             }
         }
         let n_keyed = all_folded.len();
         all_folded.extend(
-            folded
-                .iter_mut()
-                .filter(|folded| !folded.is_empty())
-                .map(std::mem::take),
+            members
+                .iter()
+                .map(|&member| &self.nodes[member as usize])
+                .filter(|node| !node.words_form_loose_key)
+                .map(|node| Cow::Borrowed(node.folded.as_str())),
         );
+        let name_spelling = names
+            .binary_search(&name)
+            .is_err()
+            .then_some(name)
+            .into_iter();
         all_folded.extend(
-            std::iter::once(&name)
-                .chain(&aliases)
-                .filter(|spelling| names.binary_search(spelling).is_err())
-                .map(|spelling| fold_name(spelling)),
+            name_spelling
+                .chain(
+                    aliases
+                        .iter()
+                        .map(|alias| alias.as_ref())
+                        .filter(|alias| names.binary_search(alias).is_err()),
+                )
+                .map(|spelling| Cow::Owned(fold_name(spelling))),
         );
         let keys = spelling_keys(all_folded, n_keyed);
-        let actor = Actor {
+        ActorParts {
             name,
             kind,
             aliases,
             articles: articles.len() as u64,
-            first_seen: first_seen.map(date_text),
-            last_seen: last_seen.map(date_text),
-        };
-        StoredActor { keys, actor, names }
+            first_seen,
+            last_seen,
+            names,
+            keys,
+        }
     }
+}
+
+/// The chunk of clusters [`Clustering::into_files`] writes on one thread.
+const FILES_CHUNK: usize = 512;
+
+/// The text of a chunk of actors ([`Clustering::into_files`]).
+struct ChunkText<'a> {
+    json: String,
+    lookup: String,
+    actors: Vec<WrittenActor<'a>>,
+}
+
+/// Where an actor's JSON object and lookup line are in its chunk's texts, with what it is
+/// sorted by.
+struct WrittenActor<'a> {
+    kind: ActorKind,
+    name: &'a str,
+    json_start: u32,
+    json_end: u32,
+    lookup_start: u32,
+    lookup_end: u32,
+}
+
+/// The contents of the registry's two files and the figures of its clustering, made where the
+/// clustering runs: a build that clusters beside its commit also writes the texts there, and
+/// frees the clustering's hundreds of thousands of small allocations there too, where it costs
+/// no wall time.
+pub(crate) struct RegistryFiles {
+    /// The bytes of `registry.json`.
+    pub(crate) json: Vec<u8>,
+    /// The name lookup, the text of `registry-names.tsv`.
+    pub(crate) lookup: NameLookup,
+    /// How the names were merged.
+    pub(crate) figures: RegistryFigures,
+}
+
+/// An actor described from the clusters, its texts borrowed from the nodes where they can be.
+struct ActorParts<'a> {
+    name: &'a str,
+    kind: ActorKind,
+    aliases: Vec<Cow<'a, str>>,
+    articles: u64,
+    first_seen: Option<jiff::civil::Date>,
+    last_seen: Option<jiff::civil::Date>,
+    names: Vec<&'a str>,
+    keys: Vec<Cow<'a, str>>,
+}
+
+impl ActorParts<'_> {
+    fn view(&self) -> ActorView<'_, Cow<'_, str>, &str, Cow<'_, str>> {
+        ActorView {
+            name: self.name,
+            kind: self.kind,
+            aliases: &self.aliases,
+            articles: self.articles,
+            first_seen: self.first_seen.map(DateText::Date),
+            last_seen: self.last_seen.map(DateText::Date),
+            names: &self.names,
+            keys: &self.keys,
+        }
+    }
+}
+
+impl StoredActor {
+    fn of(parts: ActorParts) -> StoredActor {
+        let owned = |texts: &[Cow<str>]| -> Vec<String> {
+            texts.iter().map(|text| text.to_string()).collect()
+        };
+        StoredActor {
+            actor: Actor {
+                name: parts.name.to_string(),
+                kind: parts.kind,
+                aliases: owned(&parts.aliases),
+                articles: parts.articles,
+                first_seen: parts.first_seen.map(date_text),
+                last_seen: parts.last_seen.map(date_text),
+            },
+            names: parts.names.iter().map(|name| name.to_string()).collect(),
+            keys: owned(&parts.keys),
+        }
+    }
+
+    fn view(&self) -> ActorView<'_, String, String, String> {
+        ActorView {
+            name: &self.actor.name,
+            kind: self.actor.kind,
+            aliases: &self.actor.aliases,
+            articles: self.actor.articles,
+            first_seen: self.actor.first_seen.as_deref().map(DateText::Text),
+            last_seen: self.actor.last_seen.as_deref().map(DateText::Text),
+            names: &self.names,
+            keys: &self.keys,
+        }
+    }
+}
+
+/// What `registry.json` holds of one actor, however it is kept.
+struct ActorView<'a, Alias, Name, Key> {
+    name: &'a str,
+    kind: ActorKind,
+    aliases: &'a [Alias],
+    articles: u64,
+    first_seen: Option<DateText<'a>>,
+    last_seen: Option<DateText<'a>>,
+    names: &'a [Name],
+    keys: &'a [Key],
+}
+
+/// A first or last publication date, as written already or as a date.
+#[derive(Clone, Copy)]
+enum DateText<'a> {
+    Text(&'a str),
+    Date(jiff::civil::Date),
+}
+
+/// Appends the start of `registry.json`, up to its first actor.
+fn push_registry_json_start(json: &mut String, format: u32, articles: u64) {
+    json.push_str("{\"format\":");
+    push_json_number(json, u64::from(format));
+    json.push_str(",\"articles\":");
+    push_json_number(json, articles);
+    json.push_str(",\"actors\":[");
+}
+
+/// Appends one actor's object of `registry.json`, as serde writes a [`StoredActor`].
+fn push_actor_json<Alias: AsRef<str>, Name: AsRef<str>, Key: AsRef<str>>(
+    json: &mut String,
+    actor: &ActorView<'_, Alias, Name, Key>,
+) {
+    json.push_str("{\"name\":");
+    push_json_string(json, actor.name);
+    json.push_str(",\"kind\":\"");
+    json.push_str(actor.kind.name());
+    json.push_str("\",\"aliases\":");
+    push_json_strings(json, actor.aliases);
+    json.push_str(",\"articles\":");
+    push_json_number(json, actor.articles);
+    json.push_str(",\"first_seen\":");
+    push_json_date(json, actor.first_seen);
+    json.push_str(",\"last_seen\":");
+    push_json_date(json, actor.last_seen);
+    json.push_str(",\"names\":");
+    push_json_strings(json, actor.names);
+    json.push_str(",\"keys\":");
+    push_json_strings(json, actor.keys);
+    json.push('}');
+}
+
+/// Appends one actor's line of the name lookup ([`NameLookup`]).
+fn push_lookup_line<Key: AsRef<str>, Name: AsRef<str>>(
+    text: &mut String,
+    kind: ActorKind,
+    keys: &[Key],
+    names: &[Name],
+) {
+    // Written straight into one text, with a tab, line end or separator inside a name
+    // turned into a space; almost no name has one, so most are copied whole.
+    let push_clean = |text: &mut String, name: &str| {
+        let special = |ch: char| matches!(ch, '\t' | '\n' | '\r' | LOOKUP_SEPARATOR);
+        // All four are ASCII, so a byte scan finds them without decoding characters. Every
+        // byte is looked at, without stopping at the first special one: a loop with no
+        // early exit is vectorised, and a special byte is rare.
+        let has_special = name.bytes().fold(false, |has_special, byte| {
+            has_special | special(char::from(byte))
+        });
+        if !has_special {
+            text.push_str(name);
+            return;
+        }
+        text.extend(name.chars().map(|ch| if special(ch) { ' ' } else { ch }));
+    };
+    text.push_str(kind.name());
+    text.push('\t');
+    text.push(LOOKUP_SEPARATOR);
+    for key in keys {
+        push_clean(text, key.as_ref());
+        text.push(LOOKUP_SEPARATOR);
+    }
+    text.push('\t');
+    for (name_idx, name) in names.iter().enumerate() {
+        if name_idx > 0 {
+            text.push(LOOKUP_SEPARATOR);
+        }
+        push_clean(text, name.as_ref());
+    }
+    text.push('\n');
 }
 
 /// Whether `words` joined by single spaces spell `text`, without joining them.
@@ -1984,19 +2211,6 @@ fn words_spell(words: &[String], text: &str) -> bool {
     rest.is_empty()
 }
 
-/// The names and spellings of one cluster's members, taken out of the nodes for
-/// [`Clustering::actor_of`]: `names` holds each member's per-article canonical names, in
-/// the order of `members`.
-struct ClusterSpellings<'a> {
-    root: u32,
-    members: &'a [u32],
-    names: &'a mut [Vec<(String, u32)>],
-    /// Each member's spellings, in the order of `members`.
-    spellings: &'a mut [Vec<String>],
-    /// The members' folded names, in the order of `members`.
-    folded: &'a mut [String],
-}
-
 /// The most used of a node's per-article canonical spellings (the first in byte order on a
 /// tie); empty when it has none.
 fn display_name(names: &[(String, u32)]) -> &str {
@@ -2007,16 +2221,23 @@ fn display_name(names: &[(String, u32)]) -> &str {
         .unwrap_or("")
 }
 
-/// A date as `YYYY-MM-DD`, as jiff displays it; years of four digits are written directly,
-/// since going through the formatting machinery cost more than the rest of an actor.
+/// A date as `YYYY-MM-DD`, as jiff displays it ([`push_date_text`]).
 fn date_text(date: jiff::civil::Date) -> String {
+    let mut text = String::with_capacity(10);
+    push_date_text(&mut text, date);
+    text
+}
+
+/// Appends a date as `YYYY-MM-DD`, as jiff displays it; years of four digits are written
+/// directly, since going through the formatting machinery cost more than the rest of an actor.
+fn push_date_text(text: &mut String, date: jiff::civil::Date) {
     let year = date.year();
     if !(0..=9999).contains(&year) {
-        return date.to_string();
+        text.push_str(&date.to_string());
+        return;
     }
     let digit = |number: i16| char::from(b'0' + number as u8);
     let (month, day) = (i16::from(date.month()), i16::from(date.day()));
-    let mut text = String::with_capacity(10);
     text.push(digit(year / 1000));
     text.push(digit(year / 100 % 10));
     text.push(digit(year / 10 % 10));
@@ -2027,15 +2248,42 @@ fn date_text(date: jiff::civil::Date) -> String {
     text.push('-');
     text.push(digit(day / 10));
     text.push(digit(day % 10));
-    text
 }
 
-/// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would.
-/// An actor is large to move and most names differ in their first eight bytes, so small keys
-/// are sorted first (the kind, the first eight bytes as one number and the actor's place, as
-/// one integer) and each actor then moved once; only actors whose keys tie in kind and prefix
-/// are compared by their full names.
+/// Sorts actors by kind, then name, keeping the order of equal ones, as a stable sort would
+/// ([`kind_and_name_order`]); each actor is moved once.
 fn sort_actors(actors: &mut [StoredActor]) {
+    let order = kind_and_name_order(actors.len(), |actor_idx| {
+        (
+            actors[actor_idx].actor.kind,
+            actors[actor_idx].actor.name.as_str(),
+        )
+    });
+    // Where each actor goes; every swap puts one actor in its place.
+    let mut destination = vec![0u32; actors.len()];
+    for (position, &key) in order.iter().enumerate() {
+        destination[key as u32 as usize] = position as u32;
+    }
+    drop(order);
+    for position in 0..actors.len() {
+        while destination[position] as usize != position {
+            let target = destination[position] as usize;
+            actors.swap(position, target);
+            destination.swap(position, target);
+        }
+    }
+}
+
+/// The order of `n_actors` actors (given by place as their kind and name) by kind, then name,
+/// equal ones keeping the order of their places, as a stable sort would; each actor's place
+/// is the low 32 bits of its entry. Most names differ in their first eight bytes, so small
+/// keys are sorted (the kind, the first eight bytes as one number and the actor's place, as
+/// one integer); only actors whose keys tie in kind and prefix are compared by their full
+/// names.
+fn kind_and_name_order<'n>(
+    n_actors: usize,
+    kind_and_name: impl Fn(usize) -> (ActorKind, &'n str),
+) -> Vec<u128> {
     // Byte strings compare as their first eight bytes, zero-padded, read as a big-endian number,
     // unless those are equal.
     let name_prefix = |name: &str| -> u64 {
@@ -2044,15 +2292,11 @@ fn sort_actors(actors: &mut [StoredActor]) {
         prefix[..n_bytes].copy_from_slice(&name.as_bytes()[..n_bytes]);
         u64::from_be_bytes(prefix)
     };
-    let mut order: Vec<u128> = actors
-        .iter()
-        .enumerate()
-        .map(|(actor_idx, stored)| {
-            let actor = &stored.actor;
+    let mut order: Vec<u128> = (0..n_actors)
+        .map(|actor_idx| {
+            let (kind, name) = kind_and_name(actor_idx);
             // The kinds' numbers follow their declared order, which `ActorKind`'s `Ord` is.
-            ((actor.kind as u128) << 96)
-                | (u128::from(name_prefix(&actor.name)) << 32)
-                | actor_idx as u128
+            ((kind as u128) << 96) | (u128::from(name_prefix(name)) << 32) | actor_idx as u128
         })
         .collect();
     order.sort_unstable();
@@ -2067,25 +2311,13 @@ fn sort_actors(actors: &mut [StoredActor]) {
             .map_or(order.len(), |offset| run_start + offset);
         if run_end - run_start > 1 {
             order[run_start..run_end].sort_unstable_by(|&left, &right| {
-                let name = |key: u128| actors[key as u32 as usize].actor.name.as_str();
+                let name = |key: u128| kind_and_name(key as u32 as usize).1;
                 name(left).cmp(name(right)).then(left.cmp(&right))
             });
         }
         run_start = run_end;
     }
-    // Where each actor goes; every swap puts one actor in its place.
-    let mut destination = vec![0u32; actors.len()];
-    for (position, &key) in order.iter().enumerate() {
-        destination[key as u32 as usize] = position as u32;
-    }
-    drop(order);
-    for position in 0..actors.len() {
-        while destination[position] as usize != position {
-            let target = destination[position] as usize;
-            actors.swap(position, target);
-            destination.swap(position, target);
-        }
-    }
+    order
 }
 
 /// The surnames of the plausible people, numbered ([`Clustering::surname_index`]).
@@ -2538,6 +2770,45 @@ mod tests {
             empty.to_json().expect("writes"),
             serde_json::to_vec(&empty).expect("serialises")
         );
+    }
+
+    #[test]
+    fn files_are_written_as_the_registry_writes_them() {
+        let gazetteer = Gazetteer::embedded();
+        let articles = [
+            article(
+                "P:Anthony Blinken|Blinken,P:Antony Blinken,O:NATO,L:Kyiv,L:Киев",
+                Some("2024-03-01"),
+            ),
+            article(
+                "P:Сергей Лавров,P:Sergei Lavrov,P:A. \"Tony\" Back\\slash,L:Tab\there",
+                None,
+            ),
+            article(
+                "P:Blinken,P:Control \u{1}\u{1f} name|Ünïcödé,O:Del\u{7f},L:Paris",
+                Some("2023-12-31"),
+            ),
+            article(
+                "P:Joe Biden|Biden,O:White House,L:Washington",
+                Some("-000001-01-01"),
+            ),
+            article("P:Joe Biden,P:Lavrov,O:NATO", Some("2024-01-02")),
+            article("", None),
+        ];
+        for lists in [&gazetteer, &empty_lists()] {
+            let registry = Registry::from_articles(&articles, lists);
+            let mut builder = ClusteringBuilder::new(lists);
+            for facts in &articles {
+                builder.add(facts.clone());
+            }
+            let files = builder.finish().cluster_files();
+            assert_eq!(
+                String::from_utf8(files.json),
+                String::from_utf8(registry.to_json().expect("writes"))
+            );
+            assert_eq!(files.lookup.as_str(), NameLookup::of(&registry).as_str());
+            assert_eq!(files.figures, registry.figures());
+        }
     }
 
     #[test]
