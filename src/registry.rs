@@ -846,13 +846,10 @@ fn strip_russian_ending(word: &str) -> &str {
 /// One distinct per-article canonical name (after folding) of one kind.
 struct Node {
     kind: ActorKind,
-    /// Per-article canonical spellings with the number of articles using each, in no
-    /// particular order; filled in by [`ClusteringBuilder::finish`].
-    names: Vec<(String, u32)>,
     /// Every spelling seen (canonical names and aliases), sorted. A node has few: a sorted
     /// list is searched about as fast as a set and built for much less.
     spellings: Vec<String>,
-    /// The folded name every spelling of `names` folds to; filled in by
+    /// The folded name every per-article canonical name of the node folds to; filled in by
     /// [`ClusteringBuilder::finish`].
     folded: String,
     /// Number of articles naming it; which they are, [`Clustering::articles_of_node`] tells.
@@ -1043,6 +1040,12 @@ struct Clustering<'a> {
     node_articles: Vec<u32>,
     /// Where each node's articles start in `node_articles`, plus the end of the last.
     node_article_starts: Vec<u32>,
+    /// Each node's per-article canonical spellings with the number of articles using each,
+    /// node after node, in no particular order within a node ([`Clustering::names_of`]): one
+    /// list rather than one per node.
+    node_names: Vec<(String, u32)>,
+    /// Where each node's names start in `node_names`, plus the end of the last.
+    node_name_starts: Vec<u32>,
     published: Vec<Option<jiff::civil::Date>>,
     parent: Vec<u32>,
     given: Vec<GivenNames>,
@@ -1229,13 +1232,26 @@ impl<'a> ClusteringBuilder<'a> {
         // A name seen only after another name of its node in the same article was never
         // counted, and is none of the node's names. The order of a node's names does not
         // matter: they are sorted or ranked by count and name.
+        let n_nodes = nodes.len();
+        let mut node_name_starts = vec![0u32; n_nodes + 1];
+        for &(node_idx, count) in &name_uses {
+            if count > 0 {
+                node_name_starts[node_idx as usize + 1] += 1;
+            }
+        }
+        for node_idx in 0..n_nodes {
+            node_name_starts[node_idx + 1] += node_name_starts[node_idx];
+        }
+        let mut next_name_slot = node_name_starts[..n_nodes].to_vec();
+        let mut node_names = vec![(String::new(), 0u32); node_name_starts[n_nodes] as usize];
         for (name, name_idx) in by_spelling.into_iter().flatten() {
             let (node_idx, count) = name_uses[name_idx as usize];
             if count > 0 {
-                nodes[node_idx as usize].names.push((name, count));
+                let slot = &mut next_name_slot[node_idx as usize];
+                node_names[*slot as usize] = (name, count);
+                *slot += 1;
             }
         }
-        let n_nodes = nodes.len();
         let given = nodes
             .iter()
             .map(|node| GivenNames {
@@ -1269,6 +1285,8 @@ impl<'a> ClusteringBuilder<'a> {
             articles,
             node_articles,
             node_article_starts,
+            node_names,
+            node_name_starts,
             published,
             parent: (0..n_nodes as u32).collect(),
             given,
@@ -1495,6 +1513,14 @@ impl<'a> Clustering<'a> {
                 }
             }
         }
+    }
+
+    /// The per-article canonical spellings of node `node_idx` with the number of articles
+    /// using each, in no particular order.
+    fn names_of(&self, node_idx: u32) -> &[(String, u32)] {
+        let start = self.node_name_starts[node_idx as usize] as usize;
+        let end = self.node_name_starts[node_idx as usize + 1] as usize;
+        &self.node_names[start..end]
     }
 
     /// The articles naming node `node_idx`, ascending, each once.
@@ -1951,7 +1977,7 @@ impl<'a> Clustering<'a> {
             .iter()
             .map(|&member| {
                 let node = &self.nodes[member as usize];
-                (node, display_name(&node.names))
+                (node, display_name(self.names_of(member)))
             })
             .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
@@ -1999,7 +2025,7 @@ impl<'a> Clustering<'a> {
         // Sorted and without repeats: `registry.json` lists names in byte order.
         let mut names: Vec<&str> = members
             .iter()
-            .flat_map(|&member| self.nodes[member as usize].names.iter())
+            .flat_map(|&member| self.names_of(member).iter())
             .map(|(name, _)| name.as_str())
             .collect();
         names.sort_unstable();
@@ -2714,7 +2740,6 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         .filter(|&entity_idx| ActorKind::of_entity(gazetteer.kind_of(entity_idx)) == kind);
     Node {
         kind,
-        names: Vec::new(),
         spellings: Vec::new(),
         folded: String::new(),
         n_articles: 0,
