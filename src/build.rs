@@ -24,7 +24,7 @@ use crate::enrich::{self, EnrichedArticle, Gazetteer};
 use crate::index::{tantivy_to_date, ArticleIndex, SchemaSource};
 use crate::ingest::{self, IngestError, SourceRef};
 use crate::registry::{
-    ArticleFacts, NameLookup, Registry, RegistryBuilder, RegistryFigures, LOOKUP_FILE,
+    ArticleFacts, Registry, RegistryBuilder, RegistryFigures, RegistryFiles, LOOKUP_FILE,
     REGISTRY_FILE,
 };
 use crate::{Error, Result};
@@ -786,7 +786,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             .map(|builder| {
                 scope.spawn(move || {
                     let clustering_started = Instant::now();
-                    let files = RegistryFiles::of(builder.finish());
+                    let files = Ok(builder.finish_files());
                     (files, clustering_started.elapsed())
                 })
             });
@@ -906,8 +906,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             clustering_beside_commit = clustering;
             files
         }
-        (None, Some(builder)) => RegistryFiles::of(builder.finish()),
-        (None, None) => Registry::from_index(&final_index, gazetteer).and_then(RegistryFiles::of),
+        (None, Some(builder)) => Ok(builder.finish_files()),
+        (None, None) => Registry::files_from_index(&final_index, gazetteer),
     };
     let registry_outcome = files.and_then(|files| {
         final_index.write_beside(REGISTRY_FILE, &files.json)?;
@@ -941,28 +941,6 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         total_ms: started.elapsed().as_secs_f64() * 1000.0,
     };
     Ok(report)
-}
-
-/// The contents of the actor registry's two files and its figures, made together so that a
-/// build clustering beside the commit also serialises there.
-///
-/// The registry itself is dropped where it was made: freeing its hundreds of thousands of
-/// small allocations took the news build's main thread about 8 ms after everything else
-/// had finished, while beside the commit it costs no wall time.
-struct RegistryFiles {
-    figures: RegistryFigures,
-    json: Vec<u8>,
-    lookup: NameLookup,
-}
-
-impl RegistryFiles {
-    fn of(registry: Registry) -> Result<RegistryFiles> {
-        Ok(RegistryFiles {
-            json: registry.to_json()?,
-            lookup: NameLookup::of(&registry),
-            figures: registry.figures(),
-        })
-    }
 }
 
 /// What the clustering thread beside the commit hands back: the registry's files and the

@@ -184,13 +184,13 @@ fn needs_json_escape(text: &[u8]) -> bool {
 }
 
 /// Appends `texts` to `json` as a JSON array of strings, as serde_json writes it.
-pub(crate) fn push_json_strings(json: &mut String, texts: &[String]) {
+pub(crate) fn push_json_strings<Text: AsRef<str>>(json: &mut String, texts: &[Text]) {
     json.push('[');
     for (text_idx, text) in texts.iter().enumerate() {
         if text_idx > 0 {
             json.push(',');
         }
-        push_json_string(json, text);
+        push_json_string(json, text.as_ref());
     }
     json.push(']');
 }
