@@ -2340,16 +2340,21 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let capitalised_words: Vec<u32> = (0..words.len() as u32)
         .filter(|&word_idx| words[word_idx as usize].capitalised)
         .collect();
-    let candidate_starts = words.iter().enumerate().filter_map(|(word_idx, word)| {
-        gazetteer.may_start_match(
+    // Gathered in a plain loop: a flattened iterator of each word's starts costs more per word
+    // than the list, and nearly every word gives none.
+    let mut candidate_starts = Vec::new();
+    for (word, &folded_word) in words.iter().zip(&folded) {
+        if let Some(starts) = gazetteer.may_start_match(
             body,
             word.start,
             word.capitalised,
-            folded[word_idx],
+            folded_word,
             word.alphanumeric,
-        )
-    });
-    let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.flatten());
+        ) {
+            candidate_starts.extend(starts);
+        }
+    }
+    let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.into_iter());
     let mut teams = team_spans(body, &scanner_lines);
     let schedule = schedule_spans(body, &scanner_lines, !teams.is_empty());
     teams.extend(schedule.iter().map(|&(visitors, _)| visitors));
