@@ -286,23 +286,54 @@ fn is_alphanumeric(character: char) -> bool {
 #[derive(Debug, Clone, Copy, Default)]
 struct LineCounts {
     start: usize,
+    /// The line's ASCII letters and digits, packed as in [`ASCII_LETTER_COUNTS`]: every word
+    /// adds its own packed counts in one step, and only the line unpacks them.
+    ascii_counts: u64,
+    /// Letters other than those in `ascii_counts`.
     n_upper: usize,
     n_lower: usize,
+    /// The letters of hyphenated given-name syllables ("Geun-hye"), which are lowercase ASCII
+    /// but outside the words' packed counts.
+    n_syllable_lower: usize,
     n_long_words: usize,
     long_word_in_lowercase: bool,
-    has_digit: bool,
     /// A comma or an opening parenthesis, which list lines have and headlines rarely do.
     has_list_punctuation: bool,
 }
 
 impl LineCounts {
     fn finish(&self, text: &str, end: usize) -> Line {
+        // Every ASCII letter and digit is in a word, so a line holds no more of them than its
+        // bytes; a line too long for the packed counts (only in a body longer than enrichment
+        // reads) is counted again byte by byte.
+        let (n_ascii_upper, n_ascii_lower, has_digit) = if end - self.start <= COUNT_MASK as usize {
+            (
+                (self.ascii_counts & COUNT_MASK) as usize,
+                ((self.ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize + self.n_syllable_lower,
+                self.ascii_counts >> (2 * COUNT_BITS) != 0,
+            )
+        } else {
+            let line_bytes = &text.as_bytes()[self.start..end];
+            (
+                line_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_uppercase())
+                    .count(),
+                line_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_lowercase())
+                    .count(),
+                line_bytes.iter().any(u8::is_ascii_digit),
+            )
+        };
+        let n_upper = self.n_upper + n_ascii_upper;
+        let n_lower = self.n_lower + n_ascii_lower;
         // The openings are ASCII, so comparing bytes without case needs no lowercased copy.
         let opening_text = text[self.start..end].trim_start().as_bytes();
         Line {
             start: self.start,
             end,
-            has_digit: self.has_digit,
+            has_digit,
             furniture: FURNITURE_OPENINGS.iter().any(|opening| {
                 opening_text.len() >= opening.len()
                     && opening_text[..opening.len()].eq_ignore_ascii_case(opening.as_bytes())
@@ -318,8 +349,8 @@ impl LineCounts {
             headline: self.n_long_words >= 5
                 && !self.long_word_in_lowercase
                 && !(self.has_list_punctuation
-                    && (self.has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
-            capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
+                    && (has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
+            capitals: n_upper > 3 && n_lower * 4 < n_upper,
         }
     }
 }
@@ -350,6 +381,17 @@ const ASCII_LETTER_COUNTS: [u64; 256] = {
     }
     table
 };
+
+/// Counts a letter or digit that is not ASCII into a word's counts of upper- and lower-case
+/// letters, and notes a letter only Romanian writes.
+fn count_case(character: char, n_upper: &mut usize, n_lower: &mut usize, romanian: &mut bool) {
+    *romanian |= ROMANIAN_LETTERS.contains(&character);
+    if character.is_uppercase() {
+        *n_upper += 1;
+    } else if character.is_lowercase() {
+        *n_lower += 1;
+    }
+}
 
 /// Splits the body into words and lines in one pass over its characters, and says whether a
 /// word has a letter only Romanian writes.
@@ -402,36 +444,21 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         }
         let start = idx;
         let mut end = idx + len;
-        // Characters other than ASCII letters and digits; those are counted in `ascii_counts`.
-        let mut n_chars = usize::from(!ch.is_ascii());
+        // Letters and digits other than ASCII ones, which are counted in `ascii_counts`.
+        let mut n_chars = 0;
         let (mut n_upper, mut n_lower) = (0, 0);
         let mut ascii = true;
-        let mut has_digit = false;
         // An apostrophe or a hyphen was taken into the word.
         let mut glued = false;
-        let mut count_case = |character: char| {
-            if character.is_ascii() {
-                // ASCII needs no Unicode tables; most of the text is ASCII.
-                n_upper += usize::from(character.is_ascii_uppercase());
-                n_lower += usize::from(character.is_ascii_lowercase());
-                has_digit |= character.is_ascii_digit();
-                return;
-            }
-            ascii = false;
-            romanian |= ROMANIAN_LETTERS.contains(&character);
-            if character.is_uppercase() {
-                n_upper += 1;
-            } else if character.is_lowercase() {
-                n_lower += 1;
-            }
-        };
         // The counts of the word's ASCII letters and digits, packed as in
         // `ASCII_LETTER_COUNTS`.
         let mut ascii_counts: u64 = 0;
         if ch.is_ascii() {
             ascii_counts += ASCII_LETTER_COUNTS[usize::from(byte)];
         } else {
-            count_case(ch);
+            ascii = false;
+            n_chars += 1;
+            count_case(ch, &mut n_upper, &mut n_lower, &mut romanian);
         }
         while end < text.len() {
             let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
@@ -447,7 +474,9 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             }
             let (next, next_len) = char_at(text, end);
             if is_alphanumeric(next) {
-                count_case(next);
+                // Past the ASCII bytes, so `next` is not ASCII.
+                ascii = false;
+                count_case(next, &mut n_upper, &mut n_lower, &mut romanian);
                 end += next_len;
                 n_chars += 1;
             } else if next == '\'' || next == '’' {
@@ -468,27 +497,31 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 break;
             }
         }
-        let (n_ascii_upper, n_ascii_lower, n_ascii_digits) = if end - start <= COUNT_MASK as usize {
+        let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
+            // The multiplication adds the three packed counts up in the top field; none of
+            // them, nor their sum, exceeds the word's length, so no field carries into another.
+            const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
             (
                 (ascii_counts & COUNT_MASK) as usize,
-                ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize,
-                (ascii_counts >> (2 * COUNT_BITS)) as usize,
+                ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
             )
         } else {
             // The packed counts may have carried from one field into the next.
             let word_bytes = &text.as_bytes()[start..end];
-            let count =
-                |class: fn(&u8) -> bool| word_bytes.iter().filter(|byte| class(byte)).count();
             (
-                count(u8::is_ascii_uppercase),
-                count(u8::is_ascii_lowercase),
-                count(u8::is_ascii_digit),
+                word_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_uppercase())
+                    .count(),
+                word_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_alphanumeric())
+                    .count(),
             )
         };
-        n_upper += n_ascii_upper;
-        n_lower += n_ascii_lower;
-        has_digit |= n_ascii_digits != 0;
-        n_chars += n_ascii_upper + n_ascii_lower + n_ascii_digits;
+        n_chars += n_ascii_chars;
+        // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
+        counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
         // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
         // their second syllable in lowercase, which would otherwise end the name at the hyphen
         // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
@@ -504,12 +537,13 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 end += 1 + syllable_len;
                 glued = true;
                 n_chars += 1 + syllable_len;
-                n_lower += syllable_len;
+                // Counted apart from the line's packed counts, which a line too long for them
+                // replaces by a count of its bytes that takes these letters in.
+                counts.n_syllable_lower += syllable_len;
             }
         }
         counts.n_upper += n_upper;
         counts.n_lower += n_lower;
-        counts.has_digit |= has_digit;
         if n_chars >= 4 {
             counts.n_long_words += 1;
             counts.long_word_in_lowercase |= ch.is_lowercase();
@@ -522,7 +556,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             capitalised,
             initial,
             line_idx: lines.len() as u32,
-            plain: ascii && n_upper == 0,
+            plain: ascii && n_ascii_upper == 0,
             alphanumeric: ascii && !glued,
         });
         idx = end;
