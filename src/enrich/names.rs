@@ -56,19 +56,15 @@ struct Word {
 struct FoldedWords<'a> {
     body: &'a str,
     buffer: String,
-    /// Per word: whether the span is in `buffer` (else in `body`), and the byte span.
-    spans: Vec<(bool, u32, u32)>,
+    /// The byte span in `buffer` of each word that is not plain, in word order.
+    buffer_spans: Vec<(u32, u32)>,
 }
 
 impl<'a> FoldedWords<'a> {
     fn new(body: &'a str, words: &[Word]) -> FoldedWords<'a> {
         let mut buffer = String::new();
-        let mut spans = Vec::with_capacity(words.len());
-        for word in words {
-            if word.plain {
-                spans.push((false, word.start as u32, word.end as u32));
-                continue;
-            }
+        let mut buffer_spans = Vec::new();
+        for word in words.iter().filter(|word| !word.plain) {
             let text = &body[word.start..word.end];
             let from = buffer.len() as u32;
             // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English
@@ -86,23 +82,31 @@ impl<'a> FoldedWords<'a> {
             } else {
                 buffer.push_str(&fold_name(text));
             }
-            spans.push((true, from, buffer.len() as u32));
+            buffer_spans.push((from, buffer.len() as u32));
         }
         FoldedWords {
             body,
             buffer,
-            spans,
+            buffer_spans,
         }
     }
 
-    /// The folded form of every word, in word order. The rules read folded words many times
-    /// each, so each is sliced once here rather than found from its span on every read.
-    fn keys(&self) -> Vec<&str> {
-        self.spans
+    /// The folded form of every word of `words` (those `new` was given), in word order. The
+    /// rules read folded words many times each, so each is sliced once here rather than found
+    /// from its span on every read.
+    fn keys(&self, words: &[Word]) -> Vec<&str> {
+        let mut buffer_spans = self.buffer_spans.iter();
+        words
             .iter()
-            .map(|&(in_buffer, from, to)| {
-                let source = if in_buffer { &self.buffer } else { self.body };
-                source.get(from as usize..to as usize).unwrap_or("")
+            .map(|word| {
+                if word.plain {
+                    self.body.get(word.start..word.end).unwrap_or("")
+                } else {
+                    buffer_spans
+                        .next()
+                        .and_then(|&(from, to)| self.buffer.get(from as usize..to as usize))
+                        .unwrap_or("")
+                }
             })
             .collect()
     }
@@ -2369,7 +2373,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded_words = FoldedWords::new(body, &words);
-    let folded = folded_words.keys();
+    let folded = folded_words.keys(&words);
     let n_body_words = words.len();
     let capitalised_words: Vec<u32> = (0..words.len() as u32)
         .filter(|&word_idx| words[word_idx as usize].capitalised)
