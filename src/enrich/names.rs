@@ -2428,17 +2428,23 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let mut pieces: Vec<Piece> = Vec::new();
     while word_idx < n_words {
         // Most words are lowercase and start no listed name, so they start no run either: pass
-        // over them before setting a run up.
+        // over them before setting a run up. Only a word at or past the next match's start
+        // needs the matches read.
+        let mut next_match_start = matches
+            .get(match_idx)
+            .map_or(usize::MAX, |found| found.start);
         while word_idx < n_words && !scanner.words[word_idx].capitalised {
             let word_start = scanner.words[word_idx].start;
-            while match_idx < matches.len() && matches[match_idx].start < word_start {
-                match_idx += 1;
-            }
-            if matches
-                .get(match_idx)
-                .is_some_and(|found| found.start == word_start)
-            {
-                break;
+            if word_start >= next_match_start {
+                while match_idx < matches.len() && matches[match_idx].start < word_start {
+                    match_idx += 1;
+                }
+                next_match_start = matches
+                    .get(match_idx)
+                    .map_or(usize::MAX, |found| found.start);
+                if next_match_start == word_start {
+                    break;
+                }
             }
             word_idx += 1;
         }
@@ -2745,7 +2751,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // once spares moving the groups as the list grows.
     let mut groups: Vec<Group<'a>> =
         Vec::with_capacity(scanner.candidates.len() + scanner.unknown_runs.len());
-    let mut by_entity: FxHashMap<u32, usize> = FxHashMap::default();
+    // The maps of this function are sized for their most entries at once: growing them a
+    // doubling at a time rehashes their keys again and again.
+    let mut by_entity: FxHashMap<u32, usize> =
+        FxHashMap::with_capacity_and_hasher(scanner.candidates.len(), Default::default());
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
     let mut candidate_words: Vec<Vec<String>> = candidates
@@ -2922,7 +2931,8 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 .map(|last| (group_idx, last.clone()))
         })
         .collect();
-    let mut owner_by_word: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+    let mut owner_by_word: FxHashMap<&str, Option<usize>> =
+        FxHashMap::with_capacity_and_hasher(scanner.lone_words.len(), Default::default());
     for span in scanner.lone_words {
         let text = &scanner.text[span.0..span.1];
         let owner = *owner_by_word.entry(text).or_insert_with(|| {
@@ -2969,7 +2979,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // An article repeats its unknown names, so each surface is split into words once, and the
     // words are copied only into a new group.
     let mut words_by_surface: HashMap<&str, Vec<String>, BuildHasherDefault<WordHasher>> =
-        HashMap::default();
+        HashMap::with_capacity_and_hasher(unknown_runs.len(), Default::default());
     for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;
