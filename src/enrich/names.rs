@@ -91,24 +91,23 @@ impl<'a> FoldedWords<'a> {
         }
     }
 
-    /// The folded form of every word of `words` (those `new` was given), in word order. The
-    /// rules read folded words many times each, so each is sliced once here rather than found
-    /// from its span on every read.
-    fn keys(&self, words: &[Word]) -> Vec<&str> {
-        let mut buffer_spans = self.buffer_spans.iter();
-        words
-            .iter()
-            .map(|word| {
-                if word.plain {
-                    self.body.get(word.start..word.end).unwrap_or("")
-                } else {
-                    buffer_spans
-                        .next()
-                        .and_then(|&(from, to)| self.buffer.get(from as usize..to as usize))
-                        .unwrap_or("")
-                }
-            })
-            .collect()
+    /// The folded form of `word`, one of the words `new` was given, asked in word order:
+    /// `buffer_spans` starts as an iterator over [`FoldedWords::buffer_spans`] and moves on at
+    /// each word that is not plain. The rules read folded words many times each, so each is
+    /// sliced once rather than found from its span on every read.
+    fn key<'s>(
+        &'s self,
+        word: &Word,
+        buffer_spans: &mut std::slice::Iter<'_, (u32, u32)>,
+    ) -> &'s str {
+        if word.plain {
+            self.body.get(word.start..word.end).unwrap_or("")
+        } else {
+            buffer_spans
+                .next()
+                .and_then(|&(from, to)| self.buffer.get(from as usize..to as usize))
+                .unwrap_or("")
+        }
     }
 }
 
@@ -2373,15 +2372,20 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded_words = FoldedWords::new(body, &words);
-    let folded = folded_words.keys(&words);
     let n_body_words = words.len();
-    let capitalised_words: Vec<u32> = (0..words.len() as u32)
-        .filter(|&word_idx| words[word_idx as usize].capitalised)
-        .collect();
-    // Gathered in a plain loop: a flattened iterator of each word's starts costs more per word
-    // than the list, and nearly every word gives none.
+    // One pass over the words slices their folded forms, lists the capitalised ones, and
+    // gathers where listed names may start, in a plain loop: a flattened iterator of each
+    // word's starts costs more per word than the list, and nearly every word gives none.
+    let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
+    let mut capitalised_words: Vec<u32> = Vec::new();
     let mut candidate_starts = Vec::new();
-    for (word, &folded_word) in words.iter().zip(&folded) {
+    let mut buffer_spans = folded_words.buffer_spans.iter();
+    for (word_idx, word) in words.iter().enumerate() {
+        let folded_word = folded_words.key(word, &mut buffer_spans);
+        folded.push(folded_word);
+        if word.capitalised {
+            capitalised_words.push(word_idx as u32);
+        }
         if let Some(starts) = gazetteer.may_start_match(
             body,
             word.start,
