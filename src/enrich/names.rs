@@ -2940,7 +2940,21 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     for span in scanner.lone_words {
         let text = &scanner.text[span.0..span.1];
         let owner = *owner_by_word.entry(text).or_insert_with(|| {
-            let word = fold_name(text);
+            // A lone word is one word of the body; when it is ASCII, its folded form is the one
+            // the scanner already made.
+            let word: Cow<str> = match scanner
+                .words
+                .binary_search_by_key(&span.0, |word| word.start)
+            {
+                Ok(word_idx)
+                    if scanner.words[word_idx].end == span.1
+                        && (scanner.words[word_idx].plain
+                            || scanner.words[word_idx].alphanumeric) =>
+                {
+                    Cow::Borrowed(scanner.folded[word_idx])
+                }
+                _ => Cow::Owned(fold_name(text)),
+            };
             let same_surname = person_surnames
                 .iter()
                 .find(|(_, last)| russian::same_word(last, &word));
