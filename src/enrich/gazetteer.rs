@@ -270,6 +270,9 @@ pub struct Gazetteer {
     /// compared only with listed people whose given name could be close to its own.
     surnames_by_initials: FxHashMap<(char, u8), Vec<(String, u32)>>,
     pub(crate) person_titles: WordSet,
+    /// The last word of each of `person_titles`: a phrase whose last word is not one (nor is
+    /// without its plural "s") is no title, which rules most phrases out in one lookup.
+    pub(crate) title_last_words: WordSet,
     pub(crate) max_title_words: usize,
     /// Every word of the single-word lists with the lists it is in, so that the name rules learn
     /// all of a word's lists in one lookup instead of one lookup per list. The lists are the
@@ -614,6 +617,11 @@ impl Gazetteer {
             .filter_map(|title| title.split(' ').next())
             .flat_map(|word| [word.to_string(), format!("{word}s")])
             .collect();
+        let title_last_words: WordSet = person_titles
+            .iter()
+            .filter_map(|title| title.split(' ').next_back())
+            .map(str::to_string)
+            .collect();
         let given_names = word_set_with_case_forms(lists.given_names);
         let org_words = word_set(lists.org_words);
         let org_heads = word_set_with_case_forms(lists.org_heads);
@@ -684,6 +692,7 @@ impl Gazetteer {
             leading_punctuation,
             by_folded_alias,
             person_titles,
+            title_last_words,
             max_title_words,
             word_lists,
             word_list_shapes,

@@ -1310,6 +1310,20 @@ impl Scanner<'_> {
             if !joined_to_next {
                 return false;
             }
+            // Every phrase asked about ends with the word before the run, so when no title
+            // (nor its plural) ends with that word, none of them is a title. German titles are
+            // found by their heads instead.
+            if from + 1 == word_idx && !self.german {
+                let last = self.key(from);
+                let titles = &self.gazetteer;
+                if !titles.title_last_words.contains(last)
+                    && !last
+                        .strip_suffix('s')
+                        .is_some_and(|singular| titles.title_last_words.contains(singular))
+                {
+                    return false;
+                }
+            }
             if self.is_whole_title(from, word_idx) {
                 return true;
             }
