@@ -571,6 +571,14 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
 /// Whether two neighbouring words belong to one name: only a space, a hyphen, or the full stop
 /// of an initial or of "St." / "Mt." / "Ft." ("St. Moritz", "Mt. Everest") between them.
 fn joined(text: &str, left: &Word, right: &Word) -> bool {
+    // Most gaps are one byte, a space between two words of a sentence: read it as a byte.
+    if right.start == left.end + 1 {
+        return match text.as_bytes()[left.end] {
+            b' ' | b'-' => true,
+            b'.' => left.initial,
+            _ => false,
+        };
+    }
     let gap = &text[left.end..right.start];
     let abbreviation = || matches!(&text[left.start..left.end], "St" | "Mt" | "Ft");
     gap == " "
@@ -1128,8 +1136,13 @@ impl Scanner<'_> {
         &self.text[self.words[word_idx].start..self.words[word_idx].end]
     }
 
+    /// The longest listed title starting at word `from` and ending by word `to`, as a number of
+    /// words; plurals count.
+    ///
+    /// Nearly every word asked about starts no title, which the word list memo answers, so
+    /// only that test is inlined into the rules; the phrases are looked up out of line.
+    #[inline]
     fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
-        // The longest listed title starting at `from`, as a number of words; plurals count.
         let max = self.gazetteer.max_title_words.min(to - from);
         if max > 0 && self.german && is_german_title(self.key(from)) {
             return Some(1);
@@ -1137,6 +1150,13 @@ impl Scanner<'_> {
         if max == 0 || !self.in_word_list(from, WordList::TitleFirstWords) {
             return None;
         }
+        self.longest_title_at(from, max)
+    }
+
+    /// [`Scanner::is_title_at`] for a word that starts a listed title: the longest of the
+    /// phrases of up to `max` words from `from` that is a title.
+    #[inline(never)]
+    fn longest_title_at(&self, from: usize, max: usize) -> Option<usize> {
         // One buffer serves every call: the rules ask about titles at most capitalised words.
         let mut phrase = self.title_phrase.borrow_mut();
         phrase.clear();
