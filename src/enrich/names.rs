@@ -545,8 +545,11 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 counts.n_syllable_lower += syllable_len;
             }
         }
-        counts.n_upper += n_upper;
-        counts.n_lower += n_lower;
+        // Only letters other than ASCII ones are counted here, and most words have none.
+        if !ascii {
+            counts.n_upper += n_upper;
+            counts.n_lower += n_lower;
+        }
         if n_chars >= 4 {
             counts.n_long_words += 1;
             counts.long_word_in_lowercase |= ch.is_lowercase();
