@@ -1289,11 +1289,15 @@ impl Scanner<'_> {
     }
 
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
+    #[inline]
     fn is_org_word(&self, word_idx: usize) -> bool {
         self.in_word_list(word_idx, WordList::OrgWords)
             || self.in_word_list(word_idx, WordList::OrgHeads)
     }
 
+    /// A common word or a demonym (or, in German, a noun for a kind of place): asked of every
+    /// word of most runs, and nearly always answered by the word list memo, so inlined.
+    #[inline]
     fn is_common(&self, word_idx: usize) -> bool {
         self.in_word_list(word_idx, WordList::CommonWords)
             || self.in_word_list(word_idx, WordList::Demonyms)
