@@ -447,7 +447,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         }
         let start = idx;
         let mut end = idx + len;
-        // Letters and digits other than ASCII ones, which are counted in `ascii_counts`.
+        // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
+        // word ends. Its capitals and small letters other than ASCII ones.
         let mut n_chars = 0;
         let (mut n_upper, mut n_lower) = (0, 0);
         let mut ascii = true;
@@ -1342,11 +1343,11 @@ impl Scanner<'_> {
             // found by their heads instead.
             if from + 1 == word_idx && !self.german {
                 let last = self.key(from);
-                let titles = &self.gazetteer;
-                if !titles.title_last_words.contains(last)
+                let title_last_words = &self.gazetteer.title_last_words;
+                if !title_last_words.contains(last)
                     && !last
                         .strip_suffix('s')
-                        .is_some_and(|singular| titles.title_last_words.contains(singular))
+                        .is_some_and(|singular| title_last_words.contains(singular))
                 {
                     return false;
                 }
