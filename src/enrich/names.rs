@@ -1693,12 +1693,17 @@ impl Scanner<'_> {
         let n_words = if idx - from >= 2 {
             idx - from
         } else if self.is_acronym(from) {
-            letters = self.key(from).to_string();
             1
         } else {
             return None;
         };
-        (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters.as_str())).then_some(n_words)
+        // An acronym's letters are its folded word, which needs no copy.
+        let letters = if n_words == 1 {
+            self.key(from)
+        } else {
+            letters.as_str()
+        };
+        (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters)).then_some(n_words)
     }
 
     /// Whether the body is Romanian rather than Spanish, judged by its letters.
