@@ -270,6 +270,9 @@ pub struct Gazetteer {
     /// compared only with listed people whose given name could be close to its own.
     surnames_by_initials: FxHashMap<(char, u8), Vec<(String, u32)>>,
     pub(crate) person_titles: WordSet,
+    /// The last word of each of `person_titles`: a phrase whose last word is not one (nor is
+    /// without its plural "s") is no title, which rules most phrases out in one lookup.
+    pub(crate) title_last_words: WordSet,
     pub(crate) max_title_words: usize,
     /// Every word of the single-word lists with the lists it is in, so that the name rules learn
     /// all of a word's lists in one lookup instead of one lookup per list. The lists are the
@@ -614,6 +617,11 @@ impl Gazetteer {
             .filter_map(|title| title.split(' ').next())
             .flat_map(|word| [word.to_string(), format!("{word}s")])
             .collect();
+        let title_last_words: WordSet = person_titles
+            .iter()
+            .filter_map(|title| title.split(' ').next_back())
+            .map(str::to_string)
+            .collect();
         let given_names = word_set_with_case_forms(lists.given_names);
         let org_words = word_set(lists.org_words);
         let org_heads = word_set_with_case_forms(lists.org_heads);
@@ -684,6 +692,7 @@ impl Gazetteer {
             leading_punctuation,
             by_folded_alias,
             person_titles,
+            title_last_words,
             max_title_words,
             word_lists,
             word_list_shapes,
@@ -976,7 +985,33 @@ pub(crate) fn names_close(left: &str, right: &str) -> bool {
         || (left.len() >= 4
             && left.chars().next() == right.chars().next()
             && left.len().abs_diff(right.len()) <= 1
-            && edit_distance(left, right) <= 1)
+            && within_one_edit(left, right))
+}
+
+/// Whether `edit_distance(left, right) <= 1`. One edit (an insertion, a deletion, a
+/// substitution or a swap of neighbours) touches at most two neighbouring characters, so two
+/// ASCII words one edit apart share all but two characters of the shorter one as a common
+/// prefix and a common suffix; most pairs asked about fail that, which costs less than the
+/// table of the distance.
+fn within_one_edit(left: &str, right: &str) -> bool {
+    if left.is_ascii() && right.is_ascii() {
+        let (left_bytes, right_bytes) = (left.as_bytes(), right.as_bytes());
+        let common_prefix = left_bytes
+            .iter()
+            .zip(right_bytes)
+            .take_while(|(left_byte, right_byte)| left_byte == right_byte)
+            .count();
+        let common_suffix = left_bytes
+            .iter()
+            .rev()
+            .zip(right_bytes.iter().rev())
+            .take_while(|(left_byte, right_byte)| left_byte == right_byte)
+            .count();
+        if common_prefix + common_suffix + 2 < left_bytes.len().min(right_bytes.len()) {
+            return false;
+        }
+    }
+    edit_distance(left, right) <= 1
 }
 
 /// Whether two folded surnames are close enough to be one person's typo variants: a small edit
@@ -995,10 +1030,14 @@ pub(crate) fn surname_close(left: &str, right: &str) -> bool {
     if left_len.abs_diff(right_len) > 2 {
         return false;
     }
-    let distance = edit_distance(left, right);
-    let allowed = if shorter >= 7 { 2 } else { 1 };
-    distance <= allowed
-        || (shorter >= 5 && (left.starts_with(right) || right.starts_with(left)) && distance <= 2)
+    if shorter >= 7 {
+        return edit_distance(left, right) <= 2;
+    }
+    // Shorter surnames are allowed one edit, or two when one is a prefix of the other.
+    within_one_edit(left, right)
+        || (shorter >= 5
+            && (left.starts_with(right) || right.starts_with(left))
+            && edit_distance(left, right) <= 2)
 }
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of neighbouring

@@ -56,19 +56,15 @@ struct Word {
 struct FoldedWords<'a> {
     body: &'a str,
     buffer: String,
-    /// Per word: whether the span is in `buffer` (else in `body`), and the byte span.
-    spans: Vec<(bool, u32, u32)>,
+    /// The byte span in `buffer` of each word that is not plain, in word order.
+    buffer_spans: Vec<(u32, u32)>,
 }
 
 impl<'a> FoldedWords<'a> {
     fn new(body: &'a str, words: &[Word]) -> FoldedWords<'a> {
         let mut buffer = String::new();
-        let mut spans = Vec::with_capacity(words.len());
-        for word in words {
-            if word.plain {
-                spans.push((false, word.start as u32, word.end as u32));
-                continue;
-            }
+        let mut buffer_spans = Vec::new();
+        for word in words.iter().filter(|word| !word.plain) {
             let text = &body[word.start..word.end];
             let from = buffer.len() as u32;
             // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English
@@ -86,25 +82,32 @@ impl<'a> FoldedWords<'a> {
             } else {
                 buffer.push_str(&fold_name(text));
             }
-            spans.push((true, from, buffer.len() as u32));
+            buffer_spans.push((from, buffer.len() as u32));
         }
         FoldedWords {
             body,
             buffer,
-            spans,
+            buffer_spans,
         }
     }
 
-    /// The folded form of every word, in word order. The rules read folded words many times
-    /// each, so each is sliced once here rather than found from its span on every read.
-    fn keys(&self) -> Vec<&str> {
-        self.spans
-            .iter()
-            .map(|&(in_buffer, from, to)| {
-                let source = if in_buffer { &self.buffer } else { self.body };
-                source.get(from as usize..to as usize).unwrap_or("")
-            })
-            .collect()
+    /// The folded form of `word`, one of the words `new` was given, asked in word order:
+    /// `buffer_spans` starts as an iterator over [`FoldedWords::buffer_spans`] and moves on at
+    /// each word that is not plain. The rules read folded words many times each, so each is
+    /// sliced once rather than found from its span on every read.
+    fn key<'s>(
+        &'s self,
+        word: &Word,
+        buffer_spans: &mut std::slice::Iter<'_, (u32, u32)>,
+    ) -> &'s str {
+        if word.plain {
+            self.body.get(word.start..word.end).unwrap_or("")
+        } else {
+            buffer_spans
+                .next()
+                .and_then(|&(from, to)| self.buffer.get(from as usize..to as usize))
+                .unwrap_or("")
+        }
     }
 }
 
@@ -286,23 +289,54 @@ fn is_alphanumeric(character: char) -> bool {
 #[derive(Debug, Clone, Copy, Default)]
 struct LineCounts {
     start: usize,
+    /// The line's ASCII letters and digits, packed as in [`ASCII_LETTER_COUNTS`]: every word
+    /// adds its own packed counts in one step, and only the line unpacks them.
+    ascii_counts: u64,
+    /// Letters other than those in `ascii_counts`.
     n_upper: usize,
     n_lower: usize,
+    /// The letters of hyphenated given-name syllables ("Geun-hye"), which are lowercase ASCII
+    /// but outside the words' packed counts.
+    n_syllable_lower: usize,
     n_long_words: usize,
     long_word_in_lowercase: bool,
-    has_digit: bool,
     /// A comma or an opening parenthesis, which list lines have and headlines rarely do.
     has_list_punctuation: bool,
 }
 
 impl LineCounts {
     fn finish(&self, text: &str, end: usize) -> Line {
+        // Every ASCII letter and digit is in a word, so a line holds no more of them than its
+        // bytes; a line too long for the packed counts (only in a body longer than enrichment
+        // reads) is counted again byte by byte.
+        let (n_ascii_upper, n_ascii_lower, has_digit) = if end - self.start <= COUNT_MASK as usize {
+            (
+                (self.ascii_counts & COUNT_MASK) as usize,
+                ((self.ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize + self.n_syllable_lower,
+                self.ascii_counts >> (2 * COUNT_BITS) != 0,
+            )
+        } else {
+            let line_bytes = &text.as_bytes()[self.start..end];
+            (
+                line_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_uppercase())
+                    .count(),
+                line_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_lowercase())
+                    .count(),
+                line_bytes.iter().any(u8::is_ascii_digit),
+            )
+        };
+        let n_upper = self.n_upper + n_ascii_upper;
+        let n_lower = self.n_lower + n_ascii_lower;
         // The openings are ASCII, so comparing bytes without case needs no lowercased copy.
         let opening_text = text[self.start..end].trim_start().as_bytes();
         Line {
             start: self.start,
             end,
-            has_digit: self.has_digit,
+            has_digit,
             furniture: FURNITURE_OPENINGS.iter().any(|opening| {
                 opening_text.len() >= opening.len()
                     && opening_text[..opening.len()].eq_ignore_ascii_case(opening.as_bytes())
@@ -318,8 +352,8 @@ impl LineCounts {
             headline: self.n_long_words >= 5
                 && !self.long_word_in_lowercase
                 && !(self.has_list_punctuation
-                    && (self.has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
-            capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
+                    && (has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
+            capitals: n_upper > 3 && n_lower * 4 < n_upper,
         }
     }
 }
@@ -350,6 +384,17 @@ const ASCII_LETTER_COUNTS: [u64; 256] = {
     }
     table
 };
+
+/// Counts a letter or digit that is not ASCII into a word's counts of upper- and lower-case
+/// letters, and notes a letter only Romanian writes.
+fn count_case(character: char, n_upper: &mut usize, n_lower: &mut usize, romanian: &mut bool) {
+    *romanian |= ROMANIAN_LETTERS.contains(&character);
+    if character.is_uppercase() {
+        *n_upper += 1;
+    } else if character.is_lowercase() {
+        *n_lower += 1;
+    }
+}
 
 /// Splits the body into words and lines in one pass over its characters, and says whether a
 /// word has a letter only Romanian writes.
@@ -402,36 +447,22 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         }
         let start = idx;
         let mut end = idx + len;
-        // Characters other than ASCII letters and digits; those are counted in `ascii_counts`.
-        let mut n_chars = usize::from(!ch.is_ascii());
+        // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
+        // word ends. Its capitals and small letters other than ASCII ones.
+        let mut n_chars = 0;
         let (mut n_upper, mut n_lower) = (0, 0);
         let mut ascii = true;
-        let mut has_digit = false;
         // An apostrophe or a hyphen was taken into the word.
         let mut glued = false;
-        let mut count_case = |character: char| {
-            if character.is_ascii() {
-                // ASCII needs no Unicode tables; most of the text is ASCII.
-                n_upper += usize::from(character.is_ascii_uppercase());
-                n_lower += usize::from(character.is_ascii_lowercase());
-                has_digit |= character.is_ascii_digit();
-                return;
-            }
-            ascii = false;
-            romanian |= ROMANIAN_LETTERS.contains(&character);
-            if character.is_uppercase() {
-                n_upper += 1;
-            } else if character.is_lowercase() {
-                n_lower += 1;
-            }
-        };
         // The counts of the word's ASCII letters and digits, packed as in
         // `ASCII_LETTER_COUNTS`.
         let mut ascii_counts: u64 = 0;
         if ch.is_ascii() {
             ascii_counts += ASCII_LETTER_COUNTS[usize::from(byte)];
         } else {
-            count_case(ch);
+            ascii = false;
+            n_chars += 1;
+            count_case(ch, &mut n_upper, &mut n_lower, &mut romanian);
         }
         while end < text.len() {
             let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
@@ -447,7 +478,9 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             }
             let (next, next_len) = char_at(text, end);
             if is_alphanumeric(next) {
-                count_case(next);
+                // Past the ASCII bytes, so `next` is not ASCII.
+                ascii = false;
+                count_case(next, &mut n_upper, &mut n_lower, &mut romanian);
                 end += next_len;
                 n_chars += 1;
             } else if next == '\'' || next == '’' {
@@ -468,27 +501,31 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 break;
             }
         }
-        let (n_ascii_upper, n_ascii_lower, n_ascii_digits) = if end - start <= COUNT_MASK as usize {
+        let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
+            // The multiplication adds the three packed counts up in the top field; none of
+            // them, nor their sum, exceeds the word's length, so no field carries into another.
+            const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
             (
                 (ascii_counts & COUNT_MASK) as usize,
-                ((ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize,
-                (ascii_counts >> (2 * COUNT_BITS)) as usize,
+                ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
             )
         } else {
             // The packed counts may have carried from one field into the next.
             let word_bytes = &text.as_bytes()[start..end];
-            let count =
-                |class: fn(&u8) -> bool| word_bytes.iter().filter(|byte| class(byte)).count();
             (
-                count(u8::is_ascii_uppercase),
-                count(u8::is_ascii_lowercase),
-                count(u8::is_ascii_digit),
+                word_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_uppercase())
+                    .count(),
+                word_bytes
+                    .iter()
+                    .filter(|byte| byte.is_ascii_alphanumeric())
+                    .count(),
             )
         };
-        n_upper += n_ascii_upper;
-        n_lower += n_ascii_lower;
-        has_digit |= n_ascii_digits != 0;
-        n_chars += n_ascii_upper + n_ascii_lower + n_ascii_digits;
+        n_chars += n_ascii_chars;
+        // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
+        counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
         // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
         // their second syllable in lowercase, which would otherwise end the name at the hyphen
         // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
@@ -504,12 +541,16 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
                 end += 1 + syllable_len;
                 glued = true;
                 n_chars += 1 + syllable_len;
-                n_lower += syllable_len;
+                // Counted apart from the line's packed counts, which a line too long for them
+                // replaces by a count of its bytes that takes these letters in.
+                counts.n_syllable_lower += syllable_len;
             }
         }
-        counts.n_upper += n_upper;
-        counts.n_lower += n_lower;
-        counts.has_digit |= has_digit;
+        // Only letters other than ASCII ones are counted here, and most words have none.
+        if !ascii {
+            counts.n_upper += n_upper;
+            counts.n_lower += n_lower;
+        }
         if n_chars >= 4 {
             counts.n_long_words += 1;
             counts.long_word_in_lowercase |= ch.is_lowercase();
@@ -522,7 +563,7 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             capitalised,
             initial,
             line_idx: lines.len() as u32,
-            plain: ascii && n_upper == 0,
+            plain: ascii && n_ascii_upper == 0,
             alphanumeric: ascii && !glued,
         });
         idx = end;
@@ -534,6 +575,14 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
 /// Whether two neighbouring words belong to one name: only a space, a hyphen, or the full stop
 /// of an initial or of "St." / "Mt." / "Ft." ("St. Moritz", "Mt. Everest") between them.
 fn joined(text: &str, left: &Word, right: &Word) -> bool {
+    // Most gaps are one byte, a space between two words of a sentence: read it as a byte.
+    if right.start == left.end + 1 {
+        return match text.as_bytes()[left.end] {
+            b' ' | b'-' => true,
+            b'.' => left.initial,
+            _ => false,
+        };
+    }
     let gap = &text[left.end..right.start];
     let abbreviation = || matches!(&text[left.start..left.end], "St" | "Mt" | "Ft");
     gap == " "
@@ -1091,8 +1140,13 @@ impl Scanner<'_> {
         &self.text[self.words[word_idx].start..self.words[word_idx].end]
     }
 
+    /// The longest listed title starting at word `from` and ending by word `to`, as a number of
+    /// words; plurals count.
+    ///
+    /// Nearly every word asked about starts no title, which the word list memo answers, so
+    /// only that test is inlined into the rules; the phrases are looked up out of line.
+    #[inline]
     fn is_title_at(&self, from: usize, to: usize) -> Option<usize> {
-        // The longest listed title starting at `from`, as a number of words; plurals count.
         let max = self.gazetteer.max_title_words.min(to - from);
         if max > 0 && self.german && is_german_title(self.key(from)) {
             return Some(1);
@@ -1100,6 +1154,13 @@ impl Scanner<'_> {
         if max == 0 || !self.in_word_list(from, WordList::TitleFirstWords) {
             return None;
         }
+        self.longest_title_at(from, max)
+    }
+
+    /// [`Scanner::is_title_at`] for a word that starts a listed title: the longest of the
+    /// phrases of up to `max` words from `from` that is a title.
+    #[inline(never)]
+    fn longest_title_at(&self, from: usize, max: usize) -> Option<usize> {
         // One buffer serves every call: the rules ask about titles at most capitalised words.
         let mut phrase = self.title_phrase.borrow_mut();
         phrase.clear();
@@ -1229,11 +1290,15 @@ impl Scanner<'_> {
     }
 
     /// An organisation word, at either end of a name ("Ministry", "Ministerul").
+    #[inline]
     fn is_org_word(&self, word_idx: usize) -> bool {
         self.in_word_list(word_idx, WordList::OrgWords)
             || self.in_word_list(word_idx, WordList::OrgHeads)
     }
 
+    /// A common word or a demonym (or, in German, a noun for a kind of place): asked of every
+    /// word of most runs, and nearly always answered by the word list memo, so inlined.
+    #[inline]
     fn is_common(&self, word_idx: usize) -> bool {
         self.in_word_list(word_idx, WordList::CommonWords)
             || self.in_word_list(word_idx, WordList::Demonyms)
@@ -1272,6 +1337,20 @@ impl Scanner<'_> {
                 || joined(self.text, &self.words[from], &self.words[from + 1]);
             if !joined_to_next {
                 return false;
+            }
+            // Every phrase asked about ends with the word before the run, so when no title
+            // (nor its plural) ends with that word, none of them is a title. German titles are
+            // found by their heads instead.
+            if from + 1 == word_idx && !self.german {
+                let last = self.key(from);
+                let title_last_words = &self.gazetteer.title_last_words;
+                if !title_last_words.contains(last)
+                    && !last
+                        .strip_suffix('s')
+                        .is_some_and(|singular| title_last_words.contains(singular))
+                {
+                    return false;
+                }
             }
             if self.is_whole_title(from, word_idx) {
                 return true;
@@ -1614,12 +1693,17 @@ impl Scanner<'_> {
         let n_words = if idx - from >= 2 {
             idx - from
         } else if self.is_acronym(from) {
-            letters = self.key(from).to_string();
             1
         } else {
             return None;
         };
-        (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters.as_str())).then_some(n_words)
+        // An acronym's letters are its folded word, which needs no copy.
+        let letters = if n_words == 1 {
+            self.key(from)
+        } else {
+            letters.as_str()
+        };
+        (from + n_words < to && CLUB_ABBREVIATIONS.contains(&letters)).then_some(n_words)
     }
 
     /// Whether the body is Romanian rather than Spanish, judged by its letters.
@@ -2335,21 +2419,31 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
     let folded_words = FoldedWords::new(body, &words);
-    let folded = folded_words.keys();
     let n_body_words = words.len();
-    let capitalised_words: Vec<u32> = (0..words.len() as u32)
-        .filter(|&word_idx| words[word_idx as usize].capitalised)
-        .collect();
-    let candidate_starts = words.iter().enumerate().filter_map(|(word_idx, word)| {
-        gazetteer.may_start_match(
+    // One pass over the words slices their folded forms, lists the capitalised ones, and
+    // gathers where listed names may start, in a plain loop: a flattened iterator of each
+    // word's starts costs more per word than the list, and nearly every word gives none.
+    let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
+    let mut capitalised_words: Vec<u32> = Vec::new();
+    let mut candidate_starts = Vec::new();
+    let mut buffer_spans = folded_words.buffer_spans.iter();
+    for (word_idx, word) in words.iter().enumerate() {
+        let folded_word = folded_words.key(word, &mut buffer_spans);
+        folded.push(folded_word);
+        if word.capitalised {
+            capitalised_words.push(word_idx as u32);
+        }
+        if let Some(starts) = gazetteer.may_start_match(
             body,
             word.start,
             word.capitalised,
-            folded[word_idx],
+            folded_word,
             word.alphanumeric,
-        )
-    });
-    let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.flatten());
+        ) {
+            candidate_starts.extend(starts);
+        }
+    }
+    let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.into_iter());
     let mut teams = team_spans(body, &scanner_lines);
     let schedule = schedule_spans(body, &scanner_lines, !teams.is_empty());
     teams.extend(schedule.iter().map(|&(visitors, _)| visitors));
@@ -2385,17 +2479,23 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let mut pieces: Vec<Piece> = Vec::new();
     while word_idx < n_words {
         // Most words are lowercase and start no listed name, so they start no run either: pass
-        // over them before setting a run up.
+        // over them before setting a run up. Only a word at or past the next match's start
+        // needs the matches read.
+        let mut next_match_start = matches
+            .get(match_idx)
+            .map_or(usize::MAX, |found| found.start);
         while word_idx < n_words && !scanner.words[word_idx].capitalised {
             let word_start = scanner.words[word_idx].start;
-            while match_idx < matches.len() && matches[match_idx].start < word_start {
-                match_idx += 1;
-            }
-            if matches
-                .get(match_idx)
-                .is_some_and(|found| found.start == word_start)
-            {
-                break;
+            if word_start >= next_match_start {
+                while match_idx < matches.len() && matches[match_idx].start < word_start {
+                    match_idx += 1;
+                }
+                next_match_start = matches
+                    .get(match_idx)
+                    .map_or(usize::MAX, |found| found.start);
+                if next_match_start == word_start {
+                    break;
+                }
             }
             word_idx += 1;
         }
@@ -2702,7 +2802,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // once spares moving the groups as the list grows.
     let mut groups: Vec<Group<'a>> =
         Vec::with_capacity(scanner.candidates.len() + scanner.unknown_runs.len());
-    let mut by_entity: FxHashMap<u32, usize> = FxHashMap::default();
+    // The maps of this function are sized for their most entries at once: growing them a
+    // doubling at a time rehashes their keys again and again.
+    let mut by_entity: FxHashMap<u32, usize> =
+        FxHashMap::with_capacity_and_hasher(scanner.candidates.len(), Default::default());
     let mut candidates = scanner.candidates;
     // Folded name words of every unlisted candidate, computed once.
     let mut candidate_words: Vec<Vec<String>> = candidates
@@ -2879,11 +2982,26 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 .map(|last| (group_idx, last.clone()))
         })
         .collect();
-    let mut owner_by_word: FxHashMap<&str, Option<usize>> = FxHashMap::default();
+    let mut owner_by_word: FxHashMap<&str, Option<usize>> =
+        FxHashMap::with_capacity_and_hasher(scanner.lone_words.len(), Default::default());
     for span in scanner.lone_words {
         let text = &scanner.text[span.0..span.1];
         let owner = *owner_by_word.entry(text).or_insert_with(|| {
-            let word = fold_name(text);
+            // A lone word is one word of the body; when it is ASCII, its folded form is the one
+            // the scanner already made.
+            let word: Cow<str> = match scanner
+                .words
+                .binary_search_by_key(&span.0, |word| word.start)
+            {
+                Ok(word_idx)
+                    if scanner.words[word_idx].end == span.1
+                        && (scanner.words[word_idx].plain
+                            || scanner.words[word_idx].alphanumeric) =>
+                {
+                    Cow::Borrowed(scanner.folded[word_idx])
+                }
+                _ => Cow::Owned(fold_name(text)),
+            };
             let same_surname = person_surnames
                 .iter()
                 .find(|(_, last)| russian::same_word(last, &word));
@@ -2926,7 +3044,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // An article repeats its unknown names, so each surface is split into words once, and the
     // words are copied only into a new group.
     let mut words_by_surface: HashMap<&str, Vec<String>, BuildHasherDefault<WordHasher>> =
-        HashMap::default();
+        HashMap::with_capacity_and_hasher(unknown_runs.len(), Default::default());
     for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;

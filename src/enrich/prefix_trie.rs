@@ -25,7 +25,16 @@ pub(crate) struct PrefixTrie {
     name_at: Vec<u32>,
     /// The children of the root by byte, which most searches end in.
     root_children: Box<[NodeId; 256]>,
+    /// Per node, the start in `dense_children` of its children by byte, or [`NONE`]. Only
+    /// nodes with many children have one (the first letters of names have dozens of second
+    /// letters), where it spares reading the children one by one.
+    dense_start: Vec<u32>,
+    /// Tables of 256 children by byte, [`NONE`] for a byte no child has.
+    dense_children: Vec<NodeId>,
 }
+
+/// The number of children from which a node gets a table of its children by byte.
+const DENSE_MIN_CHILDREN: usize = 8;
 
 impl PrefixTrie {
     /// The trie of `names`, whose indexes the searches report.
@@ -53,6 +62,8 @@ impl PrefixTrie {
             child_nodes: Vec::new(),
             name_at: Vec::new(),
             root_children: Box::new([NONE; 256]),
+            dense_start: Vec::new(),
+            dense_children: Vec::new(),
         };
         // Each node is the run `sorted[lo..hi]` of names that share its first `depth` bytes.
         // Within a run, the name that ends at the node sorts first, and the names going on
@@ -83,6 +94,22 @@ impl PrefixTrie {
             }
         }
         trie.first_child.push(trie.child_bytes.len() as u32);
+        trie.dense_start = vec![NONE; trie.name_at.len()];
+        for node in 0..trie.name_at.len() {
+            let children = trie.first_child[node] as usize..trie.first_child[node + 1] as usize;
+            if children.len() < DENSE_MIN_CHILDREN {
+                continue;
+            }
+            let table_start = trie.dense_children.len();
+            trie.dense_start[node] = table_start as u32;
+            trie.dense_children.resize(table_start + 256, NONE);
+            for (&byte, &child) in trie.child_bytes[children.clone()]
+                .iter()
+                .zip(&trie.child_nodes[children])
+            {
+                trie.dense_children[table_start + usize::from(byte)] = child;
+            }
+        }
         for (&byte, &node) in trie.child_bytes[..trie.first_child[1] as usize]
             .iter()
             .zip(&trie.child_nodes)
@@ -115,14 +142,19 @@ impl PrefixTrie {
                 break;
             };
             let byte = byte.to_ascii_lowercase();
-            let children = self.first_child[node as usize] as usize
-                ..self.first_child[node as usize + 1] as usize;
-            node = match self.child_bytes[children.clone()]
-                .iter()
-                .position(|&child| child == byte)
-            {
-                Some(position) => self.child_nodes[children.start + position],
-                None => NONE,
+            let dense_start = self.dense_start[node as usize];
+            node = if dense_start != NONE {
+                self.dense_children[dense_start as usize + usize::from(byte)]
+            } else {
+                let children = self.first_child[node as usize] as usize
+                    ..self.first_child[node as usize + 1] as usize;
+                match self.child_bytes[children.clone()]
+                    .iter()
+                    .position(|&child| child == byte)
+                {
+                    Some(position) => self.child_nodes[children.start + position],
+                    None => NONE,
+                }
             };
             end += 1;
         }
