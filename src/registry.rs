@@ -265,13 +265,7 @@ impl Registry {
     /// Reads the stored facts and publication date of every article in `index` and clusters
     /// them (see [`Registry::from_articles`]).
     pub fn from_index(index: &ArticleIndex, gazetteer: &Gazetteer) -> Result<Registry> {
-        let mut builder = ClusteringBuilder::new(gazetteer);
-        read_article_facts(index, &mut |articles| {
-            for article in articles {
-                builder.add(article);
-            }
-        })?;
-        Ok(builder.finish().cluster())
+        Ok(Self::builder_of_index(index, gazetteer)?.finish().cluster())
     }
 
     /// The contents of the registry's two files for `index` ([`Registry::from_index`]).
@@ -279,13 +273,23 @@ impl Registry {
         index: &ArticleIndex,
         gazetteer: &Gazetteer,
     ) -> Result<RegistryFiles> {
+        Ok(Self::builder_of_index(index, gazetteer)?
+            .finish()
+            .cluster_files())
+    }
+
+    /// A builder holding the stored facts of every article in `index`.
+    fn builder_of_index<'a>(
+        index: &ArticleIndex,
+        gazetteer: &'a Gazetteer,
+    ) -> Result<ClusteringBuilder<'a>> {
         let mut builder = ClusteringBuilder::new(gazetteer);
         read_article_facts(index, &mut |articles| {
             for article in articles {
                 builder.add(article);
             }
         })?;
-        Ok(builder.finish().cluster_files())
+        Ok(builder)
     }
 
     /// Loads `registry.json` from the index folder `index_dir`; `None` when there is none (an
