@@ -1040,21 +1040,24 @@ pub(crate) fn surname_close(left: &str, right: &str) -> bool {
             && edit_distance(left, right) <= 2)
 }
 
+/// The most edits apart that any caller tells names apart by: two names within two edits may
+/// be one person's.
+const MAX_TOLD_EDITS: usize = 2;
+
 /// Edit distance counting insertions, deletions, substitutions and swaps of neighbouring
 /// letters (the "optimal string alignment" distance). Names are short, so ASCII names up to 32
-/// bytes use rows on the stack; `strsim`'s general version allocates and hashes per call, which
-/// the per-article person merging cannot afford.
+/// bytes use rows on the stack and get their exact distance. Longer or non-ASCII words get it
+/// when it is at most [`MAX_TOLD_EDITS`], and `MAX_TOLD_EDITS + 1` otherwise: no caller asks
+/// more, and a full table for two words of 60,000 letters (generated text) took seconds.
 pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
     const MAX: usize = 32;
-    // The table grows with the product of the lengths: a word of 60,000 letters repeated in an
-    // article (generated text) made merging its mentions take seconds.
     if left == right {
         return 0;
     }
     let (left_bytes, right_bytes) = (left.as_bytes(), right.as_bytes());
     if !left.is_ascii() || !right.is_ascii() || left_bytes.len() >= MAX || right_bytes.len() >= MAX
     {
-        return strsim::osa_distance(left, right);
+        return bounded_edit_distance(left, right, MAX_TOLD_EDITS);
     }
     let width = right_bytes.len() + 1;
     // Three rows used in turn: the one two back (for swaps), the previous and the current.
@@ -1081,6 +1084,51 @@ pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
         }
     }
     usize::from(rows[left_bytes.len() % 3][width - 1])
+}
+
+/// The edit distance of `left` and `right` (as [`edit_distance`], by characters) when it is at
+/// most `bound`, else `bound + 1`. A distance within the bound only passes through cells within
+/// `bound` of the table's diagonal, so only that band is filled: the time grows with the length
+/// times the bound, not with the product of the lengths.
+fn bounded_edit_distance(left: &str, right: &str, bound: usize) -> usize {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    let over = bound + 1;
+    if left.len().abs_diff(right.len()) > bound {
+        return over;
+    }
+    let width = right.len() + 1;
+    // Three rows used in turn, as in `edit_distance`; a cell outside the band reads as `over`.
+    let mut rows = vec![vec![over; width]; 3];
+    for (column, cell) in rows[0].iter_mut().enumerate().take(width.min(bound + 1)) {
+        *cell = column;
+    }
+    for row in 1..=left.len() {
+        let (current_idx, previous_idx, before_idx) = (row % 3, (row + 2) % 3, (row + 1) % 3);
+        let low = row.saturating_sub(bound);
+        let high = (row + bound).min(width - 1);
+        if low == 0 {
+            rows[current_idx][0] = row;
+        } else {
+            // Left of the band: this row's buffer still holds a value from three rows back.
+            rows[current_idx][low - 1] = over;
+        }
+        for column in low.max(1)..=high {
+            let substitution_cost = usize::from(left[row - 1] != right[column - 1]);
+            let mut best = (rows[previous_idx][column] + 1)
+                .min(rows[current_idx][column - 1] + 1)
+                .min(rows[previous_idx][column - 1] + substitution_cost);
+            if row > 1
+                && column > 1
+                && left[row - 1] == right[column - 2]
+                && left[row - 2] == right[column - 1]
+            {
+                best = best.min(rows[before_idx][column - 2] + 1);
+            }
+            rows[current_idx][column] = best.min(over);
+        }
+    }
+    rows[left.len() % 3][width - 1]
 }
 
 /// Which bytes are ASCII letters and digits, so the scan below tests each byte with one load.
@@ -1389,6 +1437,36 @@ mod tests {
 
     fn check_distance(left: &str, right: &str, expected: usize) {
         assert_eq!(edit_distance(left, right), expected, "{left:?} / {right:?}");
+    }
+
+    proptest::proptest! {
+        /// The banded distance is the full table's up to its bound, and over it beyond.
+        #[test]
+        fn bounded_edit_distance_agrees_with_the_full_table(
+            left in "[abé]{0,12}",
+            right in "[abé]{0,12}",
+            bound in 0usize..4,
+        ) {
+            let full = strsim::osa_distance(&left, &right);
+            proptest::prop_assert_eq!(
+                bounded_edit_distance(&left, &right, bound),
+                full.min(bound + 1)
+            );
+        }
+    }
+
+    #[test]
+    fn long_words_get_their_distance_up_to_two_edits() {
+        let long = "a".repeat(40) + "bcdefgh" + &"a".repeat(40);
+        let swapped = "a".repeat(40) + "bdcefgh" + &"a".repeat(40);
+        let two_off = "a".repeat(40) + "bdcefhg" + &"a".repeat(40);
+        let three_off = "a".repeat(40) + "xdcefhg" + &"a".repeat(40);
+        check_distance(&long, &long, 0);
+        check_distance(&long, &swapped, 1);
+        check_distance(&long, &two_off, 2);
+        check_distance(&long, &three_off, MAX_TOLD_EDITS + 1);
+        check_distance(&long, &long[1..], 1);
+        check_distance(&long, &"a".repeat(90), MAX_TOLD_EDITS + 1);
     }
 
     #[test]
