@@ -6,10 +6,10 @@
 //! passes every request to `mi_malloc_aligned`, whose fast path only holds while the page of
 //! the size class has a free block at hand. Otherwise it takes a generic path that, for sizes
 //! which are not a power of two, allocates `size + align - 1` bytes and marks the page as
-//! holding interior pointers, which then slows every free on that page. In an `idx build` of
-//! news-articles-en that path was a third of all allocation work. Plain `mi_malloc` has no
-//! such detour, so this allocator uses it whenever its blocks are aligned enough, as the
-//! standard library's system allocator does with `malloc`.
+//! holding interior pointers, which then slows every free on that page. A build allocates
+//! often enough to take that path all the time. Plain `mi_malloc` has no such detour, so this
+//! allocator uses it whenever its blocks are aligned enough, as the standard library's system
+//! allocator does with `malloc`.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;

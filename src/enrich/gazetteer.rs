@@ -1048,7 +1048,8 @@ const MAX_TOLD_EDITS: usize = 2;
 /// letters (the "optimal string alignment" distance). Names are short, so ASCII names up to 32
 /// bytes use rows on the stack and get their exact distance. Longer or non-ASCII words get it
 /// when it is at most [`MAX_TOLD_EDITS`], and `MAX_TOLD_EDITS + 1` otherwise: no caller asks
-/// more, and a full table for two words of 60,000 letters (generated text) took seconds.
+/// more, and a full table grows with the product of the lengths, which generated text with
+/// words of tens of thousands of letters makes unbounded in practice.
 pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
     const MAX: usize = 32;
     if left == right {

@@ -3,8 +3,8 @@
 //! that names one of Antony Blinken's canonical spellings).
 //!
 //! The canonical names (`person`, `organization`, `place`) are columns only: an inverted index
-//! of them would serve nothing but this filter, and building it was a tenth of what the facts
-//! cost a build. The names fields (`person_names`, ...) hold the same names as words, so the
+//! of them would serve nothing but this filter, and a build would sort and store every
+//! distinct full name for it. The names fields (`person_names`, ...) hold the same names as words, so the
 //! articles with a word of a name are the candidates, and the column keeps those that hold
 //! the name exactly ("Donald Trump" but not "Donald Trump Jr.").
 
