@@ -311,9 +311,13 @@ impl SchemaDecl {
                     );
                 }
                 _ if field.analysis.as_deref() == Some("names") => {
+                    // The names fields only filter (`actor:`, `place:`, `source:` match with a
+                    // constant score), so they keep no field lengths: without them tantivy also
+                    // skips the BM25 block bounds it would compute for every term.
                     let options = TextOptions::default().set_indexing_options(
                         TextFieldIndexing::default()
                             .set_tokenizer(NAMES_ANALYZER)
+                            .set_fieldnorms(false)
                             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
                     );
                     handles.insert(
