@@ -786,8 +786,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             .map(|builder| {
                 scope.spawn(move || {
                     let clustering_started = Instant::now();
-                    let files = Ok(builder.finish_files());
-                    (files, clustering_started.elapsed())
+                    let files = builder.finish_files();
+                    let clustering = clustering_started.elapsed();
+                    // Staged now, published once the commit is done: the flush to disk of
+                    // the files (megabytes at a large build) runs beside the commit.
+                    let staged = stage_registry(index, &files).map(|()| files.figures);
+                    (staged, clustering)
                 })
             });
         let commit_started = Instant::now();
@@ -901,19 +905,28 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     progress.stage(BuildStage::Registering, files.len() as u64, total_bytes);
     let registry_started = Instant::now();
     let mut clustering_beside_commit = Duration::ZERO;
-    let files = match (early_registry, registry_builder) {
-        (Some((files, clustering)), _) => {
+    let registry_outcome = match (early_registry, registry_builder) {
+        (Some((staged, clustering)), _) => {
             clustering_beside_commit = clustering;
-            files
+            staged.and_then(|figures| {
+                final_index.publish_beside(REGISTRY_FILE)?;
+                final_index.publish_beside(LOOKUP_FILE)?;
+                Ok(figures)
+            })
         }
-        (None, Some(builder)) => Ok(builder.finish_files()),
-        (None, None) => Registry::files_from_index(&final_index, gazetteer),
+        (None, builder) => {
+            let files = match builder {
+                Some(builder) => Ok(builder.finish_files()),
+                None => Registry::files_from_index(&final_index, gazetteer),
+            };
+            files.and_then(|files| {
+                stage_registry(&final_index, &files)?;
+                final_index.publish_beside(REGISTRY_FILE)?;
+                final_index.publish_beside(LOOKUP_FILE)?;
+                Ok(files.figures)
+            })
+        }
     };
-    let registry_outcome = files.and_then(|files| {
-        final_index.write_beside(REGISTRY_FILE, &files.json)?;
-        final_index.write_beside(LOOKUP_FILE, files.lookup.as_str().as_bytes())?;
-        Ok(files.figures)
-    });
     match registry_outcome {
         Ok(figures) => {
             report.registry = figures;
@@ -943,9 +956,16 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     Ok(report)
 }
 
-/// What the clustering thread beside the commit hands back: the registry's files and the
-/// time the clustering took.
-type ClusteredBesideCommit = (Result<RegistryFiles>, Duration);
+/// What the clustering thread beside the commit hands back: the figures of the registry it
+/// staged (see [`stage_registry`]), and the time the clustering took.
+type ClusteredBesideCommit = (Result<RegistryFigures>, Duration);
+
+/// Writes the registry's two files beside `index` under their temp names, flushed to disk;
+/// [`ArticleIndex::publish_beside`] renames them into place.
+fn stage_registry(index: &ArticleIndex, files: &RegistryFiles) -> Result<()> {
+    index.stage_beside(REGISTRY_FILE, &files.json)?;
+    index.stage_beside(LOOKUP_FILE, files.lookup.as_str().as_bytes())
+}
 
 /// Largest build (articles added) whose registry is clustered beside the commit.
 const REGISTRY_BESIDE_COMMIT_MAX_ARTICLES: u64 = 200_000;

@@ -483,33 +483,54 @@ impl ArticleIndex {
     /// same folder, flushed to disk, then renamed over the old file, so a reader sees the old
     /// file or the new one, never half of one. Used for `registry.json` after a commit.
     pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.stage_beside(name, bytes)?;
+        self.publish_beside(name)
+    }
+
+    /// The first half of [`ArticleIndex::write_beside`]: writes `bytes` to the temp file of
+    /// `name` in the index folder and flushes it to disk, leaving any file `name` as it is. A
+    /// build stages its registry while tantivy commits, and publishes it once the commit is
+    /// done, so the flush waits on the disk beside the commit instead of after it.
+    pub fn stage_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
         use std::io::Write as _;
-        let target = self.path.join(name);
-        let temp = self.path.join(format!(".{name}.tmp"));
-        let io_error = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
+        let temp = self.path.join(staged_name(name));
+        let io_error = |source| Error::Io {
+            path: temp.clone(),
+            source,
         };
-        let mut file = std::fs::File::create(&temp).map_err(io_error(&temp))?;
-        file.write_all(bytes).map_err(io_error(&temp))?;
-        file.sync_all().map_err(io_error(&temp))?;
-        drop(file);
-        std::fs::rename(&temp, &target).map_err(io_error(&target))?;
+        let mut file = std::fs::File::create(&temp).map_err(io_error)?;
+        file.write_all(bytes).map_err(io_error)?;
+        file.sync_all().map_err(io_error)?;
         Ok(())
     }
 
-    /// Removes the file `name` from the index folder if it is there (a registry that no longer
-    /// describes the index must not outlive it).
-    pub fn remove_beside(&self, name: &str) -> Result<()> {
+    /// The second half of [`ArticleIndex::write_beside`]: renames the staged temp file of
+    /// `name` over the file `name`. The temp file is found by name, so a file staged in a
+    /// rebuild's staging folder is published from the folder it became.
+    pub fn publish_beside(&self, name: &str) -> Result<()> {
         let target = self.path.join(name);
-        match std::fs::remove_file(&target) {
-            Ok(()) => Ok(()),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(Error::Io {
-                path: target,
-                source,
-            }),
+        std::fs::rename(self.path.join(staged_name(name)), &target).map_err(|source| Error::Io {
+            path: target,
+            source,
+        })
+    }
+
+    /// Removes the file `name`, and its staged temp file, from the index folder if they are
+    /// there (a registry that no longer describes the index must not outlive it).
+    pub fn remove_beside(&self, name: &str) -> Result<()> {
+        for target in [self.path.join(name), self.path.join(staged_name(name))] {
+            match std::fs::remove_file(&target) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(Error::Io {
+                        path: target,
+                        source,
+                    })
+                }
+            }
         }
+        Ok(())
     }
 
     /// Deletes the article with `id` (used before re-adding it with a new list of sources).
@@ -565,6 +586,11 @@ impl ArticleIndex {
         std::fs::remove_dir_all(&retired).map_err(io_error(&retired))?;
         Ok(())
     }
+}
+
+/// The temp file a file beside the index is written to before it is renamed into place.
+fn staged_name(name: &str) -> String {
+    format!(".{name}.tmp")
 }
 
 /// The facts stored with each article, in the shape `idx extract` prints them:
@@ -720,6 +746,32 @@ fn staging_path(target: &Path, suffix: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_staged_file_replaces_the_old_one_only_when_published() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let decl = SchemaDecl::embedded();
+        let target = ArticleIndex::open_for_build(&dir.path().join("index"), &decl, false)
+            .expect("a new index");
+        let index = target.index;
+        let file = index.path.join("registry.json");
+        index
+            .write_beside("registry.json", b"old")
+            .expect("written");
+        index.stage_beside("registry.json", b"new").expect("staged");
+        assert_eq!(std::fs::read(&file).expect("still there"), b"old");
+        index.publish_beside("registry.json").expect("published");
+        assert_eq!(std::fs::read(&file).expect("replaced"), b"new");
+        assert!(!index.path.join(staged_name("registry.json")).exists());
+
+        // Removing takes a staged file that was never published along.
+        index
+            .stage_beside("registry.json", b"newer")
+            .expect("staged");
+        index.remove_beside("registry.json").expect("removed");
+        assert!(!file.exists());
+        assert!(!index.path.join(staged_name("registry.json")).exists());
+    }
 
     #[test]
     fn facts_json_is_what_serde_writes() {

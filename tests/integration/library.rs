@@ -310,6 +310,10 @@ fn a_fresh_registry_equals_one_read_back_from_the_index() {
     let options = idx::BuildOptions::new(&index_path, vec![corpus()]);
     idx::build(&options).expect("fresh build");
     let fresh = std::fs::read(index_path.join("registry.json")).expect("registry written");
+    // Staged beside the commit and renamed into place after it: no temp file is left.
+    for leftover in [".registry.json.tmp", ".registry-names.tsv.tmp"] {
+        assert!(!index_path.join(leftover).exists(), "{leftover} left");
+    }
     let report = idx::build(&options).expect("second build");
     assert_eq!(report.articles_added, 0);
     let read_back = std::fs::read(index_path.join("registry.json")).expect("registry written");
