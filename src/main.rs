@@ -93,12 +93,17 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let progress = BuildProgress::new(!args.json && io::stderr().is_terminal());
             let report = idx::build_with_progress(&options, &progress)?;
             progress.finish();
+            // Buffered: `eprintln!` writes each piece of a line on its own, and a corpus can give
+            // thousands of lines.
+            let mut stderr = io::BufWriter::new(io::stderr().lock());
             for skipped in &report.skipped {
-                eprintln!("idx: skipped: {skipped}");
+                writeln!(stderr, "idx: skipped: {skipped}")?;
             }
             for warning in &report.warnings {
-                eprintln!("idx: warning: {warning}");
+                writeln!(stderr, "idx: warning: {warning}")?;
             }
+            stderr.flush()?;
+            drop(stderr);
             if args.json {
                 output::write_json_line(&mut stdout, &report)?;
             } else {
