@@ -51,8 +51,16 @@ fn frostem_algorithm(language: Language) -> frostem::Algorithm {
 
 /// A short string stored inline: up to [`INLINE_BYTES`] bytes, zero-padded, with its length
 /// in the last byte. Two of them make one 32-byte slot, half a cache line.
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Eq, Default)]
 struct InlineWord([u8; INLINE_BYTES + 1]);
+
+/// Compared as one 128-bit number: a derived comparison of the byte arrays called `memcmp`
+/// for every probe of the memo.
+impl PartialEq for InlineWord {
+    fn eq(&self, other: &InlineWord) -> bool {
+        self.as_number() == other.as_number()
+    }
+}
 
 impl InlineWord {
     /// `text` inline, or `None` when it is longer than [`INLINE_BYTES`].
@@ -67,16 +75,32 @@ impl InlineWord {
         Some(InlineWord(word))
     }
 
-    /// Replaces `word` with this text: by cutting `word` short when this is its beginning
-    /// (most stems), else by copying.
-    fn write_into(&self, word: &mut String) {
-        let len = usize::from(self.0[INLINE_BYTES]);
-        if word.as_bytes().get(..len) == Some(&self.0[..len]) && word.is_char_boundary(len) {
+    /// Replaces `word`, whose inline form is `inline_word`, with this text: by cutting `word`
+    /// short when this is its beginning (most stems), else by copying.
+    fn write_into(&self, inline_word: &InlineWord, word: &mut String) {
+        let len = self.len();
+        if self.is_beginning_of(inline_word) && word.is_char_boundary(len) {
             word.truncate(len);
         } else {
             word.clear();
             word.push_str(self.as_str());
         }
+    }
+
+    /// Whether this text is the beginning of `other`'s: the first byte where the two differ
+    /// (the lowest set bit of their difference, the bytes read little-endian) comes at or
+    /// after this text's end.
+    fn is_beginning_of(&self, other: &InlineWord) -> bool {
+        let first_difference = (self.as_number() ^ other.as_number()).trailing_zeros() / 8;
+        self.len() <= other.len() && first_difference as usize >= self.len()
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.0[INLINE_BYTES])
+    }
+
+    fn as_number(&self) -> u128 {
+        u128::from_le_bytes(self.0)
     }
 
     fn as_str(&self) -> &str {
@@ -130,7 +154,7 @@ impl Memo {
         loop {
             let slot = &self.slots[at];
             if slot.word == key {
-                slot.stem.write_into(word);
+                slot.stem.write_into(&key, word);
                 return;
             }
             if slot.word.is_empty() {
@@ -276,6 +300,23 @@ impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stem_is_the_beginning_of_a_word_only_when_its_bytes_open_it() {
+        let inline = |text: &str| InlineWord::of(text).expect("short enough");
+        let beginning = |stem: &str, word: &str| inline(stem).is_beginning_of(&inline(word));
+        assert!(beginning("nation", "nations"));
+        assert!(beginning("nations", "nations"));
+        assert!(beginning("", "nations"));
+        assert!(beginning("internationa", "internationals"));
+        assert!(!beginning("internationali", "internationals"));
+        assert!(beginning("fifteen letters", "fifteen letters"));
+        assert!(!beginning("happi", "happy"));
+        assert!(!beginning("nationss", "nations"));
+        assert!(!beginning("ation", "nations"));
+        assert!(inline("nations") == inline("nations"));
+        assert!(inline("nation") != inline("nations"));
+    }
     use crate::index::analyzed_tokens;
     use proptest::prelude::*;
     use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
