@@ -77,6 +77,7 @@ impl InlineWord {
 
     /// Replaces `word`, whose inline form is `inline_word`, with this text: by cutting `word`
     /// short when this is its beginning (most stems), else by copying.
+    #[inline]
     fn write_into(&self, inline_word: &InlineWord, word: &mut String) {
         let len = self.len();
         if self.is_beginning_of(inline_word) && word.is_char_boundary(len) {
@@ -163,17 +164,23 @@ impl Memo {
             at = (at + 1) & mask;
         }
         let stem = stemmer.stem(word);
-        if let Some(stem_inline) = InlineWord::of(&stem) {
-            self.slots[at] = Slot {
-                word: key,
-                stem: stem_inline,
-            };
-            self.n_used += 1;
-            if self.n_used * 2 > self.slots.len() {
-                self.grow_or_clear();
-            }
+        let Some(stem_inline) = InlineWord::of(&stem) else {
+            let stem = stem.into_owned();
+            word.clear();
+            word.push_str(&stem);
+            return;
+        };
+        self.slots[at] = Slot {
+            word: key,
+            stem: stem_inline,
+        };
+        self.n_used += 1;
+        if self.n_used * 2 > self.slots.len() {
+            self.grow_or_clear();
         }
-        *word = stem.into_owned();
+        // Written into the token's own text, which keeps its room for the next token: the
+        // stemmer's new string in its place had only the room of this stem.
+        stem_inline.write_into(&key, word);
     }
 
     /// Doubles the table, or empties it once it holds [`MEMO_WORDS`] words.
