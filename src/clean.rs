@@ -1078,7 +1078,9 @@ fn strip_share_bar(line: Cow<'_, str>) -> Cow<'_, str> {
     // The words between spaces, with their offsets. Lines that name a service are mostly
     // paragraphs of prose, and one pass over their bytes costs less than `str::split`'s
     // search for every space.
-    let mut words: Vec<(usize, &str)> = Vec::new();
+    // Room for a word per six bytes, about the length of an English word and its space, so
+    // that the list seldom grows.
+    let mut words: Vec<(usize, &str)> = Vec::with_capacity(line.len() / 6 + 1);
     let mut word_start = 0;
     for (index, byte) in line.bytes().enumerate() {
         if byte == b' ' {
