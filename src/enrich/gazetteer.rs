@@ -289,6 +289,11 @@ pub struct Gazetteer {
 pub fn fold_name(name: &str) -> String {
     // Most names are ASCII: lowercase and collapse spaces without the Unicode decomposition.
     if name.is_ascii() {
+        // Nearly every name is already single-spaced and needs only lowercasing, which works
+        // on the whole text at once rather than word by word.
+        if is_single_spaced_ascii(name.as_bytes()) {
+            return name.to_ascii_lowercase();
+        }
         let mut folded = String::with_capacity(name.len());
         for word in name.split_ascii_whitespace() {
             if !folded.is_empty() {
@@ -300,6 +305,23 @@ pub fn fold_name(name: &str) -> String {
         return folded;
     }
     fold_by_char(name).unwrap_or_else(|| fold_by_decomposition(name))
+}
+
+/// Whether an ASCII text has single spaces between its words and no other whitespace: none at
+/// either end, no two in a row, no tab or line break. Such a text folds to itself lowercased.
+fn is_single_spaced_ascii(bytes: &[u8]) -> bool {
+    let mut after_space = true;
+    for &byte in bytes {
+        if byte.is_ascii_whitespace() {
+            if byte != b' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space
 }
 
 /// [`fold_name`] by the book: the canonical decomposition of the whole name, its combining
@@ -405,10 +427,16 @@ fn word_set_with_case_forms(text: &str) -> WordSet {
 }
 
 fn is_short_acronym(alias: &str) -> bool {
-    let letters: Vec<char> = alias.chars().filter(|ch| ch.is_alphabetic()).collect();
-    !letters.is_empty()
-        && letters.len() <= 5
-        && letters.iter().all(|ch| ch.is_uppercase())
+    // The letters are counted, not collected: every listed name is asked, and most fail on
+    // their sixth letter or their first lowercase one.
+    let mut n_letters = 0;
+    for ch in alias.chars().filter(|ch| ch.is_alphabetic()) {
+        n_letters += 1;
+        if n_letters > 5 || !ch.is_uppercase() {
+            return false;
+        }
+    }
+    n_letters > 0
         && alias
             .chars()
             .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
@@ -518,21 +546,25 @@ impl Gazetteer {
             let entity_idx = entity_idx as u32;
             let names = std::iter::once(&record.known.name).chain(&record.known.aliases);
             for name in names {
-                let folded = fold_name(name);
-                if let Some(&other_idx) = by_folded_alias.get(&folded) {
-                    if other_idx != entity_idx {
-                        let (file, line) = origins[entity_idx as usize];
-                        return Err(list_error(
-                            file,
-                            line,
-                            &format!(
-                                "alias '{name}' is already listed under '{}'",
-                                entities[other_idx as usize].known.name
-                            ),
-                        ));
+                match by_folded_alias.entry(fold_name(name)) {
+                    std::collections::hash_map::Entry::Occupied(listed) => {
+                        let other_idx = *listed.get();
+                        if other_idx != entity_idx {
+                            let (file, line) = origins[entity_idx as usize];
+                            return Err(list_error(
+                                file,
+                                line,
+                                &format!(
+                                    "alias '{name}' is already listed under '{}'",
+                                    entities[other_idx as usize].known.name
+                                ),
+                            ));
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(unlisted) => {
+                        unlisted.insert(entity_idx);
                     }
                 }
-                by_folded_alias.insert(folded.clone(), entity_idx);
                 let info = PatternInfo {
                     entity_idx,
                     exact_case: is_short_acronym(name),
@@ -563,12 +595,12 @@ impl Gazetteer {
                 if name.is_ascii() {
                     continue;
                 }
+                // A Cyrillic name gets no second form, so it is not decomposed at all.
+                if name.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch)) {
+                    continue;
+                }
                 let stripped: String = name.nfd().filter(|&ch| !is_dropped_mark(ch)).collect();
-                if stripped != *name
-                    && name
-                        .chars()
-                        .all(|ch| !('\u{400}'..='\u{4ff}').contains(&ch))
-                {
+                if stripped != *name {
                     pattern_texts.push(stripped);
                     patterns.push(info);
                 }
@@ -588,11 +620,12 @@ impl Gazetteer {
                     continue;
                 }
                 for form in russian::case_forms(name) {
-                    let folded = fold_name(&form);
-                    if by_folded_alias.contains_key(&folded) {
-                        continue;
+                    match by_folded_alias.entry(fold_name(&form)) {
+                        std::collections::hash_map::Entry::Occupied(_) => continue,
+                        std::collections::hash_map::Entry::Vacant(unlisted) => {
+                            unlisted.insert(entity_idx);
+                        }
                     }
-                    by_folded_alias.insert(folded, entity_idx);
                     first_words.insert(fold_name(leading_alphanumeric(&form)));
                     patterns.push(PatternInfo {
                         entity_idx,
@@ -1258,18 +1291,23 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
     let mut surnames = Vec::new();
     if kind == EntityKind::Person {
         for name in std::iter::once(canonical).chain(alias_list.iter().map(String::as_str)) {
-            let words: Vec<String> = fold_name(name)
+            // Only the first and the last of the kept words are wanted, so none is copied
+            // but those.
+            let folded = fold_name(name);
+            let mut words = folded
                 .split(' ')
-                .filter(|word| word.chars().count() > 2 || !word.ends_with('.'))
-                .map(str::to_string)
-                .collect();
-            if let Some(last) = words.last() {
-                if !surnames.contains(last) {
-                    surnames.push(last.clone());
+                .filter(|word| word.chars().count() > 2 || !word.ends_with('.'));
+            let first = words.next();
+            let last_of_several = words.next_back();
+            if let Some(last) = last_of_several.or(first) {
+                if !surnames.iter().any(|surname| surname == last) {
+                    surnames.push(last.to_string());
                 }
             }
-            if words.len() > 1 && !first_names.contains(&words[0]) {
-                first_names.push(words[0].clone());
+            if let (Some(first), Some(_)) = (first, last_of_several) {
+                if !first_names.iter().any(|known| known == first) {
+                    first_names.push(first.to_string());
+                }
             }
         }
     }
