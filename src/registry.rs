@@ -790,7 +790,13 @@ fn push_loose_word(key: &mut String, word: &str) {
     let is_vowel = |letter: u8| matches!(letter, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
     // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
     // Zelenskyy / Zelenskiy.
-    let before_final_run = word.trim_end_matches(['y', 'i', 'j']).as_bytes();
+    // The letters are ASCII, so the bytes are trimmed, without decoding characters from the
+    // end.
+    let final_run_start = word
+        .bytes()
+        .rposition(|letter| !matches!(letter, b'y' | b'i' | b'j'))
+        .map_or(0, |last_kept| last_kept + 1);
+    let before_final_run = &word.as_bytes()[..final_run_start];
     // The letters that change are ASCII, and no byte of another character equals one, so the
     // bytes are scanned and the stretches between the letters that change are copied whole,
     // without decoding characters. A byte after a character that is not ASCII is no vowel,
