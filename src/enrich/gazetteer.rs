@@ -312,45 +312,60 @@ pub fn fold_name(name: &str) -> String {
 
 /// [`fold_name`] of a single-spaced name of ASCII and the Russian alphabet, or `None` for any
 /// other name. The gazetteer folds every Russian case form of the lists' Cyrillic names, and
-/// their letters are all two bytes, "\xD0" or "\xD1" and one more: folding works on the bytes,
-/// without decoding and encoding characters.
+/// their letters are all two bytes, "\xD0" or "\xD1" and one more: the letters are told
+/// apart by their bytes, without decoding characters, and the stretches between the letters
+/// that change (capitals, "й" and "ё") are copied whole.
 fn fold_russian(name: &str) -> Option<String> {
     let bytes = name.as_bytes();
-    let mut folded: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut folded = String::with_capacity(bytes.len());
+    let mut copied = 0;
     let mut position = 0;
+    // True at the start, so that a leading space is refused as a doubled one is.
+    let mut after_space = true;
     while position < bytes.len() {
         let byte = bytes[position];
         if byte.is_ascii() {
             // Whitespace as `char::is_whitespace` has it, which counts the vertical tab.
-            if char::from(byte).is_whitespace()
-                && (byte != b' ' || folded.last().is_none_or(|&previous| previous == b' '))
-            {
-                return None;
+            if char::from(byte).is_whitespace() {
+                if byte != b' ' || after_space {
+                    return None;
+                }
+                after_space = true;
+            } else {
+                after_space = false;
             }
-            folded.push(byte.to_ascii_lowercase());
+            if byte.is_ascii_uppercase() {
+                folded.push_str(&name[copied..position]);
+                folded.push(char::from(byte.to_ascii_lowercase()));
+                copied = position + 1;
+            }
             position += 1;
             continue;
         }
+        after_space = false;
         let next = *bytes.get(position + 1)?;
-        let lowercase: [u8; 2] = match (byte, next) {
-            // "Ё", "ё" -> "е"; "Й", "й" -> "и": the letters whose marks folding drops.
-            (0xD0, 0x81) | (0xD1, 0x91) => [0xD0, 0xB5],
-            (0xD0, 0x99) | (0xD0, 0xB9) => [0xD0, 0xB8],
-            // "А".."П" -> "а".."п".
-            (0xD0, 0x90..=0x9F) => [0xD0, next + 0x20],
-            // "Р".."Я" -> "р".."я".
-            (0xD0, 0xA0..=0xAF) => [0xD1, next - 0x20],
+        let replacement = match (byte, next) {
+            // The letters whose marks folding drops.
+            (0xD0, 0x81) | (0xD1, 0x91) => Some('е'),
+            (0xD0, 0x99) | (0xD0, 0xB9) => Some('и'),
+            // "А".."Я" (U+0410..U+042F) to "а".."я", 32 code points above.
+            (0xD0, 0x90..=0xAF) => Some(char::from_u32(0x420 + u32::from(next - 0x80))?),
             // "а".."п" and "р".."я" stay.
-            (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => [byte, next],
+            (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => None,
             _ => return None,
         };
-        folded.extend_from_slice(&lowercase);
+        if let Some(lowercase) = replacement {
+            folded.push_str(&name[copied..position]);
+            folded.push(lowercase);
+            copied = position + 2;
+        }
         position += 2;
     }
-    if folded.last() == Some(&b' ') {
+    if after_space && !bytes.is_empty() {
         return None;
     }
-    String::from_utf8(folded).ok()
+    folded.push_str(&name[copied..]);
+    Some(folded)
 }
 
 /// Whether an ASCII text has single spaces between its words and no other whitespace: none at
