@@ -137,7 +137,7 @@ pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::prefix_trie::PrefixTrie;
+use super::prefix_trie::{NameTexts, PrefixTrie};
 use super::russian;
 use super::EntityKind;
 
@@ -243,7 +243,7 @@ pub struct Gazetteer {
     /// text for names.
     trie: Arc<OnceLock<PrefixTrie>>,
     /// The aliases the trie is built from, in the order of `patterns`.
-    pattern_texts: Arc<Vec<String>>,
+    pattern_texts: Arc<NameTexts>,
     patterns: Vec<PatternInfo>,
     /// Folded first words (letters and digits up to the first other character) of every alias:
     /// a word that is none of them starts no match, which one lookup tells.
@@ -529,7 +529,7 @@ fn is_short_acronym(alias: &str) -> bool {
             .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
 }
 
-fn trie_of<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &[String]) -> &'a PrefixTrie {
+fn trie_of<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &NameTexts) -> &'a PrefixTrie {
     trie.get_or_init(|| PrefixTrie::new(pattern_texts))
 }
 
@@ -623,7 +623,7 @@ impl Gazetteer {
         }
 
         let mut by_folded_alias: WordMap<u32> = WordMap::default();
-        let mut pattern_texts: Vec<String> = Vec::new();
+        let mut pattern_texts = NameTexts::default();
         let mut patterns = Vec::new();
         let mut first_words = WordSet::default();
         let mut lowercase_first_bytes = [false; 256];
@@ -675,7 +675,7 @@ impl Gazetteer {
                     }
                 }
                 first_words.insert(first_word);
-                pattern_texts.push(name.clone());
+                pattern_texts.push(name);
                 patterns.push(info);
                 // Diacritics are often dropped in English copy ("Erdogan"), so list both forms.
                 // An ASCII name has none to drop.
@@ -688,7 +688,7 @@ impl Gazetteer {
                 }
                 let stripped = without_dropped_marks(name);
                 if stripped != *name {
-                    pattern_texts.push(stripped);
+                    pattern_texts.push(&stripped);
                     patterns.push(info);
                 }
             }
@@ -721,7 +721,7 @@ impl Gazetteer {
                         single_word: record.known.kind == EntityKind::Person
                             && !form.contains([' ', '-']),
                     });
-                    pattern_texts.push(form);
+                    pattern_texts.push(&form);
                 }
             }
         }
@@ -1413,7 +1413,7 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
 #[cfg(test)]
 impl Gazetteer {
     /// The aliases the trie is built from, for tests that check it.
-    pub(crate) fn pattern_texts_for_tests(&self) -> &[String] {
+    pub(crate) fn pattern_texts_for_tests(&self) -> &NameTexts {
         &self.pattern_texts
     }
 }
