@@ -501,16 +501,13 @@ fn word_set(text: &str) -> WordSet {
     data_lines(text).map(|(_, line)| fold_name(line)).collect()
 }
 
-/// [`word_set`] with the Russian case forms of its Cyrillic words added ("Юрий" → "юрия", ...),
-/// declined before folding, which turns "й" into "и".
-fn word_set_with_case_forms(text: &str) -> WordSet {
-    data_lines(text)
-        .flat_map(|(_, line)| {
-            let forms = russian::case_forms(line.trim());
-            std::iter::once(line.to_string()).chain(forms)
-        })
-        .map(|word| fold_name(&word))
-        .collect()
+/// The folded words of a list, with the Russian case forms of its Cyrillic words added ("Юрий"
+/// → "юрия", ...), declined before folding, which turns "й" into "и".
+fn list_words_with_case_forms(text: &str) -> impl Iterator<Item = String> + '_ {
+    data_lines(text).flat_map(|(_, line)| {
+        let forms = russian::case_forms(line.trim());
+        std::iter::once(fold_name(line)).chain(forms.into_iter().map(|form| fold_name(&form)))
+    })
 }
 
 fn is_short_acronym(alias: &str) -> bool {
@@ -742,23 +739,36 @@ impl Gazetteer {
             .filter_map(|title| title.split(' ').next_back())
             .map(str::to_string)
             .collect();
-        let given_names = word_set_with_case_forms(lists.given_names);
-        let org_words = word_set(lists.org_words);
-        let org_heads = word_set_with_case_forms(lists.org_heads);
-        let common_words = word_set_with_case_forms(lists.common_words);
-        let demonyms = word_set(lists.demonyms);
-        let mut word_lists: WordMap<WordListBits> = WordMap::default();
-        for (list, set) in [
-            (GIVEN_NAMES_LIST, &given_names),
-            (ORG_WORDS_LIST, &org_words),
-            (ORG_HEADS_LIST, &org_heads),
-            (COMMON_WORDS_LIST, &common_words),
-            (DEMONYMS_LIST, &demonyms),
-            (TITLE_FIRST_WORDS_LIST, &title_first_words),
-        ] {
-            for word in set {
-                *word_lists.entry(word.clone()).or_insert(ALL_LISTS_KNOWN) |= 2 << (2 * list);
+        // The single-word lists go straight into the map of each word's lists, rather than
+        // into a set each whose words are then copied into the map: the sets themselves are
+        // never asked. The map is sized for a word per line, about what it holds.
+        let single_word_lists = [
+            (GIVEN_NAMES_LIST, lists.given_names, true),
+            (ORG_WORDS_LIST, lists.org_words, false),
+            (ORG_HEADS_LIST, lists.org_heads, true),
+            (COMMON_WORDS_LIST, lists.common_words, true),
+            (DEMONYMS_LIST, lists.demonyms, false),
+        ];
+        let n_lines: usize = single_word_lists
+            .iter()
+            .map(|(_, text, _)| text.bytes().filter(|&byte| byte == b'\n').count())
+            .sum();
+        let mut word_lists: WordMap<WordListBits> = WordMap::with_capacity_and_hasher(
+            n_lines + title_first_words.len(),
+            Default::default(),
+        );
+        let mut file_word = |list: u16, word: String| {
+            *word_lists.entry(word).or_insert(ALL_LISTS_KNOWN) |= 2 << (2 * list);
+        };
+        for (list, text, with_case_forms) in single_word_lists {
+            if with_case_forms {
+                list_words_with_case_forms(text).for_each(|word| file_word(list, word));
+            } else {
+                data_lines(text).for_each(|(_, line)| file_word(list, fold_name(line)));
             }
+        }
+        for word in &title_first_words {
+            file_word(TITLE_FIRST_WORDS_LIST, word.clone());
         }
         let word_list_shapes = WordShapes::of(word_lists.keys());
         let mut surnames_by_initial: FxHashMap<char, Vec<(String, u32)>> = FxHashMap::default();
