@@ -59,11 +59,24 @@ const CONSONANT_HUSHING: Paradigm = [(0, "а"), (0, "у"), (0, "а"), (0, "ем"
 
 /// The paradigms a lowercase nominative word may follow; none when it does not decline.
 fn paradigms(word: &str) -> &'static [Paradigm] {
-    let mut letters = word.chars().rev();
+    paradigms_of_letters(word.chars().count(), word.chars().rev())
+}
+
+/// The lowercase of a letter that lowercases to one letter.
+fn lowercase(letter: char) -> char {
+    letter.to_lowercase().next().unwrap_or(letter)
+}
+
+/// [`paradigms`] of a lowercase word given as its number of letters and its letters from the
+/// last.
+fn paradigms_of_letters(
+    n_letters: usize,
+    mut letters: impl Iterator<Item = char>,
+) -> &'static [Paradigm] {
     let last = letters.next().unwrap_or(' ');
     let before_last = letters.next().unwrap_or(' ');
     let third_last = letters.next().unwrap_or(' ');
-    if word.chars().count() < 3 || !('\u{430}'..='\u{44f}').contains(&last) {
+    if n_letters < 3 || !('\u{430}'..='\u{44f}').contains(&last) {
         return &[];
     }
     let surname_stem = matches!(
@@ -124,6 +137,13 @@ pub(crate) fn case_forms(name: &str) -> Vec<String> {
             let n_capitals = word.chars().filter(|ch| ch.is_uppercase()).count();
             if n_capitals > 1 || word.contains('-') || !is_cyrillic(word) {
                 &[][..]
+            } else if word
+                .chars()
+                .all(|ch| ch.is_ascii() || ('\u{400}'..='\u{4ff}').contains(&ch))
+            {
+                // ASCII and Cyrillic letters lowercase one to one, so the lowercase word's
+                // length and last letters are the word's, lowercased, without a copy of it.
+                paradigms_of_letters(word.chars().count(), word.chars().rev().map(lowercase))
             } else {
                 paradigms(&word.to_lowercase())
             }
