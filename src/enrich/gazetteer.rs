@@ -489,6 +489,33 @@ fn without_dropped_marks(name: &str) -> String {
     stripped
 }
 
+// The lists' Russian names and their case forms are many, so the character classes the
+// gazetteer asks about are answered for the Russian alphabet (and ASCII) without the Unicode
+// tables; other characters are asked of them.
+
+/// `char::is_alphanumeric`.
+fn is_alphanumeric(character: char) -> bool {
+    character.is_ascii_alphanumeric()
+        || matches!(character, 'А'..='я' | 'Ё' | 'ё')
+        || (!character.is_ascii() && character.is_alphanumeric())
+}
+
+/// `char::is_alphabetic`.
+fn is_alphabetic(character: char) -> bool {
+    character.is_ascii_alphabetic()
+        || matches!(character, 'А'..='я' | 'Ё' | 'ё')
+        || (!character.is_ascii() && character.is_alphabetic())
+}
+
+/// `char::is_uppercase`.
+fn is_uppercase(character: char) -> bool {
+    match character {
+        'А'..='Я' | 'Ё' => true,
+        'а'..='я' | 'ё' => false,
+        _ => character.is_uppercase(),
+    }
+}
+
 /// Lines that carry data: trimmed of the line end, with blank and `#` lines dropped.
 fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
@@ -514,9 +541,9 @@ fn is_short_acronym(alias: &str) -> bool {
     // The letters are counted, not collected: every listed name is asked, and most fail on
     // their sixth letter or their first lowercase one.
     let mut n_letters = 0;
-    for ch in alias.chars().filter(|ch| ch.is_alphabetic()) {
+    for ch in alias.chars().filter(|&ch| is_alphabetic(ch)) {
         n_letters += 1;
-        if n_letters > 5 || !ch.is_uppercase() {
+        if n_letters > 5 || !is_uppercase(ch) {
             return false;
         }
     }
@@ -652,19 +679,19 @@ impl Gazetteer {
                 let info = PatternInfo {
                     entity_idx,
                     exact_case: is_short_acronym(name),
-                    needs_capital: name.chars().next().is_some_and(|ch| ch.is_uppercase()),
+                    needs_capital: name.chars().next().is_some_and(is_uppercase),
                     single_word: record.known.kind == EntityKind::Person
                         && !name.contains([' ', '-']),
                 };
                 let first_word = fold_name(leading_alphanumeric(
-                    name.trim_start_matches(|character: char| !character.is_alphanumeric()),
+                    name.trim_start_matches(|character: char| !is_alphanumeric(character)),
                 ));
                 if let Some(first) = name.chars().next() {
-                    if !first.is_alphanumeric() {
+                    if !is_alphanumeric(first) {
                         if !leading_punctuation.contains(&first) {
                             leading_punctuation.push(first);
                         }
-                    } else if !first.is_uppercase() {
+                    } else if !is_uppercase(first) {
                         if let Some(&byte) = first_word.as_bytes().first() {
                             lowercase_first_bytes[usize::from(byte)] = true;
                         }
@@ -699,7 +726,7 @@ impl Gazetteer {
             for name in names.filter(|name| russian::is_cyrillic(name)) {
                 let all_capitalised = name
                     .split(' ')
-                    .all(|word| word.chars().next().is_some_and(char::is_uppercase));
+                    .all(|word| word.chars().next().is_some_and(is_uppercase));
                 if record.known.kind == EntityKind::Organization && !all_capitalised {
                     continue;
                 }
@@ -714,7 +741,7 @@ impl Gazetteer {
                     patterns.push(PatternInfo {
                         entity_idx,
                         exact_case: false,
-                        needs_capital: form.chars().next().is_some_and(char::is_uppercase),
+                        needs_capital: form.chars().next().is_some_and(is_uppercase),
                         single_word: record.known.kind == EntityKind::Person
                             && !form.contains([' ', '-']),
                     });
@@ -1289,12 +1316,7 @@ fn leading_alphanumeric(text: &str) -> &str {
     // Russian letters are told without the Unicode tables, as the case forms of the lists'
     // Russian names are many.
     let end = text[ascii_end..]
-        .find(|character: char| {
-            !(('А'..='я').contains(&character)
-                || character == 'ё'
-                || character == 'Ё'
-                || character.is_alphanumeric())
-        })
+        .find(|character: char| !is_alphanumeric(character))
         .map_or(text.len(), |offset| ascii_end + offset);
     &text[..end]
 }
@@ -1508,6 +1530,15 @@ mod tests {
         for name in samples {
             let decomposed: String = name.nfd().filter(|&ch| !is_dropped_mark(ch)).collect();
             assert_eq!(without_dropped_marks(&name), decomposed, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn character_classes_are_the_unicode_ones() {
+        for character in (0..0x3400_u32).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(character), character.is_alphanumeric());
+            assert_eq!(is_alphabetic(character), character.is_alphabetic());
+            assert_eq!(is_uppercase(character), character.is_uppercase());
         }
     }
 
