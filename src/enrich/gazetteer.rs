@@ -646,10 +646,17 @@ impl Gazetteer {
             origins.push(("actors.tsv", line_no));
         }
 
-        let mut by_folded_alias: WordMap<u32> = WordMap::default();
+        // Sized for every listed name at once, the fewest the map and set below will hold,
+        // rather than grown (and rehashed) step by step.
+        let n_names: usize = entities
+            .iter()
+            .map(|record| 1 + record.known.aliases.len())
+            .sum();
+        let mut by_folded_alias: WordMap<u32> =
+            WordMap::with_capacity_and_hasher(n_names, Default::default());
         let mut pattern_texts = NameTexts::default();
         let mut patterns = Vec::new();
-        let mut first_words = WordSet::default();
+        let mut first_words = WordSet::with_capacity_and_hasher(n_names, Default::default());
         let mut lowercase_first_bytes = [false; 256];
         let mut lowercase_first_words = WordSet::default();
         let mut leading_punctuation = Vec::new();
