@@ -508,7 +508,7 @@ fn is_alphabetic(character: char) -> bool {
 }
 
 /// `char::is_uppercase`.
-fn is_uppercase(character: char) -> bool {
+pub(crate) fn is_uppercase(character: char) -> bool {
     match character {
         'А'..='Я' | 'Ё' => true,
         'а'..='я' | 'ё' => false,

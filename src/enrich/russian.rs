@@ -5,6 +5,8 @@
 //! ([`same_word`]). Only the regular singular paradigms of nouns, adjectives and surnames are
 //! known; indeclinable names (foreign ones in -о, -и, -у, acronyms) are left as they are.
 
+use super::gazetteer::is_uppercase;
+
 /// Whether `text` has a Cyrillic letter.
 pub(crate) fn is_cyrillic(text: &str) -> bool {
     text.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch))
@@ -62,9 +64,16 @@ fn paradigms(word: &str) -> &'static [Paradigm] {
     paradigms_of_letters(word.chars().count(), word.chars().rev())
 }
 
-/// The lowercase of a letter that lowercases to one letter.
+/// The lowercase of a letter that lowercases to one letter; the Russian alphabet and ASCII
+/// without the Unicode tables.
 fn lowercase(letter: char) -> char {
-    letter.to_lowercase().next().unwrap_or(letter)
+    match letter {
+        'А'..='Я' => char::from_u32(u32::from(letter) + 32).unwrap_or(letter),
+        'Ё' => 'ё',
+        'а'..='я' | 'ё' => letter,
+        _ if letter.is_ascii() => letter.to_ascii_lowercase(),
+        _ => letter.to_lowercase().next().unwrap_or(letter),
+    }
 }
 
 /// [`paradigms`] of a lowercase word given as its number of letters and its letters from the
@@ -134,7 +143,7 @@ pub(crate) fn case_forms(name: &str) -> Vec<String> {
         .iter()
         .map(|word| {
             // Acronyms ("РФ") and hyphenated names ("Нью-Йорк") do not decline here.
-            let n_capitals = word.chars().filter(|ch| ch.is_uppercase()).count();
+            let n_capitals = word.chars().filter(|&ch| is_uppercase(ch)).count();
             if n_capitals > 1 || word.contains('-') || !is_cyrillic(word) {
                 &[][..]
             } else if word
