@@ -790,7 +790,13 @@ fn push_loose_word(key: &mut String, word: &str) {
     let is_vowel = |letter: u8| matches!(letter, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
     // A final run of "y", "i" and "j" is one "i": Sergey / Sergei / Sergej, Dmitry / Dmitriy,
     // Zelenskyy / Zelenskiy.
-    let before_final_run = word.trim_end_matches(['y', 'i', 'j']).as_bytes();
+    // The letters are ASCII, so the bytes are trimmed, without decoding characters from the
+    // end.
+    let final_run_start = word
+        .bytes()
+        .rposition(|letter| !matches!(letter, b'y' | b'i' | b'j'))
+        .map_or(0, |last_kept| last_kept + 1);
+    let before_final_run = &word.as_bytes()[..final_run_start];
     // The letters that change are ASCII, and no byte of another character equals one, so the
     // bytes are scanned and the stretches between the letters that change are copied whole,
     // without decoding characters. A byte after a character that is not ASCII is no vowel,
@@ -1207,6 +1213,11 @@ impl<'a> ClusteringBuilder<'a> {
                 node.last_article = article_idx;
                 node.n_articles += 1;
                 *name_count += 1;
+                // A node's first article sizes its list of spellings: most nodes never get
+                // another.
+                if node.spellings.is_empty() {
+                    node.spellings = Vec::with_capacity(1 + sighting.aliases.len());
+                }
                 // Spellings repeat from article to article: only new ones are kept.
                 for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
                     if let Err(position) = node.spellings.binary_search(&spelling) {
@@ -2014,8 +2025,11 @@ impl<'a> Clustering<'a> {
             .flat_map(|&member| self.nodes[member as usize].spellings.iter())
             .map(|spelling| Cow::Borrowed(spelling.as_str()))
             .collect();
-        aliases.sort_unstable();
-        aliases.dedup();
+        // One node's spellings are already sorted and without repeats.
+        if members.len() > 1 {
+            aliases.sort_unstable();
+            aliases.dedup();
+        }
         if is_cyrillic(name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
             let latin = transliterate(name);
             if let Err(position) = aliases.binary_search_by(|alias| alias.as_ref().cmp(&latin)) {
@@ -2590,6 +2604,25 @@ fn name_words_of(folded: &str) -> Vec<&str> {
     words
 }
 
+// New names ask only whether a word has one letter, at most one, or three or more; reading up
+// to the third character answers that without counting them all.
+
+/// Whether `text` is one character.
+fn is_one_letter(text: &str) -> bool {
+    let mut characters = text.chars();
+    characters.next().is_some() && characters.next().is_none()
+}
+
+/// Whether `text` is one character or none.
+fn at_most_one_letter(text: &str) -> bool {
+    text.chars().nth(1).is_none()
+}
+
+/// Whether `text` has three characters or more.
+fn has_three_letters(text: &str) -> bool {
+    text.chars().nth(2).is_some()
+}
+
 /// Suffixes after a surname that are not the surname.
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
@@ -2659,13 +2692,13 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     for (word_idx, word) in raw_words.iter().enumerate() {
         // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
         // leading one is kept.
-        if word_idx > 0 && word.trim_end_matches('.').chars().count() <= 1 {
+        if word_idx > 0 && at_most_one_letter(word.trim_end_matches('.')) {
             continue;
         }
         words.start_word();
         let latin = latin(word.trim_end_matches('.'));
         // An initial stays the letter it is ("J." is not "I.").
-        if latin.chars().count() == 1 {
+        if is_one_letter(&latin) {
             every_word_keyed = false;
             words.joined.push_str(&latin);
         } else {
@@ -2689,16 +2722,17 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
             == folded.len();
     if kind == ActorKind::Person {
         let last = raw_words.last().copied().unwrap_or("");
-        // The loose key of the last word as written: the last of `words` when that word has
-        // no full stop to trim and is more than an initial, which is nearly always.
-        let last_loose_len = || match words.last() {
-            Some(last_key) if !last.ends_with('.') && last.chars().count() > 1 => {
-                last_key.chars().count()
+        // Whether the loose key of the last word as written has three letters or more. That
+        // key is the last of `words` when the word has no full stop to trim and is more than
+        // an initial, which is nearly always.
+        let last_key_has_three_letters = || match words.last() {
+            Some(last_key) if !last.ends_with('.') && !at_most_one_letter(last) => {
+                has_three_letters(last_key)
             }
-            _ => loose_word(&latin(last)).chars().count(),
+            _ => has_three_letters(&loose_word(&latin(last))),
         };
         // A stray letter at the end ("Planned Parenthood T") marks a broken name.
-        let stray_letter = raw_words.len() >= 2 && last.trim_end_matches('.').chars().count() == 1;
+        let stray_letter = raw_words.len() >= 2 && is_one_letter(last.trim_end_matches('.'));
         let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
         plausible = !broken
             && raw_words.iter().all(|word| {
@@ -2719,7 +2753,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                         .strip_suffix('s')
                         .is_none_or(|singular| !listed_word(singular))
             })
-            && last_loose_len() >= 3;
+            && last_key_has_three_letters();
     }
     let given_listed =
         raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);

@@ -137,7 +137,7 @@ pub(crate) type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::prefix_trie::PrefixTrie;
+use super::prefix_trie::{NameTexts, PrefixTrie};
 use super::russian;
 use super::EntityKind;
 
@@ -243,7 +243,7 @@ pub struct Gazetteer {
     /// text for names.
     trie: Arc<OnceLock<PrefixTrie>>,
     /// The aliases the trie is built from, in the order of `patterns`.
-    pattern_texts: Arc<Vec<String>>,
+    pattern_texts: Arc<NameTexts>,
     patterns: Vec<PatternInfo>,
     /// Folded first words (letters and digits up to the first other character) of every alias:
     /// a word that is none of them starts no match, which one lookup tells.
@@ -289,6 +289,11 @@ pub struct Gazetteer {
 pub fn fold_name(name: &str) -> String {
     // Most names are ASCII: lowercase and collapse spaces without the Unicode decomposition.
     if name.is_ascii() {
+        // Nearly every name is already single-spaced and needs only lowercasing, which works
+        // on the whole text at once rather than word by word.
+        if is_single_spaced_ascii(name.as_bytes()) {
+            return name.to_ascii_lowercase();
+        }
         let mut folded = String::with_capacity(name.len());
         for word in name.split_ascii_whitespace() {
             if !folded.is_empty() {
@@ -299,7 +304,85 @@ pub fn fold_name(name: &str) -> String {
         folded.make_ascii_lowercase();
         return folded;
     }
+    if let Some(folded) = fold_russian(name) {
+        return folded;
+    }
     fold_by_char(name).unwrap_or_else(|| fold_by_decomposition(name))
+}
+
+/// [`fold_name`] of a single-spaced name of ASCII and the Russian alphabet, or `None` for any
+/// other name. The gazetteer folds every Russian case form of the lists' Cyrillic names, and
+/// their letters are all two bytes, "\xD0" or "\xD1" and one more: the letters are told
+/// apart by their bytes, without decoding characters, and the stretches between the letters
+/// that change (capitals, "й" and "ё") are copied whole.
+fn fold_russian(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    let mut folded = String::with_capacity(bytes.len());
+    let mut copied = 0;
+    let mut position = 0;
+    // True at the start, so that a leading space is refused as a doubled one is.
+    let mut after_space = true;
+    while position < bytes.len() {
+        let byte = bytes[position];
+        if byte.is_ascii() {
+            // Whitespace as `char::is_whitespace` has it, which counts the vertical tab.
+            if char::from(byte).is_whitespace() {
+                if byte != b' ' || after_space {
+                    return None;
+                }
+                after_space = true;
+            } else {
+                after_space = false;
+            }
+            if byte.is_ascii_uppercase() {
+                folded.push_str(&name[copied..position]);
+                folded.push(char::from(byte.to_ascii_lowercase()));
+                copied = position + 1;
+            }
+            position += 1;
+            continue;
+        }
+        after_space = false;
+        let next = *bytes.get(position + 1)?;
+        let replacement = match (byte, next) {
+            // The letters whose marks folding drops.
+            (0xD0, 0x81) | (0xD1, 0x91) => Some('е'),
+            (0xD0, 0x99) | (0xD0, 0xB9) => Some('и'),
+            // "А".."Я" (U+0410..U+042F) to "а".."я", 32 code points above.
+            (0xD0, 0x90..=0xAF) => Some(char::from_u32(0x420 + u32::from(next - 0x80))?),
+            // "а".."п" and "р".."я" stay.
+            (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => None,
+            _ => return None,
+        };
+        if let Some(lowercase) = replacement {
+            folded.push_str(&name[copied..position]);
+            folded.push(lowercase);
+            copied = position + 2;
+        }
+        position += 2;
+    }
+    if after_space && !bytes.is_empty() {
+        return None;
+    }
+    folded.push_str(&name[copied..]);
+    Some(folded)
+}
+
+/// Whether an ASCII text has single spaces between its words and no other whitespace: none at
+/// either end, no two in a row, no tab or line break. Such a text folds to itself lowercased.
+fn is_single_spaced_ascii(bytes: &[u8]) -> bool {
+    let mut after_space = true;
+    for &byte in bytes {
+        if byte.is_ascii_whitespace() {
+            if byte != b' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space
 }
 
 /// [`fold_name`] by the book: the canonical decomposition of the whole name, its combining
@@ -380,6 +463,59 @@ fn fold_by_char(name: &str) -> Option<String> {
     }
 }
 
+/// `name` decomposed, without the combining marks that folding drops ("Erdoğan" →
+/// "Erdogan"), its case kept. Each character is decomposed alone, as [`fold_by_char`] does and
+/// for the reason it gives; a name keeping a combining mark is decomposed as a whole.
+fn without_dropped_marks(name: &str) -> String {
+    use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
+    let mut stripped = String::with_capacity(name.len());
+    let mut keeps_a_mark = false;
+    for ch in name.chars() {
+        if ch.is_ascii() {
+            stripped.push(ch);
+            continue;
+        }
+        decompose_canonical(ch, |part| {
+            if is_dropped_mark(part) {
+                return;
+            }
+            keeps_a_mark |= canonical_combining_class(part) != 0;
+            stripped.push(part);
+        });
+    }
+    if keeps_a_mark {
+        return name.nfd().filter(|&ch| !is_dropped_mark(ch)).collect();
+    }
+    stripped
+}
+
+// The lists' Russian names and their case forms are many, so the character classes the
+// gazetteer asks about are answered for the Russian alphabet (and ASCII) without the Unicode
+// tables; other characters are asked of them.
+
+/// `char::is_alphanumeric`.
+fn is_alphanumeric(character: char) -> bool {
+    character.is_ascii_alphanumeric()
+        || matches!(character, 'А'..='я' | 'Ё' | 'ё')
+        || (!character.is_ascii() && character.is_alphanumeric())
+}
+
+/// `char::is_alphabetic`.
+fn is_alphabetic(character: char) -> bool {
+    character.is_ascii_alphabetic()
+        || matches!(character, 'А'..='я' | 'Ё' | 'ё')
+        || (!character.is_ascii() && character.is_alphabetic())
+}
+
+/// `char::is_uppercase`.
+pub(crate) fn is_uppercase(character: char) -> bool {
+    match character {
+        'А'..='Я' | 'Ё' => true,
+        'а'..='я' | 'ё' => false,
+        _ => character.is_uppercase(),
+    }
+}
+
 /// Lines that carry data: trimmed of the line end, with blank and `#` lines dropped.
 fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
@@ -392,29 +528,32 @@ fn word_set(text: &str) -> WordSet {
     data_lines(text).map(|(_, line)| fold_name(line)).collect()
 }
 
-/// [`word_set`] with the Russian case forms of its Cyrillic words added ("Юрий" → "юрия", ...),
-/// declined before folding, which turns "й" into "и".
-fn word_set_with_case_forms(text: &str) -> WordSet {
-    data_lines(text)
-        .flat_map(|(_, line)| {
-            let forms = russian::case_forms(line.trim());
-            std::iter::once(line.to_string()).chain(forms)
-        })
-        .map(|word| fold_name(&word))
-        .collect()
+/// The folded words of a list, with the Russian case forms of its Cyrillic words added ("Юрий"
+/// → "юрия", ...), declined before folding, which turns "й" into "и".
+fn list_words_with_case_forms(text: &str) -> impl Iterator<Item = String> + '_ {
+    data_lines(text).flat_map(|(_, line)| {
+        let forms = russian::case_forms(line.trim());
+        std::iter::once(fold_name(line)).chain(forms.into_iter().map(|form| fold_name(&form)))
+    })
 }
 
 fn is_short_acronym(alias: &str) -> bool {
-    let letters: Vec<char> = alias.chars().filter(|ch| ch.is_alphabetic()).collect();
-    !letters.is_empty()
-        && letters.len() <= 5
-        && letters.iter().all(|ch| ch.is_uppercase())
+    // The letters are counted, not collected: every listed name is asked, and most fail on
+    // their sixth letter or their first lowercase one.
+    let mut n_letters = 0;
+    for ch in alias.chars().filter(|&ch| is_alphabetic(ch)) {
+        n_letters += 1;
+        if n_letters > 5 || !is_uppercase(ch) {
+            return false;
+        }
+    }
+    n_letters > 0
         && alias
             .chars()
             .all(|ch| ch.is_alphanumeric() || ch == '.' || ch == '+' || ch == '-')
 }
 
-fn trie_of<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &[String]) -> &'a PrefixTrie {
+fn trie_of<'a>(trie: &'a OnceLock<PrefixTrie>, pattern_texts: &NameTexts) -> &'a PrefixTrie {
     trie.get_or_init(|| PrefixTrie::new(pattern_texts))
 }
 
@@ -507,10 +646,17 @@ impl Gazetteer {
             origins.push(("actors.tsv", line_no));
         }
 
-        let mut by_folded_alias: WordMap<u32> = WordMap::default();
-        let mut pattern_texts: Vec<String> = Vec::new();
+        // Sized for every listed name at once, the fewest the map and set below will hold,
+        // rather than grown (and rehashed) step by step.
+        let n_names: usize = entities
+            .iter()
+            .map(|record| 1 + record.known.aliases.len())
+            .sum();
+        let mut by_folded_alias: WordMap<u32> =
+            WordMap::with_capacity_and_hasher(n_names, Default::default());
+        let mut pattern_texts = NameTexts::default();
         let mut patterns = Vec::new();
-        let mut first_words = WordSet::default();
+        let mut first_words = WordSet::with_capacity_and_hasher(n_names, Default::default());
         let mut lowercase_first_bytes = [false; 256];
         let mut lowercase_first_words = WordSet::default();
         let mut leading_punctuation = Vec::new();
@@ -518,37 +664,41 @@ impl Gazetteer {
             let entity_idx = entity_idx as u32;
             let names = std::iter::once(&record.known.name).chain(&record.known.aliases);
             for name in names {
-                let folded = fold_name(name);
-                if let Some(&other_idx) = by_folded_alias.get(&folded) {
-                    if other_idx != entity_idx {
-                        let (file, line) = origins[entity_idx as usize];
-                        return Err(list_error(
-                            file,
-                            line,
-                            &format!(
-                                "alias '{name}' is already listed under '{}'",
-                                entities[other_idx as usize].known.name
-                            ),
-                        ));
+                match by_folded_alias.entry(fold_name(name)) {
+                    std::collections::hash_map::Entry::Occupied(listed) => {
+                        let other_idx = *listed.get();
+                        if other_idx != entity_idx {
+                            let (file, line) = origins[entity_idx as usize];
+                            return Err(list_error(
+                                file,
+                                line,
+                                &format!(
+                                    "alias '{name}' is already listed under '{}'",
+                                    entities[other_idx as usize].known.name
+                                ),
+                            ));
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(unlisted) => {
+                        unlisted.insert(entity_idx);
                     }
                 }
-                by_folded_alias.insert(folded.clone(), entity_idx);
                 let info = PatternInfo {
                     entity_idx,
                     exact_case: is_short_acronym(name),
-                    needs_capital: name.chars().next().is_some_and(|ch| ch.is_uppercase()),
+                    needs_capital: name.chars().next().is_some_and(is_uppercase),
                     single_word: record.known.kind == EntityKind::Person
                         && !name.contains([' ', '-']),
                 };
                 let first_word = fold_name(leading_alphanumeric(
-                    name.trim_start_matches(|character: char| !character.is_alphanumeric()),
+                    name.trim_start_matches(|character: char| !is_alphanumeric(character)),
                 ));
                 if let Some(first) = name.chars().next() {
-                    if !first.is_alphanumeric() {
+                    if !is_alphanumeric(first) {
                         if !leading_punctuation.contains(&first) {
                             leading_punctuation.push(first);
                         }
-                    } else if !first.is_uppercase() {
+                    } else if !is_uppercase(first) {
                         if let Some(&byte) = first_word.as_bytes().first() {
                             lowercase_first_bytes[usize::from(byte)] = true;
                         }
@@ -556,20 +706,20 @@ impl Gazetteer {
                     }
                 }
                 first_words.insert(first_word);
-                pattern_texts.push(name.clone());
+                pattern_texts.push(name);
                 patterns.push(info);
                 // Diacritics are often dropped in English copy ("Erdogan"), so list both forms.
                 // An ASCII name has none to drop.
                 if name.is_ascii() {
                     continue;
                 }
-                let stripped: String = name.nfd().filter(|&ch| !is_dropped_mark(ch)).collect();
-                if stripped != *name
-                    && name
-                        .chars()
-                        .all(|ch| !('\u{400}'..='\u{4ff}').contains(&ch))
-                {
-                    pattern_texts.push(stripped);
+                // A Cyrillic name gets no second form, so it is not decomposed at all.
+                if name.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch)) {
+                    continue;
+                }
+                let stripped = without_dropped_marks(name);
+                if stripped != *name {
+                    pattern_texts.push(&stripped);
                     patterns.push(info);
                 }
             }
@@ -583,25 +733,26 @@ impl Gazetteer {
             for name in names.filter(|name| russian::is_cyrillic(name)) {
                 let all_capitalised = name
                     .split(' ')
-                    .all(|word| word.chars().next().is_some_and(char::is_uppercase));
+                    .all(|word| word.chars().next().is_some_and(is_uppercase));
                 if record.known.kind == EntityKind::Organization && !all_capitalised {
                     continue;
                 }
                 for form in russian::case_forms(name) {
-                    let folded = fold_name(&form);
-                    if by_folded_alias.contains_key(&folded) {
-                        continue;
+                    match by_folded_alias.entry(fold_name(&form)) {
+                        std::collections::hash_map::Entry::Occupied(_) => continue,
+                        std::collections::hash_map::Entry::Vacant(unlisted) => {
+                            unlisted.insert(entity_idx);
+                        }
                     }
-                    by_folded_alias.insert(folded, entity_idx);
                     first_words.insert(fold_name(leading_alphanumeric(&form)));
                     patterns.push(PatternInfo {
                         entity_idx,
                         exact_case: false,
-                        needs_capital: form.chars().next().is_some_and(char::is_uppercase),
+                        needs_capital: form.chars().next().is_some_and(is_uppercase),
                         single_word: record.known.kind == EntityKind::Person
                             && !form.contains([' ', '-']),
                     });
-                    pattern_texts.push(form);
+                    pattern_texts.push(&form);
                 }
             }
         }
@@ -622,23 +773,36 @@ impl Gazetteer {
             .filter_map(|title| title.split(' ').next_back())
             .map(str::to_string)
             .collect();
-        let given_names = word_set_with_case_forms(lists.given_names);
-        let org_words = word_set(lists.org_words);
-        let org_heads = word_set_with_case_forms(lists.org_heads);
-        let common_words = word_set_with_case_forms(lists.common_words);
-        let demonyms = word_set(lists.demonyms);
-        let mut word_lists: WordMap<WordListBits> = WordMap::default();
-        for (list, set) in [
-            (GIVEN_NAMES_LIST, &given_names),
-            (ORG_WORDS_LIST, &org_words),
-            (ORG_HEADS_LIST, &org_heads),
-            (COMMON_WORDS_LIST, &common_words),
-            (DEMONYMS_LIST, &demonyms),
-            (TITLE_FIRST_WORDS_LIST, &title_first_words),
-        ] {
-            for word in set {
-                *word_lists.entry(word.clone()).or_insert(ALL_LISTS_KNOWN) |= 2 << (2 * list);
+        // The single-word lists go straight into the map of each word's lists, rather than
+        // into a set each whose words are then copied into the map: the sets themselves are
+        // never asked. The map is sized for a word per line, about what it holds.
+        let single_word_lists = [
+            (GIVEN_NAMES_LIST, lists.given_names, true),
+            (ORG_WORDS_LIST, lists.org_words, false),
+            (ORG_HEADS_LIST, lists.org_heads, true),
+            (COMMON_WORDS_LIST, lists.common_words, true),
+            (DEMONYMS_LIST, lists.demonyms, false),
+        ];
+        let n_lines: usize = single_word_lists
+            .iter()
+            .map(|(_, text, _)| text.bytes().filter(|&byte| byte == b'\n').count())
+            .sum();
+        let mut word_lists: WordMap<WordListBits> = WordMap::with_capacity_and_hasher(
+            n_lines + title_first_words.len(),
+            Default::default(),
+        );
+        let mut file_word = |list: u16, word: String| {
+            *word_lists.entry(word).or_insert(ALL_LISTS_KNOWN) |= 2 << (2 * list);
+        };
+        for (list, text, with_case_forms) in single_word_lists {
+            if with_case_forms {
+                list_words_with_case_forms(text).for_each(|word| file_word(list, word));
+            } else {
+                data_lines(text).for_each(|(_, line)| file_word(list, fold_name(line)));
             }
+        }
+        for word in &title_first_words {
+            file_word(TITLE_FIRST_WORDS_LIST, word.clone());
         }
         let word_list_shapes = WordShapes::of(word_lists.keys());
         let mut surnames_by_initial: FxHashMap<char, Vec<(String, u32)>> = FxHashMap::default();
@@ -1159,12 +1323,7 @@ fn leading_alphanumeric(text: &str) -> &str {
     // Russian letters are told without the Unicode tables, as the case forms of the lists'
     // Russian names are many.
     let end = text[ascii_end..]
-        .find(|character: char| {
-            !(('А'..='я').contains(&character)
-                || character == 'ё'
-                || character == 'Ё'
-                || character.is_alphanumeric())
-        })
+        .find(|character: char| !is_alphanumeric(character))
         .map_or(text.len(), |offset| ascii_end + offset);
     &text[..end]
 }
@@ -1258,18 +1417,23 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
     let mut surnames = Vec::new();
     if kind == EntityKind::Person {
         for name in std::iter::once(canonical).chain(alias_list.iter().map(String::as_str)) {
-            let words: Vec<String> = fold_name(name)
+            // Only the first and the last of the kept words are wanted, so none is copied
+            // but those.
+            let folded = fold_name(name);
+            let mut words = folded
                 .split(' ')
-                .filter(|word| word.chars().count() > 2 || !word.ends_with('.'))
-                .map(str::to_string)
-                .collect();
-            if let Some(last) = words.last() {
-                if !surnames.contains(last) {
-                    surnames.push(last.clone());
+                .filter(|word| word.chars().count() > 2 || !word.ends_with('.'));
+            let first = words.next();
+            let last_of_several = words.next_back();
+            if let Some(last) = last_of_several.or(first) {
+                if !surnames.iter().any(|surname| surname == last) {
+                    surnames.push(last.to_string());
                 }
             }
-            if words.len() > 1 && !first_names.contains(&words[0]) {
-                first_names.push(words[0].clone());
+            if let (Some(first), Some(_)) = (first, last_of_several) {
+                if !first_names.iter().any(|known| known == first) {
+                    first_names.push(first.to_string());
+                }
             }
         }
     }
@@ -1288,7 +1452,7 @@ fn make_record(kind: EntityKind, canonical: &str, aliases: &str) -> EntityRecord
 #[cfg(test)]
 impl Gazetteer {
     /// The aliases the trie is built from, for tests that check it.
-    pub(crate) fn pattern_texts_for_tests(&self) -> &[String] {
+    pub(crate) fn pattern_texts_for_tests(&self) -> &NameTexts {
         &self.pattern_texts
     }
 }
@@ -1317,6 +1481,71 @@ mod tests {
                     panic!("{other:?} and {tail:?} give the same word");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn folding_russian_bytes_gives_what_decomposing_the_name_gives() {
+        // Every character of the Cyrillic block and of ASCII, alone, inside a word and beside
+        // spaces, single and doubled.
+        let samples = (0x01..0x80_u32)
+            .chain(0x400..0x500)
+            .filter_map(char::from_u32)
+            .flat_map(|ch| {
+                [
+                    format!("{ch}"),
+                    format!("Ив{ch}ан {ch}Ё"),
+                    format!("Й{ch} {ch}"),
+                    format!("{ch}  я"),
+                ]
+            })
+            .chain(
+                ["Сергей Лавров", "ЙОШКАР-ОЛА", "Ёлка", " Юрий", "Юрий ", ""].map(str::to_string),
+            );
+        let mut n_russian = 0;
+        for name in samples {
+            if let Some(folded) = fold_russian(&name) {
+                n_russian += 1;
+                assert_eq!(folded, fold_by_decomposition(&name), "{name:?}");
+            }
+            // An ASCII name takes a path of its own, which leaves a vertical tab alone.
+            if !name.is_ascii() {
+                assert_eq!(fold_name(&name), fold_by_decomposition(&name), "{name:?}");
+            }
+        }
+        assert!(n_russian > 200, "only {n_russian} names folded as Russian");
+    }
+
+    #[test]
+    fn stripping_marks_by_character_gives_what_decomposing_the_name_gives() {
+        let samples = (0..=0x10ffff_u32)
+            .filter(|&code| code < 0x3400 || code % 31 == 0)
+            .filter_map(char::from_u32)
+            .filter(|ch| !ch.is_ascii())
+            .map(|ch| format!("Ab{ch}c  {ch}\u{301}D{ch}"))
+            .chain(
+                [
+                    "Erdoğan",
+                    "a\u{323}\u{301}b",
+                    "a\u{301}\u{323}b",
+                    "a\u{5b0}\u{301}b",
+                    "x\u{483}y",
+                    "한국",
+                ]
+                .map(str::to_string),
+            );
+        for name in samples {
+            let decomposed: String = name.nfd().filter(|&ch| !is_dropped_mark(ch)).collect();
+            assert_eq!(without_dropped_marks(&name), decomposed, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn character_classes_are_the_unicode_ones() {
+        for character in (0..0x3400_u32).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(character), character.is_alphanumeric());
+            assert_eq!(is_alphabetic(character), character.is_alphabetic());
+            assert_eq!(is_uppercase(character), character.is_uppercase());
         }
     }
 

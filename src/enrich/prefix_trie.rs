@@ -36,25 +36,64 @@ pub(crate) struct PrefixTrie {
 /// The number of children from which a node gets a table of its children by byte.
 const DENSE_MIN_CHILDREN: usize = 8;
 
+/// The names a trie is built from, one after another in one text: the lists give some ten
+/// thousand, which would otherwise be as many strings to allocate, and to free at the end of
+/// a build.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameTexts {
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl NameTexts {
+    /// Adds a name after the others.
+    pub(crate) fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+    }
+
+    /// Every name, in order.
+    #[cfg(test)]
+    pub(crate) fn to_strings(&self) -> Vec<String> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let name = self.text[start..end].to_string();
+                start = end;
+                name
+            })
+            .collect()
+    }
+}
+
 impl PrefixTrie {
     /// The trie of `names`, whose indexes the searches report.
-    pub(crate) fn new(names: &[String]) -> PrefixTrie {
-        // Every name lowercased into one buffer, then sorted by its lowercased bytes and, among
-        // equal ones, by index, so that the lowest index is met first.
-        let mut folded: Vec<u8> = Vec::with_capacity(names.iter().map(String::len).sum());
-        let mut ends: Vec<usize> = Vec::with_capacity(names.len());
-        for name in names {
-            folded.extend(name.bytes().map(|byte| byte.to_ascii_lowercase()));
-            ends.push(folded.len());
-        }
-        let mut sorted: Vec<(&[u8], u32)> = Vec::with_capacity(names.len());
+    pub(crate) fn new(names: &NameTexts) -> PrefixTrie {
+        // Every name lowercased, then sorted by its lowercased bytes and, among equal ones, by
+        // index, so that the lowest index is met first.
+        let folded: Vec<u8> = names
+            .text
+            .bytes()
+            .map(|byte| byte.to_ascii_lowercase())
+            .collect();
+        let ends = &names.ends;
+        // Each name also carries its first eight bytes as one big-endian number, padded with
+        // zeros: two names whose numbers differ sort as the numbers do, so most comparisons of
+        // the sort are one comparison of integers rather than of byte strings.
+        let mut sorted: Vec<(u64, &[u8], u32)> = Vec::with_capacity(ends.len());
         let mut start = 0;
         for (name_idx, &end) in ends.iter().enumerate() {
-            sorted.push((&folded[start..end], name_idx as u32));
+            let name = &folded[start..end];
+            let mut head = [0u8; 8];
+            let head_len = name.len().min(8);
+            head[..head_len].copy_from_slice(&name[..head_len]);
+            sorted.push((u64::from_be_bytes(head), name, name_idx as u32));
             start = end;
         }
         sorted.sort_unstable();
-        let key = |idx: usize| sorted[idx].0;
+        let key = |idx: usize| sorted[idx].1;
 
         let mut trie = PrefixTrie {
             first_child: Vec::new(),
@@ -75,7 +114,7 @@ impl PrefixTrie {
             let mut name_at = NONE;
             while idx < hi && key(idx).len() == depth {
                 if name_at == NONE {
-                    name_at = sorted[idx].1;
+                    name_at = sorted[idx].2;
                 }
                 idx += 1;
             }
@@ -188,13 +227,21 @@ mod tests {
             .expect("small pattern sets compile")
     }
 
+    fn trie_of(names: &[String]) -> PrefixTrie {
+        let mut texts = NameTexts::default();
+        for name in names {
+            texts.push(name);
+        }
+        PrefixTrie::new(&texts)
+    }
+
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|name| name.to_string()).collect()
     }
 
     #[test]
     fn longest_name_at_a_start_wins() {
-        let trie = PrefixTrie::new(&names(&["New York", "New", "York", "New York City"]));
+        let trie = trie_of(&names(&["New York", "New", "York", "New York City"]));
         assert_eq!(trie.longest_at(b"New York City Hall", 0), Some((3, 13)));
         assert_eq!(trie.longest_at(b"New York State", 0), Some((0, 8)));
         assert_eq!(trie.longest_at(b"Newark", 0), Some((1, 3)));
@@ -205,7 +252,7 @@ mod tests {
 
     #[test]
     fn ascii_letters_match_in_either_case_and_other_bytes_exactly() {
-        let trie = PrefixTrie::new(&names(&["Kyiv", "Киев", "US", "us"]));
+        let trie = trie_of(&names(&["Kyiv", "Киев", "US", "us"]));
         assert_eq!(trie.longest_at("KYIV".as_bytes(), 0), Some((0, 4)));
         assert_eq!(trie.longest_at("kyiv".as_bytes(), 0), Some((0, 4)));
         assert_eq!(trie.longest_at("Киев".as_bytes(), 0), Some((1, 8)));
@@ -216,7 +263,7 @@ mod tests {
 
     #[test]
     fn an_empty_name_matches_everywhere_unless_a_longer_one_does() {
-        let trie = PrefixTrie::new(&names(&["", "ab"]));
+        let trie = trie_of(&names(&["", "ab"]));
         assert_eq!(trie.longest_at(b"xy", 1), Some((0, 1)));
         assert_eq!(trie.longest_at(b"abc", 0), Some((1, 2)));
         assert_eq!(trie.longest_at(b"", 0), Some((0, 0)));
@@ -225,9 +272,9 @@ mod tests {
     #[test]
     fn the_embedded_lists_answer_as_the_automaton_does() {
         let gazetteer = crate::enrich::Gazetteer::embedded();
-        let names = gazetteer.pattern_texts_for_tests();
-        let trie = PrefixTrie::new(names);
-        let automaton = automaton_of(names);
+        let names = gazetteer.pattern_texts_for_tests().to_strings();
+        let trie = trie_of(&names);
+        let automaton = automaton_of(&names);
         let text = "Antony Blinken met Sergei Lavrov in Geneva; Sergey Lavrov, Blingen and \
                     Kiev, Kyiv, Киеве, КИЕВ, the US, us, NATO, Nato, the WHO and the European \
                     Union's Ursula von der Leyen spoke of Donbas, Luhansk and Lugansk. «Большая \
@@ -247,7 +294,7 @@ mod tests {
             list in proptest::collection::vec("[aAbB\u{e9}\u{c9} ]{0,5}", 0..12),
             text in "[aAbB\u{e9}\u{c9} x]{0,12}",
         ) {
-            let trie = PrefixTrie::new(&list);
+            let trie = trie_of(&list);
             let automaton = automaton_of(&list);
             for start in (0..=text.len()).filter(|&start| text.is_char_boundary(start)) {
                 prop_assert_eq!(

@@ -5,6 +5,8 @@
 //! ([`same_word`]). Only the regular singular paradigms of nouns, adjectives and surnames are
 //! known; indeclinable names (foreign ones in -о, -и, -у, acronyms) are left as they are.
 
+use super::gazetteer::is_uppercase;
+
 /// Whether `text` has a Cyrillic letter.
 pub(crate) fn is_cyrillic(text: &str) -> bool {
     text.chars().any(|ch| ('\u{400}'..='\u{4ff}').contains(&ch))
@@ -59,11 +61,31 @@ const CONSONANT_HUSHING: Paradigm = [(0, "а"), (0, "у"), (0, "а"), (0, "ем"
 
 /// The paradigms a lowercase nominative word may follow; none when it does not decline.
 fn paradigms(word: &str) -> &'static [Paradigm] {
-    let mut letters = word.chars().rev();
+    paradigms_of_letters(word.chars().count(), word.chars().rev())
+}
+
+/// The lowercase of a letter that lowercases to one letter; the Russian alphabet and ASCII
+/// without the Unicode tables.
+fn lowercase(letter: char) -> char {
+    match letter {
+        'А'..='Я' => char::from_u32(u32::from(letter) + 32).unwrap_or(letter),
+        'Ё' => 'ё',
+        'а'..='я' | 'ё' => letter,
+        _ if letter.is_ascii() => letter.to_ascii_lowercase(),
+        _ => letter.to_lowercase().next().unwrap_or(letter),
+    }
+}
+
+/// [`paradigms`] of a lowercase word given as its number of letters and its letters from the
+/// last.
+fn paradigms_of_letters(
+    n_letters: usize,
+    mut letters: impl Iterator<Item = char>,
+) -> &'static [Paradigm] {
     let last = letters.next().unwrap_or(' ');
     let before_last = letters.next().unwrap_or(' ');
     let third_last = letters.next().unwrap_or(' ');
-    if word.chars().count() < 3 || !('\u{430}'..='\u{44f}').contains(&last) {
+    if n_letters < 3 || !('\u{430}'..='\u{44f}').contains(&last) {
         return &[];
     }
     let surname_stem = matches!(
@@ -97,11 +119,15 @@ fn paradigms(word: &str) -> &'static [Paradigm] {
     }
 }
 
-/// `word` with `drop` letters taken off its end and `ending` added.
-fn apply(word: &str, drop: usize, ending: &str) -> String {
-    let n_chars = word.chars().count();
-    let kept: String = word.chars().take(n_chars.saturating_sub(drop)).collect();
-    format!("{kept}{ending}")
+/// `word` without its last `drop` letters (empty when it has no more than that).
+fn without_last_letters(word: &str, drop: usize) -> &str {
+    match drop.checked_sub(1) {
+        None => word,
+        Some(skipped) => word
+            .char_indices()
+            .nth_back(skipped)
+            .map_or("", |(start, _)| &word[..start]),
+    }
 }
 
 /// The case forms of a Cyrillic name in the nominative, the name itself excluded: every word
@@ -117,42 +143,64 @@ pub(crate) fn case_forms(name: &str) -> Vec<String> {
         .iter()
         .map(|word| {
             // Acronyms ("РФ") and hyphenated names ("Нью-Йорк") do not decline here.
-            let n_capitals = word.chars().filter(|ch| ch.is_uppercase()).count();
+            let n_capitals = word.chars().filter(|&ch| is_uppercase(ch)).count();
             if n_capitals > 1 || word.contains('-') || !is_cyrillic(word) {
                 &[][..]
+            } else if word
+                .chars()
+                .all(|ch| ch.is_ascii() || ('\u{400}'..='\u{4ff}').contains(&ch))
+            {
+                // ASCII and Cyrillic letters lowercase one to one, so the lowercase word's
+                // length and last letters are the word's, lowercased, without a copy of it.
+                paradigms_of_letters(word.chars().count(), word.chars().rev().map(lowercase))
             } else {
                 paradigms(&word.to_lowercase())
             }
         })
         .collect();
     let mut forms: Vec<String> = Vec::new();
+    // The declined texts are written straight into their strings, and the two lists of them are
+    // reused from word to word and case to case: the gazetteer declines every Cyrillic name and
+    // word of the lists before a build can read its first article.
+    let mut declined: Vec<String> = Vec::new();
+    let mut longer: Vec<String> = Vec::new();
+    let mut word_forms: Vec<(&str, &str)> = Vec::new();
     for case_idx in 0..5 {
-        // Every combination of the words' paradigms; names have few words with two paradigms.
-        let mut declined: Vec<String> = vec![String::new()];
+        declined.clear();
+        declined.push(String::new());
         for (word, paradigms) in words.iter().zip(&word_paradigms) {
-            let word_forms: Vec<String> = if paradigms.is_empty() {
-                vec![word.to_string()]
+            // Each form of the word as its kept stem and its ending.
+            word_forms.clear();
+            if paradigms.is_empty() {
+                word_forms.push((word, ""));
             } else {
-                paradigms
-                    .iter()
-                    .map(|paradigm| apply(word, paradigm[case_idx].0, paradigm[case_idx].1))
-                    .collect()
-            };
-            declined = declined
-                .iter()
-                .flat_map(|prefix| {
-                    word_forms.iter().map(move |form| {
-                        if prefix.is_empty() {
-                            form.clone()
-                        } else {
-                            format!("{prefix} {form}")
-                        }
-                    })
-                })
-                .take(8)
-                .collect();
+                word_forms.extend(paradigms.iter().map(|paradigm| {
+                    let (drop, ending) = paradigm[case_idx];
+                    (without_last_letters(word, drop), ending)
+                }));
+            }
+            // Every combination of the words' paradigms, the first eight of them; names have
+            // few words with two paradigms.
+            longer.clear();
+            'combinations: for prefix in &declined {
+                for &(stem, ending) in &word_forms {
+                    if longer.len() == 8 {
+                        break 'combinations;
+                    }
+                    let mut form =
+                        String::with_capacity(prefix.len() + 1 + stem.len() + ending.len());
+                    if !prefix.is_empty() {
+                        form.push_str(prefix);
+                        form.push(' ');
+                    }
+                    form.push_str(stem);
+                    form.push_str(ending);
+                    longer.push(form);
+                }
+            }
+            std::mem::swap(&mut declined, &mut longer);
         }
-        for form in declined {
+        for form in declined.drain(..) {
             if form != name && !forms.contains(&form) {
                 forms.push(form);
             }
