@@ -213,7 +213,7 @@ impl ArticleIndex {
 
     fn with_decl(path: &Path, tantivy: tantivy::Index, decl: SchemaDecl) -> Result<ArticleIndex> {
         let (expected_schema, fields) = decl.build();
-        if expected_schema != tantivy.schema() {
+        if !same_schema(&expected_schema, &tantivy.schema()) {
             return Err(Error::SchemaMismatch {
                 path: path.to_path_buf(),
                 reason: "has fields that do not match its own schema declaration".to_string(),
@@ -483,7 +483,8 @@ impl ArticleIndex {
 
     /// Writes `bytes` as the file `name` in the index folder, atomically: a temp file in the
     /// same folder, flushed to disk, then renamed over the old file, so a reader sees the old
-    /// file or the new one, never half of one. Used for `registry.json` after a commit.
+    /// file or the new one, never half of one. A build writes the registry's files in these
+    /// two steps, [`ArticleIndex::stage_beside`] and [`ArticleIndex::publish_beside`].
     pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.stage_beside(name, bytes)?;
         self.publish_beside(name)
@@ -626,6 +627,38 @@ fn document_bytes(article: &EnrichedArticle, id: &str, sources: &[String], facts
         + entities
         + dates
         + text(facts)
+}
+
+/// Whether `stored`, an index's own schema, is the one its declaration makes, `expected`, up to
+/// the field lengths of the names fields: indexes built before those fields dropped them keep
+/// them, and nothing reads them (the names fields only filter, with a constant score).
+fn same_schema(expected: &tantivy::schema::Schema, stored: &tantivy::schema::Schema) -> bool {
+    if expected == stored {
+        return true;
+    }
+    let without_names_field_lengths = |schema: &tantivy::schema::Schema| {
+        let mut value = serde_json::to_value(schema).ok()?;
+        for field in value.as_array_mut()? {
+            let indexing = field
+                .pointer_mut("/options/indexing")
+                .and_then(|v| v.as_object_mut());
+            if let Some(indexing) = indexing {
+                if indexing.get("tokenizer").and_then(|v| v.as_str())
+                    == Some(schema::NAMES_ANALYZER)
+                {
+                    indexing.remove("fieldnorms");
+                }
+            }
+        }
+        Some(value)
+    };
+    match (
+        without_names_field_lengths(expected),
+        without_names_field_lengths(stored),
+    ) {
+        (Some(expected), Some(stored)) => expected == stored,
+        _ => false,
+    }
 }
 
 /// The temp file a file beside the index is written to before it is renamed into place.

@@ -469,3 +469,48 @@ fn names_glued_to_numbers_match_their_spaced_and_hyphenated_spellings() {
     // Runs take their own positions: "19" does not sit where "covid" sits.
     assert!(sources("\"covid cases\"").is_empty());
 }
+
+/// Indexes built before the names fields dropped their field lengths keep them in their
+/// schema: they still open, answer name filters and take incremental builds.
+#[test]
+fn an_index_whose_names_fields_keep_field_lengths_still_works() {
+    let dir = temp_dir();
+    let index_path = dir.path().join("index");
+    let corpus_dir = corpus().join("en");
+    idx::build(&idx::BuildOptions::new(
+        &index_path,
+        vec![corpus_dir.clone()],
+    ))
+    .expect("builds");
+    let before = idx::Index::open(&index_path)
+        .expect("opens")
+        .search("place:geneva", &idx::SearchOptions::default())
+        .expect("searches")
+        .total;
+    assert!(before > 0);
+
+    // The schema an older idx wrote: field lengths on every names field.
+    let meta_path = index_path.join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).expect("meta")).expect("json");
+    let mut n_names_fields = 0;
+    for field in meta["schema"].as_array_mut().expect("fields") {
+        let indexing = &mut field["options"]["indexing"];
+        if indexing["tokenizer"] == "idx_names" {
+            indexing["fieldnorms"] = serde_json::Value::Bool(true);
+            n_names_fields += 1;
+        }
+    }
+    assert_eq!(n_names_fields, 4);
+    std::fs::write(&meta_path, meta.to_string()).expect("written");
+
+    let index = idx::Index::open(&index_path).expect("an older index opens");
+    let hits = index
+        .search("place:geneva", &idx::SearchOptions::default())
+        .expect("searches");
+    assert_eq!(hits.total, before);
+    drop(index);
+    let report = idx::build(&idx::BuildOptions::new(&index_path, vec![corpus_dir]))
+        .expect("an incremental build into an older index");
+    assert_eq!(report.articles_added, 0);
+}
