@@ -94,15 +94,16 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let report = idx::build_with_progress(&options, &progress)?;
             progress.finish();
             // Buffered: `eprintln!` writes each piece of a line on its own, and a corpus can give
-            // thousands of lines.
+            // thousands of lines. The build is committed: a warning that cannot be written does
+            // not fail it.
             let mut stderr = io::BufWriter::new(io::stderr().lock());
             for skipped in &report.skipped {
-                writeln!(stderr, "idx: skipped: {skipped}")?;
+                let _ = writeln!(stderr, "idx: skipped: {skipped}");
             }
             for warning in &report.warnings {
-                writeln!(stderr, "idx: warning: {warning}")?;
+                let _ = writeln!(stderr, "idx: warning: {warning}");
             }
-            stderr.flush()?;
+            let _ = stderr.flush();
             drop(stderr);
             if args.json {
                 output::write_json_line(&mut stdout, &report)?;
