@@ -2787,6 +2787,8 @@ struct Group<'a> {
     /// Borrowed from the gazetteer for a listed entity, whose name words are folded once when
     /// the lists are built.
     folded_words: Cow<'a, [String]>,
+    /// The first byte of the last of `folded_words` (see [`last_initial`]), kept beside them.
+    last_initial: Option<u8>,
     /// The mentions as written, borrowed from the body.
     surfaces: Vec<&'a str>,
     spans: Vec<(usize, usize)>,
@@ -2880,6 +2882,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     entity_idx: Some(entity_idx),
                     name: gazetteer.name_of(entity_idx).to_string(),
                     folded_words: Cow::Borrowed(gazetteer.name_words_of(entity_idx)),
+                    last_initial: last_initial(gazetteer.name_words_of(entity_idx)),
                     // A listed entity is usually named more than once; room for a few mentions
                     // costs one allocation, where growing from empty costs more.
                     surfaces: Vec::with_capacity(4),
@@ -2891,8 +2894,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             groups[group_idx].spans.push(candidate.span);
             continue;
         }
+        let initial = last_initial(&words);
         let existing = groups.iter().position(|group| {
             group.kind == candidate.kind
+                && group.last_initial == initial
                 && match candidate.kind {
                     EntityKind::Person => same_person(&group.folded_words, &words),
                     _ => same_words(&group.folded_words, &words),
@@ -2910,6 +2915,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     && candidate.surface.chars().count() < group.name.chars().count();
                 if group.entity_idx.is_none() && (fuller || nominative) {
                     group.name = candidate.surface.to_string();
+                    group.last_initial = initial;
                     group.folded_words = Cow::Owned(words);
                 }
                 group.surfaces.push(candidate.surface);
@@ -2922,6 +2928,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 kind: candidate.kind,
                 entity_idx: None,
                 name: candidate.surface.to_string(),
+                last_initial: initial,
                 folded_words: Cow::Owned(words),
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
@@ -2961,6 +2968,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 kind: EntityKind::Organization,
                 entity_idx: None,
                 name: candidate.surface.to_string(),
+                last_initial: last_initial(&words),
                 folded_words: Cow::Owned(words),
                 surfaces: vec![candidate.surface],
                 spans: vec![candidate.span],
@@ -3056,14 +3064,16 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         if words.is_empty() {
             continue;
         }
+        let initial = last_initial(words);
         let existing = groups.iter().position(|group| {
-            same_words(&group.folded_words, words)
-                || (group.kind == EntityKind::Person
-                    && words.len() == 1
-                    && group
-                        .folded_words
-                        .last()
-                        .is_some_and(|last| russian::same_word(last, &words[0])))
+            group.last_initial == initial
+                && (same_words(&group.folded_words, words)
+                    || (group.kind == EntityKind::Person
+                        && words.len() == 1
+                        && group
+                            .folded_words
+                            .last()
+                            .is_some_and(|last| russian::same_word(last, &words[0]))))
         });
         if let Some(group_idx) = existing {
             groups[group_idx].surfaces.push(surface);
@@ -3091,6 +3101,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             kind,
             entity_idx: None,
             name: surface.to_string(),
+            last_initial: initial,
             folded_words: Cow::Owned(words.clone()),
             surfaces: vec![surface],
             spans: vec![run.span],
@@ -3142,6 +3153,16 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         list.sort_by_key(|entity| entity.spans.first().copied().unwrap_or((usize::MAX, 0)));
     }
     found
+}
+
+/// The first byte of the last of a name's folded words, or `None` for a name without words.
+/// Names that [`same_person`] or [`same_words`] join, or that join as a surname, have the same,
+/// as equal words, close surnames and Russian case forms all share their first letter; most
+/// groups differ there, so it is compared before the words.
+fn last_initial(words: &[String]) -> Option<u8> {
+    words
+        .last()
+        .and_then(|word| word.as_bytes().first().copied())
 }
 
 /// Whether two unknown people's name words name one person: same surname and no conflicting
