@@ -2414,7 +2414,6 @@ impl Scanner<'_> {
 /// `language` (ISO 639-1, or "und"), which decides how much capitals say.
 pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNames {
     let (mut words, lines, romanian) = split_words(body);
-    let scanner_lines = lines.clone();
     if lines.iter().any(|line| line.furniture) {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
@@ -2424,8 +2423,10 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     // gathers where listed names may start, in a plain loop: a flattened iterator of each
     // word's starts costs more per word than the list, and nearly every word gives none.
     let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
-    let mut capitalised_words: Vec<u32> = Vec::new();
-    let mut candidate_starts = Vec::new();
+    // Room for a capitalised word in four, more than most articles have, spares growing the
+    // lists a doubling at a time; listed names start mostly at capitalised words.
+    let mut capitalised_words: Vec<u32> = Vec::with_capacity(n_body_words / 4);
+    let mut candidate_starts = Vec::with_capacity(n_body_words / 4);
     let mut buffer_spans = folded_words.buffer_spans.iter();
     for (word_idx, word) in words.iter().enumerate() {
         let folded_word = folded_words.key(word, &mut buffer_spans);
@@ -2444,8 +2445,8 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         }
     }
     let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.into_iter());
-    let mut teams = team_spans(body, &scanner_lines);
-    let schedule = schedule_spans(body, &scanner_lines, !teams.is_empty());
+    let mut teams = team_spans(body, &lines);
+    let schedule = schedule_spans(body, &lines, !teams.is_empty());
     teams.extend(schedule.iter().map(|&(visitors, _)| visitors));
     let is_host = |span: (usize, usize)| {
         schedule
