@@ -396,10 +396,22 @@ fn count_case(character: char, n_upper: &mut usize, n_lower: &mut usize, romania
     }
 }
 
+/// What [`split_words`] finds in one pass over a body.
+struct SplitBody {
+    words: Vec<Word>,
+    lines: Vec<Line>,
+    /// A word has a letter only Romanian writes.
+    romanian: bool,
+    /// The body has a replacement character, left where a byte did not decode.
+    has_replacement: bool,
+}
+
 /// Splits the body into words and lines in one pass over its characters, and says whether a
-/// word has a letter only Romanian writes.
-fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
+/// word has a letter only Romanian writes and whether the body has a replacement character.
+#[inline(never)]
+fn split_words(text: &str) -> SplitBody {
     let mut romanian = false;
+    let mut has_replacement = false;
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::new();
     let mut counts = LineCounts::default();
@@ -409,7 +421,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         // ASCII spaces and punctuation, the most common bytes between words, need no character
         // decoding; only the line end and list punctuation count for the line.
         let byte = bytes[idx];
-        if byte.is_ascii() && ASCII_LETTER_COUNTS[usize::from(byte)] == 0 {
+        let letter_counts = ASCII_LETTER_COUNTS[usize::from(byte)];
+        if byte.is_ascii() && letter_counts == 0 {
             if byte == b'\n' {
                 lines.push(counts.finish(text, idx + 1));
                 counts = LineCounts {
@@ -422,6 +435,38 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             idx += 1;
             continue;
         }
+        // Most words are ASCII letters and digits ended by a space or punctuation: they are
+        // read here, and the others, which may go on past their ASCII letters, from the start
+        // again by `scan_word`.
+        if letter_counts != 0 {
+            let mut end = idx + 1;
+            let mut ascii_counts = letter_counts;
+            while let Some(&next) = bytes.get(end) {
+                let next_counts = ASCII_LETTER_COUNTS[usize::from(next)];
+                if next_counts == 0 {
+                    break;
+                }
+                ascii_counts = ascii_counts.wrapping_add(next_counts);
+                end += 1;
+            }
+            let ends_here = match bytes.get(end) {
+                None => true,
+                Some(&next) => next.is_ascii() && next != b'\'',
+            };
+            if ends_here {
+                let word = ascii_word(
+                    text,
+                    idx,
+                    end,
+                    ascii_counts,
+                    lines.len() as u32,
+                    &mut counts,
+                );
+                idx = word.end;
+                words.push(word);
+                continue;
+            }
+        }
         // An ASCII byte here is a letter or digit: the bytes between words were passed above.
         let (ch, len) = if byte.is_ascii() {
             (char::from(byte), 1)
@@ -429,6 +474,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             char_at(text, idx)
         };
         if !byte.is_ascii() && !is_alphanumeric(ch) {
+            // A replacement character is never part of a word, so every one passes here.
+            has_replacement |= ch == REPLACEMENT;
             if ch == '\n' {
                 lines.push(counts.finish(text, idx + 1));
                 counts = LineCounts {
@@ -445,131 +492,221 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             idx += len;
             continue;
         }
-        let start = idx;
-        let mut end = idx + len;
-        // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
-        // word ends. Its capitals and small letters other than ASCII ones.
-        let mut n_chars = 0;
-        let (mut n_upper, mut n_lower) = (0, 0);
-        let mut ascii = true;
-        // An apostrophe or a hyphen was taken into the word.
-        let mut glued = false;
-        // The counts of the word's ASCII letters and digits, packed as in
-        // `ASCII_LETTER_COUNTS`.
-        let mut ascii_counts: u64 = 0;
-        if ch.is_ascii() {
-            ascii_counts += ASCII_LETTER_COUNTS[usize::from(byte)];
-        } else {
-            ascii = false;
-            n_chars += 1;
-            count_case(ch, &mut n_upper, &mut n_lower, &mut romanian);
+        let word = scan_word(
+            text,
+            idx,
+            ch,
+            len,
+            lines.len() as u32,
+            &mut counts,
+            &mut romanian,
+        );
+        idx = word.end;
+        words.push(word);
+    }
+    lines.push(counts.finish(text, text.len()));
+    SplitBody {
+        words,
+        lines,
+        romanian,
+        has_replacement,
+    }
+}
+
+/// The length of the lowercase second syllable of a hyphenated given name ("Geun-hye") after
+/// the hyphen at byte `hyphen`, when it is a listed one that ends there (see [`scan_word`]).
+fn given_name_syllable_after(text: &str, hyphen: usize) -> Option<usize> {
+    let after = &text[hyphen + 1..];
+    let syllable_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
+    let next = after[syllable_len..].chars().next();
+    (syllable_len > 0
+        && !next.is_some_and(is_alphanumeric)
+        && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len]))
+    .then_some(syllable_len)
+}
+
+/// [`scan_word`] for a word of ASCII letters and digits only, bytes `start..end`, that an
+/// ASCII byte other than an apostrophe or the end of the body ends, with `ascii_counts` the
+/// packed counts of its letters: the same word and line counts, without the decoding and the
+/// counts of other characters that such a word has no need of.
+#[inline]
+fn ascii_word(
+    text: &str,
+    start: usize,
+    mut end: usize,
+    ascii_counts: u64,
+    line_idx: u32,
+    counts: &mut LineCounts,
+) -> Word {
+    let first = text.as_bytes()[start];
+    let capitalised = first.is_ascii_uppercase();
+    let mut n_chars = end - start;
+    let n_ascii_upper = if n_chars <= COUNT_MASK as usize {
+        (ascii_counts & COUNT_MASK) as usize
+    } else {
+        // The packed counts may have carried from one field into the next.
+        text.as_bytes()[start..end]
+            .iter()
+            .filter(|byte| byte.is_ascii_uppercase())
+            .count()
+    };
+    counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
+    let mut glued = false;
+    if capitalised && text.as_bytes().get(end) == Some(&b'-') {
+        if let Some(syllable_len) = given_name_syllable_after(text, end) {
+            end += 1 + syllable_len;
+            glued = true;
+            n_chars += 1 + syllable_len;
+            counts.n_syllable_lower += syllable_len;
         }
-        while end < text.len() {
-            let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
-            if letter_counts != 0 {
-                ascii_counts = ascii_counts.wrapping_add(letter_counts);
-                end += 1;
-                continue;
-            }
-            // Most words end at an ASCII space or punctuation mark, which only an apostrophe
-            // among them can continue.
-            if bytes[end].is_ascii() && bytes[end] != b'\'' {
-                break;
-            }
-            let (next, next_len) = char_at(text, end);
-            if is_alphanumeric(next) {
-                // Past the ASCII bytes, so `next` is not ASCII.
-                ascii = false;
-                count_case(next, &mut n_upper, &mut n_lower, &mut romanian);
+    }
+    if n_chars >= 4 {
+        counts.n_long_words += 1;
+        counts.long_word_in_lowercase |= first.is_ascii_lowercase();
+    }
+    let initial = capitalised && end == start + 1 && text.as_bytes().get(end) == Some(&b'.');
+    Word {
+        start,
+        end,
+        capitalised,
+        initial,
+        line_idx,
+        plain: n_ascii_upper == 0,
+        alphanumeric: !glued,
+    }
+}
+
+/// Reads the word starting at byte `idx` with its first character `ch` (`len` bytes), a letter
+/// or digit, on line number `line_idx`: adds its letters to the line's `counts`, and notes a
+/// letter only Romanian writes. Kept out of the scan between words, so that each loop keeps
+/// its few values in registers; most bytes are inside words or between them, and each loop
+/// runs over them faster alone.
+#[inline(never)]
+fn scan_word(
+    text: &str,
+    idx: usize,
+    ch: char,
+    len: usize,
+    line_idx: u32,
+    counts: &mut LineCounts,
+    romanian: &mut bool,
+) -> Word {
+    let bytes = text.as_bytes();
+    let start = idx;
+    let mut end = idx + len;
+    // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
+    // word ends. Its capitals and small letters other than ASCII ones.
+    let mut n_chars = 0;
+    let (mut n_upper, mut n_lower) = (0, 0);
+    let mut ascii = true;
+    // An apostrophe or a hyphen was taken into the word.
+    let mut glued = false;
+    // The counts of the word's ASCII letters and digits, packed as in
+    // `ASCII_LETTER_COUNTS`.
+    let mut ascii_counts: u64 = 0;
+    if ch.is_ascii() {
+        ascii_counts += ASCII_LETTER_COUNTS[usize::from(bytes[idx])];
+    } else {
+        ascii = false;
+        n_chars += 1;
+        count_case(ch, &mut n_upper, &mut n_lower, romanian);
+    }
+    while end < text.len() {
+        let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
+        if letter_counts != 0 {
+            ascii_counts = ascii_counts.wrapping_add(letter_counts);
+            end += 1;
+            continue;
+        }
+        // Most words end at an ASCII space or punctuation mark, which only an apostrophe
+        // among them can continue.
+        if bytes[end].is_ascii() && bytes[end] != b'\'' {
+            break;
+        }
+        let (next, next_len) = char_at(text, end);
+        if is_alphanumeric(next) {
+            // Past the ASCII bytes, so `next` is not ASCII.
+            ascii = false;
+            count_case(next, &mut n_upper, &mut n_lower, romanian);
+            end += next_len;
+            n_chars += 1;
+        } else if next == '\'' || next == '’' {
+            // Keep "O'Brien" whole, but stop before a possessive "'s" and a closing quote.
+            let after = &text[end + next_len..];
+            let mut after_chars = after.chars();
+            let first = after_chars.next();
+            let second = after_chars.next();
+            let possessive =
+                matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
+            if first.is_some_and(char::is_alphabetic) && !possessive {
                 end += next_len;
-                n_chars += 1;
-            } else if next == '\'' || next == '’' {
-                // Keep "O'Brien" whole, but stop before a possessive "'s" and a closing quote.
-                let after = &text[end + next_len..];
-                let mut after_chars = after.chars();
-                let first = after_chars.next();
-                let second = after_chars.next();
-                let possessive =
-                    matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
-                if first.is_some_and(char::is_alphabetic) && !possessive {
-                    end += next_len;
-                    glued = true;
-                } else {
-                    break;
-                }
+                glued = true;
             } else {
                 break;
             }
-        }
-        let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
-            // The multiplication adds the three packed counts up in the top field; none of
-            // them, nor their sum, exceeds the word's length, so no field carries into another.
-            const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
-            (
-                (ascii_counts & COUNT_MASK) as usize,
-                ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
-            )
         } else {
-            // The packed counts may have carried from one field into the next.
-            let word_bytes = &text.as_bytes()[start..end];
-            (
-                word_bytes
-                    .iter()
-                    .filter(|byte| byte.is_ascii_uppercase())
-                    .count(),
-                word_bytes
-                    .iter()
-                    .filter(|byte| byte.is_ascii_alphanumeric())
-                    .count(),
-            )
-        };
-        n_chars += n_ascii_chars;
-        // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
-        counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
-        // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
-        // their second syllable in lowercase, which would otherwise end the name at the hyphen
-        // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
-        // apart.
-        if ch.is_uppercase() && text.as_bytes().get(end) == Some(&b'-') {
-            let after = &text[end + 1..];
-            let syllable_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
-            let next = after[syllable_len..].chars().next();
-            if syllable_len > 0
-                && !next.is_some_and(is_alphanumeric)
-                && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len])
-            {
-                end += 1 + syllable_len;
-                glued = true;
-                n_chars += 1 + syllable_len;
-                // Counted apart from the line's packed counts, which a line too long for them
-                // replaces by a count of its bytes that takes these letters in.
-                counts.n_syllable_lower += syllable_len;
-            }
+            break;
         }
-        // Only letters other than ASCII ones are counted here, and most words have none.
-        if !ascii {
-            counts.n_upper += n_upper;
-            counts.n_lower += n_lower;
-        }
-        if n_chars >= 4 {
-            counts.n_long_words += 1;
-            counts.long_word_in_lowercase |= ch.is_lowercase();
-        }
-        let capitalised = ch.is_uppercase();
-        let initial = capitalised && end == start + len && text[end..].starts_with('.');
-        words.push(Word {
-            start,
-            end,
-            capitalised,
-            initial,
-            line_idx: lines.len() as u32,
-            plain: ascii && n_ascii_upper == 0,
-            alphanumeric: ascii && !glued,
-        });
-        idx = end;
     }
-    lines.push(counts.finish(text, text.len()));
-    (words, lines, romanian)
+    let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
+        // The multiplication adds the three packed counts up in the top field; none of
+        // them, nor their sum, exceeds the word's length, so no field carries into another.
+        const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
+        (
+            (ascii_counts & COUNT_MASK) as usize,
+            ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
+        )
+    } else {
+        // The packed counts may have carried from one field into the next.
+        let word_bytes = &text.as_bytes()[start..end];
+        (
+            word_bytes
+                .iter()
+                .filter(|byte| byte.is_ascii_uppercase())
+                .count(),
+            word_bytes
+                .iter()
+                .filter(|byte| byte.is_ascii_alphanumeric())
+                .count(),
+        )
+    };
+    n_chars += n_ascii_chars;
+    // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
+    counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
+    // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
+    // their second syllable in lowercase, which would otherwise end the name at the hyphen
+    // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
+    // apart.
+    if ch.is_uppercase() && text.as_bytes().get(end) == Some(&b'-') {
+        if let Some(syllable_len) = given_name_syllable_after(text, end) {
+            end += 1 + syllable_len;
+            glued = true;
+            n_chars += 1 + syllable_len;
+            // Counted apart from the line's packed counts, which a line too long for them
+            // replaces by a count of its bytes that takes these letters in.
+            counts.n_syllable_lower += syllable_len;
+        }
+    }
+    // Only letters other than ASCII ones are counted here, and most words have none.
+    if !ascii {
+        counts.n_upper += n_upper;
+        counts.n_lower += n_lower;
+    }
+    if n_chars >= 4 {
+        counts.n_long_words += 1;
+        counts.long_word_in_lowercase |= ch.is_lowercase();
+    }
+    let capitalised = ch.is_uppercase();
+    let initial = capitalised && end == start + len && text[end..].starts_with('.');
+    Word {
+        start,
+        end,
+        capitalised,
+        initial,
+        line_idx,
+        plain: ascii && n_ascii_upper == 0,
+        alphanumeric: ascii && !glued,
+    }
 }
 
 /// Whether two neighbouring words belong to one name: only a space, a hyphen, or the full stop
@@ -2413,7 +2550,12 @@ impl Scanner<'_> {
 /// Finds and merges the people, organisations and places named in `body`, an article in
 /// `language` (ISO 639-1, or "und"), which decides how much capitals say.
 pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNames {
-    let (mut words, lines, romanian) = split_words(body);
+    let SplitBody {
+        mut words,
+        lines,
+        romanian,
+        has_replacement,
+    } = split_words(body);
     if lines.iter().any(|line| line.furniture) {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
@@ -2646,7 +2788,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     // A name cut by replacement characters inside a word lost letters before idx saw the text
     // ("Sinn F\u{FFFD}\u{FFFD}in" read as "Sinn F"): what it was is unknown, so it is left out.
     // Replacement characters between words (a quotation mark that did not decode) harm nothing.
-    if body.contains(REPLACEMENT) {
+    if has_replacement {
         let damaged = |span: (usize, usize)| {
             let after = body[span.1..].trim_start_matches(REPLACEMENT);
             let before = body[..span.0].trim_end_matches(REPLACEMENT);
@@ -3690,7 +3832,7 @@ mod tests {
         let capitals = "A".repeat(1 << 21);
         let digits = "7".repeat(1 << 22);
         let text = format!("{capitals} {digits} x");
-        let (words, lines, _) = split_words(&text);
+        let SplitBody { words, lines, .. } = split_words(&text);
         assert_eq!(words.len(), 3);
         assert!(!words[0].plain, "a word of capitals is not plain");
         assert!(words[1].plain, "a word of digits has no capital");
