@@ -51,63 +51,25 @@ struct Word {
     alphanumeric: bool,
 }
 
-/// The folded form of every word. Most words are lowercase ASCII and point into the body; the
-/// others are folded into one shared buffer, so folding allocates nothing per word.
-struct FoldedWords<'a> {
-    body: &'a str,
-    buffer: String,
-    /// The byte span in `buffer` of each word that is not plain, in word order.
-    buffer_spans: Vec<(u32, u32)>,
-}
-
-impl<'a> FoldedWords<'a> {
-    fn new(body: &'a str, words: &[Word]) -> FoldedWords<'a> {
-        let mut buffer = String::new();
-        let mut buffer_spans = Vec::new();
-        for word in words.iter().filter(|word| !word.plain) {
-            let text = &body[word.start..word.end];
-            let from = buffer.len() as u32;
-            // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English
-            // words and fold to themselves; only other characters need the Unicode folding.
-            // Words of ASCII letters and digits, most capitalised words, need no check.
-            if word.alphanumeric
-                || text
-                    .chars()
-                    .all(|character| character.is_ascii() || character == '’')
-            {
-                // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and
-                // costs less than pushing the characters one at a time.
-                buffer.push_str(text);
-                buffer[from as usize..].make_ascii_lowercase();
-            } else {
-                buffer.push_str(&fold_name(text));
-            }
-            buffer_spans.push((from, buffer.len() as u32));
-        }
-        FoldedWords {
-            body,
-            buffer,
-            buffer_spans,
-        }
-    }
-
-    /// The folded form of `word`, one of the words `new` was given, asked in word order:
-    /// `buffer_spans` starts as an iterator over [`FoldedWords::buffer_spans`] and moves on at
-    /// each word that is not plain. The rules read folded words many times each, so each is
-    /// sliced once rather than found from its span on every read.
-    fn key<'s>(
-        &'s self,
-        word: &Word,
-        buffer_spans: &mut std::slice::Iter<'_, (u32, u32)>,
-    ) -> &'s str {
-        if word.plain {
-            self.body.get(word.start..word.end).unwrap_or("")
-        } else {
-            buffer_spans
-                .next()
-                .and_then(|&(from, to)| self.buffer.get(from as usize..to as usize))
-                .unwrap_or("")
-        }
+/// Appends the folded form of `word` (`text`, a word that is not plain) to `buffer`: the folded
+/// forms of the words that are not plain share one buffer, so folding allocates nothing per
+/// word, and most words are plain and point into the body instead.
+fn fold_word_into(buffer: &mut String, word: &Word, text: &str) {
+    // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English words and
+    // fold to themselves; only other characters need the Unicode folding. Words of ASCII
+    // letters and digits, most capitalised words, need no check.
+    if word.alphanumeric
+        || text
+            .chars()
+            .all(|character| character.is_ascii() || character == '’')
+    {
+        // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and costs
+        // less than pushing the characters one at a time.
+        let from = buffer.len();
+        buffer.push_str(text);
+        buffer[from..].make_ascii_lowercase();
+    } else {
+        buffer.push_str(&fold_name(text));
     }
 }
 
@@ -752,7 +714,8 @@ enum Piece {
 struct Scanner<'a> {
     text: &'a str,
     words: Vec<Word>,
-    /// The folded form of every word (see [`FoldedWords`]).
+    /// The folded form of every word: the body's text for a plain word, else a slice of a
+    /// buffer of folded forms (see [`fold_word_into`]).
     folded: Vec<&'a str>,
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate<'a>>,
@@ -2559,20 +2522,33 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     if lines.iter().any(|line| line.furniture) {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
-    let folded_words = FoldedWords::new(body, &words);
     let n_body_words = words.len();
-    // One pass over the words slices their folded forms, lists the capitalised ones, and
-    // gathers where listed names may start, in a plain loop: a flattened iterator of each
-    // word's starts costs more per word than the list, and nearly every word gives none.
+    // One pass over the words folds them, lists the capitalised ones, and gathers where listed
+    // names may start, in a plain loop: a flattened iterator of each word's starts costs more
+    // per word than the list, and nearly every word gives none. The folded forms of the words
+    // that are not plain go into one buffer, from which they are sliced once it is complete.
     let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
     // Room for a capitalised word in four, more than most articles have, spares growing the
-    // lists a doubling at a time; listed names start mostly at capitalised words.
+    // lists a doubling at a time; listed names start mostly at capitalised words, and most
+    // words that are not plain are capitalised.
+    let mut folded_buffer = String::with_capacity(body.len() / 4);
+    // Per word that is not plain: its index and the span of its folded form in the buffer.
+    let mut buffer_spans: Vec<(u32, u32, u32)> = Vec::with_capacity(n_body_words / 4);
     let mut capitalised_words: Vec<u32> = Vec::with_capacity(n_body_words / 4);
     let mut candidate_starts = Vec::with_capacity(n_body_words / 4);
-    let mut buffer_spans = folded_words.buffer_spans.iter();
     for (word_idx, word) in words.iter().enumerate() {
-        let folded_word = folded_words.key(word, &mut buffer_spans);
-        folded.push(folded_word);
+        let text = body.get(word.start..word.end).unwrap_or("");
+        let folded_word = if word.plain {
+            folded.push(text);
+            text
+        } else {
+            let from = folded_buffer.len();
+            fold_word_into(&mut folded_buffer, word, text);
+            buffer_spans.push((word_idx as u32, from as u32, folded_buffer.len() as u32));
+            // Set once the buffer is complete.
+            folded.push("");
+            folded_buffer.get(from..).unwrap_or("")
+        };
         if word.capitalised {
             capitalised_words.push(word_idx as u32);
         }
@@ -2585,6 +2561,9 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         ) {
             candidate_starts.extend(starts);
         }
+    }
+    for &(word_idx, from, to) in &buffer_spans {
+        folded[word_idx as usize] = folded_buffer.get(from as usize..to as usize).unwrap_or("");
     }
     let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.into_iter());
     let mut teams = team_spans(body, &lines);
