@@ -748,6 +748,8 @@ struct Scanner<'a> {
     romance_plurals: bool,
     /// Hashes of the folded words the body writes in lowercase, worked out when first asked.
     lowercase_words: std::cell::OnceCell<WordHashes>,
+    /// The length of the body without its trailing whitespace, asked of many abbreviations.
+    trimmed_len: usize,
 }
 
 /// The hashes of some of an article's folded words (those it writes in lowercase, or in
@@ -782,15 +784,6 @@ impl WordHashes {
 
     fn contains(&self, hash: u64) -> bool {
         self.may_contain(hash) && self.hashes.contains(&hash)
-    }
-
-    /// The positions, in insertion order, of the words with `hash`.
-    fn positions(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
-        self.hashes
-            .iter()
-            .enumerate()
-            .filter(move |&(_, &other_hash)| other_hash == hash)
-            .map(|(position, _)| position)
     }
 }
 
@@ -1322,12 +1315,17 @@ impl Scanner<'_> {
             capitals
         });
         let hash = word_hash(key);
+        // The hashes are in the order of the capitalised words, so the two are read side by
+        // side; the word asked about is nearly always among them, so the whole list is read.
         capitals.may_contain(hash)
-            && capitals.positions(hash).any(|position| {
-                let other_idx = self.capitalised_words[position] as usize;
-                self.key(other_idx) == key
-                    && !starts_sentence(self.text, self.words[other_idx].start)
-            })
+            && capitals.hashes.iter().zip(&self.capitalised_words).any(
+                |(&other_hash, &other_idx)| {
+                    let other_idx = other_idx as usize;
+                    other_hash == hash
+                        && self.key(other_idx) == key
+                        && !starts_sentence(self.text, self.words[other_idx].start)
+                },
+            )
     }
 
     /// Whether the article writes word `word_idx`, or its singular without the final "s", in
@@ -2165,7 +2163,7 @@ impl Scanner<'_> {
             && !self.text[span.1..]
                 .trim_start_matches([' ', '\t'])
                 .starts_with(['\n', '\r'])
-            && span.1 < self.text.trim_end().len()
+            && span.1 < self.trimmed_len
         {
             // Abbreviations ("NFU", "KDPI"); not at a line's end, where photo credits and
             // channel names stand ("EPA / BAP", "TVN24 GO").
@@ -2591,6 +2589,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         capital_hashes: std::cell::OnceCell::new(),
         title_phrase: std::cell::RefCell::new(String::new()),
         lowercase_words: std::cell::OnceCell::new(),
+        trimmed_len: body.trim_end().len(),
         romance_plurals: matches!(language, "es" | "fr" | "it" | "pt" | "ca" | "ro"),
     };
 
