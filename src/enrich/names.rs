@@ -3051,8 +3051,8 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 name: candidate.surface.to_string(),
                 last_initial: initial,
                 folded_words: Cow::Owned(words),
-                surfaces: vec![candidate.surface],
-                spans: vec![candidate.span],
+                surfaces: first_mention(candidate.surface),
+                spans: first_mention(candidate.span),
             }),
         }
     }
@@ -3091,8 +3091,8 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 name: candidate.surface.to_string(),
                 last_initial: last_initial(&words),
                 folded_words: Cow::Owned(words),
-                surfaces: vec![candidate.surface],
-                spans: vec![candidate.span],
+                surfaces: first_mention(candidate.surface),
+                spans: first_mention(candidate.span),
             }),
         }
     }
@@ -3224,8 +3224,8 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             name: surface.to_string(),
             last_initial: initial,
             folded_words: Cow::Owned(words.clone()),
-            surfaces: vec![surface],
-            spans: vec![run.span],
+            surfaces: first_mention(surface),
+            spans: first_mention(run.span),
         });
     }
     let mut found = FoundNames::default();
@@ -3274,6 +3274,15 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         list.sort_by_key(|entity| entity.spans.first().copied().unwrap_or((usize::MAX, 0)));
     }
     found
+}
+
+/// A group's list of mentions, holding its first: an article names an entity once or a few
+/// times, and room for a few costs no more to allocate than room for one, where growing the
+/// list later copies it.
+fn first_mention<T>(mention: T) -> Vec<T> {
+    let mut mentions = Vec::with_capacity(4);
+    mentions.push(mention);
+    mentions
 }
 
 /// The first byte of the last of a name's folded words, or `None` for a name without words.
