@@ -222,7 +222,8 @@ fn char_at(text: &str, idx: usize) -> (char, usize) {
 /// Second syllables of hyphenated Korean, Taiwanese and Hong Kong given names, as romanised in
 /// the press ("Geun-hye", "Jae-yong", "Ki-moon", "Ing-wen", "Chun-ying"). From general knowledge
 /// of Korean and Chinese romanisation; English words that end hyphenated compounds ("in", "man",
-/// "won", "do") are left out.
+/// "won", "do") are left out. In alphabetical order, so that a word is found by halving the
+/// list.
 #[rustfmt::skip]
 const GIVEN_NAME_SYLLABLES: &[&str] = &[
     "ae", "ahn", "bae", "bak", "beom", "bo", "bok", "bong", "bum", "byung", "chae", "chan",
@@ -483,7 +484,9 @@ fn given_name_syllable_after(text: &str, hyphen: usize) -> Option<usize> {
     let next = after[syllable_len..].chars().next();
     (syllable_len > 0
         && !next.is_some_and(is_alphanumeric)
-        && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len]))
+        && GIVEN_NAME_SYLLABLES
+            .binary_search(&&after[..syllable_len])
+            .is_ok())
     .then_some(syllable_len)
 }
 
@@ -3824,6 +3827,14 @@ mod tests {
         assert!(!words[0].plain, "a word of capitals is not plain");
         assert!(words[1].plain, "a word of digits has no capital");
         assert!(lines[0].capitals, "a line of capitals and digits");
+    }
+
+    #[test]
+    fn lists_the_given_name_syllables_in_order() {
+        // `given_name_syllable_after` searches the list by halves.
+        assert!(GIVEN_NAME_SYLLABLES
+            .windows(2)
+            .all(|pair| pair[0] < pair[1]));
     }
 
     #[test]
