@@ -1445,10 +1445,11 @@ impl Scanner<'_> {
             if from + 1 == word_idx && !self.german {
                 let last = self.key(from);
                 let title_last_words = &self.gazetteer.title_last_words;
-                if !title_last_words.contains(last)
-                    && !last
-                        .strip_suffix('s')
-                        .is_some_and(|singular| title_last_words.contains(singular))
+                let shapes = &self.gazetteer.title_last_word_shapes;
+                let is_title_last_word =
+                    |word: &str| shapes.may_contain(word) && title_last_words.contains(word);
+                if !is_title_last_word(last)
+                    && !last.strip_suffix('s').is_some_and(is_title_last_word)
                 {
                     return false;
                 }
