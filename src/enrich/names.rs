@@ -104,6 +104,32 @@ const NAME_PARTICLES: &[&str] = &[
     "el", "bin", "ibn", "ben", "la", "le",
 ];
 
+/// The length in bytes of the longest word of `list`.
+const fn longest_word(list: &[&str]) -> usize {
+    let mut longest = 0;
+    let mut idx = 0;
+    while idx < list.len() {
+        if list[idx].len() > longest {
+            longest = list[idx].len();
+        }
+        idx += 1;
+    }
+    longest
+}
+
+/// Whether the folded word `word` is one of [`NAME_PARTICLES`]. Asked of most words after a
+/// capitalised one; a longer word is none, which its length tells without comparing it with
+/// each.
+fn is_name_particle(word: &str) -> bool {
+    word.len() <= longest_word(NAME_PARTICLES) && NAME_PARTICLES.contains(&word)
+}
+
+/// Whether the folded word `word` is one of [`ORG_CONNECTORS`], asked of the first word of
+/// most runs; as for [`is_name_particle`], a longer word is none.
+fn is_org_connector(word: &str) -> bool {
+    word.len() <= longest_word(ORG_CONNECTORS) && ORG_CONNECTORS.contains(&word)
+}
+
 /// Lowercase words that may sit inside an organisation's or a title's name ("Ministry of
 /// Defence", "Secretary of State", "Banca Națională a României", "Ministerio de Trabajo y
 /// Asuntos Sociales"); folded, so Romanian "și" is "si".
@@ -1415,7 +1441,7 @@ impl Scanner<'_> {
             if let Some(n_words) = self.is_title_at(idx, to) {
                 idx += n_words;
                 saw_title = true;
-            } else if (self.is_common(idx) || ORG_CONNECTORS.contains(&self.key(idx)))
+            } else if (self.is_common(idx) || is_org_connector(self.key(idx)))
                 && !self.words[idx].initial
             {
                 // "A. Stewart": an initial is never the article or a connector.
@@ -2194,7 +2220,7 @@ impl Scanner<'_> {
             && (name_start..to).any(|idx| {
                 let word = &self.words[idx];
                 (if word.capitalised {
-                    !NAME_PARTICLES.contains(&self.key(idx))
+                    !is_name_particle(self.key(idx))
                 } else {
                     self.romance_plurals
                 }) && self.used_in_lowercase_in_number(idx)
@@ -2690,8 +2716,8 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
                         "von" => !scanner.in_word_list(look - 1, WordList::GivenNames),
                         _ => false,
                     };
-                let allowed = (NAME_PARTICLES.contains(&folded) && !article)
-                    || (has_org_or_title && ORG_CONNECTORS.contains(&folded))
+                let allowed = (is_name_particle(folded) && !article)
+                    || (has_org_or_title && is_org_connector(folded))
                     || (after_listed_org && folded == "of");
                 if !allowed
                     || look + 1 >= n_words
