@@ -1809,6 +1809,11 @@ impl Scanner<'_> {
     /// `to`: dotted initials ("F.C.", "C.S.M.", two or three words) or capitals ("FC", one word),
     /// followed by at least one more word.
     fn club_abbreviation(&self, from: usize, to: usize) -> Option<usize> {
+        // The abbreviation is followed by another word, so a run of one word, as most are,
+        // has none.
+        if to < from + 2 {
+            return None;
+        }
         let mut letters = String::new();
         let mut idx = from;
         while idx < to && idx < from + 3 && self.words[idx].initial {
