@@ -397,6 +397,9 @@ struct SplitBody {
 
 /// Splits the body into words and lines in one pass over its characters, and says whether a
 /// word has a letter only Romanian writes and whether the body has a replacement character.
+///
+/// Out of line: inlined into [`find_names`], the scan shared the registers with the rest of
+/// it and read its values back from memory at every byte.
 #[inline(never)]
 fn split_words(text: &str) -> SplitBody {
     let mut romanian = false;
@@ -569,9 +572,9 @@ fn ascii_word(
 
 /// Reads the word starting at byte `idx` with its first character `ch` (`len` bytes), a letter
 /// or digit, on line number `line_idx`: adds its letters to the line's `counts`, and notes a
-/// letter only Romanian writes. Kept out of the scan between words, so that each loop keeps
-/// its few values in registers; most bytes are inside words or between them, and each loop
-/// runs over them faster alone.
+/// letter only Romanian writes. Words of ASCII letters and digits alone take the shorter way
+/// of [`ascii_word`]; this general reading, for words with other characters or an apostrophe,
+/// stays out of the loop of [`split_words`], which then keeps its values in registers.
 #[inline(never)]
 fn scan_word(
     text: &str,
