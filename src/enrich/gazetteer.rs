@@ -273,6 +273,9 @@ pub struct Gazetteer {
     /// The last word of each of `person_titles`: a phrase whose last word is not one (nor is
     /// without its plural "s") is no title, which rules most phrases out in one lookup.
     pub(crate) title_last_words: WordSet,
+    /// The shapes of `title_last_words`, which rule out most words before a lookup: the word
+    /// asked about is the one before each run of capitalised words.
+    pub(crate) title_last_word_shapes: WordShapes,
     pub(crate) max_title_words: usize,
     /// Every word of the single-word lists with the lists it is in, so that the name rules learn
     /// all of a word's lists in one lookup instead of one lookup per list. The lists are the
@@ -856,6 +859,7 @@ impl Gazetteer {
             leading_punctuation,
             by_folded_alias,
             person_titles,
+            title_last_word_shapes: WordShapes::of(&title_last_words),
             title_last_words,
             max_title_words,
             word_lists,

@@ -51,63 +51,25 @@ struct Word {
     alphanumeric: bool,
 }
 
-/// The folded form of every word. Most words are lowercase ASCII and point into the body; the
-/// others are folded into one shared buffer, so folding allocates nothing per word.
-struct FoldedWords<'a> {
-    body: &'a str,
-    buffer: String,
-    /// The byte span in `buffer` of each word that is not plain, in word order.
-    buffer_spans: Vec<(u32, u32)>,
-}
-
-impl<'a> FoldedWords<'a> {
-    fn new(body: &'a str, words: &[Word]) -> FoldedWords<'a> {
-        let mut buffer = String::new();
-        let mut buffer_spans = Vec::new();
-        for word in words.iter().filter(|word| !word.plain) {
-            let text = &body[word.start..word.end];
-            let from = buffer.len() as u32;
-            // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English
-            // words and fold to themselves; only other characters need the Unicode folding.
-            // Words of ASCII letters and digits, most capitalised words, need no check.
-            if word.alphanumeric
-                || text
-                    .chars()
-                    .all(|character| character.is_ascii() || character == '’')
-            {
-                // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and
-                // costs less than pushing the characters one at a time.
-                buffer.push_str(text);
-                buffer[from as usize..].make_ascii_lowercase();
-            } else {
-                buffer.push_str(&fold_name(text));
-            }
-            buffer_spans.push((from, buffer.len() as u32));
-        }
-        FoldedWords {
-            body,
-            buffer,
-            buffer_spans,
-        }
-    }
-
-    /// The folded form of `word`, one of the words `new` was given, asked in word order:
-    /// `buffer_spans` starts as an iterator over [`FoldedWords::buffer_spans`] and moves on at
-    /// each word that is not plain. The rules read folded words many times each, so each is
-    /// sliced once rather than found from its span on every read.
-    fn key<'s>(
-        &'s self,
-        word: &Word,
-        buffer_spans: &mut std::slice::Iter<'_, (u32, u32)>,
-    ) -> &'s str {
-        if word.plain {
-            self.body.get(word.start..word.end).unwrap_or("")
-        } else {
-            buffer_spans
-                .next()
-                .and_then(|&(from, to)| self.buffer.get(from as usize..to as usize))
-                .unwrap_or("")
-        }
+/// Appends the folded form of `word` (`text`, a word that is not plain) to `buffer`: the folded
+/// forms of the words that are not plain share one buffer, so folding allocates nothing per
+/// word, and most words are plain and point into the body instead.
+fn fold_word_into(buffer: &mut String, word: &Word, text: &str) {
+    // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English words and
+    // fold to themselves; only other characters need the Unicode folding. Words of ASCII
+    // letters and digits, most capitalised words, need no check.
+    if word.alphanumeric
+        || text
+            .chars()
+            .all(|character| character.is_ascii() || character == '’')
+    {
+        // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and costs
+        // less than pushing the characters one at a time.
+        let from = buffer.len();
+        buffer.push_str(text);
+        buffer[from..].make_ascii_lowercase();
+    } else {
+        buffer.push_str(&fold_name(text));
     }
 }
 
@@ -141,6 +103,32 @@ const NAME_PARTICLES: &[&str] = &[
     "de", "da", "do", "dos", "das", "du", "del", "della", "di", "van", "von", "der", "den", "al",
     "el", "bin", "ibn", "ben", "la", "le",
 ];
+
+/// The length in bytes of the longest word of `list`.
+const fn longest_word(list: &[&str]) -> usize {
+    let mut longest = 0;
+    let mut idx = 0;
+    while idx < list.len() {
+        if list[idx].len() > longest {
+            longest = list[idx].len();
+        }
+        idx += 1;
+    }
+    longest
+}
+
+/// Whether the folded word `word` is one of [`NAME_PARTICLES`]. Asked of most words after a
+/// capitalised one; a longer word is none, which its length tells without comparing it with
+/// each.
+fn is_name_particle(word: &str) -> bool {
+    word.len() <= longest_word(NAME_PARTICLES) && NAME_PARTICLES.contains(&word)
+}
+
+/// Whether the folded word `word` is one of [`ORG_CONNECTORS`], asked of the first word of
+/// most runs; as for [`is_name_particle`], a longer word is none.
+fn is_org_connector(word: &str) -> bool {
+    word.len() <= longest_word(ORG_CONNECTORS) && ORG_CONNECTORS.contains(&word)
+}
 
 /// Lowercase words that may sit inside an organisation's or a title's name ("Ministry of
 /// Defence", "Secretary of State", "Banca Națională a României", "Ministerio de Trabajo y
@@ -260,7 +248,8 @@ fn char_at(text: &str, idx: usize) -> (char, usize) {
 /// Second syllables of hyphenated Korean, Taiwanese and Hong Kong given names, as romanised in
 /// the press ("Geun-hye", "Jae-yong", "Ki-moon", "Ing-wen", "Chun-ying"). From general knowledge
 /// of Korean and Chinese romanisation; English words that end hyphenated compounds ("in", "man",
-/// "won", "do") are left out.
+/// "won", "do") are left out. In alphabetical order, so that a word is found by halving the
+/// list.
 #[rustfmt::skip]
 const GIVEN_NAME_SYLLABLES: &[&str] = &[
     "ae", "ahn", "bae", "bak", "beom", "bo", "bok", "bong", "bum", "byung", "chae", "chan",
@@ -396,10 +385,25 @@ fn count_case(character: char, n_upper: &mut usize, n_lower: &mut usize, romania
     }
 }
 
+/// What [`split_words`] finds in one pass over a body.
+struct SplitBody {
+    words: Vec<Word>,
+    lines: Vec<Line>,
+    /// A word has a letter only Romanian writes.
+    romanian: bool,
+    /// The body has a replacement character, left where a byte did not decode.
+    has_replacement: bool,
+}
+
 /// Splits the body into words and lines in one pass over its characters, and says whether a
-/// word has a letter only Romanian writes.
-fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
+/// word has a letter only Romanian writes and whether the body has a replacement character.
+///
+/// Out of line: inlined into [`find_names`], the scan shared the registers with the rest of
+/// it and read its values back from memory at every byte.
+#[inline(never)]
+fn split_words(text: &str) -> SplitBody {
     let mut romanian = false;
+    let mut has_replacement = false;
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::new();
     let mut counts = LineCounts::default();
@@ -409,7 +413,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
         // ASCII spaces and punctuation, the most common bytes between words, need no character
         // decoding; only the line end and list punctuation count for the line.
         let byte = bytes[idx];
-        if byte.is_ascii() && ASCII_LETTER_COUNTS[usize::from(byte)] == 0 {
+        let letter_counts = ASCII_LETTER_COUNTS[usize::from(byte)];
+        if byte.is_ascii() && letter_counts == 0 {
             if byte == b'\n' {
                 lines.push(counts.finish(text, idx + 1));
                 counts = LineCounts {
@@ -422,6 +427,38 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             idx += 1;
             continue;
         }
+        // Most words are ASCII letters and digits ended by a space or punctuation: they are
+        // read here, and the others, which may go on past their ASCII letters, from the start
+        // again by `scan_word`.
+        if letter_counts != 0 {
+            let mut end = idx + 1;
+            let mut ascii_counts = letter_counts;
+            while let Some(&next) = bytes.get(end) {
+                let next_counts = ASCII_LETTER_COUNTS[usize::from(next)];
+                if next_counts == 0 {
+                    break;
+                }
+                ascii_counts = ascii_counts.wrapping_add(next_counts);
+                end += 1;
+            }
+            let ends_here = match bytes.get(end) {
+                None => true,
+                Some(&next) => next.is_ascii() && next != b'\'',
+            };
+            if ends_here {
+                let word = ascii_word(
+                    text,
+                    idx,
+                    end,
+                    ascii_counts,
+                    lines.len() as u32,
+                    &mut counts,
+                );
+                idx = word.end;
+                words.push(word);
+                continue;
+            }
+        }
         // An ASCII byte here is a letter or digit: the bytes between words were passed above.
         let (ch, len) = if byte.is_ascii() {
             (char::from(byte), 1)
@@ -429,6 +466,8 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             char_at(text, idx)
         };
         if !byte.is_ascii() && !is_alphanumeric(ch) {
+            // A replacement character is never part of a word, so every one passes here.
+            has_replacement |= ch == REPLACEMENT;
             if ch == '\n' {
                 lines.push(counts.finish(text, idx + 1));
                 counts = LineCounts {
@@ -445,131 +484,223 @@ fn split_words(text: &str) -> (Vec<Word>, Vec<Line>, bool) {
             idx += len;
             continue;
         }
-        let start = idx;
-        let mut end = idx + len;
-        // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
-        // word ends. Its capitals and small letters other than ASCII ones.
-        let mut n_chars = 0;
-        let (mut n_upper, mut n_lower) = (0, 0);
-        let mut ascii = true;
-        // An apostrophe or a hyphen was taken into the word.
-        let mut glued = false;
-        // The counts of the word's ASCII letters and digits, packed as in
-        // `ASCII_LETTER_COUNTS`.
-        let mut ascii_counts: u64 = 0;
-        if ch.is_ascii() {
-            ascii_counts += ASCII_LETTER_COUNTS[usize::from(byte)];
-        } else {
-            ascii = false;
-            n_chars += 1;
-            count_case(ch, &mut n_upper, &mut n_lower, &mut romanian);
+        let word = scan_word(
+            text,
+            idx,
+            ch,
+            len,
+            lines.len() as u32,
+            &mut counts,
+            &mut romanian,
+        );
+        idx = word.end;
+        words.push(word);
+    }
+    lines.push(counts.finish(text, text.len()));
+    SplitBody {
+        words,
+        lines,
+        romanian,
+        has_replacement,
+    }
+}
+
+/// The length of the lowercase second syllable of a hyphenated given name ("Geun-hye") after
+/// the hyphen at byte `hyphen`, when it is a listed one that ends there (see [`scan_word`]).
+fn given_name_syllable_after(text: &str, hyphen: usize) -> Option<usize> {
+    let after = &text[hyphen + 1..];
+    let syllable_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
+    let next = after[syllable_len..].chars().next();
+    (syllable_len > 0
+        && !next.is_some_and(is_alphanumeric)
+        && GIVEN_NAME_SYLLABLES
+            .binary_search(&&after[..syllable_len])
+            .is_ok())
+    .then_some(syllable_len)
+}
+
+/// [`scan_word`] for a word of ASCII letters and digits only, bytes `start..end`, that an
+/// ASCII byte other than an apostrophe or the end of the body ends, with `ascii_counts` the
+/// packed counts of its letters: the same word and line counts, without the decoding and the
+/// counts of other characters that such a word has no need of.
+#[inline]
+fn ascii_word(
+    text: &str,
+    start: usize,
+    mut end: usize,
+    ascii_counts: u64,
+    line_idx: u32,
+    counts: &mut LineCounts,
+) -> Word {
+    let first = text.as_bytes()[start];
+    let capitalised = first.is_ascii_uppercase();
+    let mut n_chars = end - start;
+    let n_ascii_upper = if n_chars <= COUNT_MASK as usize {
+        (ascii_counts & COUNT_MASK) as usize
+    } else {
+        // The packed counts may have carried from one field into the next.
+        text.as_bytes()[start..end]
+            .iter()
+            .filter(|byte| byte.is_ascii_uppercase())
+            .count()
+    };
+    counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
+    let mut glued = false;
+    if capitalised && text.as_bytes().get(end) == Some(&b'-') {
+        if let Some(syllable_len) = given_name_syllable_after(text, end) {
+            end += 1 + syllable_len;
+            glued = true;
+            n_chars += 1 + syllable_len;
+            counts.n_syllable_lower += syllable_len;
         }
-        while end < text.len() {
-            let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
-            if letter_counts != 0 {
-                ascii_counts = ascii_counts.wrapping_add(letter_counts);
-                end += 1;
-                continue;
-            }
-            // Most words end at an ASCII space or punctuation mark, which only an apostrophe
-            // among them can continue.
-            if bytes[end].is_ascii() && bytes[end] != b'\'' {
-                break;
-            }
-            let (next, next_len) = char_at(text, end);
-            if is_alphanumeric(next) {
-                // Past the ASCII bytes, so `next` is not ASCII.
-                ascii = false;
-                count_case(next, &mut n_upper, &mut n_lower, &mut romanian);
+    }
+    if n_chars >= 4 {
+        counts.n_long_words += 1;
+        counts.long_word_in_lowercase |= first.is_ascii_lowercase();
+    }
+    let initial = capitalised && end == start + 1 && text.as_bytes().get(end) == Some(&b'.');
+    Word {
+        start,
+        end,
+        capitalised,
+        initial,
+        line_idx,
+        plain: n_ascii_upper == 0,
+        alphanumeric: !glued,
+    }
+}
+
+/// Reads the word starting at byte `idx` with its first character `ch` (`len` bytes), a letter
+/// or digit, on line number `line_idx`: adds its letters to the line's `counts`, and notes a
+/// letter only Romanian writes. Words of ASCII letters and digits alone take the shorter way
+/// of [`ascii_word`]; this general reading, for words with other characters or an apostrophe,
+/// stays out of the loop of [`split_words`], which then keeps its values in registers.
+#[inline(never)]
+fn scan_word(
+    text: &str,
+    idx: usize,
+    ch: char,
+    len: usize,
+    line_idx: u32,
+    counts: &mut LineCounts,
+    romanian: &mut bool,
+) -> Word {
+    let bytes = text.as_bytes();
+    let start = idx;
+    let mut end = idx + len;
+    // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
+    // word ends. Its capitals and small letters other than ASCII ones.
+    let mut n_chars = 0;
+    let (mut n_upper, mut n_lower) = (0, 0);
+    let mut ascii = true;
+    // An apostrophe or a hyphen was taken into the word.
+    let mut glued = false;
+    // The counts of the word's ASCII letters and digits, packed as in
+    // `ASCII_LETTER_COUNTS`.
+    let mut ascii_counts: u64 = 0;
+    if ch.is_ascii() {
+        ascii_counts += ASCII_LETTER_COUNTS[usize::from(bytes[idx])];
+    } else {
+        ascii = false;
+        n_chars += 1;
+        count_case(ch, &mut n_upper, &mut n_lower, romanian);
+    }
+    while end < text.len() {
+        let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
+        if letter_counts != 0 {
+            ascii_counts = ascii_counts.wrapping_add(letter_counts);
+            end += 1;
+            continue;
+        }
+        // Most words end at an ASCII space or punctuation mark, which only an apostrophe
+        // among them can continue.
+        if bytes[end].is_ascii() && bytes[end] != b'\'' {
+            break;
+        }
+        let (next, next_len) = char_at(text, end);
+        if is_alphanumeric(next) {
+            // Past the ASCII bytes, so `next` is not ASCII.
+            ascii = false;
+            count_case(next, &mut n_upper, &mut n_lower, romanian);
+            end += next_len;
+            n_chars += 1;
+        } else if next == '\'' || next == '’' {
+            // Keep "O'Brien" whole, but stop before a possessive "'s" and a closing quote.
+            let after = &text[end + next_len..];
+            let mut after_chars = after.chars();
+            let first = after_chars.next();
+            let second = after_chars.next();
+            let possessive =
+                matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
+            if first.is_some_and(char::is_alphabetic) && !possessive {
                 end += next_len;
-                n_chars += 1;
-            } else if next == '\'' || next == '’' {
-                // Keep "O'Brien" whole, but stop before a possessive "'s" and a closing quote.
-                let after = &text[end + next_len..];
-                let mut after_chars = after.chars();
-                let first = after_chars.next();
-                let second = after_chars.next();
-                let possessive =
-                    matches!(first, Some('s')) && !second.is_some_and(char::is_alphanumeric);
-                if first.is_some_and(char::is_alphabetic) && !possessive {
-                    end += next_len;
-                    glued = true;
-                } else {
-                    break;
-                }
+                glued = true;
             } else {
                 break;
             }
-        }
-        let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
-            // The multiplication adds the three packed counts up in the top field; none of
-            // them, nor their sum, exceeds the word's length, so no field carries into another.
-            const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
-            (
-                (ascii_counts & COUNT_MASK) as usize,
-                ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
-            )
         } else {
-            // The packed counts may have carried from one field into the next.
-            let word_bytes = &text.as_bytes()[start..end];
-            (
-                word_bytes
-                    .iter()
-                    .filter(|byte| byte.is_ascii_uppercase())
-                    .count(),
-                word_bytes
-                    .iter()
-                    .filter(|byte| byte.is_ascii_alphanumeric())
-                    .count(),
-            )
-        };
-        n_chars += n_ascii_chars;
-        // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
-        counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
-        // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
-        // their second syllable in lowercase, which would otherwise end the name at the hyphen
-        // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
-        // apart.
-        if ch.is_uppercase() && text.as_bytes().get(end) == Some(&b'-') {
-            let after = &text[end + 1..];
-            let syllable_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
-            let next = after[syllable_len..].chars().next();
-            if syllable_len > 0
-                && !next.is_some_and(is_alphanumeric)
-                && GIVEN_NAME_SYLLABLES.contains(&&after[..syllable_len])
-            {
-                end += 1 + syllable_len;
-                glued = true;
-                n_chars += 1 + syllable_len;
-                // Counted apart from the line's packed counts, which a line too long for them
-                // replaces by a count of its bytes that takes these letters in.
-                counts.n_syllable_lower += syllable_len;
-            }
+            break;
         }
-        // Only letters other than ASCII ones are counted here, and most words have none.
-        if !ascii {
-            counts.n_upper += n_upper;
-            counts.n_lower += n_lower;
-        }
-        if n_chars >= 4 {
-            counts.n_long_words += 1;
-            counts.long_word_in_lowercase |= ch.is_lowercase();
-        }
-        let capitalised = ch.is_uppercase();
-        let initial = capitalised && end == start + len && text[end..].starts_with('.');
-        words.push(Word {
-            start,
-            end,
-            capitalised,
-            initial,
-            line_idx: lines.len() as u32,
-            plain: ascii && n_ascii_upper == 0,
-            alphanumeric: ascii && !glued,
-        });
-        idx = end;
     }
-    lines.push(counts.finish(text, text.len()));
-    (words, lines, romanian)
+    let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
+        // The multiplication adds the three packed counts up in the top field; none of
+        // them, nor their sum, exceeds the word's length, so no field carries into another.
+        const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
+        (
+            (ascii_counts & COUNT_MASK) as usize,
+            ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
+        )
+    } else {
+        // The packed counts may have carried from one field into the next.
+        let word_bytes = &text.as_bytes()[start..end];
+        (
+            word_bytes
+                .iter()
+                .filter(|byte| byte.is_ascii_uppercase())
+                .count(),
+            word_bytes
+                .iter()
+                .filter(|byte| byte.is_ascii_alphanumeric())
+                .count(),
+        )
+    };
+    n_chars += n_ascii_chars;
+    // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
+    counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
+    // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
+    // their second syllable in lowercase, which would otherwise end the name at the hyphen
+    // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
+    // apart.
+    if ch.is_uppercase() && text.as_bytes().get(end) == Some(&b'-') {
+        if let Some(syllable_len) = given_name_syllable_after(text, end) {
+            end += 1 + syllable_len;
+            glued = true;
+            n_chars += 1 + syllable_len;
+            // Counted apart from the line's packed counts, which a line too long for them
+            // replaces by a count of its bytes that takes these letters in.
+            counts.n_syllable_lower += syllable_len;
+        }
+    }
+    // Only letters other than ASCII ones are counted here, and most words have none.
+    if !ascii {
+        counts.n_upper += n_upper;
+        counts.n_lower += n_lower;
+    }
+    if n_chars >= 4 {
+        counts.n_long_words += 1;
+        counts.long_word_in_lowercase |= ch.is_lowercase();
+    }
+    let capitalised = ch.is_uppercase();
+    let initial = capitalised && end == start + len && text[end..].starts_with('.');
+    Word {
+        start,
+        end,
+        capitalised,
+        initial,
+        line_idx,
+        plain: ascii && n_ascii_upper == 0,
+        alphanumeric: ascii && !glued,
+    }
 }
 
 /// Whether two neighbouring words belong to one name: only a space, a hyphen, or the full stop
@@ -615,7 +746,8 @@ enum Piece {
 struct Scanner<'a> {
     text: &'a str,
     words: Vec<Word>,
-    /// The folded form of every word (see [`FoldedWords`]).
+    /// The folded form of every word: the body's text for a plain word, else a slice of a
+    /// buffer of folded forms (see [`fold_word_into`]).
     folded: Vec<&'a str>,
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate<'a>>,
@@ -648,6 +780,8 @@ struct Scanner<'a> {
     romance_plurals: bool,
     /// Hashes of the folded words the body writes in lowercase, worked out when first asked.
     lowercase_words: std::cell::OnceCell<WordHashes>,
+    /// The length of the body without its trailing whitespace, asked of many abbreviations.
+    trimmed_len: usize,
 }
 
 /// The hashes of some of an article's folded words (those it writes in lowercase, or in
@@ -682,15 +816,6 @@ impl WordHashes {
 
     fn contains(&self, hash: u64) -> bool {
         self.may_contain(hash) && self.hashes.contains(&hash)
-    }
-
-    /// The positions, in insertion order, of the words with `hash`.
-    fn positions(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
-        self.hashes
-            .iter()
-            .enumerate()
-            .filter(move |&(_, &other_hash)| other_hash == hash)
-            .map(|(position, _)| position)
     }
 }
 
@@ -1222,12 +1347,17 @@ impl Scanner<'_> {
             capitals
         });
         let hash = word_hash(key);
+        // The hashes are in the order of the capitalised words, so the two are read side by
+        // side; the word asked about is nearly always among them, so the whole list is read.
         capitals.may_contain(hash)
-            && capitals.positions(hash).any(|position| {
-                let other_idx = self.capitalised_words[position] as usize;
-                self.key(other_idx) == key
-                    && !starts_sentence(self.text, self.words[other_idx].start)
-            })
+            && capitals.hashes.iter().zip(&self.capitalised_words).any(
+                |(&other_hash, &other_idx)| {
+                    let other_idx = other_idx as usize;
+                    other_hash == hash
+                        && self.key(other_idx) == key
+                        && !starts_sentence(self.text, self.words[other_idx].start)
+                },
+            )
     }
 
     /// Whether the article writes word `word_idx`, or its singular without the final "s", in
@@ -1314,7 +1444,7 @@ impl Scanner<'_> {
             if let Some(n_words) = self.is_title_at(idx, to) {
                 idx += n_words;
                 saw_title = true;
-            } else if (self.is_common(idx) || ORG_CONNECTORS.contains(&self.key(idx)))
+            } else if (self.is_common(idx) || is_org_connector(self.key(idx)))
                 && !self.words[idx].initial
             {
                 // "A. Stewart": an initial is never the article or a connector.
@@ -1344,10 +1474,11 @@ impl Scanner<'_> {
             if from + 1 == word_idx && !self.german {
                 let last = self.key(from);
                 let title_last_words = &self.gazetteer.title_last_words;
-                if !title_last_words.contains(last)
-                    && !last
-                        .strip_suffix('s')
-                        .is_some_and(|singular| title_last_words.contains(singular))
+                let shapes = &self.gazetteer.title_last_word_shapes;
+                let is_title_last_word =
+                    |word: &str| shapes.may_contain(word) && title_last_words.contains(word);
+                if !is_title_last_word(last)
+                    && !last.strip_suffix('s').is_some_and(is_title_last_word)
                 {
                     return false;
                 }
@@ -1681,6 +1812,11 @@ impl Scanner<'_> {
     /// `to`: dotted initials ("F.C.", "C.S.M.", two or three words) or capitals ("FC", one word),
     /// followed by at least one more word.
     fn club_abbreviation(&self, from: usize, to: usize) -> Option<usize> {
+        // The abbreviation is followed by another word, so a run of one word, as most are,
+        // has none.
+        if to < from + 2 {
+            return None;
+        }
         let mut letters = String::new();
         let mut idx = from;
         while idx < to && idx < from + 3 && self.words[idx].initial {
@@ -2065,7 +2201,7 @@ impl Scanner<'_> {
             && !self.text[span.1..]
                 .trim_start_matches([' ', '\t'])
                 .starts_with(['\n', '\r'])
-            && span.1 < self.text.trim_end().len()
+            && span.1 < self.trimmed_len
         {
             // Abbreviations ("NFU", "KDPI"); not at a line's end, where photo credits and
             // channel names stand ("EPA / BAP", "TVN24 GO").
@@ -2092,7 +2228,7 @@ impl Scanner<'_> {
             && (name_start..to).any(|idx| {
                 let word = &self.words[idx];
                 (if word.capitalised {
-                    !NAME_PARTICLES.contains(&self.key(idx))
+                    !is_name_particle(self.key(idx))
                 } else {
                     self.romance_plurals
                 }) && self.used_in_lowercase_in_number(idx)
@@ -2413,23 +2549,42 @@ impl Scanner<'_> {
 /// Finds and merges the people, organisations and places named in `body`, an article in
 /// `language` (ISO 639-1, or "und"), which decides how much capitals say.
 pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNames {
-    let (mut words, lines, romanian) = split_words(body);
-    let scanner_lines = lines.clone();
+    let SplitBody {
+        mut words,
+        lines,
+        romanian,
+        has_replacement,
+    } = split_words(body);
     if lines.iter().any(|line| line.furniture) {
         words.retain(|word| !lines[word.line_idx as usize].furniture);
     }
-    let folded_words = FoldedWords::new(body, &words);
     let n_body_words = words.len();
-    // One pass over the words slices their folded forms, lists the capitalised ones, and
-    // gathers where listed names may start, in a plain loop: a flattened iterator of each
-    // word's starts costs more per word than the list, and nearly every word gives none.
+    // One pass over the words folds them, lists the capitalised ones, and gathers where listed
+    // names may start, in a plain loop: a flattened iterator of each word's starts costs more
+    // per word than the list, and nearly every word gives none. The folded forms of the words
+    // that are not plain go into one buffer, from which they are sliced once it is complete.
     let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
-    let mut capitalised_words: Vec<u32> = Vec::new();
-    let mut candidate_starts = Vec::new();
-    let mut buffer_spans = folded_words.buffer_spans.iter();
+    // Room for a capitalised word in four, more than most articles have, spares growing the
+    // lists a doubling at a time; listed names start mostly at capitalised words, and most
+    // words that are not plain are capitalised.
+    let mut folded_buffer = String::with_capacity(body.len() / 4);
+    // Per word that is not plain: its index and the span of its folded form in the buffer.
+    let mut buffer_spans: Vec<(u32, u32, u32)> = Vec::with_capacity(n_body_words / 4);
+    let mut capitalised_words: Vec<u32> = Vec::with_capacity(n_body_words / 4);
+    let mut candidate_starts = Vec::with_capacity(n_body_words / 4);
     for (word_idx, word) in words.iter().enumerate() {
-        let folded_word = folded_words.key(word, &mut buffer_spans);
-        folded.push(folded_word);
+        let text = body.get(word.start..word.end).unwrap_or("");
+        let folded_word = if word.plain {
+            folded.push(text);
+            text
+        } else {
+            let from = folded_buffer.len();
+            fold_word_into(&mut folded_buffer, word, text);
+            buffer_spans.push((word_idx as u32, from as u32, folded_buffer.len() as u32));
+            // Set once the buffer is complete.
+            folded.push("");
+            folded_buffer.get(from..).unwrap_or("")
+        };
         if word.capitalised {
             capitalised_words.push(word_idx as u32);
         }
@@ -2443,9 +2598,12 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
             candidate_starts.extend(starts);
         }
     }
+    for &(word_idx, from, to) in &buffer_spans {
+        folded[word_idx as usize] = folded_buffer.get(from as usize..to as usize).unwrap_or("");
+    }
     let matches: Vec<ListMatch> = gazetteer.find_matches_at(body, candidate_starts.into_iter());
-    let mut teams = team_spans(body, &scanner_lines);
-    let schedule = schedule_spans(body, &scanner_lines, !teams.is_empty());
+    let mut teams = team_spans(body, &lines);
+    let schedule = schedule_spans(body, &lines, !teams.is_empty());
     teams.extend(schedule.iter().map(|&(visitors, _)| visitors));
     let is_host = |span: (usize, usize)| {
         schedule
@@ -2469,6 +2627,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         capital_hashes: std::cell::OnceCell::new(),
         title_phrase: std::cell::RefCell::new(String::new()),
         lowercase_words: std::cell::OnceCell::new(),
+        trimmed_len: body.trim_end().len(),
         romance_plurals: matches!(language, "es" | "fr" | "it" | "pt" | "ca" | "ro"),
     };
 
@@ -2565,8 +2724,8 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
                         "von" => !scanner.in_word_list(look - 1, WordList::GivenNames),
                         _ => false,
                     };
-                let allowed = (NAME_PARTICLES.contains(&folded) && !article)
-                    || (has_org_or_title && ORG_CONNECTORS.contains(&folded))
+                let allowed = (is_name_particle(folded) && !article)
+                    || (has_org_or_title && is_org_connector(folded))
                     || (after_listed_org && folded == "of");
                 if !allowed
                     || look + 1 >= n_words
@@ -2645,7 +2804,7 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     // A name cut by replacement characters inside a word lost letters before idx saw the text
     // ("Sinn F\u{FFFD}\u{FFFD}in" read as "Sinn F"): what it was is unknown, so it is left out.
     // Replacement characters between words (a quotation mark that did not decode) harm nothing.
-    if body.contains(REPLACEMENT) {
+    if has_replacement {
         let damaged = |span: (usize, usize)| {
             let after = body[span.1..].trim_start_matches(REPLACEMENT);
             let before = body[..span.0].trim_end_matches(REPLACEMENT);
@@ -2787,6 +2946,8 @@ struct Group<'a> {
     /// Borrowed from the gazetteer for a listed entity, whose name words are folded once when
     /// the lists are built.
     folded_words: Cow<'a, [String]>,
+    /// The first byte of the last of `folded_words` (see [`last_initial`]), kept beside them.
+    last_initial: Option<u8>,
     /// The mentions as written, borrowed from the body.
     surfaces: Vec<&'a str>,
     spans: Vec<(usize, usize)>,
@@ -2880,6 +3041,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     entity_idx: Some(entity_idx),
                     name: gazetteer.name_of(entity_idx).to_string(),
                     folded_words: Cow::Borrowed(gazetteer.name_words_of(entity_idx)),
+                    last_initial: last_initial(gazetteer.name_words_of(entity_idx)),
                     // A listed entity is usually named more than once; room for a few mentions
                     // costs one allocation, where growing from empty costs more.
                     surfaces: Vec::with_capacity(4),
@@ -2891,8 +3053,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             groups[group_idx].spans.push(candidate.span);
             continue;
         }
+        let initial = last_initial(&words);
         let existing = groups.iter().position(|group| {
             group.kind == candidate.kind
+                && group.last_initial == initial
                 && match candidate.kind {
                     EntityKind::Person => same_person(&group.folded_words, &words),
                     _ => same_words(&group.folded_words, &words),
@@ -2910,6 +3074,7 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                     && candidate.surface.chars().count() < group.name.chars().count();
                 if group.entity_idx.is_none() && (fuller || nominative) {
                     group.name = candidate.surface.to_string();
+                    group.last_initial = initial;
                     group.folded_words = Cow::Owned(words);
                 }
                 group.surfaces.push(candidate.surface);
@@ -2922,9 +3087,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 kind: candidate.kind,
                 entity_idx: None,
                 name: candidate.surface.to_string(),
+                last_initial: initial,
                 folded_words: Cow::Owned(words),
-                surfaces: vec![candidate.surface],
-                spans: vec![candidate.span],
+                surfaces: first_mention(candidate.surface),
+                spans: first_mention(candidate.span),
             }),
         }
     }
@@ -2961,9 +3127,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 kind: EntityKind::Organization,
                 entity_idx: None,
                 name: candidate.surface.to_string(),
+                last_initial: last_initial(&words),
                 folded_words: Cow::Owned(words),
-                surfaces: vec![candidate.surface],
-                spans: vec![candidate.span],
+                surfaces: first_mention(candidate.surface),
+                spans: first_mention(candidate.span),
             }),
         }
     }
@@ -3056,14 +3223,16 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         if words.is_empty() {
             continue;
         }
+        let initial = last_initial(words);
         let existing = groups.iter().position(|group| {
-            same_words(&group.folded_words, words)
-                || (group.kind == EntityKind::Person
-                    && words.len() == 1
-                    && group
-                        .folded_words
-                        .last()
-                        .is_some_and(|last| russian::same_word(last, &words[0])))
+            group.last_initial == initial
+                && (same_words(&group.folded_words, words)
+                    || (group.kind == EntityKind::Person
+                        && words.len() == 1
+                        && group
+                            .folded_words
+                            .last()
+                            .is_some_and(|last| russian::same_word(last, &words[0]))))
         });
         if let Some(group_idx) = existing {
             groups[group_idx].surfaces.push(surface);
@@ -3091,9 +3260,10 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             kind,
             entity_idx: None,
             name: surface.to_string(),
+            last_initial: initial,
             folded_words: Cow::Owned(words.clone()),
-            surfaces: vec![surface],
-            spans: vec![run.span],
+            surfaces: first_mention(surface),
+            spans: first_mention(run.span),
         });
     }
     let mut found = FoundNames::default();
@@ -3142,6 +3312,25 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         list.sort_by_key(|entity| entity.spans.first().copied().unwrap_or((usize::MAX, 0)));
     }
     found
+}
+
+/// A group's list of mentions, holding its first: an article names an entity once or a few
+/// times, and room for a few costs no more to allocate than room for one, where growing the
+/// list later copies it.
+fn first_mention<T>(mention: T) -> Vec<T> {
+    let mut mentions = Vec::with_capacity(4);
+    mentions.push(mention);
+    mentions
+}
+
+/// The first byte of the last of a name's folded words, or `None` for a name without words.
+/// Names that [`same_person`] or [`same_words`] join, or that join as a surname, have the same,
+/// as equal words, close surnames and Russian case forms all share their first letter; most
+/// groups differ there, so it is compared before the words.
+fn last_initial(words: &[String]) -> Option<u8> {
+    words
+        .last()
+        .and_then(|word| word.as_bytes().first().copied())
 }
 
 /// Whether two unknown people's name words name one person: same surname and no conflicting
@@ -3668,11 +3857,19 @@ mod tests {
         let capitals = "A".repeat(1 << 21);
         let digits = "7".repeat(1 << 22);
         let text = format!("{capitals} {digits} x");
-        let (words, lines, _) = split_words(&text);
+        let SplitBody { words, lines, .. } = split_words(&text);
         assert_eq!(words.len(), 3);
         assert!(!words[0].plain, "a word of capitals is not plain");
         assert!(words[1].plain, "a word of digits has no capital");
         assert!(lines[0].capitals, "a line of capitals and digits");
+    }
+
+    #[test]
+    fn lists_the_given_name_syllables_in_order() {
+        // `given_name_syllable_after` searches the list by halves.
+        assert!(GIVEN_NAME_SYLLABLES
+            .windows(2)
+            .all(|pair| pair[0] < pair[1]));
     }
 
     #[test]
