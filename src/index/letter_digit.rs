@@ -62,15 +62,20 @@ pub struct LetterDigitSplitterStream<T> {
     shift: usize,
 }
 
-/// Whether `word` holds a digit: an ASCII one, or for a word with other letters any numeric
-/// character (the test [`runs`] splits on).
+/// Whether `word` may hold a digit: true for every word with an ASCII digit or another numeric
+/// character (the test [`runs`] splits on), and for a few ASCII words with punctuation, which
+/// [`runs`] then finds to be one run. It is asked of every token, so it is a quick look.
 fn has_digit(word: &str) -> bool {
-    // One pass finds the rare word with an ASCII digit or a non-ASCII letter; only those are
-    // looked at closely.
-    let unusual = word
+    // One pass without a branch per byte: the bits all bytes share, and the bits any byte has.
+    // Of ASCII letters and digits only the digits (0x30-0x39) lack the 0x40 bit.
+    let (all_bits, any_bits) = word
         .bytes()
-        .any(|byte| byte.wrapping_sub(b'0') < 10 || !byte.is_ascii());
-    unusual && word.chars().any(char::is_numeric)
+        .fold((u8::MAX, 0u8), |(all, any), byte| (all & byte, any | byte));
+    if any_bits.is_ascii() {
+        all_bits & 0x40 == 0
+    } else {
+        word.chars().any(char::is_numeric)
+    }
 }
 
 /// The byte ranges of the letter and digit runs of `word`, or nothing when it has only one.
@@ -169,10 +174,23 @@ mod tests {
         assert_eq!(tokens, expected, "{text}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn no_word_with_a_numeric_character_is_missed(
+            word in "[a-zA-Z0-9_\\-.éß²½١٢Жж東]{0,12}",
+        ) {
+            proptest::prop_assert!(has_digit(&word) || !word.chars().any(char::is_numeric));
+        }
+    }
+
     #[test]
     fn digits_of_any_script_are_found() {
         assert!(has_digit("covid19"));
+        assert!(has_digit("0"));
+        assert!(has_digit("9a"));
         assert!(!has_digit("covid"));
+        assert!(!has_digit("COVID"));
+        assert!(!has_digit(""));
         assert!(!has_digit("москва"));
         assert!(has_digit("москва2"));
         assert!(has_digit("ص١٢"));
