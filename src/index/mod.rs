@@ -481,19 +481,11 @@ impl ArticleIndex {
         document
     }
 
-    /// Writes `bytes` as the file `name` in the index folder, atomically: a temp file in the
-    /// same folder, flushed to disk, then renamed over the old file, so a reader sees the old
-    /// file or the new one, never half of one. A build writes the registry's files in these
-    /// two steps, [`ArticleIndex::stage_beside`] and [`ArticleIndex::publish_beside`].
-    pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        self.stage_beside(name, bytes)?;
-        self.publish_beside(name)
-    }
-
-    /// The first half of [`ArticleIndex::write_beside`]: writes `bytes` to the temp file of
-    /// `name` in the index folder and flushes it to disk, leaving any file `name` as it is. A
-    /// build stages its registry while tantivy commits, and publishes it once the commit is
-    /// done, so the flush waits on the disk beside the commit instead of after it.
+    /// Writes `bytes` to the temp file of `name` in the index folder and flushes it to disk,
+    /// leaving any file `name` as it is; [`ArticleIndex::publish_beside`] then renames it over
+    /// that file, so a reader sees the old file or the new one, never half of one. A build
+    /// stages its registry while tantivy commits and publishes it once the commit is done, so
+    /// the flush waits on the disk beside the commit instead of after it.
     pub fn stage_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
         use std::io::Write as _;
         let temp = self.path.join(staged_name(name));
@@ -507,8 +499,8 @@ impl ArticleIndex {
         Ok(())
     }
 
-    /// The second half of [`ArticleIndex::write_beside`]: renames the staged temp file of
-    /// `name` over the file `name`. The temp file is found by name, so a file staged in a
+    /// Renames the temp file of `name` that [`ArticleIndex::stage_beside`] wrote over the
+    /// file `name`. The temp file is found by name, so a file staged in a
     /// rebuild's staging folder is published from the folder it became.
     pub fn publish_beside(&self, name: &str) -> Result<()> {
         let target = self.path.join(name);
@@ -828,9 +820,8 @@ mod tests {
             .expect("a new index");
         let index = target.index;
         let file = index.path.join("registry.json");
-        index
-            .write_beside("registry.json", b"old")
-            .expect("written");
+        index.stage_beside("registry.json", b"old").expect("staged");
+        index.publish_beside("registry.json").expect("published");
         index.stage_beside("registry.json", b"new").expect("staged");
         assert_eq!(std::fs::read(&file).expect("still there"), b"old");
         index.publish_beside("registry.json").expect("published");
