@@ -909,8 +909,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         (Some((staged, clustering)), _) => {
             clustering_beside_commit = clustering;
             staged.and_then(|figures| {
-                final_index.publish_beside(REGISTRY_FILE)?;
-                final_index.publish_beside(LOOKUP_FILE)?;
+                publish_registry(&final_index)?;
                 Ok(figures)
             })
         }
@@ -921,8 +920,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             };
             files.and_then(|files| {
                 stage_registry(&final_index, &files)?;
-                final_index.publish_beside(REGISTRY_FILE)?;
-                final_index.publish_beside(LOOKUP_FILE)?;
+                publish_registry(&final_index)?;
                 Ok(files.figures)
             })
         }
@@ -961,10 +959,16 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
 type ClusteredBesideCommit = (Result<RegistryFigures>, Duration);
 
 /// Writes the registry's two files beside `index` under their temp names, flushed to disk;
-/// [`ArticleIndex::publish_beside`] renames them into place.
+/// [`publish_registry`] renames them into place.
 fn stage_registry(index: &ArticleIndex, files: &RegistryFiles) -> Result<()> {
     index.stage_beside(REGISTRY_FILE, &files.json)?;
     index.stage_beside(LOOKUP_FILE, files.lookup.as_str().as_bytes())
+}
+
+/// Renames the registry's files that [`stage_registry`] wrote into place.
+fn publish_registry(index: &ArticleIndex) -> Result<()> {
+    index.publish_beside(REGISTRY_FILE)?;
+    index.publish_beside(LOOKUP_FILE)
 }
 
 /// Largest build (articles added) whose registry is clustered beside the commit.
