@@ -772,7 +772,7 @@ struct Scanner<'a> {
     word_list_memo: Vec<std::cell::Cell<u16>>,
     /// The hashes of the folded capitalised words, in the order of `capitalised_words`, built
     /// when `capitalised_mid_sentence` is first asked.
-    capital_hashes: std::cell::OnceCell<WordHashes>,
+    capital_hashes: std::cell::OnceCell<HashTable>,
     /// The phrase that `is_title_at` and `is_whole_title` look up, kept to spare an allocation
     /// per call.
     title_phrase: std::cell::RefCell<String>,
@@ -784,11 +784,12 @@ struct Scanner<'a> {
     trimmed_len: usize,
 }
 
-/// The hashes of some of an article's folded words (those it writes in lowercase, or in
-/// capitals), in word order. A few questions are asked of several hundred words, so the hashes
-/// are kept in a list, neither a hash set nor a sorted list, which cost more to fill than all
-/// the questions; a 4096-bit filter on the hashes' top bits answers most questions about absent
-/// words without reading the list.
+/// The hashes of the folded words an article writes in lowercase, in word order. A few
+/// questions are asked of several hundred words, so the hashes are kept in a list, neither a
+/// hash set nor a sorted list, which cost more to fill than all the questions; a 4096-bit filter
+/// on the hashes' top bits answers most questions about absent words without reading the list.
+/// (The capitalised words, asked about far more often and nearly always present, are kept in a
+/// [`HashTable`].)
 struct WordHashes {
     filter: [u64; 64],
     hashes: Vec<u64>,
@@ -816,6 +817,57 @@ impl WordHashes {
 
     fn contains(&self, hash: u64) -> bool {
         self.may_contain(hash) && self.hashes.contains(&hash)
+    }
+}
+
+/// The hashes of an article's folded capitalised words, in word order, and an open-addressing
+/// table over them that finds the words with a given hash. Nearly every word asked about is
+/// among them, so a filter (as in [`WordHashes`]) rules out too few, and reading the whole
+/// list per question cost more than building the table.
+struct HashTable {
+    hashes: Vec<u64>,
+    /// Per slot, one more than the position in `hashes` of a word whose hash picks this slot
+    /// or an earlier one of the same run of taken slots, or 0 for an empty slot. There are at
+    /// least twice as many slots as words, which keeps the runs short.
+    slots: Vec<u32>,
+    /// How far a hash is shifted right to pick its slot: its top bits pick it.
+    shift: u32,
+}
+
+impl HashTable {
+    fn new(hashes: Vec<u64>) -> HashTable {
+        let n_slots = (2 * hashes.len()).next_power_of_two().max(2);
+        let shift = 64 - n_slots.trailing_zeros();
+        let mut slots = vec![0u32; n_slots];
+        for (position, &hash) in hashes.iter().enumerate() {
+            let mut slot = (hash >> shift) as usize;
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (n_slots - 1);
+            }
+            slots[slot] = position as u32 + 1;
+        }
+        HashTable {
+            hashes,
+            slots,
+            shift,
+        }
+    }
+
+    /// Whether `found` holds for the position of some word with hash `hash`. Each such word
+    /// sits in the run of taken slots that starts at the hash's slot, as none is ever removed.
+    fn any_with(&self, hash: u64, mut found: impl FnMut(usize) -> bool) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut slot = (hash >> self.shift) as usize;
+        loop {
+            let Some(position) = self.slots[slot].checked_sub(1) else {
+                return false;
+            };
+            let position = position as usize;
+            if self.hashes[position] == hash && found(position) {
+                return true;
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 }
 
@@ -1340,24 +1392,18 @@ impl Scanner<'_> {
     fn capitalised_mid_sentence(&self, word_idx: usize) -> bool {
         let key = self.key(word_idx);
         let capitals = self.capital_hashes.get_or_init(|| {
-            let mut capitals = WordHashes::with_capacity(self.capitalised_words.len());
-            for &other_idx in &self.capitalised_words {
-                capitals.insert(word_hash(self.key(other_idx as usize)));
-            }
-            capitals
-        });
-        let hash = word_hash(key);
-        // The hashes are in the order of the capitalised words, so the two are read side by
-        // side; the word asked about is nearly always among them, so the whole list is read.
-        capitals.may_contain(hash)
-            && capitals.hashes.iter().zip(&self.capitalised_words).any(
-                |(&other_hash, &other_idx)| {
-                    let other_idx = other_idx as usize;
-                    other_hash == hash
-                        && self.key(other_idx) == key
-                        && !starts_sentence(self.text, self.words[other_idx].start)
-                },
+            HashTable::new(
+                self.capitalised_words
+                    .iter()
+                    .map(|&other_idx| word_hash(self.key(other_idx as usize)))
+                    .collect(),
             )
+        });
+        // The hashes are in the order of the capitalised words.
+        capitals.any_with(word_hash(key), |position| {
+            let other_idx = self.capitalised_words[position] as usize;
+            self.key(other_idx) == key && !starts_sentence(self.text, self.words[other_idx].start)
+        })
     }
 
     /// Whether the article writes word `word_idx`, or its singular without the final "s", in
