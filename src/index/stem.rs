@@ -1,5 +1,6 @@
 //! A stemming token filter that remembers its answers: the same Snowball stemmers as
-//! tantivy's `Stemmer`, with each analyser keeping the stems of the words it has seen.
+//! tantivy's `Stemmer`, with each thread keeping the stems of the words it has seen in each
+//! language.
 //!
 //! News text is Zipfian: a few thousand words make up most tokens, and a Snowball stemmer
 //! costs far more than a lookup. Stemming was a fifth of the indexing threads' time in a
@@ -9,16 +10,19 @@
 //! the stemmer itself). The stems are exactly those of tantivy's `Stemmer` (a test compares
 //! them), so indexes and queries are unchanged.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Language, Token, TokenFilter, TokenStream, Tokenizer};
 
-/// Words remembered per analyser before the memo starts over: the commonest words of a
-/// language, which make up nearly all of its tokens. The table then takes 2 MB; tantivy
-/// keeps an analyser per field and indexing thread, so a build in many languages holds
-/// several.
-const MEMO_WORDS: usize = 1 << 15;
+/// Words remembered per memo before it starts over: enough for the vocabulary an indexing
+/// thread meets in a corpus of a few thousand articles (on news-articles-en, a memo of half
+/// as many words started over twice per thread and stemmed a quarter more words). The table
+/// then takes 4 MB; an indexing thread keeps a memo per language it meets, so a build in
+/// many languages holds several.
+const MEMO_WORDS: usize = 1 << 16;
 
-/// Longer words remembered per analyser before their map starts over.
+/// Longer words remembered per memo before their map starts over.
 const MEMO_LONG_WORDS: usize = 1 << 13;
 
 /// Longest word (in bytes) whose stem is kept inline in the memo's table; longer words,
@@ -129,7 +133,7 @@ struct Slot {
     stem: InlineWord,
 }
 
-/// Word → stem for one analyser: short words in an open-addressing table of inline slots (one
+/// Word → stem for one thread and language: short words in an open-addressing table of inline slots (one
 /// memory access per lookup, no pointer to follow), longer words in a hash map. Both start
 /// small and are emptied when full.
 #[derive(Default)]
@@ -221,9 +225,10 @@ impl Memo {
 }
 
 /// Token filter: stems lowercased tokens with the language's Snowball stemmer, remembering
-/// the stems of each analyser it is part of.
+/// the stems in its thread's memo for the language.
 #[derive(Clone, Copy)]
 pub struct MemoStemmer {
+    language: Language,
     stemmer: frostem::Stemmer,
 }
 
@@ -231,6 +236,7 @@ impl MemoStemmer {
     /// The stemmer of `language`, as tantivy's `Stemmer::new(language)` stems.
     pub fn new(language: Language) -> MemoStemmer {
         MemoStemmer {
+            language,
             stemmer: frostem::Stemmer::new(frostem_algorithm(language)),
         }
     }
@@ -242,28 +248,52 @@ impl TokenFilter for MemoStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoStemmerFilter<T> {
         MemoStemmerFilter {
             stemmer: self,
-            memo: Memo::default(),
             inner: tokenizer,
         }
     }
 }
 
-/// [`MemoStemmer`] applied to a tokenizer. Each copy has its own memo, which starts empty:
-/// tantivy copies an analyser for each field of each segment it writes, and for each query.
-pub struct MemoStemmerFilter<T> {
-    stemmer: MemoStemmer,
-    memo: Memo,
-    inner: T,
+thread_local! {
+    /// The memos of this thread, one per language, each lent to one token stream at a time.
+    /// Tantivy copies an analyser for each field of each segment it writes, and a headline
+    /// field and a body field of one language see mostly the same words: with a memo per
+    /// copy, a thread stemmed each word once per field. Kept per thread, a memo needs no
+    /// lock; tantivy's indexing threads end with their segments, and their memos with them.
+    static MEMOS: RefCell<Vec<(Language, Memo)>> = const { RefCell::new(Vec::new()) };
 }
 
-impl<T: Clone> Clone for MemoStemmerFilter<T> {
-    fn clone(&self) -> Self {
-        MemoStemmerFilter {
-            stemmer: self.stemmer,
-            memo: Memo::default(),
-            inner: self.inner.clone(),
+/// This thread's memo for `language`, taken out until [`give_back`] returns it (an empty one
+/// when another stream holds it).
+fn lend_memo(language: Language) -> Memo {
+    MEMOS.with(|memos| {
+        let mut memos = memos.borrow_mut();
+        memos
+            .iter_mut()
+            .find(|(known, _)| *known == language)
+            .map(|(_, memo)| std::mem::take(memo))
+            .unwrap_or_default()
+    })
+}
+
+/// Puts a lent memo back, keeping the fuller of it and any memo returned meanwhile.
+fn give_back(language: Language, memo: Memo) {
+    // A thread being torn down has no memos left to keep.
+    let _ = MEMOS.try_with(|memos| {
+        let mut memos = memos.borrow_mut();
+        match memos.iter_mut().find(|(known, _)| *known == language) {
+            Some((_, kept)) if kept.n_used <= memo.n_used => *kept = memo,
+            Some(_) => {}
+            None => memos.push((language, memo)),
         }
-    }
+    });
+}
+
+/// [`MemoStemmer`] applied to a tokenizer. Its streams use their thread's memo for the
+/// language (see `MEMOS`).
+#[derive(Clone)]
+pub struct MemoStemmerFilter<T> {
+    stemmer: MemoStemmer,
+    inner: T,
 }
 
 impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
@@ -272,17 +302,23 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         MemoStemmerStream {
             tail: self.inner.token_stream(text),
-            stemmer: &self.stemmer.stemmer,
-            memo: &mut self.memo,
+            stemmer: &self.stemmer,
+            memo: lend_memo(self.stemmer.language),
         }
     }
 }
 
-/// The token stream of [`MemoStemmerFilter`].
+/// The token stream of [`MemoStemmerFilter`]; it gives its memo back when dropped.
 pub struct MemoStemmerStream<'a, T> {
     tail: T,
-    stemmer: &'a frostem::Stemmer,
-    memo: &'a mut Memo,
+    stemmer: &'a MemoStemmer,
+    memo: Memo,
+}
+
+impl<T> Drop for MemoStemmerStream<'_, T> {
+    fn drop(&mut self) {
+        give_back(self.stemmer.language, std::mem::take(&mut self.memo));
+    }
 }
 
 impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
@@ -291,7 +327,7 @@ impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
             return false;
         }
         self.memo
-            .stem_in_place(self.stemmer, &mut self.tail.token_mut().text);
+            .stem_in_place(&self.stemmer.stemmer, &mut self.tail.token_mut().text);
         true
     }
 
@@ -324,6 +360,25 @@ mod tests {
         assert!(inline("nations") == inline("nations"));
         assert!(inline("nation") != inline("nations"));
     }
+    #[test]
+    fn analysers_of_one_language_share_their_threads_memo() {
+        let stemmed_by = |text: &str| {
+            let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(MemoStemmer::new(Language::Danish))
+                .build();
+            analyzed_tokens(&mut analyzer, text)
+        };
+        let first = stemmed_by("fiskerne fisker ved havnen");
+        // A second analyser (as for another field) finds the first one's stems remembered,
+        // and stems the same.
+        let remembered = lend_memo(Language::Danish);
+        assert_eq!(remembered.n_used, 4);
+        give_back(Language::Danish, remembered);
+        assert_eq!(stemmed_by("fiskerne fisker ved havnen"), first);
+        // Another language has a memo of its own.
+        assert_eq!(lend_memo(Language::Swedish).n_used, 0);
+    }
+
     use crate::index::analyzed_tokens;
     use proptest::prelude::*;
     use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
