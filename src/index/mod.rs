@@ -464,13 +464,22 @@ impl ArticleIndex {
         ];
         // The names fields hold the spellings the article itself uses; the lists' other
         // spellings are resolved when a query is parsed (`actor:киев` asks for the listed
-        // canonical name), so they are not indexed with every mention.
+        // canonical name), so they are not indexed with every mention. The names fields only
+        // filter, with a constant score, so an alias that is only the last word of its
+        // canonical name ("Lavrov" of "Sergei Lavrov") adds nothing a query can tell apart: the
+        // word is there already. It is left out.
         for (entities, canonical_field, names_field) in entity_groups {
             for entity in entities {
                 document.add_text(canonical_field, &entity.name);
                 document.add_text(names_field, &entity.name);
                 for alias in &entity.aliases {
-                    document.add_text(names_field, alias);
+                    if !lowercase_words::ends_with_word(
+                        &entity.name,
+                        alias,
+                        schema::MAX_TOKEN_BYTES,
+                    ) {
+                        document.add_text(names_field, alias);
+                    }
                 }
             }
         }
