@@ -138,10 +138,33 @@ impl TokenStream for LowercaseWordsStream<'_> {
     }
 }
 
+/// Whether `alias` is one word that words of fewer than `limit` bytes keep whole (ASCII
+/// letters and digits only), and `name` ends with that word, in any case: then the last token
+/// the names analyzer makes of `name` is the only one it makes of `alias`. Most aliases an
+/// article uses are a surname this way ("Lavrov" of "Sergei Lavrov"), and telling it takes a
+/// look at a few bytes, not a pass of the analyzer.
+pub(crate) fn ends_with_word(name: &str, alias: &str, limit: usize) -> bool {
+    let (name, alias) = (name.as_bytes(), alias.as_bytes());
+    if alias.is_empty()
+        || alias.len() >= limit
+        || alias.len() > name.len()
+        || !alias.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let (head, tail) = name.split_at(name.len() - alias.len());
+    // The byte before must end a word: an ASCII byte that is no letter or digit (a byte of a
+    // longer character could be a letter, and the word would go on).
+    tail.eq_ignore_ascii_case(alias)
+        && head
+            .last()
+            .is_none_or(|byte| byte.is_ascii() && !byte.is_ascii_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::analyzed_tokens;
+    use crate::index::{analyzed_tokens, schema};
     use proptest::prelude::*;
     use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
@@ -196,7 +219,72 @@ mod tests {
         assert!(!stream.advance());
     }
 
+    /// The tokens of the names analyzer as the index registers it.
+    fn names_tokens(text: &str) -> Tokens {
+        let manager = tantivy::tokenizer::TokenizerManager::default();
+        schema::register_analyzers(&manager, &schema::SchemaDecl::embedded());
+        let mut analyzer = manager.get(schema::NAMES_ANALYZER).expect("registered");
+        analyzed_tokens(&mut analyzer, text)
+    }
+
+    /// Where `ends_with_word` says yes, the names analyzer makes one token of the alias, and
+    /// it is the last token it makes of the name.
+    fn check_ends_with_word(name: &str, alias: &str) -> Result<bool, TestCaseError> {
+        if !ends_with_word(name, alias, schema::MAX_TOKEN_BYTES) {
+            return Ok(false);
+        }
+        let alias_tokens = names_tokens(alias);
+        prop_assert_eq!(alias_tokens.len(), 1, "{:?}", alias);
+        let name_tokens = names_tokens(name);
+        prop_assert_eq!(
+            name_tokens.last().map(|token| &token.0),
+            Some(&alias_tokens[0].0),
+            "{:?} {:?}",
+            name,
+            alias
+        );
+        Ok(true)
+    }
+
+    #[test]
+    fn an_alias_ending_the_name_is_its_last_token() {
+        let long = "a".repeat(schema::MAX_TOKEN_BYTES);
+        let cases = [
+            ("Sergei Lavrov", "Lavrov", true),
+            ("Sergei Lavrov", "LAVROV", true),
+            ("Lavrov", "lavrov", true),
+            ("Conan O'Brien", "Brien", true),
+            ("F-16", "16", true),
+            ("Sergei Lavrov", "Sergei", false),
+            ("Sergei Lavrov", "rov", false),
+            ("Sergei Lavrov", "Sergei Lavrov", false),
+            ("Smith Jr.", "Jr", false),
+            ("ÑBrien", "Brien", false),
+            ("Thomas Müller", "ller", false),
+            ("Владимир Зеленский", "Зеленский", false),
+            ("Lavrov", "", false),
+            ("", "", false),
+        ];
+        for (name, alias, expected) in cases {
+            let answer = check_ends_with_word(name, alias).expect("tokens agree");
+            assert_eq!(answer, expected, "{name:?} {alias:?}");
+        }
+        // A word too long to keep is no token at all.
+        let name = format!("Bob {long}");
+        assert!(!check_ends_with_word(&name, &long).expect("tokens agree"));
+    }
+
     proptest! {
+        #[test]
+        fn an_alias_said_to_end_the_name_is_its_last_token(
+            head in "[a-zA-Z0-9 ,.'\\-_éÉßİıΣσЖжа-я東京²\u{300}\u{200b}]{0,16}",
+            alias in "[a-zA-Z0-9éİı]{0,8}",
+            upper in any::<bool>(),
+        ) {
+            let tail = if upper { alias.to_uppercase() } else { alias.clone() };
+            check_ends_with_word(&format!("{head}{tail}"), &alias)?;
+        }
+
         #[test]
         fn any_text_tokenizes_like_the_chain(
             text in "[a-zA-Z0-9 ,.'\\-_éÉßİıΣσςЖжа-яА-Я東京²½\u{300}\u{200b}\t\n]{0,120}",

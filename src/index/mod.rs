@@ -414,14 +414,20 @@ impl ArticleIndex {
         let facts = facts_json(article);
         let mut document =
             TantivyDocument::with_capacity(document_bytes(article, id, sources, &facts));
+        // Values are added in the order the embedded schema declares their fields: tantivy
+        // sorts a document's values by field before indexing them, and a list already in
+        // order takes its sort one pass, where each article's names interleaved two fields.
+        // Within a field the order stays as it was, and so do the index and the stored text.
         document.add_text(fields.id, id);
         for source in sources {
             document.add_text(fields.source, source);
+        }
+        for source in sources {
             document.add_text(fields.source_words, source);
         }
         if let Some(url) = &article.article.url {
-            document.add_text(fields.url, url);
             document.add_text(fields.source_words, url);
+            document.add_text(fields.url, url);
         }
         // An article tagged "und" (too short for a sure guess) is still stemmed with its most
         // likely language; its language field stays "und".
@@ -462,15 +468,28 @@ impl ArticleIndex {
             ),
             (&article.places, fields.place, fields.place_names),
         ];
-        // The names fields hold the spellings the article itself uses; the lists' other
-        // spellings are resolved when a query is parsed (`actor:киев` asks for the listed
-        // canonical name), so they are not indexed with every mention.
-        for (entities, canonical_field, names_field) in entity_groups {
+        for (entities, canonical_field, _) in entity_groups {
             for entity in entities {
                 document.add_text(canonical_field, &entity.name);
+            }
+        }
+        // The names fields hold the spellings the article itself uses; the lists' other
+        // spellings are resolved when a query is parsed (`actor:киев` asks for the listed
+        // canonical name), so they are not indexed with every mention. The names fields only
+        // filter, with a constant score, so an alias that is only the last word of its
+        // canonical name ("Lavrov" of "Sergei Lavrov") adds nothing a query can tell apart: the
+        // word is there already. It is left out.
+        for (entities, _, names_field) in entity_groups {
+            for entity in entities {
                 document.add_text(names_field, &entity.name);
                 for alias in &entity.aliases {
-                    document.add_text(names_field, alias);
+                    if !lowercase_words::ends_with_word(
+                        &entity.name,
+                        alias,
+                        schema::MAX_TOKEN_BYTES,
+                    ) {
+                        document.add_text(names_field, alias);
+                    }
                 }
             }
         }
@@ -835,6 +854,58 @@ mod tests {
         index.remove_beside("registry.json").expect("removed");
         assert!(!file.exists());
         assert!(!index.path.join(staged_name("registry.json")).exists());
+    }
+
+    /// tantivy sorts a document's values by field; `document` hands them over in that order
+    /// already, so the sort is one pass.
+    #[test]
+    fn a_document_lists_its_values_in_field_order() {
+        use crate::enrich::{DateMention, Entity};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target =
+            ArticleIndex::open_for_build(&dir.path().join("index"), &SchemaDecl::embedded(), false)
+                .expect("a new index");
+        let entity = |name: &str, aliases: &[&str]| Entity {
+            name: name.to_string(),
+            aliases: aliases.iter().map(|alias| alias.to_string()).collect(),
+            mentions: 2,
+            spans: vec![(0, 1)],
+        };
+        let article = EnrichedArticle {
+            article: crate::clean::Article {
+                source: crate::ingest::SourceRef {
+                    path: PathBuf::from("a.jsonl"),
+                    line: Some(3),
+                    record_id: None,
+                },
+                url: Some("https://example.com/news/1".to_string()),
+                title: "Lavrov meets Blinken".to_string(),
+                body: "Sergei Lavrov met Antony Blinken in Geneva on Friday.".to_string(),
+                published: None,
+                declared_language: None,
+                n_bytes: 60,
+            },
+            language: "en".to_string(),
+            published: jiff::civil::Date::new(2022, 1, 21).ok(),
+            people: vec![
+                entity("Sergei Lavrov", &["Lavrov"]),
+                entity("Antony Blinken", &["A. Blinken", "Blinken"]),
+            ],
+            organizations: vec![entity("NATO", &[]), entity("United Nations", &["UN"])],
+            places: vec![entity("Geneva", &["Genf"]), entity("Kyiv", &[])],
+            dates: vec![DateMention {
+                date: "2022-01-21".to_string(),
+                text: "on Friday".to_string(),
+                span: (40, 49),
+            }],
+        };
+        let sources = ["a.jsonl:3".to_string(), "b.jsonl:7".to_string()];
+        let document = target.index.document(&article, "id1", &sources);
+        let field_ids: Vec<u32> = document
+            .field_values()
+            .map(|(field, _)| field.field_id())
+            .collect();
+        assert!(field_ids.is_sorted(), "{field_ids:?}");
     }
 
     #[test]

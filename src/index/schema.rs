@@ -511,7 +511,7 @@ pub fn words_query_analyzer_name(code: &str) -> String {
 
 /// Longest token kept: longer ones are base64 blobs and URLs glued together, which only bloat
 /// the term dictionary.
-const MAX_TOKEN_BYTES: usize = 40;
+pub(crate) const MAX_TOKEN_BYTES: usize = 40;
 
 /// Registers every analyzer the schema refers to.
 pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
