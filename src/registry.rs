@@ -856,9 +856,10 @@ fn strip_russian_ending(word: &str) -> &str {
 /// One distinct per-article canonical name (after folding) of one kind.
 struct Node {
     kind: ActorKind,
-    /// Every spelling seen (canonical names and aliases), sorted. A node has few: a sorted
-    /// list is searched about as fast as a set and built for much less.
-    spellings: Vec<String>,
+    /// Every spelling seen (canonical names and aliases), as numbers in
+    /// [`Clustering::spelling_texts`]; sorted by their text when the builder finishes. A node
+    /// has few: a list is searched about as fast as a set and built for much less.
+    spellings: Vec<u32>,
     /// The folded name every per-article canonical name of the node folds to; filled in by
     /// [`ClusteringBuilder::finish`].
     folded: String,
@@ -1050,10 +1051,13 @@ struct Clustering<'a> {
     node_articles: Vec<u32>,
     /// Where each node's articles start in `node_articles`, plus the end of the last.
     node_article_starts: Vec<u32>,
-    /// Each node's per-article canonical spellings with the number of articles using each,
-    /// node after node, in no particular order within a node ([`Clustering::names_of`]): one
-    /// list rather than one per node.
-    node_names: Vec<(String, u32)>,
+    /// Each node's per-article canonical spellings (numbers in `spelling_texts`) with the
+    /// number of articles using each, node after node, in no particular order within a node
+    /// ([`Clustering::names_of`]): one list rather than one per node.
+    node_names: Vec<(u32, u32)>,
+    /// Every distinct spelling of every kind, by number: each is kept once, however many
+    /// nodes and articles give it.
+    spelling_texts: Vec<String>,
     /// Where each node's names start in `node_names`, plus the end of the last.
     node_name_starts: Vec<u32>,
     published: Vec<Option<jiff::civil::Date>>,
@@ -1113,16 +1117,35 @@ struct ClusteringBuilder<'a> {
     nodes: Vec<Node>,
     /// Per kind, each folded name and its node.
     by_key: [HashMap<String, u32>; 3],
-    /// Per kind (people, organisations, places), each per-article canonical name seen and its
-    /// number in `name_uses`.
-    by_spelling: [HashMap<String, u32>; 3],
-    /// By name number, the node of the name and the number of articles that gave it as the
-    /// node's canonical name. The names themselves move from `by_spelling` into their nodes
-    /// when the builder finishes, so each is copied once, not once for the map and once for
-    /// the node.
-    name_uses: Vec<(u32, u32)>,
+    /// Every spelling seen (per-article canonical names and aliases, of any kind), each with
+    /// its number and, per kind, its number in `name_uses` as a per-article canonical name.
+    /// A spelling is handed in as an owned string: the first of each is moved in and kept,
+    /// the others are dropped, and nodes and names refer to it by number.
+    by_spelling: HashMap<String, Spelling>,
+    /// By name number, the node of the name, the number of articles that gave it as the
+    /// node's canonical name, and its spelling.
+    name_uses: Vec<NameUse>,
     articles: ArticleNodes,
     published: Vec<Option<jiff::civil::Date>>,
+}
+
+/// A spelling the builder has seen ([`ClusteringBuilder::by_spelling`]).
+struct Spelling {
+    number: u32,
+    /// Per kind (people, organisations, places), the spelling's name number as a per-article
+    /// canonical name; [`NOT_A_NAME`] while no article of that kind gave it as one.
+    names: [u32; 3],
+}
+
+/// [`Spelling::names`] of a kind no article gave the spelling as a name of.
+const NOT_A_NAME: u32 = u32::MAX;
+
+/// One per-article canonical name of one kind ([`ClusteringBuilder::name_uses`]).
+struct NameUse {
+    node: u32,
+    /// Articles that gave it as the canonical name of its node.
+    articles: u32,
+    spelling: u32,
 }
 
 /// The nodes each article names, all in one list: an article's are a stretch of it.
@@ -1181,12 +1204,16 @@ impl<'a> ClusteringBuilder<'a> {
             (ActorKind::Place, places),
         ];
         for (kind_idx, (kind, sightings)) in groups.into_iter().enumerate() {
-            for sighting in sightings {
-                // Most sightings repeat a spelling seen before; only new ones are folded.
-                let name_idx = match self.by_spelling[kind_idx].get(sighting.name.as_str()) {
-                    Some(&name_idx) => name_idx,
-                    None => {
-                        let folded = fold_name(&sighting.name);
+            for NameSighting { name, aliases } in sightings {
+                let seen = self
+                    .by_spelling
+                    .get(name.as_str())
+                    .map(|spelling| (spelling.number, spelling.names[kind_idx]));
+                let name_idx = match seen {
+                    Some((_, name_idx)) if name_idx != NOT_A_NAME => name_idx,
+                    // Most sightings repeat a name seen before; only new ones are folded.
+                    _ => {
+                        let folded = fold_name(&name);
                         if folded.is_empty() {
                             continue;
                         }
@@ -1200,31 +1227,68 @@ impl<'a> ClusteringBuilder<'a> {
                             }
                         };
                         let name_idx = self.name_uses.len() as u32;
-                        self.name_uses.push((node_idx, 0));
-                        self.by_spelling[kind_idx].insert(sighting.name.clone(), name_idx);
+                        let spelling = match seen {
+                            // Seen before as an alias, or as a name of another kind.
+                            Some((number, _)) => {
+                                if let Some(spelling) = self.by_spelling.get_mut(name.as_str()) {
+                                    spelling.names[kind_idx] = name_idx;
+                                }
+                                number
+                            }
+                            None => {
+                                let number = self.by_spelling.len() as u32;
+                                let mut names = [NOT_A_NAME; 3];
+                                names[kind_idx] = name_idx;
+                                self.by_spelling.insert(name, Spelling { number, names });
+                                number
+                            }
+                        };
+                        self.name_uses.push(NameUse {
+                            node: node_idx,
+                            articles: 0,
+                            spelling,
+                        });
                         name_idx
                     }
                 };
-                let (node_idx, name_count) = &mut self.name_uses[name_idx as usize];
-                let node = &mut self.nodes[*node_idx as usize];
+                let name_use = &mut self.name_uses[name_idx as usize];
+                let node = &mut self.nodes[name_use.node as usize];
                 if node.last_article == article_idx {
                     continue;
                 }
                 node.last_article = article_idx;
                 node.n_articles += 1;
-                *name_count += 1;
-                // A node's first article sizes its list of spellings: most nodes never get
-                // another.
-                if node.spellings.is_empty() {
-                    node.spellings = Vec::with_capacity(1 + sighting.aliases.len());
+                // A name counted before was added to its node's spellings then.
+                if name_use.articles == 0 && !node.spellings.contains(&name_use.spelling) {
+                    // A node's first article sizes its list of spellings: most nodes never
+                    // get another.
+                    if node.spellings.is_empty() {
+                        node.spellings = Vec::with_capacity(1 + aliases.len());
+                    }
+                    node.spellings.push(name_use.spelling);
                 }
+                name_use.articles += 1;
                 // Spellings repeat from article to article: only new ones are kept.
-                for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
-                    if let Err(position) = node.spellings.binary_search(&spelling) {
-                        node.spellings.insert(position, spelling);
+                for alias in aliases {
+                    let number = match self.by_spelling.get(alias.as_str()) {
+                        Some(spelling) => spelling.number,
+                        None => {
+                            let number = self.by_spelling.len() as u32;
+                            self.by_spelling.insert(
+                                alias,
+                                Spelling {
+                                    number,
+                                    names: [NOT_A_NAME; 3],
+                                },
+                            );
+                            number
+                        }
+                    };
+                    if !node.spellings.contains(&number) {
+                        node.spellings.push(number);
                     }
                 }
-                self.articles.nodes.push(*node_idx);
+                self.articles.nodes.push(name_use.node);
             }
         }
         self.articles.starts.push(self.articles.nodes.len() as u32);
@@ -1244,26 +1308,36 @@ impl<'a> ClusteringBuilder<'a> {
         for (folded, node_idx) in by_key.into_iter().flatten() {
             nodes[node_idx as usize].folded = folded;
         }
+        let mut spelling_texts = vec![String::new(); by_spelling.len()];
+        for (text, spelling) in by_spelling {
+            spelling_texts[spelling.number as usize] = text;
+        }
+        for node in &mut nodes {
+            if node.spellings.len() > 1 {
+                node.spellings.sort_unstable_by(|&left, &right| {
+                    spelling_texts[left as usize].cmp(&spelling_texts[right as usize])
+                });
+            }
+        }
         // A name seen only after another name of its node in the same article was never
         // counted, and is none of the node's names. The order of a node's names does not
         // matter: they are sorted or ranked by count and name.
         let n_nodes = nodes.len();
         let mut node_name_starts = vec![0u32; n_nodes + 1];
-        for &(node_idx, count) in &name_uses {
-            if count > 0 {
-                node_name_starts[node_idx as usize + 1] += 1;
+        for name_use in &name_uses {
+            if name_use.articles > 0 {
+                node_name_starts[name_use.node as usize + 1] += 1;
             }
         }
         for node_idx in 0..n_nodes {
             node_name_starts[node_idx + 1] += node_name_starts[node_idx];
         }
         let mut next_name_slot = node_name_starts[..n_nodes].to_vec();
-        let mut node_names = vec![(String::new(), 0u32); node_name_starts[n_nodes] as usize];
-        for (name, name_idx) in by_spelling.into_iter().flatten() {
-            let (node_idx, count) = name_uses[name_idx as usize];
-            if count > 0 {
-                let slot = &mut next_name_slot[node_idx as usize];
-                node_names[*slot as usize] = (name, count);
+        let mut node_names = vec![(0u32, 0u32); node_name_starts[n_nodes] as usize];
+        for name_use in &name_uses {
+            if name_use.articles > 0 {
+                let slot = &mut next_name_slot[name_use.node as usize];
+                node_names[*slot as usize] = (name_use.spelling, name_use.articles);
                 *slot += 1;
             }
         }
@@ -1302,6 +1376,7 @@ impl<'a> ClusteringBuilder<'a> {
             node_article_starts,
             node_names,
             node_name_starts,
+            spelling_texts,
             published,
             parent: (0..n_nodes as u32).collect(),
             given,
@@ -1530,9 +1605,10 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    /// The per-article canonical spellings of node `node_idx` with the number of articles
-    /// using each, in no particular order.
-    fn names_of(&self, node_idx: u32) -> &[(String, u32)] {
+    /// The per-article canonical spellings of node `node_idx` (numbers in
+    /// [`Clustering::spelling_texts`]) with the number of articles using each, in no
+    /// particular order.
+    fn names_of(&self, node_idx: u32) -> &[(u32, u32)] {
         let start = self.node_name_starts[node_idx as usize] as usize;
         let end = self.node_name_starts[node_idx as usize + 1] as usize;
         &self.node_names[start..end]
@@ -1992,7 +2068,10 @@ impl<'a> Clustering<'a> {
             .iter()
             .map(|&member| {
                 let node = &self.nodes[member as usize];
-                (node, display_name(self.names_of(member)))
+                (
+                    node,
+                    display_name(self.names_of(member), &self.spelling_texts),
+                )
             })
             .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
@@ -2023,7 +2102,7 @@ impl<'a> Clustering<'a> {
         let mut aliases: Vec<Cow<str>> = members
             .iter()
             .flat_map(|&member| self.nodes[member as usize].spellings.iter())
-            .map(|spelling| Cow::Borrowed(spelling.as_str()))
+            .map(|&spelling| Cow::Borrowed(self.spelling_texts[spelling as usize].as_str()))
             .collect();
         // One node's spellings are already sorted and without repeats.
         if members.len() > 1 {
@@ -2044,7 +2123,7 @@ impl<'a> Clustering<'a> {
         let mut names: Vec<&str> = members
             .iter()
             .flat_map(|&member| self.names_of(member).iter())
-            .map(|(name, _)| name.as_str())
+            .map(|&(name, _)| self.spelling_texts[name as usize].as_str())
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -2290,12 +2369,12 @@ fn push_lookup_line<Key: AsRef<str>, Name: AsRef<str>>(
 
 /// The most used of a node's per-article canonical spellings (the first in byte order on a
 /// tie); empty when it has none.
-fn display_name(names: &[(String, u32)]) -> &str {
+fn display_name<'t>(names: &[(u32, u32)], texts: &'t [String]) -> &'t str {
     names
         .iter()
-        .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
-        .map(|(name, _)| name.as_str())
-        .unwrap_or("")
+        .map(|&(name, count)| (texts[name as usize].as_str(), count))
+        .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(left.0)))
+        .map_or("", |(name, _)| name)
 }
 
 /// A date as `YYYY-MM-DD`, as jiff displays it ([`push_date_text`]).
