@@ -427,29 +427,27 @@ fn push_json_date(json: &mut String, date: Option<DateText>) {
 /// The lookup keys of an actor from the folded forms of its spellings: each folded form and
 /// its loose transliteration key, sorted and each once, computed once when the registry is
 /// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
-/// keyed once. The first `n_keyed` forms come with their keys already in `folded`.
-fn spelling_keys(mut folded: Vec<Cow<'_, str>>, n_keyed: usize) -> Vec<Cow<'_, str>> {
+/// keyed once. The first `n_keyed` forms come with their keys already in `folded`, which
+/// becomes the keys; `key` is room to write a key in, kept from one actor to the next.
+fn spelling_keys(folded: &mut Vec<Cow<'_, str>>, n_keyed: usize, key: &mut String) {
     // The first `n_keyed` are folded forms whose keys the list already holds; the others are
     // sorted so that a form that comes twice is keyed once.
     folded[n_keyed..].sort_unstable();
     // Most folded names are their own loose key ("joe biden"): a key is written into one
     // buffer, and only one that differs becomes a string of its own, added to the list.
     let n_folded = folded.len();
-    let mut key =
-        String::with_capacity(folded.iter().map(|form| form.len()).max().unwrap_or(0) + 8);
     for folded_idx in n_keyed..n_folded {
         if folded_idx > n_keyed && folded[folded_idx] == folded[folded_idx - 1] {
             continue;
         }
         key.clear();
-        push_loose_key(&mut key, &folded[folded_idx]);
+        push_loose_key(key, &folded[folded_idx]);
         if key.as_str() != folded[folded_idx].as_ref() {
             folded.push(Cow::Owned(key.clone()));
         }
     }
     folded.sort_unstable();
     folded.dedup();
-    folded
 }
 
 /// The registry of an opened index, read on first use: a query without a name filter reads
@@ -1946,7 +1944,9 @@ impl<'a> Clustering<'a> {
             .map(|cluster_idx| {
                 let cluster_members = &members
                     [member_starts[cluster_idx] as usize..member_starts[cluster_idx + 1] as usize];
-                StoredActor::of(this.actor_of(roots[cluster_idx], cluster_members))
+                let mut parts = ActorParts::new();
+                this.actor_of(roots[cluster_idx], cluster_members, &mut parts);
+                StoredActor::of(parts)
             })
             .collect();
         sort_actors(&mut actors);
@@ -1978,10 +1978,13 @@ impl<'a> Clustering<'a> {
                     lookup: String::with_capacity(cluster_idxs.len() * LOOKUP_LINE_GUESS),
                     actors: Vec::with_capacity(cluster_idxs.len()),
                 };
+                // One actor's parts at a time: their lists are kept from one actor to the
+                // next rather than made and freed for each.
+                let mut parts = ActorParts::new();
                 for &cluster_idx in cluster_idxs {
                     let cluster_members = &members[member_starts[cluster_idx] as usize
                         ..member_starts[cluster_idx + 1] as usize];
-                    let parts = this.actor_of(roots[cluster_idx], cluster_members);
+                    this.actor_of(roots[cluster_idx], cluster_members, &mut parts);
                     let (json_start, lookup_start) = (chunk.json.len(), chunk.lookup.len());
                     push_actor_json(&mut chunk.json, &parts.view());
                     push_lookup_line(&mut chunk.lookup, parts.kind, &parts.keys, &parts.names);
@@ -2043,7 +2046,8 @@ impl<'a> Clustering<'a> {
 
     // Not inlined into rayon's closure, so that a profile shows what describing actors costs.
     #[inline(never)]
-    fn actor_of(&self, root: u32, members: &[u32]) -> ActorParts<'_> {
+    /// Describes the cluster rooted at `root` in `parts`, whose lists are cleared first.
+    fn actor_of<'s>(&'s self, root: u32, members: &[u32], parts: &mut ActorParts<'s>) {
         let kind = self.nodes[root as usize].kind;
         // A cluster of one name (most of them) has that name's articles, already ascending
         // and each once.
@@ -2099,11 +2103,14 @@ impl<'a> Clustering<'a> {
             Some(entity_idx) => self.gazetteer.name_of(entity_idx),
             None => best_seen,
         };
-        let mut aliases: Vec<Cow<str>> = members
-            .iter()
-            .flat_map(|&member| self.nodes[member as usize].spellings.iter())
-            .map(|&spelling| Cow::Borrowed(self.spelling_texts[spelling as usize].as_str()))
-            .collect();
+        let aliases = &mut parts.aliases;
+        aliases.clear();
+        aliases.extend(
+            members
+                .iter()
+                .flat_map(|&member| self.nodes[member as usize].spellings.iter())
+                .map(|&spelling| Cow::Borrowed(self.spelling_texts[spelling as usize].as_str())),
+        );
         // One node's spellings are already sorted and without repeats.
         if members.len() > 1 {
             aliases.sort_unstable();
@@ -2120,11 +2127,14 @@ impl<'a> Clustering<'a> {
             aliases.remove(position);
         }
         // Sorted and without repeats: `registry.json` lists names in byte order.
-        let mut names: Vec<&str> = members
-            .iter()
-            .flat_map(|&member| self.names_of(member).iter())
-            .map(|&(name, _)| self.spelling_texts[name as usize].as_str())
-            .collect();
+        let names = &mut parts.names;
+        names.clear();
+        names.extend(
+            members
+                .iter()
+                .flat_map(|&member| self.names_of(member).iter())
+                .map(|&(name, _)| self.spelling_texts[name as usize].as_str()),
+        );
         names.sort_unstable();
         names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
@@ -2133,8 +2143,9 @@ impl<'a> Clustering<'a> {
         // keys `spelling_keys` adds, at most one for each folded form.
         // A member whose words form its loose key goes first, with that key: only the others
         // are keyed by `spelling_keys`.
-        let mut all_folded: Vec<Cow<str>> =
-            Vec::with_capacity(2 * (members.len() + 1 + aliases.len()));
+        let all_folded = &mut parts.keys;
+        all_folded.clear();
+        all_folded.reserve(2 * (members.len() + 1 + aliases.len()));
         for &member in members {
             let node = &self.nodes[member as usize];
             if node.words_form_loose_key {
@@ -2167,17 +2178,12 @@ impl<'a> Clustering<'a> {
                 )
                 .map(|spelling| Cow::Owned(fold_name(spelling))),
         );
-        let keys = spelling_keys(all_folded, n_keyed);
-        ActorParts {
-            name,
-            kind,
-            aliases,
-            articles: articles.len() as u64,
-            first_seen,
-            last_seen,
-            names,
-            keys,
-        }
+        spelling_keys(all_folded, n_keyed, &mut parts.key);
+        parts.name = name;
+        parts.kind = kind;
+        parts.articles = articles.len() as u64;
+        parts.first_seen = first_seen;
+        parts.last_seen = last_seen;
     }
 }
 
@@ -2225,9 +2231,26 @@ struct ActorParts<'a> {
     last_seen: Option<jiff::civil::Date>,
     names: Vec<&'a str>,
     keys: Vec<Cow<'a, str>>,
+    /// Room to write a loose key in ([`spelling_keys`]); no part of the actor.
+    key: String,
 }
 
-impl ActorParts<'_> {
+impl<'a> ActorParts<'a> {
+    /// Parts with nothing in them yet, for [`Clustering::actor_of`] to fill.
+    fn new() -> ActorParts<'a> {
+        ActorParts {
+            name: "",
+            kind: ActorKind::Person,
+            aliases: Vec::new(),
+            articles: 0,
+            first_seen: None,
+            last_seen: None,
+            names: Vec::new(),
+            keys: Vec::new(),
+            key: String::new(),
+        }
+    }
+
     fn view(&self) -> ActorView<'_, Cow<'_, str>, &str, Cow<'_, str>> {
         ActorView {
             name: self.name,
