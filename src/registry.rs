@@ -903,8 +903,10 @@ fn middles_compatible(left: &Node, right: &Node) -> bool {
 struct NameWords {
     joined: String,
     n_words: usize,
-    /// Where the first word ends and the last starts in `joined`, set by
-    /// [`NameWords::finish`]: the clustering asks for them tens of thousands of times.
+    /// Where the first word ends and the last starts in `joined`, noted as the words are
+    /// written ([`NameWords::start_word`], [`NameWords::finish`]): the clustering asks for
+    /// them tens of thousands of times, and searching the text for spaces afterwards cost
+    /// more than the rest of the words' bookkeeping.
     first_end: usize,
     last_start: usize,
 }
@@ -939,16 +941,22 @@ impl NameWords {
         )
     }
 
-    /// Notes where the first word ends and the last starts, once every word is written.
+    /// Notes where the first word ends when it is the only one, once every word is written.
     fn finish(&mut self) {
-        self.first_end = self.joined.find(' ').unwrap_or(self.joined.len());
-        self.last_start = self.joined.rfind(' ').map_or(0, |at| at + 1);
+        if self.n_words <= 1 {
+            self.first_end = self.joined.len();
+        }
     }
 
-    /// Starts a new word, to be written at the end of `joined`.
+    /// Starts a new word, to be written at the end of `joined`. No word holds a space, so the
+    /// first space ends the first word and the last one starts the last word.
     fn start_word(&mut self) {
         if self.n_words > 0 {
+            if self.n_words == 1 {
+                self.first_end = self.joined.len();
+            }
             self.joined.push(' ');
+            self.last_start = self.joined.len();
         }
         self.n_words += 1;
     }
@@ -2733,11 +2741,14 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     let mut raw_words = name_words_of(folded);
     let mut plausible = kind == ActorKind::Person;
     // One lookup answers every word list, so each word is looked up once and its lists are
-    // tested as bits (`in_list`).
+    // tested as bits (`in_list`). A person's first word is looked up last as the titles are
+    // stripped; its lists are kept for the tests below (0 for a name of one word, which is
+    // not looked up).
+    let mut first_word_lists = 0;
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.
-        loop {
+        first_word_lists = loop {
             // Only a name of two words or more loses its first word.
             let first_lists = if raw_words.len() > 1 {
                 gazetteer.word_lists_of(raw_words[0])
@@ -2782,9 +2793,9 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 {
                     raw_words.remove(0);
                 }
-                None => break,
+                None => break first_lists,
             }
-        }
+        };
     }
     let mut every_word_keyed = true;
     let mut words = NameWords {
@@ -2794,11 +2805,12 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     for (word_idx, word) in raw_words.iter().enumerate() {
         // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
         // leading one is kept.
-        if word_idx > 0 && at_most_one_letter(word.trim_end_matches('.')) {
+        let word = word.trim_end_matches('.');
+        if word_idx > 0 && at_most_one_letter(word) {
             continue;
         }
         words.start_word();
-        let latin = latin(word.trim_end_matches('.'));
+        let latin = latin(word);
         // An initial stays the letter it is ("J." is not "I.").
         if is_one_letter(&latin) {
             every_word_keyed = false;
@@ -2836,29 +2848,33 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         // A stray letter at the end ("Planned Parenthood T") marks a broken name.
         let stray_letter = raw_words.len() >= 2 && is_one_letter(last.trim_end_matches('.'));
         let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
+        let listed_in = |lists, form: &str| {
+            in_list(lists, COMMON_WORDS_LIST)
+                || in_list(lists, DEMONYMS_LIST)
+                || in_list(lists, ORG_WORDS_LIST)
+                // A one-word title is its own first word, so the first words rule out most.
+                || (in_list(lists, TITLE_FIRST_WORDS_LIST) && gazetteer.person_titles.contains(form))
+        };
         plausible = !broken
-            && raw_words.iter().all(|word| {
-                let listed_word = |form: &str| {
-                    let lists = gazetteer.word_lists_of(form);
-                    in_list(lists, COMMON_WORDS_LIST)
-                        || in_list(lists, DEMONYMS_LIST)
-                        || in_list(lists, ORG_WORDS_LIST)
-                        // A one-word title is its own first word, so the first words rule
-                        // out most.
-                        || (in_list(lists, TITLE_FIRST_WORDS_LIST)
-                            && gazetteer.person_titles.contains(form))
+            && raw_words.iter().enumerate().all(|(word_idx, word)| {
+                let lists = if word_idx == 0 && raw_words.len() > 1 {
+                    first_word_lists
+                } else {
+                    gazetteer.word_lists_of(word)
                 };
                 // Plurals too: "North Koreans" is not a person. A word without a final "s" is
                 // its own singular and is looked up once.
-                !listed_word(word)
-                    && word
-                        .strip_suffix('s')
-                        .is_none_or(|singular| !listed_word(singular))
+                !listed_in(lists, word)
+                    && word.strip_suffix('s').is_none_or(|singular| {
+                        !listed_in(gazetteer.word_lists_of(singular), singular)
+                    })
             })
             && last_key_has_three_letters();
     }
-    let given_listed =
-        raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);
+    // Only people's given names are asked about.
+    let given_listed = kind == ActorKind::Person
+        && raw_words.len() >= 2
+        && in_list(first_word_lists, GIVEN_NAMES_LIST);
     // The last of `words` is a person's first surname key; a Cyrillic one has a second
     // without its case ending when that differs.
     let mut surname_stem = None;
