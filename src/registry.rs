@@ -1106,11 +1106,6 @@ fn shared_key_groups<K: std::hash::Hash + Eq>(
     groups
 }
 
-/// The names a candidate may be a loose variant of, each with whether the match needs the
-/// misspelling to be rare; `None` when the candidate cannot be one
-/// ([`Clustering::loose_matches_of`]).
-type LooseMatches = Option<Vec<(u32, bool)>>;
-
 /// Fewest distinct actors or places two names must share across their articles before a loose
 /// match (misspelt surname, surname alone) merges them.
 const MIN_SHARED_CONTEXT: usize = 3;
@@ -1695,22 +1690,27 @@ impl<'a> Clustering<'a> {
             .collect();
         candidate_keys.sort_unstable();
         let candidates: Vec<u32> = candidate_keys.iter().map(|&key| key as u32).collect();
+        // Which names a candidate may loosely match depends on the names alone, not on the
+        // clusters: worked out once for both passes, all in one list. The matches of the
+        // candidate at position `n` are `loose_matches[match_starts[n]..match_starts[n + 1]]`.
+        let mut loose_matches: Vec<(u32, bool)> = Vec::new();
+        let mut match_starts: Vec<u32> = Vec::with_capacity(candidates.len() + 1);
+        match_starts.push(0);
+        for &candidate in &candidates {
+            self.push_loose_matches(candidate, &surnames, &mut loose_matches);
+            match_starts.push(loose_matches.len() as u32);
+        }
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
-        let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
-        // By node, filled in as candidates come up.
-        let mut loose_matches: Vec<Option<LooseMatches>> =
-            (0..self.nodes.len()).map(|_| None).collect();
-        for candidate in two_passes {
+        for position in (0..candidates.len()).chain(0..candidates.len()) {
+            let candidate = candidates[position];
+            let others = &loose_matches
+                [match_starts[position] as usize..match_starts[position + 1] as usize];
+            if others.is_empty() {
+                continue;
+            }
             let own_root = self.find(candidate);
             let own_size = cluster_sizes[own_root as usize];
-            // Which names a candidate may loosely match depends on the names alone, not on
-            // the clusters: worked out once, for both passes.
-            let others = loose_matches[candidate as usize]
-                .get_or_insert_with(|| self.loose_matches_of(candidate, &surnames));
-            let Some(others) = others else {
-                continue;
-            };
             let mut targets: Vec<u32> = Vec::new();
             for &(other, misspelt) in others.iter() {
                 let root = self.find(other);
@@ -1793,88 +1793,126 @@ impl<'a> Clustering<'a> {
         let mut number_of: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(self.n_people(), Default::default());
         let mut first_surname = vec![NO_SURNAME; self.nodes.len()];
-        let mut people: Vec<Vec<u32>> = Vec::new();
-        // The distinct first surname keys, in the order they first come as one, with the
-        // people whose first key each is.
-        let mut first_surnames: Vec<(&str, u32, Vec<u32>)> = Vec::new();
-        // By surname number, its place in `first_surnames`.
-        let mut first_surname_position: Vec<u32> = Vec::new();
+        // The second surname keys (a Cyrillic surname without its case ending), as node and
+        // number, in node order.
+        let mut second_surnames: Vec<(u32, u32)> = Vec::new();
+        // By surname number, how many people have it, and then where they start in `people`.
+        let mut people_starts: Vec<u32> = Vec::new();
+        // The distinct first surname keys, in the order they first come as one, with their
+        // numbers.
+        let mut first_surnames: Vec<(&str, u32)> = Vec::new();
+        // Whether each surname number is in `first_surnames` yet.
+        let mut in_first_surnames: Vec<bool> = Vec::new();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
             for (key_idx, key) in node.surname_keys().enumerate() {
                 let number = *number_of.entry(key).or_insert_with(|| {
-                    people.push(Vec::new());
-                    first_surname_position.push(NO_SURNAME);
-                    (people.len() - 1) as u32
+                    people_starts.push(0);
+                    in_first_surnames.push(false);
+                    (people_starts.len() - 1) as u32
                 });
-                people[number as usize].push(node_idx as u32);
+                people_starts[number as usize] += 1;
                 if key_idx > 0 {
+                    second_surnames.push((node_idx as u32, number));
                     continue;
                 }
                 first_surname[node_idx] = number;
-                if first_surname_position[number as usize] == NO_SURNAME {
-                    first_surname_position[number as usize] = first_surnames.len() as u32;
-                    first_surnames.push((key, number, Vec::new()));
+                if !in_first_surnames[number as usize] {
+                    in_first_surnames[number as usize] = true;
+                    first_surnames.push((key, number));
                 }
-                let position = first_surname_position[number as usize];
-                first_surnames[position as usize].2.push(node_idx as u32);
             }
         }
         drop(number_of);
-        let mut close_people: Vec<Vec<u32>> = vec![Vec::new(); people.len()];
-        let surname_texts: Vec<&str> = first_surnames
-            .iter()
-            .map(|(surname, _, _)| *surname)
-            .collect();
+        // The people of every surname in one list, surname after surname, each surname's in
+        // node order: filled node by node, as the counts above were made.
+        let mut start = 0;
+        for count in &mut people_starts {
+            let n_people = *count;
+            *count = start;
+            start += n_people;
+        }
+        people_starts.push(start);
+        let mut next_slot = people_starts.clone();
+        let mut people = vec![0u32; start as usize];
+        let mut second_surnames = second_surnames.into_iter().peekable();
+        for (node_idx, &number) in first_surname.iter().enumerate() {
+            if number == NO_SURNAME {
+                continue;
+            }
+            let mut file = |number: u32| {
+                people[next_slot[number as usize] as usize] = node_idx as u32;
+                next_slot[number as usize] += 1;
+            };
+            file(number);
+            while let Some((_, second)) =
+                second_surnames.next_if(|&(second_node, _)| second_node == node_idx as u32)
+            {
+                file(second);
+            }
+        }
+        let mut surnames = SurnameIndex {
+            first_surname,
+            people,
+            people_starts,
+            close_people: Vec::new(),
+        };
+        let mut close_people: Vec<Vec<u32>> = vec![Vec::new(); surnames.people_starts.len() - 1];
+        let surname_texts: Vec<&str> = first_surnames.iter().map(|(surname, _)| *surname).collect();
         for (left, right) in surnames_sharing_a_neighbour(&surname_texts) {
-            let (left_surname, left_number, left_people) = &first_surnames[left as usize];
-            let (right_surname, right_number, right_people) = &first_surnames[right as usize];
+            let (left_surname, left_number) = first_surnames[left as usize];
+            let (right_surname, right_number) = first_surnames[right as usize];
             if !surname_close(left_surname, right_surname) {
                 continue;
             }
-            close_people[*left_number as usize].extend(right_people);
-            close_people[*right_number as usize].extend(left_people);
+            close_people[left_number as usize].extend(surnames.first_people_with(right_number));
+            close_people[right_number as usize].extend(surnames.first_people_with(left_number));
         }
-        SurnameIndex {
-            first_surname,
-            people,
-            close_people,
-        }
+        surnames.close_people = close_people;
+        surnames
     }
 
-    /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
-    /// "Anthony Blinken"), each with whether the match is loose enough to need the misspelling
-    /// to be rare; `None` when the candidate cannot be one (implausible, no surname, a lone
-    /// given name).
-    fn loose_matches_of(&self, candidate: u32, surnames: &SurnameIndex) -> LooseMatches {
+    /// Appends to `matches` the names `candidate` may be a loose variant of ("Blingen" of
+    /// "Blinken", "Bling" of "Anthony Blinken"), each with whether the match is loose enough
+    /// to need the misspelling to be rare; none when the candidate cannot be one
+    /// (implausible, no surname, a lone given name).
+    fn push_loose_matches(
+        &self,
+        candidate: u32,
+        surnames: &SurnameIndex,
+        matches: &mut Vec<(u32, bool)>,
+    ) {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
-            return None;
+            return;
         }
         let lone_surname = node.words.len() == 1;
-        let surname = node.surname_keys().next()?;
+        let Some(surname) = node.surname_keys().next() else {
+            return;
+        };
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
         if lone_surname && self.gazetteer.in_word_list(surname, GIVEN_NAMES_LIST) {
-            return None;
+            return;
         }
         let own_given = node.given_name();
         // Each other name with whether the match is loose enough to need the misspelling
-        // to be rare.
-        let number = surnames.first_surname[candidate as usize] as usize;
-        let mut others: Vec<(u32, bool)> =
-            Vec::with_capacity(surnames.people[number].len() + surnames.close_people[number].len());
-        for &other in &surnames.people[number] {
-            others.push((other, false));
-        }
-        for &other in &surnames.close_people[number] {
-            others.push((other, true));
-        }
-        others.retain_mut(|(other, misspelt)| {
-            let other_node = &self.nodes[*other as usize];
+        // to be rare. The candidate itself, among the people of its surname, is left out: its
+        // own cluster is never a match.
+        let number = surnames.first_surname[candidate as usize];
+        let same = surnames
+            .people_with(number)
+            .iter()
+            .filter(|&&other| other != candidate)
+            .map(|&other| (other, false));
+        let close = surnames.close_people[number as usize]
+            .iter()
+            .map(|&other| (other, true));
+        matches.extend(same.chain(close).filter_map(|(other, mut misspelt)| {
+            let other_node = &self.nodes[other as usize];
             if !other_node.plausible || !middles_compatible(node, other_node) {
-                return false;
+                return None;
             }
             // A surname alone that already belongs to a cluster counts with that cluster's
             // given names, which `may_merge` checks.
@@ -1886,21 +1924,21 @@ impl<'a> Clustering<'a> {
                     (other_node.words.first_or_empty(), other_node.cyrillic),
                 ),
             };
-            match given_match {
+            let kept = match given_match {
                 GivenMatch::Different => false,
                 // Same given name and surname was merged already; an initial needs only
                 // context and a unique fit.
-                GivenMatch::Same => *misspelt || lone_surname,
+                GivenMatch::Same => misspelt || lone_surname,
                 // "F-Prime Capital" is no initial of "FirstMark Capital": the full name's
                 // given name must be a listed one.
                 GivenMatch::Initial => other_node.given_listed || node.given_listed,
                 GivenMatch::Variant => {
-                    *misspelt = true;
+                    misspelt = true;
                     true
                 }
-            }
-        });
-        Some(others)
+            };
+            kept.then_some((other, misspelt))
+        }));
     }
 
     /// Every cluster as its root and its members: the members of cluster `n` are
@@ -2512,11 +2550,31 @@ struct SurnameIndex {
     /// By node, the number of its first surname key; [`NO_SURNAME`] for a node that is not a
     /// plausible person.
     first_surname: Vec<u32>,
-    /// By surname number, the plausible people with that surname key, in node order.
-    people: Vec<Vec<u32>>,
+    /// The plausible people with each surname key, in node order, surname after surname
+    /// ([`SurnameIndex::people_with`]): one list rather than one per surname.
+    people: Vec<u32>,
+    /// By surname number, where its people start in `people`, plus the end of the last.
+    people_starts: Vec<u32>,
     /// By surname number, the plausible people whose first surname key is close to it but not
     /// the same.
     close_people: Vec<Vec<u32>>,
+}
+
+impl SurnameIndex {
+    /// The plausible people with surname key `number`, in node order.
+    fn people_with(&self, number: u32) -> &[u32] {
+        let start = self.people_starts[number as usize] as usize;
+        let end = self.people_starts[number as usize + 1] as usize;
+        &self.people[start..end]
+    }
+
+    /// The plausible people whose first surname key is `number`, in node order.
+    fn first_people_with(&self, number: u32) -> impl Iterator<Item = u32> + '_ {
+        self.people_with(number)
+            .iter()
+            .copied()
+            .filter(move |&person| self.first_surname[person as usize] == number)
+    }
 }
 
 /// The surname number of a node without one.
