@@ -415,9 +415,9 @@ fn push_json_date(json: &mut String, date: Option<DateText>) {
     match date {
         Some(DateText::Text(date)) => push_json_string(json, date),
         // A date's text has nothing JSON escapes.
-        Some(DateText::Date(date)) => {
+        Some(DateText::Written(date)) => {
             json.push('"');
-            push_date_text(json, date);
+            json.push_str(date);
             json.push('"');
         }
         None => json.push_str("null"),
@@ -1066,7 +1066,17 @@ struct Clustering<'a> {
     spelling_texts: Vec<String>,
     /// Where each node's names start in `node_names`, plus the end of the last.
     node_name_starts: Vec<u32>,
-    published: Vec<Option<jiff::civil::Date>>,
+    /// Each article's publication date and number as one integer that orders as the dates do
+    /// ([`date_and_article`]); [`NO_DATE`] for an article without one. The earliest and
+    /// latest of a cluster's articles are then a minimum and a maximum, and name an article
+    /// whose written date is the one wanted.
+    published: Vec<u64>,
+    /// Each article's publication date as `registry.json` writes it (empty for an article
+    /// without one), article after article: written once for all the actors that see their
+    /// first or last article in it. Article `n`'s is
+    /// `published_texts[published_text_starts[n]..published_text_starts[n + 1]]`.
+    published_texts: String,
+    published_text_starts: Vec<u32>,
     parent: Vec<u32>,
     given: Vec<GivenNames>,
     listed: Vec<Option<u32>>,
@@ -1173,6 +1183,18 @@ impl ArticleNodes {
     fn range(&self, article_idx: u32) -> std::ops::Range<usize> {
         self.starts[article_idx as usize] as usize..self.starts[article_idx as usize + 1] as usize
     }
+}
+
+/// [`Clustering::published`] of an article without a date.
+const NO_DATE: u64 = u64::MAX;
+
+/// A publication date and an article number as one integer, ordered by date and then by
+/// article: the year (moved above zero), month and day above the article number. Never 0.
+fn date_and_article(date: jiff::civil::Date, article_idx: u32) -> u64 {
+    // jiff's years run from -9999 to 9999.
+    let year = (i32::from(date.year()) + 10_000) as u64;
+    let day = (year << 9) | (u64::from(date.month() as u8) << 5) | u64::from(date.day() as u8);
+    (day << 32) | u64::from(article_idx)
 }
 
 /// [`Node::last_article`] of a node no article has named yet.
@@ -1369,6 +1391,22 @@ impl<'a> ClusteringBuilder<'a> {
                 *slot += 1;
             }
         }
+        let mut published_texts = String::with_capacity(10 * published.len());
+        let mut published_text_starts = Vec::with_capacity(published.len() + 1);
+        published_text_starts.push(0);
+        for date in &published {
+            if let Some(date) = *date {
+                push_date_text(&mut published_texts, date);
+            }
+            published_text_starts.push(published_texts.len() as u32);
+        }
+        let published = published
+            .iter()
+            .enumerate()
+            .map(|(article_idx, date)| {
+                date.map_or(NO_DATE, |date| date_and_article(date, article_idx as u32))
+            })
+            .collect();
         Clustering {
             gazetteer,
             nodes,
@@ -1379,6 +1417,8 @@ impl<'a> ClusteringBuilder<'a> {
             node_name_starts,
             spelling_texts,
             published,
+            published_texts,
+            published_text_starts,
             parent: (0..n_nodes as u32).collect(),
             given,
             listed,
@@ -1613,6 +1653,13 @@ impl<'a> Clustering<'a> {
         let start = self.node_name_starts[node_idx as usize] as usize;
         let end = self.node_name_starts[node_idx as usize + 1] as usize;
         &self.node_names[start..end]
+    }
+
+    /// The publication date of article `article_idx` as `registry.json` writes it.
+    fn published_text(&self, article_idx: u32) -> &str {
+        let start = self.published_text_starts[article_idx as usize] as usize;
+        let end = self.published_text_starts[article_idx as usize + 1] as usize;
+        &self.published_texts[start..end]
     }
 
     /// The articles naming node `node_idx`, ascending, each once.
@@ -2104,14 +2151,15 @@ impl<'a> Clustering<'a> {
             merged_articles = self.articles_of(members);
             &merged_articles
         };
-        let mut first_seen: Option<jiff::civil::Date> = None;
-        let mut last_seen: Option<jiff::civil::Date> = None;
-        for date in articles
-            .iter()
-            .filter_map(|&article_idx| self.published[article_idx as usize])
-        {
-            first_seen = Some(first_seen.map_or(date, |first| first.min(date)));
-            last_seen = Some(last_seen.map_or(date, |last| last.max(date)));
+        // The first and last dates, each with an article of that date, whose written date is
+        // the actor's. Every dated article's number is above `NO_DATE`'s 0 as a latest.
+        let (mut first_seen, mut last_seen) = (NO_DATE, 0);
+        for &article_idx in articles {
+            let date = self.published[article_idx as usize];
+            if date != NO_DATE {
+                first_seen = first_seen.min(date);
+                last_seen = last_seen.max(date);
+            }
         }
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
         let best_seen: &str = members
@@ -2149,14 +2197,20 @@ impl<'a> Clustering<'a> {
             Some(entity_idx) => self.gazetteer.name_of(entity_idx),
             None => best_seen,
         };
+        // Member by member: a node's list extends the parts' list at once, where a flattened
+        // iterator would be added one item at a time.
         let aliases = &mut parts.aliases;
         aliases.clear();
-        aliases.extend(
-            members
-                .iter()
-                .flat_map(|&member| self.nodes[member as usize].spellings.iter())
-                .map(|&spelling| Cow::Borrowed(self.spelling_texts[spelling as usize].as_str())),
-        );
+        for &member in members {
+            aliases.extend(
+                self.nodes[member as usize]
+                    .spellings
+                    .iter()
+                    .map(|&spelling| {
+                        Cow::Borrowed(self.spelling_texts[spelling as usize].as_str())
+                    }),
+            );
+        }
         // One node's spellings are already sorted and without repeats.
         if members.len() > 1 {
             aliases.sort_unstable();
@@ -2175,12 +2229,13 @@ impl<'a> Clustering<'a> {
         // Sorted and without repeats: `registry.json` lists names in byte order.
         let names = &mut parts.names;
         names.clear();
-        names.extend(
-            members
-                .iter()
-                .flat_map(|&member| self.names_of(member).iter())
-                .map(|&(name, _)| self.spelling_texts[name as usize].as_str()),
-        );
+        for &member in members {
+            names.extend(
+                self.names_of(member)
+                    .iter()
+                    .map(|&(name, _)| self.spelling_texts[name as usize].as_str()),
+            );
+        }
         names.sort_unstable();
         names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
@@ -2228,8 +2283,8 @@ impl<'a> Clustering<'a> {
         parts.name = name;
         parts.kind = kind;
         parts.articles = articles.len() as u64;
-        parts.first_seen = first_seen;
-        parts.last_seen = last_seen;
+        parts.first_seen = (last_seen != 0).then(|| self.published_text(first_seen as u32));
+        parts.last_seen = (last_seen != 0).then(|| self.published_text(last_seen as u32));
     }
 }
 
@@ -2273,8 +2328,9 @@ struct ActorParts<'a> {
     kind: ActorKind,
     aliases: Vec<Cow<'a, str>>,
     articles: u64,
-    first_seen: Option<jiff::civil::Date>,
-    last_seen: Option<jiff::civil::Date>,
+    /// The first and last publication dates, as written in [`Clustering::published_texts`].
+    first_seen: Option<&'a str>,
+    last_seen: Option<&'a str>,
     names: Vec<&'a str>,
     keys: Vec<Cow<'a, str>>,
     /// Room to write a loose key in ([`spelling_keys`]); no part of the actor.
@@ -2303,8 +2359,8 @@ impl<'a> ActorParts<'a> {
             kind: self.kind,
             aliases: &self.aliases,
             articles: self.articles,
-            first_seen: self.first_seen.map(DateText::Date),
-            last_seen: self.last_seen.map(DateText::Date),
+            first_seen: self.first_seen.map(DateText::Written),
+            last_seen: self.last_seen.map(DateText::Written),
             names: &self.names,
             keys: &self.keys,
         }
@@ -2322,8 +2378,8 @@ impl StoredActor {
                 kind: parts.kind,
                 aliases: owned(&parts.aliases),
                 articles: parts.articles,
-                first_seen: parts.first_seen.map(date_text),
-                last_seen: parts.last_seen.map(date_text),
+                first_seen: parts.first_seen.map(str::to_string),
+                last_seen: parts.last_seen.map(str::to_string),
             },
             names: parts.names.iter().map(|name| name.to_string()).collect(),
             keys: owned(&parts.keys),
@@ -2356,11 +2412,12 @@ struct ActorView<'a, Alias, Name, Key> {
     keys: &'a [Key],
 }
 
-/// A first or last publication date, as written already or as a date.
+/// A first or last publication date: as read back, or as [`push_date_text`] wrote it (which
+/// has nothing JSON escapes).
 #[derive(Clone, Copy)]
 enum DateText<'a> {
     Text(&'a str),
-    Date(jiff::civil::Date),
+    Written(&'a str),
 }
 
 /// Appends the start of `registry.json`, up to its first actor.
@@ -2444,13 +2501,6 @@ fn display_name<'t>(names: &[(u32, u32)], texts: &'t [String]) -> &'t str {
         .map(|&(name, count)| (texts[name as usize].as_str(), count))
         .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(left.0)))
         .map_or("", |(name, _)| name)
-}
-
-/// A date as `YYYY-MM-DD`, as jiff displays it ([`push_date_text`]).
-fn date_text(date: jiff::civil::Date) -> String {
-    let mut text = String::with_capacity(10);
-    push_date_text(&mut text, date);
-    text
 }
 
 /// Appends a date as `YYYY-MM-DD`, as jiff displays it; years of four digits are written
@@ -3109,7 +3159,9 @@ mod tests {
             (-9999, 7, 4),
         ] {
             let date = jiff::civil::date(year, month, day);
-            assert_eq!(date_text(date), date.to_string());
+            let mut text = String::new();
+            push_date_text(&mut text, date);
+            assert_eq!(text, date.to_string());
         }
     }
 
