@@ -1138,6 +1138,9 @@ struct ClusteringBuilder<'a> {
     name_uses: Vec<NameUse>,
     articles: ArticleNodes,
     published: Vec<Option<jiff::civil::Date>>,
+    /// Room for the words of a new name ([`new_node`]), empty between names: one list for
+    /// all of them rather than one each.
+    words_room: Vec<&'static str>,
 }
 
 /// A spelling the builder has seen ([`ClusteringBuilder::by_spelling`]).
@@ -1210,6 +1213,7 @@ impl<'a> ClusteringBuilder<'a> {
             name_uses: Vec::new(),
             articles: ArticleNodes::new(),
             published: Vec::new(),
+            words_room: Vec::new(),
         }
     }
 
@@ -1243,7 +1247,15 @@ impl<'a> ClusteringBuilder<'a> {
                         let node_idx = match self.by_key[kind_idx].entry(folded) {
                             std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
                             std::collections::hash_map::Entry::Vacant(entry) => {
-                                self.nodes.push(new_node(kind, entry.key(), self.gazetteer));
+                                let mut raw_words =
+                                    words_room(std::mem::take(&mut self.words_room));
+                                self.nodes.push(new_node(
+                                    kind,
+                                    entry.key(),
+                                    self.gazetteer,
+                                    &mut raw_words,
+                                ));
+                                self.words_room = words_room(raw_words);
                                 let node_idx = (self.nodes.len() - 1) as u32;
                                 entry.insert(node_idx);
                                 node_idx
@@ -1327,6 +1339,7 @@ impl<'a> ClusteringBuilder<'a> {
             name_uses,
             articles,
             published,
+            words_room: _,
         } = self;
         for (folded, node_idx) in by_key.into_iter().flatten() {
             nodes[node_idx as usize].folded = folded;
@@ -2216,7 +2229,7 @@ impl<'a> Clustering<'a> {
             aliases.sort_unstable();
             aliases.dedup();
         }
-        if is_cyrillic(name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
+        if has_cyrillic(name) && !aliases.iter().any(|alias| !has_cyrillic(alias)) {
             let latin = transliterate(name);
             if let Err(position) = aliases.binary_search_by(|alias| alias.as_ref().cmp(&latin)) {
                 aliases.insert(position, Cow::Owned(latin));
@@ -2781,11 +2794,12 @@ fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
 
 /// The words of a folded name: split at spaces and hyphens, trimmed of everything but letters,
 /// digits and apostrophes, empty ones left out. Both separators are ASCII, so the bytes are
-/// scanned for them, and an ASCII word (most) is trimmed byte by byte.
-fn name_words_of(folded: &str) -> Vec<&str> {
+/// scanned for them, and an ASCII word (most) is trimmed byte by byte. The words are written
+/// into `words`, which is emptied first.
+fn name_words_of<'f>(folded: &'f str, words: &mut Vec<&'f str>) {
     let is_kept = |ch: char| ch.is_alphanumeric() || ch == '\'';
     let bytes = folded.as_bytes();
-    let mut words = Vec::with_capacity(4);
+    words.clear();
     let mut word_start = 0;
     for position in 0..=bytes.len() {
         if position < bytes.len() && bytes[position] != b' ' && bytes[position] != b'-' {
@@ -2819,7 +2833,19 @@ fn name_words_of(folded: &str) -> Vec<&str> {
             words.push(word);
         }
     }
-    words
+}
+
+/// An empty list with the room of `words`, for words of another lifetime: collected in place,
+/// the list keeps its allocation, so the builder's room for a new name's words is made once.
+fn words_room<'to>(mut words: Vec<&str>) -> Vec<&'to str> {
+    words.clear();
+    words.into_iter().map(|_| "").collect()
+}
+
+/// [`is_cyrillic`] with a quick answer for an ASCII text, as most names are: that is ruled
+/// out a word at a time, where `is_cyrillic` decodes every character.
+fn has_cyrillic(text: &str) -> bool {
+    !text.is_ascii() && is_cyrillic(text)
 }
 
 // New names ask only whether a word has one letter, at most one, or three or more; reading up
@@ -2844,9 +2870,15 @@ fn has_three_letters(text: &str) -> bool {
 /// Suffixes after a surname that are not the surname.
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
-fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
-    let cyrillic = is_cyrillic(folded);
-    let mut raw_words = name_words_of(folded);
+/// A node for the folded name `folded`; `raw_words` is room for its words.
+fn new_node<'f>(
+    kind: ActorKind,
+    folded: &'f str,
+    gazetteer: &Gazetteer,
+    raw_words: &mut Vec<&'f str>,
+) -> Node {
+    let cyrillic = has_cyrillic(folded);
+    name_words_of(folded, raw_words);
     let mut plausible = kind == ActorKind::Person;
     // One lookup answers every word list, so each word is looked up once and its lists are
     // tested as bits (`in_list`). A person's first word is looked up last as the titles are
@@ -2891,7 +2923,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                     && gazetteer
                         .lookup_folded_alias(raw_words[0])
                         .or_else(|| {
-                            is_cyrillic(raw_words[0])
+                            has_cyrillic(raw_words[0])
                                 .then(|| lookup_cyrillic(raw_words[0], gazetteer))
                                 .flatten()
                         })
@@ -3346,7 +3378,9 @@ mod tests {
             " - ",
             "",
         ] {
-            assert_eq!(name_words_of(folded), by_characters(folded), "{folded:?}");
+            let mut words = vec!["left over"];
+            name_words_of(folded, &mut words);
+            assert_eq!(words, by_characters(folded), "{folded:?}");
         }
     }
 
@@ -3392,7 +3426,8 @@ mod tests {
     #[test]
     fn a_persons_surname_must_have_three_loose_letters() {
         let lists = empty_lists();
-        let plausible = |folded: &str| new_node(ActorKind::Person, folded, &lists).plausible;
+        let plausible =
+            |folded: &str| new_node(ActorKind::Person, folded, &lists, &mut Vec::new()).plausible;
         assert!(plausible("joe lee"));
         assert!(!plausible("joe li"));
         // "kyy" is keyed "ki".
@@ -3407,7 +3442,7 @@ mod tests {
     fn surname_keys_are_the_last_word_and_its_stem() {
         let lists = empty_lists();
         let keys = |kind: ActorKind, folded: &str| -> Vec<String> {
-            new_node(kind, folded, &lists)
+            new_node(kind, folded, &lists, &mut Vec::new())
                 .surname_keys()
                 .map(str::to_string)
                 .collect()
@@ -3439,13 +3474,19 @@ mod tests {
             (ActorKind::Person, "ъ иванов"),
             (ActorKind::Person, "иван ьь петров"),
         ] {
-            let node = new_node(kind, folded, &lists);
+            let node = new_node(kind, folded, &lists, &mut Vec::new());
             if node.words_form_loose_key {
                 assert_eq!(node.words.joined, loose_key(folded), "{folded:?}");
             }
         }
-        assert!(new_node(ActorKind::Person, "sergey lawrow", &lists).words_form_loose_key);
-        assert!(!new_node(ActorKind::Person, "a. blinken", &lists).words_form_loose_key);
+        assert!(
+            new_node(ActorKind::Person, "sergey lawrow", &lists, &mut Vec::new())
+                .words_form_loose_key
+        );
+        assert!(
+            !new_node(ActorKind::Person, "a. blinken", &lists, &mut Vec::new())
+                .words_form_loose_key
+        );
     }
 
     #[test]
