@@ -415,9 +415,9 @@ fn push_json_date(json: &mut String, date: Option<DateText>) {
     match date {
         Some(DateText::Text(date)) => push_json_string(json, date),
         // A date's text has nothing JSON escapes.
-        Some(DateText::Date(date)) => {
+        Some(DateText::Written(date)) => {
             json.push('"');
-            push_date_text(json, date);
+            json.push_str(date);
             json.push('"');
         }
         None => json.push_str("null"),
@@ -427,29 +427,27 @@ fn push_json_date(json: &mut String, date: Option<DateText>) {
 /// The lookup keys of an actor from the folded forms of its spellings: each folded form and
 /// its loose transliteration key, sorted and each once, computed once when the registry is
 /// built. Spellings that differ only in case or diacritics fold alike, so each folded form is
-/// keyed once. The first `n_keyed` forms come with their keys already in `folded`.
-fn spelling_keys(mut folded: Vec<Cow<'_, str>>, n_keyed: usize) -> Vec<Cow<'_, str>> {
+/// keyed once. The first `n_keyed` forms come with their keys already in `folded`, which
+/// becomes the keys; `key` is room to write a key in, kept from one actor to the next.
+fn spelling_keys(folded: &mut Vec<Cow<'_, str>>, n_keyed: usize, key: &mut String) {
     // The first `n_keyed` are folded forms whose keys the list already holds; the others are
     // sorted so that a form that comes twice is keyed once.
     folded[n_keyed..].sort_unstable();
     // Most folded names are their own loose key ("joe biden"): a key is written into one
     // buffer, and only one that differs becomes a string of its own, added to the list.
     let n_folded = folded.len();
-    let mut key =
-        String::with_capacity(folded.iter().map(|form| form.len()).max().unwrap_or(0) + 8);
     for folded_idx in n_keyed..n_folded {
         if folded_idx > n_keyed && folded[folded_idx] == folded[folded_idx - 1] {
             continue;
         }
         key.clear();
-        push_loose_key(&mut key, &folded[folded_idx]);
+        push_loose_key(key, &folded[folded_idx]);
         if key.as_str() != folded[folded_idx].as_ref() {
             folded.push(Cow::Owned(key.clone()));
         }
     }
     folded.sort_unstable();
     folded.dedup();
-    folded
 }
 
 /// The registry of an opened index, read on first use: a query without a name filter reads
@@ -856,9 +854,10 @@ fn strip_russian_ending(word: &str) -> &str {
 /// One distinct per-article canonical name (after folding) of one kind.
 struct Node {
     kind: ActorKind,
-    /// Every spelling seen (canonical names and aliases), sorted. A node has few: a sorted
-    /// list is searched about as fast as a set and built for much less.
-    spellings: Vec<String>,
+    /// Every spelling seen (canonical names and aliases), as numbers in
+    /// [`Clustering::spelling_texts`]; sorted by their text when the builder finishes. A node
+    /// has few: a list is searched about as fast as a set and built for much less.
+    spellings: Vec<u32>,
     /// The folded name every per-article canonical name of the node folds to; filled in by
     /// [`ClusteringBuilder::finish`].
     folded: String,
@@ -904,8 +903,10 @@ fn middles_compatible(left: &Node, right: &Node) -> bool {
 struct NameWords {
     joined: String,
     n_words: usize,
-    /// Where the first word ends and the last starts in `joined`, set by
-    /// [`NameWords::finish`]: the clustering asks for them tens of thousands of times.
+    /// Where the first word ends and the last starts in `joined`, noted as the words are
+    /// written ([`NameWords::start_word`], [`NameWords::finish`]): the clustering asks for
+    /// them tens of thousands of times, and searching the text for spaces afterwards cost
+    /// more than the rest of the words' bookkeeping.
     first_end: usize,
     last_start: usize,
 }
@@ -940,16 +941,22 @@ impl NameWords {
         )
     }
 
-    /// Notes where the first word ends and the last starts, once every word is written.
+    /// Notes where the first word ends when it is the only one, once every word is written.
     fn finish(&mut self) {
-        self.first_end = self.joined.find(' ').unwrap_or(self.joined.len());
-        self.last_start = self.joined.rfind(' ').map_or(0, |at| at + 1);
+        if self.n_words <= 1 {
+            self.first_end = self.joined.len();
+        }
     }
 
-    /// Starts a new word, to be written at the end of `joined`.
+    /// Starts a new word, to be written at the end of `joined`. No word holds a space, so the
+    /// first space ends the first word and the last one starts the last word.
     fn start_word(&mut self) {
         if self.n_words > 0 {
+            if self.n_words == 1 {
+                self.first_end = self.joined.len();
+            }
             self.joined.push(' ');
+            self.last_start = self.joined.len();
         }
         self.n_words += 1;
     }
@@ -1050,13 +1057,26 @@ struct Clustering<'a> {
     node_articles: Vec<u32>,
     /// Where each node's articles start in `node_articles`, plus the end of the last.
     node_article_starts: Vec<u32>,
-    /// Each node's per-article canonical spellings with the number of articles using each,
-    /// node after node, in no particular order within a node ([`Clustering::names_of`]): one
-    /// list rather than one per node.
-    node_names: Vec<(String, u32)>,
+    /// Each node's per-article canonical spellings (numbers in `spelling_texts`) with the
+    /// number of articles using each, node after node, in no particular order within a node
+    /// ([`Clustering::names_of`]): one list rather than one per node.
+    node_names: Vec<(u32, u32)>,
+    /// Every distinct spelling of every kind, by number: each is kept once, however many
+    /// nodes and articles give it.
+    spelling_texts: Vec<String>,
     /// Where each node's names start in `node_names`, plus the end of the last.
     node_name_starts: Vec<u32>,
-    published: Vec<Option<jiff::civil::Date>>,
+    /// Each article's publication date and number as one integer that orders as the dates do
+    /// ([`date_and_article`]); [`NO_DATE`] for an article without one. The earliest and
+    /// latest of a cluster's articles are then a minimum and a maximum, and name an article
+    /// whose written date is the one wanted.
+    published: Vec<u64>,
+    /// Each article's publication date as `registry.json` writes it (empty for an article
+    /// without one), article after article: written once for all the actors that see their
+    /// first or last article in it. Article `n`'s is
+    /// `published_texts[published_text_starts[n]..published_text_starts[n + 1]]`.
+    published_texts: String,
+    published_text_starts: Vec<u32>,
     parent: Vec<u32>,
     given: Vec<GivenNames>,
     listed: Vec<Option<u32>>,
@@ -1096,11 +1116,6 @@ fn shared_key_groups<K: std::hash::Hash + Eq>(
     groups
 }
 
-/// The names a candidate may be a loose variant of, each with whether the match needs the
-/// misspelling to be rare; `None` when the candidate cannot be one
-/// ([`Clustering::loose_matches_of`]).
-type LooseMatches = Option<Vec<(u32, bool)>>;
-
 /// Fewest distinct actors or places two names must share across their articles before a loose
 /// match (misspelt surname, surname alone) merges them.
 const MIN_SHARED_CONTEXT: usize = 3;
@@ -1113,16 +1128,38 @@ struct ClusteringBuilder<'a> {
     nodes: Vec<Node>,
     /// Per kind, each folded name and its node.
     by_key: [HashMap<String, u32>; 3],
-    /// Per kind (people, organisations, places), each per-article canonical name seen and its
-    /// number in `name_uses`.
-    by_spelling: [HashMap<String, u32>; 3],
-    /// By name number, the node of the name and the number of articles that gave it as the
-    /// node's canonical name. The names themselves move from `by_spelling` into their nodes
-    /// when the builder finishes, so each is copied once, not once for the map and once for
-    /// the node.
-    name_uses: Vec<(u32, u32)>,
+    /// Every spelling seen (per-article canonical names and aliases, of any kind), each with
+    /// its number and, per kind, its number in `name_uses` as a per-article canonical name.
+    /// A spelling is handed in as an owned string: the first of each is moved in and kept,
+    /// the others are dropped, and nodes and names refer to it by number.
+    by_spelling: HashMap<String, Spelling>,
+    /// By name number, the node of the name, the number of articles that gave it as the
+    /// node's canonical name, and its spelling.
+    name_uses: Vec<NameUse>,
     articles: ArticleNodes,
     published: Vec<Option<jiff::civil::Date>>,
+    /// Room for the words of a new name ([`new_node`]), empty between names: one list for
+    /// all of them rather than one each.
+    words_room: Vec<&'static str>,
+}
+
+/// A spelling the builder has seen ([`ClusteringBuilder::by_spelling`]).
+struct Spelling {
+    number: u32,
+    /// Per kind (people, organisations, places), the spelling's name number as a per-article
+    /// canonical name; [`NOT_A_NAME`] while no article of that kind gave it as one.
+    names: [u32; 3],
+}
+
+/// [`Spelling::names`] of a kind no article gave the spelling as a name of.
+const NOT_A_NAME: u32 = u32::MAX;
+
+/// One per-article canonical name of one kind ([`ClusteringBuilder::name_uses`]).
+struct NameUse {
+    node: u32,
+    /// Articles that gave it as the canonical name of its node.
+    articles: u32,
+    spelling: u32,
 }
 
 /// The nodes each article names, all in one list: an article's are a stretch of it.
@@ -1151,6 +1188,18 @@ impl ArticleNodes {
     }
 }
 
+/// [`Clustering::published`] of an article without a date.
+const NO_DATE: u64 = u64::MAX;
+
+/// A publication date and an article number as one integer, ordered by date and then by
+/// article: the year (moved above zero), month and day above the article number. Never 0.
+fn date_and_article(date: jiff::civil::Date, article_idx: u32) -> u64 {
+    // jiff's years run from -9999 to 9999.
+    let year = (i32::from(date.year()) + 10_000) as u64;
+    let day = (year << 9) | (u64::from(date.month() as u8) << 5) | u64::from(date.day() as u8);
+    (day << 32) | u64::from(article_idx)
+}
+
 /// [`Node::last_article`] of a node no article has named yet.
 const NO_ARTICLE: u32 = u32::MAX;
 
@@ -1164,6 +1213,7 @@ impl<'a> ClusteringBuilder<'a> {
             name_uses: Vec::new(),
             articles: ArticleNodes::new(),
             published: Vec::new(),
+            words_room: Vec::new(),
         }
     }
 
@@ -1181,50 +1231,99 @@ impl<'a> ClusteringBuilder<'a> {
             (ActorKind::Place, places),
         ];
         for (kind_idx, (kind, sightings)) in groups.into_iter().enumerate() {
-            for sighting in sightings {
-                // Most sightings repeat a spelling seen before; only new ones are folded.
-                let name_idx = match self.by_spelling[kind_idx].get(sighting.name.as_str()) {
-                    Some(&name_idx) => name_idx,
-                    None => {
-                        let folded = fold_name(&sighting.name);
+            for NameSighting { name, aliases } in sightings {
+                let seen = self
+                    .by_spelling
+                    .get(name.as_str())
+                    .map(|spelling| (spelling.number, spelling.names[kind_idx]));
+                let name_idx = match seen {
+                    Some((_, name_idx)) if name_idx != NOT_A_NAME => name_idx,
+                    // Most sightings repeat a name seen before; only new ones are folded.
+                    _ => {
+                        let folded = fold_name(&name);
                         if folded.is_empty() {
                             continue;
                         }
                         let node_idx = match self.by_key[kind_idx].entry(folded) {
                             std::collections::hash_map::Entry::Occupied(entry) => *entry.get(),
                             std::collections::hash_map::Entry::Vacant(entry) => {
-                                self.nodes.push(new_node(kind, entry.key(), self.gazetteer));
+                                let mut raw_words =
+                                    words_room(std::mem::take(&mut self.words_room));
+                                self.nodes.push(new_node(
+                                    kind,
+                                    entry.key(),
+                                    self.gazetteer,
+                                    &mut raw_words,
+                                ));
+                                self.words_room = words_room(raw_words);
                                 let node_idx = (self.nodes.len() - 1) as u32;
                                 entry.insert(node_idx);
                                 node_idx
                             }
                         };
                         let name_idx = self.name_uses.len() as u32;
-                        self.name_uses.push((node_idx, 0));
-                        self.by_spelling[kind_idx].insert(sighting.name.clone(), name_idx);
+                        let spelling = match seen {
+                            // Seen before as an alias, or as a name of another kind.
+                            Some((number, _)) => {
+                                if let Some(spelling) = self.by_spelling.get_mut(name.as_str()) {
+                                    spelling.names[kind_idx] = name_idx;
+                                }
+                                number
+                            }
+                            None => {
+                                let number = self.by_spelling.len() as u32;
+                                let mut names = [NOT_A_NAME; 3];
+                                names[kind_idx] = name_idx;
+                                self.by_spelling.insert(name, Spelling { number, names });
+                                number
+                            }
+                        };
+                        self.name_uses.push(NameUse {
+                            node: node_idx,
+                            articles: 0,
+                            spelling,
+                        });
                         name_idx
                     }
                 };
-                let (node_idx, name_count) = &mut self.name_uses[name_idx as usize];
-                let node = &mut self.nodes[*node_idx as usize];
+                let name_use = &mut self.name_uses[name_idx as usize];
+                let node = &mut self.nodes[name_use.node as usize];
                 if node.last_article == article_idx {
                     continue;
                 }
                 node.last_article = article_idx;
                 node.n_articles += 1;
-                *name_count += 1;
-                // A node's first article sizes its list of spellings: most nodes never get
-                // another.
-                if node.spellings.is_empty() {
-                    node.spellings = Vec::with_capacity(1 + sighting.aliases.len());
+                // A name counted before was added to its node's spellings then.
+                if name_use.articles == 0 && !node.spellings.contains(&name_use.spelling) {
+                    // A node's first article sizes its list of spellings: most nodes never
+                    // get another.
+                    if node.spellings.is_empty() {
+                        node.spellings = Vec::with_capacity(1 + aliases.len());
+                    }
+                    node.spellings.push(name_use.spelling);
                 }
+                name_use.articles += 1;
                 // Spellings repeat from article to article: only new ones are kept.
-                for spelling in std::iter::once(sighting.name).chain(sighting.aliases) {
-                    if let Err(position) = node.spellings.binary_search(&spelling) {
-                        node.spellings.insert(position, spelling);
+                for alias in aliases {
+                    let number = match self.by_spelling.get(alias.as_str()) {
+                        Some(spelling) => spelling.number,
+                        None => {
+                            let number = self.by_spelling.len() as u32;
+                            self.by_spelling.insert(
+                                alias,
+                                Spelling {
+                                    number,
+                                    names: [NOT_A_NAME; 3],
+                                },
+                            );
+                            number
+                        }
+                    };
+                    if !node.spellings.contains(&number) {
+                        node.spellings.push(number);
                     }
                 }
-                self.articles.nodes.push(*node_idx);
+                self.articles.nodes.push(name_use.node);
             }
         }
         self.articles.starts.push(self.articles.nodes.len() as u32);
@@ -1240,30 +1339,41 @@ impl<'a> ClusteringBuilder<'a> {
             name_uses,
             articles,
             published,
+            words_room: _,
         } = self;
         for (folded, node_idx) in by_key.into_iter().flatten() {
             nodes[node_idx as usize].folded = folded;
+        }
+        let mut spelling_texts = vec![String::new(); by_spelling.len()];
+        for (text, spelling) in by_spelling {
+            spelling_texts[spelling.number as usize] = text;
+        }
+        for node in &mut nodes {
+            if node.spellings.len() > 1 {
+                node.spellings.sort_unstable_by(|&left, &right| {
+                    spelling_texts[left as usize].cmp(&spelling_texts[right as usize])
+                });
+            }
         }
         // A name seen only after another name of its node in the same article was never
         // counted, and is none of the node's names. The order of a node's names does not
         // matter: they are sorted or ranked by count and name.
         let n_nodes = nodes.len();
         let mut node_name_starts = vec![0u32; n_nodes + 1];
-        for &(node_idx, count) in &name_uses {
-            if count > 0 {
-                node_name_starts[node_idx as usize + 1] += 1;
+        for name_use in &name_uses {
+            if name_use.articles > 0 {
+                node_name_starts[name_use.node as usize + 1] += 1;
             }
         }
         for node_idx in 0..n_nodes {
             node_name_starts[node_idx + 1] += node_name_starts[node_idx];
         }
         let mut next_name_slot = node_name_starts[..n_nodes].to_vec();
-        let mut node_names = vec![(String::new(), 0u32); node_name_starts[n_nodes] as usize];
-        for (name, name_idx) in by_spelling.into_iter().flatten() {
-            let (node_idx, count) = name_uses[name_idx as usize];
-            if count > 0 {
-                let slot = &mut next_name_slot[node_idx as usize];
-                node_names[*slot as usize] = (name, count);
+        let mut node_names = vec![(0u32, 0u32); node_name_starts[n_nodes] as usize];
+        for name_use in &name_uses {
+            if name_use.articles > 0 {
+                let slot = &mut next_name_slot[name_use.node as usize];
+                node_names[*slot as usize] = (name_use.spelling, name_use.articles);
                 *slot += 1;
             }
         }
@@ -1294,6 +1404,22 @@ impl<'a> ClusteringBuilder<'a> {
                 *slot += 1;
             }
         }
+        let mut published_texts = String::with_capacity(10 * published.len());
+        let mut published_text_starts = Vec::with_capacity(published.len() + 1);
+        published_text_starts.push(0);
+        for date in &published {
+            if let Some(date) = *date {
+                push_date_text(&mut published_texts, date);
+            }
+            published_text_starts.push(published_texts.len() as u32);
+        }
+        let published = published
+            .iter()
+            .enumerate()
+            .map(|(article_idx, date)| {
+                date.map_or(NO_DATE, |date| date_and_article(date, article_idx as u32))
+            })
+            .collect();
         Clustering {
             gazetteer,
             nodes,
@@ -1302,7 +1428,10 @@ impl<'a> ClusteringBuilder<'a> {
             node_article_starts,
             node_names,
             node_name_starts,
+            spelling_texts,
             published,
+            published_texts,
+            published_text_starts,
             parent: (0..n_nodes as u32).collect(),
             given,
             listed,
@@ -1530,12 +1659,20 @@ impl<'a> Clustering<'a> {
         }
     }
 
-    /// The per-article canonical spellings of node `node_idx` with the number of articles
-    /// using each, in no particular order.
-    fn names_of(&self, node_idx: u32) -> &[(String, u32)] {
+    /// The per-article canonical spellings of node `node_idx` (numbers in
+    /// [`Clustering::spelling_texts`]) with the number of articles using each, in no
+    /// particular order.
+    fn names_of(&self, node_idx: u32) -> &[(u32, u32)] {
         let start = self.node_name_starts[node_idx as usize] as usize;
         let end = self.node_name_starts[node_idx as usize + 1] as usize;
         &self.node_names[start..end]
+    }
+
+    /// The publication date of article `article_idx` as `registry.json` writes it.
+    fn published_text(&self, article_idx: u32) -> &str {
+        let start = self.published_text_starts[article_idx as usize] as usize;
+        let end = self.published_text_starts[article_idx as usize + 1] as usize;
+        &self.published_texts[start..end]
     }
 
     /// The articles naming node `node_idx`, ascending, each once.
@@ -1613,22 +1750,27 @@ impl<'a> Clustering<'a> {
             .collect();
         candidate_keys.sort_unstable();
         let candidates: Vec<u32> = candidate_keys.iter().map(|&key| key as u32).collect();
+        // Which names a candidate may loosely match depends on the names alone, not on the
+        // clusters: worked out once for both passes, all in one list. The matches of the
+        // candidate at position `n` are `loose_matches[match_starts[n]..match_starts[n + 1]]`.
+        let mut loose_matches: Vec<(u32, bool)> = Vec::new();
+        let mut match_starts: Vec<u32> = Vec::with_capacity(candidates.len() + 1);
+        match_starts.push(0);
+        for &candidate in &candidates {
+            self.push_loose_matches(candidate, &surnames, &mut loose_matches);
+            match_starts.push(loose_matches.len() as u32);
+        }
         // Two passes: a merge in the first ("Blingen" joins Blinken) can make a later one
         // possible ("Anthony Bling" is close to "Blingen", not to "Blinken").
-        let two_passes: Vec<u32> = candidates.iter().chain(&candidates).copied().collect();
-        // By node, filled in as candidates come up.
-        let mut loose_matches: Vec<Option<LooseMatches>> =
-            (0..self.nodes.len()).map(|_| None).collect();
-        for candidate in two_passes {
+        for position in (0..candidates.len()).chain(0..candidates.len()) {
+            let candidate = candidates[position];
+            let others = &loose_matches
+                [match_starts[position] as usize..match_starts[position + 1] as usize];
+            if others.is_empty() {
+                continue;
+            }
             let own_root = self.find(candidate);
             let own_size = cluster_sizes[own_root as usize];
-            // Which names a candidate may loosely match depends on the names alone, not on
-            // the clusters: worked out once, for both passes.
-            let others = loose_matches[candidate as usize]
-                .get_or_insert_with(|| self.loose_matches_of(candidate, &surnames));
-            let Some(others) = others else {
-                continue;
-            };
             let mut targets: Vec<u32> = Vec::new();
             for &(other, misspelt) in others.iter() {
                 let root = self.find(other);
@@ -1711,88 +1853,126 @@ impl<'a> Clustering<'a> {
         let mut number_of: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(self.n_people(), Default::default());
         let mut first_surname = vec![NO_SURNAME; self.nodes.len()];
-        let mut people: Vec<Vec<u32>> = Vec::new();
-        // The distinct first surname keys, in the order they first come as one, with the
-        // people whose first key each is.
-        let mut first_surnames: Vec<(&str, u32, Vec<u32>)> = Vec::new();
-        // By surname number, its place in `first_surnames`.
-        let mut first_surname_position: Vec<u32> = Vec::new();
+        // The second surname keys (a Cyrillic surname without its case ending), as node and
+        // number, in node order.
+        let mut second_surnames: Vec<(u32, u32)> = Vec::new();
+        // By surname number, how many people have it, and then where they start in `people`.
+        let mut people_starts: Vec<u32> = Vec::new();
+        // The distinct first surname keys, in the order they first come as one, with their
+        // numbers.
+        let mut first_surnames: Vec<(&str, u32)> = Vec::new();
+        // Whether each surname number is in `first_surnames` yet.
+        let mut in_first_surnames: Vec<bool> = Vec::new();
         for (node_idx, node) in self.nodes.iter().enumerate() {
             if node.kind != ActorKind::Person || !node.plausible {
                 continue;
             }
             for (key_idx, key) in node.surname_keys().enumerate() {
                 let number = *number_of.entry(key).or_insert_with(|| {
-                    people.push(Vec::new());
-                    first_surname_position.push(NO_SURNAME);
-                    (people.len() - 1) as u32
+                    people_starts.push(0);
+                    in_first_surnames.push(false);
+                    (people_starts.len() - 1) as u32
                 });
-                people[number as usize].push(node_idx as u32);
+                people_starts[number as usize] += 1;
                 if key_idx > 0 {
+                    second_surnames.push((node_idx as u32, number));
                     continue;
                 }
                 first_surname[node_idx] = number;
-                if first_surname_position[number as usize] == NO_SURNAME {
-                    first_surname_position[number as usize] = first_surnames.len() as u32;
-                    first_surnames.push((key, number, Vec::new()));
+                if !in_first_surnames[number as usize] {
+                    in_first_surnames[number as usize] = true;
+                    first_surnames.push((key, number));
                 }
-                let position = first_surname_position[number as usize];
-                first_surnames[position as usize].2.push(node_idx as u32);
             }
         }
         drop(number_of);
-        let mut close_people: Vec<Vec<u32>> = vec![Vec::new(); people.len()];
-        let surname_texts: Vec<&str> = first_surnames
-            .iter()
-            .map(|(surname, _, _)| *surname)
-            .collect();
+        // The people of every surname in one list, surname after surname, each surname's in
+        // node order: filled node by node, as the counts above were made.
+        let mut start = 0;
+        for count in &mut people_starts {
+            let n_people = *count;
+            *count = start;
+            start += n_people;
+        }
+        people_starts.push(start);
+        let mut next_slot = people_starts.clone();
+        let mut people = vec![0u32; start as usize];
+        let mut second_surnames = second_surnames.into_iter().peekable();
+        for (node_idx, &number) in first_surname.iter().enumerate() {
+            if number == NO_SURNAME {
+                continue;
+            }
+            let mut file = |number: u32| {
+                people[next_slot[number as usize] as usize] = node_idx as u32;
+                next_slot[number as usize] += 1;
+            };
+            file(number);
+            while let Some((_, second)) =
+                second_surnames.next_if(|&(second_node, _)| second_node == node_idx as u32)
+            {
+                file(second);
+            }
+        }
+        let mut surnames = SurnameIndex {
+            first_surname,
+            people,
+            people_starts,
+            close_people: Vec::new(),
+        };
+        let mut close_people: Vec<Vec<u32>> = vec![Vec::new(); surnames.people_starts.len() - 1];
+        let surname_texts: Vec<&str> = first_surnames.iter().map(|(surname, _)| *surname).collect();
         for (left, right) in surnames_sharing_a_neighbour(&surname_texts) {
-            let (left_surname, left_number, left_people) = &first_surnames[left as usize];
-            let (right_surname, right_number, right_people) = &first_surnames[right as usize];
+            let (left_surname, left_number) = first_surnames[left as usize];
+            let (right_surname, right_number) = first_surnames[right as usize];
             if !surname_close(left_surname, right_surname) {
                 continue;
             }
-            close_people[*left_number as usize].extend(right_people);
-            close_people[*right_number as usize].extend(left_people);
+            close_people[left_number as usize].extend(surnames.first_people_with(right_number));
+            close_people[right_number as usize].extend(surnames.first_people_with(left_number));
         }
-        SurnameIndex {
-            first_surname,
-            people,
-            close_people,
-        }
+        surnames.close_people = close_people;
+        surnames
     }
 
-    /// The names `candidate` may be a loose variant of ("Blingen" of "Blinken", "Bling" of
-    /// "Anthony Blinken"), each with whether the match is loose enough to need the misspelling
-    /// to be rare; `None` when the candidate cannot be one (implausible, no surname, a lone
-    /// given name).
-    fn loose_matches_of(&self, candidate: u32, surnames: &SurnameIndex) -> LooseMatches {
+    /// Appends to `matches` the names `candidate` may be a loose variant of ("Blingen" of
+    /// "Blinken", "Bling" of "Anthony Blinken"), each with whether the match is loose enough
+    /// to need the misspelling to be rare; none when the candidate cannot be one
+    /// (implausible, no surname, a lone given name).
+    fn push_loose_matches(
+        &self,
+        candidate: u32,
+        surnames: &SurnameIndex,
+        matches: &mut Vec<(u32, bool)>,
+    ) {
         let node = &self.nodes[candidate as usize];
         if !node.plausible {
-            return None;
+            return;
         }
         let lone_surname = node.words.len() == 1;
-        let surname = node.surname_keys().next()?;
+        let Some(surname) = node.surname_keys().next() else {
+            return;
+        };
         // A lone given name ("Thomas", "Rudi") is not a surname to attach.
         if lone_surname && self.gazetteer.in_word_list(surname, GIVEN_NAMES_LIST) {
-            return None;
+            return;
         }
         let own_given = node.given_name();
         // Each other name with whether the match is loose enough to need the misspelling
-        // to be rare.
-        let number = surnames.first_surname[candidate as usize] as usize;
-        let mut others: Vec<(u32, bool)> =
-            Vec::with_capacity(surnames.people[number].len() + surnames.close_people[number].len());
-        for &other in &surnames.people[number] {
-            others.push((other, false));
-        }
-        for &other in &surnames.close_people[number] {
-            others.push((other, true));
-        }
-        others.retain_mut(|(other, misspelt)| {
-            let other_node = &self.nodes[*other as usize];
+        // to be rare. The candidate itself, among the people of its surname, is left out: its
+        // own cluster is never a match.
+        let number = surnames.first_surname[candidate as usize];
+        let same = surnames
+            .people_with(number)
+            .iter()
+            .filter(|&&other| other != candidate)
+            .map(|&other| (other, false));
+        let close = surnames.close_people[number as usize]
+            .iter()
+            .map(|&other| (other, true));
+        matches.extend(same.chain(close).filter_map(|(other, mut misspelt)| {
+            let other_node = &self.nodes[other as usize];
             if !other_node.plausible || !middles_compatible(node, other_node) {
-                return false;
+                return None;
             }
             // A surname alone that already belongs to a cluster counts with that cluster's
             // given names, which `may_merge` checks.
@@ -1804,21 +1984,21 @@ impl<'a> Clustering<'a> {
                     (other_node.words.first_or_empty(), other_node.cyrillic),
                 ),
             };
-            match given_match {
+            let kept = match given_match {
                 GivenMatch::Different => false,
                 // Same given name and surname was merged already; an initial needs only
                 // context and a unique fit.
-                GivenMatch::Same => *misspelt || lone_surname,
+                GivenMatch::Same => misspelt || lone_surname,
                 // "F-Prime Capital" is no initial of "FirstMark Capital": the full name's
                 // given name must be a listed one.
                 GivenMatch::Initial => other_node.given_listed || node.given_listed,
                 GivenMatch::Variant => {
-                    *misspelt = true;
+                    misspelt = true;
                     true
                 }
-            }
-        });
-        Some(others)
+            };
+            kept.then_some((other, misspelt))
+        }));
     }
 
     /// Every cluster as its root and its members: the members of cluster `n` are
@@ -1870,7 +2050,9 @@ impl<'a> Clustering<'a> {
             .map(|cluster_idx| {
                 let cluster_members = &members
                     [member_starts[cluster_idx] as usize..member_starts[cluster_idx + 1] as usize];
-                StoredActor::of(this.actor_of(roots[cluster_idx], cluster_members))
+                let mut parts = ActorParts::new();
+                this.actor_of(roots[cluster_idx], cluster_members, &mut parts);
+                StoredActor::of(parts)
             })
             .collect();
         sort_actors(&mut actors);
@@ -1902,10 +2084,13 @@ impl<'a> Clustering<'a> {
                     lookup: String::with_capacity(cluster_idxs.len() * LOOKUP_LINE_GUESS),
                     actors: Vec::with_capacity(cluster_idxs.len()),
                 };
+                // One actor's parts at a time: their lists are kept from one actor to the
+                // next rather than made and freed for each.
+                let mut parts = ActorParts::new();
                 for &cluster_idx in cluster_idxs {
                     let cluster_members = &members[member_starts[cluster_idx] as usize
                         ..member_starts[cluster_idx + 1] as usize];
-                    let parts = this.actor_of(roots[cluster_idx], cluster_members);
+                    this.actor_of(roots[cluster_idx], cluster_members, &mut parts);
                     let (json_start, lookup_start) = (chunk.json.len(), chunk.lookup.len());
                     push_actor_json(&mut chunk.json, &parts.view());
                     push_lookup_line(&mut chunk.lookup, parts.kind, &parts.keys, &parts.names);
@@ -1967,7 +2152,8 @@ impl<'a> Clustering<'a> {
 
     // Not inlined into rayon's closure, so that a profile shows what describing actors costs.
     #[inline(never)]
-    fn actor_of(&self, root: u32, members: &[u32]) -> ActorParts<'_> {
+    /// Describes the cluster rooted at `root` in `parts`, whose lists are cleared first.
+    fn actor_of<'s>(&'s self, root: u32, members: &[u32], parts: &mut ActorParts<'s>) {
         let kind = self.nodes[root as usize].kind;
         // A cluster of one name (most of them) has that name's articles, already ascending
         // and each once.
@@ -1978,21 +2164,25 @@ impl<'a> Clustering<'a> {
             merged_articles = self.articles_of(members);
             &merged_articles
         };
-        let mut first_seen: Option<jiff::civil::Date> = None;
-        let mut last_seen: Option<jiff::civil::Date> = None;
-        for date in articles
-            .iter()
-            .filter_map(|&article_idx| self.published[article_idx as usize])
-        {
-            first_seen = Some(first_seen.map_or(date, |first| first.min(date)));
-            last_seen = Some(last_seen.map_or(date, |last| last.max(date)));
+        // The first and last dates, each with an article of that date, whose written date is
+        // the actor's. Every dated article's number is above `NO_DATE`'s 0 as a latest.
+        let (mut first_seen, mut last_seen) = (NO_DATE, 0);
+        for &article_idx in articles {
+            let date = self.published[article_idx as usize];
+            if date != NO_DATE {
+                first_seen = first_seen.min(date);
+                last_seen = last_seen.max(date);
+            }
         }
         // The most frequent full form in Latin script; a name seen only in Cyrillic keeps it.
         let best_seen: &str = members
             .iter()
             .map(|&member| {
                 let node = &self.nodes[member as usize];
-                (node, display_name(self.names_of(member)))
+                (
+                    node,
+                    display_name(self.names_of(member), &self.spelling_texts),
+                )
             })
             .max_by(|(left, left_name), (right, right_name)| {
                 // Russian case forms of one name split its articles between them, and the
@@ -2020,17 +2210,26 @@ impl<'a> Clustering<'a> {
             Some(entity_idx) => self.gazetteer.name_of(entity_idx),
             None => best_seen,
         };
-        let mut aliases: Vec<Cow<str>> = members
-            .iter()
-            .flat_map(|&member| self.nodes[member as usize].spellings.iter())
-            .map(|spelling| Cow::Borrowed(spelling.as_str()))
-            .collect();
+        // Member by member: a node's list extends the parts' list at once, where a flattened
+        // iterator would be added one item at a time.
+        let aliases = &mut parts.aliases;
+        aliases.clear();
+        for &member in members {
+            aliases.extend(
+                self.nodes[member as usize]
+                    .spellings
+                    .iter()
+                    .map(|&spelling| {
+                        Cow::Borrowed(self.spelling_texts[spelling as usize].as_str())
+                    }),
+            );
+        }
         // One node's spellings are already sorted and without repeats.
         if members.len() > 1 {
             aliases.sort_unstable();
             aliases.dedup();
         }
-        if is_cyrillic(name) && !aliases.iter().any(|alias| !is_cyrillic(alias)) {
+        if has_cyrillic(name) && !aliases.iter().any(|alias| !has_cyrillic(alias)) {
             let latin = transliterate(name);
             if let Err(position) = aliases.binary_search_by(|alias| alias.as_ref().cmp(&latin)) {
                 aliases.insert(position, Cow::Owned(latin));
@@ -2041,11 +2240,15 @@ impl<'a> Clustering<'a> {
             aliases.remove(position);
         }
         // Sorted and without repeats: `registry.json` lists names in byte order.
-        let mut names: Vec<&str> = members
-            .iter()
-            .flat_map(|&member| self.names_of(member).iter())
-            .map(|(name, _)| name.as_str())
-            .collect();
+        let names = &mut parts.names;
+        names.clear();
+        for &member in members {
+            names.extend(
+                self.names_of(member)
+                    .iter()
+                    .map(|&(name, _)| self.spelling_texts[name as usize].as_str()),
+            );
+        }
         names.sort_unstable();
         names.dedup();
         // Every per-article canonical name is also a spelling of its node, so the name and
@@ -2054,8 +2257,9 @@ impl<'a> Clustering<'a> {
         // keys `spelling_keys` adds, at most one for each folded form.
         // A member whose words form its loose key goes first, with that key: only the others
         // are keyed by `spelling_keys`.
-        let mut all_folded: Vec<Cow<str>> =
-            Vec::with_capacity(2 * (members.len() + 1 + aliases.len()));
+        let all_folded = &mut parts.keys;
+        all_folded.clear();
+        all_folded.reserve(2 * (members.len() + 1 + aliases.len()));
         for &member in members {
             let node = &self.nodes[member as usize];
             if node.words_form_loose_key {
@@ -2088,17 +2292,12 @@ impl<'a> Clustering<'a> {
                 )
                 .map(|spelling| Cow::Owned(fold_name(spelling))),
         );
-        let keys = spelling_keys(all_folded, n_keyed);
-        ActorParts {
-            name,
-            kind,
-            aliases,
-            articles: articles.len() as u64,
-            first_seen,
-            last_seen,
-            names,
-            keys,
-        }
+        spelling_keys(all_folded, n_keyed, &mut parts.key);
+        parts.name = name;
+        parts.kind = kind;
+        parts.articles = articles.len() as u64;
+        parts.first_seen = (last_seen != 0).then(|| self.published_text(first_seen as u32));
+        parts.last_seen = (last_seen != 0).then(|| self.published_text(last_seen as u32));
     }
 }
 
@@ -2142,21 +2341,39 @@ struct ActorParts<'a> {
     kind: ActorKind,
     aliases: Vec<Cow<'a, str>>,
     articles: u64,
-    first_seen: Option<jiff::civil::Date>,
-    last_seen: Option<jiff::civil::Date>,
+    /// The first and last publication dates, as written in [`Clustering::published_texts`].
+    first_seen: Option<&'a str>,
+    last_seen: Option<&'a str>,
     names: Vec<&'a str>,
     keys: Vec<Cow<'a, str>>,
+    /// Room to write a loose key in ([`spelling_keys`]); no part of the actor.
+    key: String,
 }
 
-impl ActorParts<'_> {
+impl<'a> ActorParts<'a> {
+    /// Parts with nothing in them yet, for [`Clustering::actor_of`] to fill.
+    fn new() -> ActorParts<'a> {
+        ActorParts {
+            name: "",
+            kind: ActorKind::Person,
+            aliases: Vec::new(),
+            articles: 0,
+            first_seen: None,
+            last_seen: None,
+            names: Vec::new(),
+            keys: Vec::new(),
+            key: String::new(),
+        }
+    }
+
     fn view(&self) -> ActorView<'_, Cow<'_, str>, &str, Cow<'_, str>> {
         ActorView {
             name: self.name,
             kind: self.kind,
             aliases: &self.aliases,
             articles: self.articles,
-            first_seen: self.first_seen.map(DateText::Date),
-            last_seen: self.last_seen.map(DateText::Date),
+            first_seen: self.first_seen.map(DateText::Written),
+            last_seen: self.last_seen.map(DateText::Written),
             names: &self.names,
             keys: &self.keys,
         }
@@ -2174,8 +2391,8 @@ impl StoredActor {
                 kind: parts.kind,
                 aliases: owned(&parts.aliases),
                 articles: parts.articles,
-                first_seen: parts.first_seen.map(date_text),
-                last_seen: parts.last_seen.map(date_text),
+                first_seen: parts.first_seen.map(str::to_string),
+                last_seen: parts.last_seen.map(str::to_string),
             },
             names: parts.names.iter().map(|name| name.to_string()).collect(),
             keys: owned(&parts.keys),
@@ -2208,11 +2425,12 @@ struct ActorView<'a, Alias, Name, Key> {
     keys: &'a [Key],
 }
 
-/// A first or last publication date, as written already or as a date.
+/// A first or last publication date: as read back, or as [`push_date_text`] wrote it (which
+/// has nothing JSON escapes).
 #[derive(Clone, Copy)]
 enum DateText<'a> {
     Text(&'a str),
-    Date(jiff::civil::Date),
+    Written(&'a str),
 }
 
 /// Appends the start of `registry.json`, up to its first actor.
@@ -2290,19 +2508,12 @@ fn push_lookup_line<Key: AsRef<str>, Name: AsRef<str>>(
 
 /// The most used of a node's per-article canonical spellings (the first in byte order on a
 /// tie); empty when it has none.
-fn display_name(names: &[(String, u32)]) -> &str {
+fn display_name<'t>(names: &[(u32, u32)], texts: &'t [String]) -> &'t str {
     names
         .iter()
-        .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(&left.0)))
-        .map(|(name, _)| name.as_str())
-        .unwrap_or("")
-}
-
-/// A date as `YYYY-MM-DD`, as jiff displays it ([`push_date_text`]).
-fn date_text(date: jiff::civil::Date) -> String {
-    let mut text = String::with_capacity(10);
-    push_date_text(&mut text, date);
-    text
+        .map(|&(name, count)| (texts[name as usize].as_str(), count))
+        .max_by(|left, right| left.1.cmp(&right.1).then_with(|| right.0.cmp(left.0)))
+        .map_or("", |(name, _)| name)
 }
 
 /// Appends a date as `YYYY-MM-DD`, as jiff displays it; years of four digits are written
@@ -2402,11 +2613,31 @@ struct SurnameIndex {
     /// By node, the number of its first surname key; [`NO_SURNAME`] for a node that is not a
     /// plausible person.
     first_surname: Vec<u32>,
-    /// By surname number, the plausible people with that surname key, in node order.
-    people: Vec<Vec<u32>>,
+    /// The plausible people with each surname key, in node order, surname after surname
+    /// ([`SurnameIndex::people_with`]): one list rather than one per surname.
+    people: Vec<u32>,
+    /// By surname number, where its people start in `people`, plus the end of the last.
+    people_starts: Vec<u32>,
     /// By surname number, the plausible people whose first surname key is close to it but not
     /// the same.
     close_people: Vec<Vec<u32>>,
+}
+
+impl SurnameIndex {
+    /// The plausible people with surname key `number`, in node order.
+    fn people_with(&self, number: u32) -> &[u32] {
+        let start = self.people_starts[number as usize] as usize;
+        let end = self.people_starts[number as usize + 1] as usize;
+        &self.people[start..end]
+    }
+
+    /// The plausible people whose first surname key is `number`, in node order.
+    fn first_people_with(&self, number: u32) -> impl Iterator<Item = u32> + '_ {
+        self.people_with(number)
+            .iter()
+            .copied()
+            .filter(move |&person| self.first_surname[person as usize] == number)
+    }
 }
 
 /// The surname number of a node without one.
@@ -2563,11 +2794,12 @@ fn lookup_cyrillic(folded: &str, gazetteer: &Gazetteer) -> Option<u32> {
 
 /// The words of a folded name: split at spaces and hyphens, trimmed of everything but letters,
 /// digits and apostrophes, empty ones left out. Both separators are ASCII, so the bytes are
-/// scanned for them, and an ASCII word (most) is trimmed byte by byte.
-fn name_words_of(folded: &str) -> Vec<&str> {
+/// scanned for them, and an ASCII word (most) is trimmed byte by byte. The words are written
+/// into `words`, which is emptied first.
+fn name_words_of<'f>(folded: &'f str, words: &mut Vec<&'f str>) {
     let is_kept = |ch: char| ch.is_alphanumeric() || ch == '\'';
     let bytes = folded.as_bytes();
-    let mut words = Vec::with_capacity(4);
+    words.clear();
     let mut word_start = 0;
     for position in 0..=bytes.len() {
         if position < bytes.len() && bytes[position] != b' ' && bytes[position] != b'-' {
@@ -2601,7 +2833,19 @@ fn name_words_of(folded: &str) -> Vec<&str> {
             words.push(word);
         }
     }
-    words
+}
+
+/// An empty list with the room of `words`, for words of another lifetime: collected in place,
+/// the list keeps its allocation, so the builder's room for a new name's words is made once.
+fn words_room<'to>(mut words: Vec<&str>) -> Vec<&'to str> {
+    words.clear();
+    words.into_iter().map(|_| "").collect()
+}
+
+/// [`is_cyrillic`] with a quick answer for an ASCII text, as most names are: that is ruled
+/// out a word at a time, where `is_cyrillic` decodes every character.
+fn has_cyrillic(text: &str) -> bool {
+    !text.is_ascii() && is_cyrillic(text)
 }
 
 // New names ask only whether a word has one letter, at most one, or three or more; reading up
@@ -2626,16 +2870,25 @@ fn has_three_letters(text: &str) -> bool {
 /// Suffixes after a surname that are not the surname.
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
-fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
-    let cyrillic = is_cyrillic(folded);
-    let mut raw_words = name_words_of(folded);
+/// A node for the folded name `folded`; `raw_words` is room for its words.
+fn new_node<'f>(
+    kind: ActorKind,
+    folded: &'f str,
+    gazetteer: &Gazetteer,
+    raw_words: &mut Vec<&'f str>,
+) -> Node {
+    let cyrillic = has_cyrillic(folded);
+    name_words_of(folded, raw_words);
     let mut plausible = kind == ActorKind::Person;
     // One lookup answers every word list, so each word is looked up once and its lists are
-    // tested as bits (`in_list`).
+    // tested as bits (`in_list`). A person's first word is looked up last as the titles are
+    // stripped; its lists are kept for the tests below (0 for a name of one word, which is
+    // not looked up).
+    let mut first_word_lists = 0;
     if kind == ActorKind::Person {
         // Leading titles and common words ("Attorney General Jeff Sessions", "Former
         // President Obama") are not part of the name.
-        loop {
+        first_word_lists = loop {
             // Only a name of two words or more loses its first word.
             let first_lists = if raw_words.len() > 1 {
                 gazetteer.word_lists_of(raw_words[0])
@@ -2670,7 +2923,7 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                     && gazetteer
                         .lookup_folded_alias(raw_words[0])
                         .or_else(|| {
-                            is_cyrillic(raw_words[0])
+                            has_cyrillic(raw_words[0])
                                 .then(|| lookup_cyrillic(raw_words[0], gazetteer))
                                 .flatten()
                         })
@@ -2680,9 +2933,9 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
                 {
                     raw_words.remove(0);
                 }
-                None => break,
+                None => break first_lists,
             }
-        }
+        };
     }
     let mut every_word_keyed = true;
     let mut words = NameWords {
@@ -2692,11 +2945,12 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
     for (word_idx, word) in raw_words.iter().enumerate() {
         // "A." is an initial; a middle initial ("Joseph R. Biden") says nothing, so only a
         // leading one is kept.
-        if word_idx > 0 && at_most_one_letter(word.trim_end_matches('.')) {
+        let word = word.trim_end_matches('.');
+        if word_idx > 0 && at_most_one_letter(word) {
             continue;
         }
         words.start_word();
-        let latin = latin(word.trim_end_matches('.'));
+        let latin = latin(word);
         // An initial stays the letter it is ("J." is not "I.").
         if is_one_letter(&latin) {
             every_word_keyed = false;
@@ -2734,29 +2988,33 @@ fn new_node(kind: ActorKind, folded: &str, gazetteer: &Gazetteer) -> Node {
         // A stray letter at the end ("Planned Parenthood T") marks a broken name.
         let stray_letter = raw_words.len() >= 2 && is_one_letter(last.trim_end_matches('.'));
         let broken = raw_words.is_empty() || stray_letter || NAME_SUFFIXES.contains(&last);
+        let listed_in = |lists, form: &str| {
+            in_list(lists, COMMON_WORDS_LIST)
+                || in_list(lists, DEMONYMS_LIST)
+                || in_list(lists, ORG_WORDS_LIST)
+                // A one-word title is its own first word, so the first words rule out most.
+                || (in_list(lists, TITLE_FIRST_WORDS_LIST) && gazetteer.person_titles.contains(form))
+        };
         plausible = !broken
-            && raw_words.iter().all(|word| {
-                let listed_word = |form: &str| {
-                    let lists = gazetteer.word_lists_of(form);
-                    in_list(lists, COMMON_WORDS_LIST)
-                        || in_list(lists, DEMONYMS_LIST)
-                        || in_list(lists, ORG_WORDS_LIST)
-                        // A one-word title is its own first word, so the first words rule
-                        // out most.
-                        || (in_list(lists, TITLE_FIRST_WORDS_LIST)
-                            && gazetteer.person_titles.contains(form))
+            && raw_words.iter().enumerate().all(|(word_idx, word)| {
+                let lists = if word_idx == 0 && raw_words.len() > 1 {
+                    first_word_lists
+                } else {
+                    gazetteer.word_lists_of(word)
                 };
                 // Plurals too: "North Koreans" is not a person. A word without a final "s" is
                 // its own singular and is looked up once.
-                !listed_word(word)
-                    && word
-                        .strip_suffix('s')
-                        .is_none_or(|singular| !listed_word(singular))
+                !listed_in(lists, word)
+                    && word.strip_suffix('s').is_none_or(|singular| {
+                        !listed_in(gazetteer.word_lists_of(singular), singular)
+                    })
             })
             && last_key_has_three_letters();
     }
-    let given_listed =
-        raw_words.len() >= 2 && gazetteer.in_word_list(raw_words[0], GIVEN_NAMES_LIST);
+    // Only people's given names are asked about.
+    let given_listed = kind == ActorKind::Person
+        && raw_words.len() >= 2
+        && in_list(first_word_lists, GIVEN_NAMES_LIST);
     // The last of `words` is a person's first surname key; a Cyrillic one has a second
     // without its case ending when that differs.
     let mut surname_stem = None;
@@ -2933,7 +3191,9 @@ mod tests {
             (-9999, 7, 4),
         ] {
             let date = jiff::civil::date(year, month, day);
-            assert_eq!(date_text(date), date.to_string());
+            let mut text = String::new();
+            push_date_text(&mut text, date);
+            assert_eq!(text, date.to_string());
         }
     }
 
@@ -3118,7 +3378,9 @@ mod tests {
             " - ",
             "",
         ] {
-            assert_eq!(name_words_of(folded), by_characters(folded), "{folded:?}");
+            let mut words = vec!["left over"];
+            name_words_of(folded, &mut words);
+            assert_eq!(words, by_characters(folded), "{folded:?}");
         }
     }
 
@@ -3164,7 +3426,8 @@ mod tests {
     #[test]
     fn a_persons_surname_must_have_three_loose_letters() {
         let lists = empty_lists();
-        let plausible = |folded: &str| new_node(ActorKind::Person, folded, &lists).plausible;
+        let plausible =
+            |folded: &str| new_node(ActorKind::Person, folded, &lists, &mut Vec::new()).plausible;
         assert!(plausible("joe lee"));
         assert!(!plausible("joe li"));
         // "kyy" is keyed "ki".
@@ -3179,7 +3442,7 @@ mod tests {
     fn surname_keys_are_the_last_word_and_its_stem() {
         let lists = empty_lists();
         let keys = |kind: ActorKind, folded: &str| -> Vec<String> {
-            new_node(kind, folded, &lists)
+            new_node(kind, folded, &lists, &mut Vec::new())
                 .surname_keys()
                 .map(str::to_string)
                 .collect()
@@ -3211,13 +3474,19 @@ mod tests {
             (ActorKind::Person, "ъ иванов"),
             (ActorKind::Person, "иван ьь петров"),
         ] {
-            let node = new_node(kind, folded, &lists);
+            let node = new_node(kind, folded, &lists, &mut Vec::new());
             if node.words_form_loose_key {
                 assert_eq!(node.words.joined, loose_key(folded), "{folded:?}");
             }
         }
-        assert!(new_node(ActorKind::Person, "sergey lawrow", &lists).words_form_loose_key);
-        assert!(!new_node(ActorKind::Person, "a. blinken", &lists).words_form_loose_key);
+        assert!(
+            new_node(ActorKind::Person, "sergey lawrow", &lists, &mut Vec::new())
+                .words_form_loose_key
+        );
+        assert!(
+            !new_node(ActorKind::Person, "a. blinken", &lists, &mut Vec::new())
+                .words_form_loose_key
+        );
     }
 
     #[test]
