@@ -1155,14 +1155,10 @@ fn strip_share_bar(line: Cow<'_, str>) -> Cow<'_, str> {
         // One bit per service of SHARE_SERVICES named in the run.
         let mut services: u32 = 0;
         while let Some(&(_, word)) = words.get(run_end) {
-            let is = |listed: &&str| listed.eq_ignore_ascii_case(word);
-            if !may_be_share_word(word) {
-                break;
-            }
-            if let Some(service) = SHARE_SERVICES.iter().position(is) {
-                services |= 1 << service;
-            } else if !SHARE_BUTTONS.iter().any(is) {
-                break;
+            match share_word_index(word) {
+                Some(index) if index < SHARE_SERVICES.len() => services |= 1 << index,
+                Some(_) => {}
+                None => break,
             }
             run_end += 1;
         }
@@ -1224,39 +1220,58 @@ const SHARE_BUTTONS: &[&str] = &[
     "sms",
 ];
 
-/// For each lowercase initial, the lengths of the share words (services and buttons) that
-/// start with it: bit n for n bytes. Few words of prose have both the initial and the length
-/// of a share word, and the others skip the comparison with every listed word, which cost
-/// more than the rest of furniture stripping on articles that mention Twitter.
-const SHARE_WORD_SHAPES: [u32; 26] = share_word_shapes();
+/// For each lowercase initial and each length under 32 bytes, the share words (services, then
+/// buttons, numbered in that order) with that initial and length in bytes: bit n for word n.
+/// Few words of prose have both the initial and the length of a share word, and the others
+/// skip the comparison with every listed word, which cost more than the rest of furniture
+/// stripping on articles that mention Twitter; a word that has them is compared only with
+/// the one or two listed words of its shape.
+const SHARE_WORD_SHAPES: [[u64; 32]; 26] = share_word_shapes();
+
+const _: () = assert!(
+    SHARE_SERVICES.len() + SHARE_BUTTONS.len() <= 64,
+    "one bit per share word in a u64"
+);
+
+/// The share word numbered `index` in [`SHARE_WORD_SHAPES`].
+const fn share_word(index: usize) -> &'static str {
+    if index < SHARE_SERVICES.len() {
+        SHARE_SERVICES[index]
+    } else {
+        SHARE_BUTTONS[index - SHARE_SERVICES.len()]
+    }
+}
 
 /// Builds [`SHARE_WORD_SHAPES`]; a listed word that does not start with a lowercase ASCII
 /// letter, or has 32 bytes or more, stops the build.
-const fn share_word_shapes() -> [u32; 26] {
-    let mut shapes = [0; 26];
+const fn share_word_shapes() -> [[u64; 32]; 26] {
+    let mut shapes = [[0; 32]; 26];
     let mut index = 0;
     while index < SHARE_SERVICES.len() + SHARE_BUTTONS.len() {
-        let word = if index < SHARE_SERVICES.len() {
-            SHARE_SERVICES[index]
-        } else {
-            SHARE_BUTTONS[index - SHARE_SERVICES.len()]
-        };
-        let word = word.as_bytes();
-        shapes[(word[0] - b'a') as usize] |= 1 << word.len();
+        let word = share_word(index).as_bytes();
+        shapes[(word[0] - b'a') as usize][word.len()] |= 1 << index;
         index += 1;
     }
     shapes
 }
 
-/// False for a word that cannot equal a share word, ignoring ASCII case.
-fn may_be_share_word(word: &str) -> bool {
-    let Some(&first) = word.as_bytes().first() else {
-        return false;
-    };
+/// The number in [`SHARE_WORD_SHAPES`] of the share word that `word` is, ignoring ASCII
+/// case; `None` for any other word.
+fn share_word_index(word: &str) -> Option<usize> {
+    let &first = word.as_bytes().first()?;
     let initial = first.to_ascii_lowercase();
-    initial.is_ascii_lowercase()
-        && word.len() < 32
-        && SHARE_WORD_SHAPES[usize::from(initial - b'a')] & (1 << word.len()) != 0
+    if !initial.is_ascii_lowercase() || word.len() >= 32 {
+        return None;
+    }
+    let mut candidates = SHARE_WORD_SHAPES[usize::from(initial - b'a')][word.len()];
+    while candidates != 0 {
+        let index = candidates.trailing_zeros() as usize;
+        if share_word(index).eq_ignore_ascii_case(word) {
+            return Some(index);
+        }
+        candidates &= candidates - 1;
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------
