@@ -803,13 +803,17 @@ fn strip_furniture_once(normalized: &NormalizedText) -> NormalizedText {
     // Markers are looked for before single lines are dropped, because some markers
     // ("Related posts:") would otherwise go as teaser lines and leave their block behind.
     let mut lines: Vec<&str> = text.split('\n').collect();
-    let line_chars: Vec<usize> = lines.iter().map(|line| line.chars().count()).collect();
-    let total_chars: usize = line_chars.iter().sum();
-    let mut chars_before = 0;
+    // The characters of each line, counted only when a trailing-block marker needs them:
+    // markers are rare, and counting every line cost a pass over every text.
+    let mut line_chars: Option<Vec<usize>> = None;
     for (index, line) in lines.iter().enumerate() {
         let cut_here = match marker_kind(line) {
             Some(MarkerKind::CommentForm) => true,
             Some(MarkerKind::TrailingBlock) => {
+                let line_chars = line_chars
+                    .get_or_insert_with(|| lines.iter().map(|line| line.chars().count()).collect());
+                let total_chars: usize = line_chars.iter().sum();
+                let chars_before: usize = line_chars[..index].iter().sum();
                 // Related-story lists and tag lines are short lines; prose after a marker
                 // means the marker was a stray line inside the article.
                 // A late marker may head teasers with one long summary line, but several
@@ -828,7 +832,6 @@ fn strip_furniture_once(normalized: &NormalizedText) -> NormalizedText {
             lines.truncate(index);
             break;
         }
-        chars_before += line_chars[index];
     }
     // Photo credits and share bars are rare: one search of the whole text spares most
     // articles a search in every line. Every credit label holds "hoto", and every share bar
