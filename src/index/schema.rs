@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::index::letter_digit::LetterDigitSplitter;
 use crate::index::lowercase_words::LowercaseWords;
 use crate::index::stem::MemoStemmer;
 use serde::{Deserialize, Serialize};
@@ -523,8 +522,7 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     );
     manager.register(
         PLAIN_ANALYZER,
-        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES))
-            .filter(LetterDigitSplitter)
+        TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES))
             .filter(AsciiFoldingFilter)
             .build(),
     );
@@ -545,7 +543,8 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
 }
 
 /// Split, drop overlong tokens, lowercase, add the letter and digit runs of mixed tokens
-/// ("covid19" → "covid", "19"; see [`LetterDigitSplitter`]), optionally drop stop words, fold
+/// ("covid19" → "covid", "19"; see
+/// [`LetterDigitSplitter`](crate::index::letter_digit::LetterDigitSplitter)), optionally drop stop words, fold
 /// accents (Latin script only), stem.
 ///
 /// Folding before stemming makes "garantias" and "garantías" one word: people type queries
@@ -559,8 +558,7 @@ fn stemming_analyzer(
     let latin_script = !matches!(code, "ar" | "el" | "ru" | "ta");
     // Static chains, one per combination: a token goes through one dynamic call instead of
     // one per filter.
-    let split =
-        || TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES)).filter(LetterDigitSplitter);
+    let split = || TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES));
     let stemmer = MemoStemmer::new(language);
     match (stop_words, latin_script) {
         (Some(stop_words), true) => split()
