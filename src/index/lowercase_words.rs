@@ -12,9 +12,13 @@
 //! ([`LetterDigitSplitter`](letter_digit::LetterDigitSplitter)). Done here, the scan that finds
 //! a word tells whether it has a digit and whether it needs lowercasing at all; the filter
 //! chained after the tokenizer read every token once more (about a tenth of all the
-//! instructions went to the two in a build of news-articles-en).
+//! instructions went to the two in a build of news-articles-en). For the same reason the
+//! analyzers without stop words fold accents here (`AsciiFoldingFilter` on each word beyond
+//! ASCII) rather than in a filter that reads every token.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, RawTokenizer, Token, TokenFilter, TokenStream, Tokenizer,
+};
 
 use crate::index::letter_digit;
 
@@ -27,6 +31,33 @@ pub struct LowercaseWords {
     token: Token,
     limit: usize,
     with_runs: bool,
+    folder: Option<Folder>,
+}
+
+/// `AsciiFoldingFilter` over one whole token: the folding of a word beyond ASCII.
+#[derive(Clone)]
+struct Folder {
+    filter: <AsciiFoldingFilter as TokenFilter>::Tokenizer<RawTokenizer>,
+    /// The word being folded, out of the token's text, which takes the folded word.
+    word: String,
+}
+
+impl Folder {
+    /// Folds `text` to ASCII, when it is not ASCII.
+    fn fold(&mut self, text: &mut String) {
+        if text.is_ascii() {
+            return;
+        }
+        std::mem::swap(&mut self.word, text);
+        text.clear();
+        let mut stream = self.filter.token_stream(&self.word);
+        let folded = if stream.advance() {
+            &stream.token().text
+        } else {
+            &self.word
+        };
+        text.push_str(folded);
+    }
 }
 
 impl LowercaseWords {
@@ -37,6 +68,7 @@ impl LowercaseWords {
             token: Token::default(),
             limit,
             with_runs: false,
+            folder: None,
         }
     }
 
@@ -51,6 +83,21 @@ impl LowercaseWords {
     }
 }
 
+impl LowercaseWords {
+    /// This tokenizer with each token folded as `AsciiFoldingFilter` chained after it folds:
+    /// an ASCII word, nearly every word of English news, is known to be one by the scan, where
+    /// the filter read every token once more.
+    pub fn folding_to_ascii(self) -> LowercaseWords {
+        LowercaseWords {
+            folder: Some(Folder {
+                filter: AsciiFoldingFilter.transform(RawTokenizer::default()),
+                word: String::new(),
+            }),
+            ..self
+        }
+    }
+}
+
 impl Tokenizer for LowercaseWords {
     type TokenStream<'a> = LowercaseWordsStream<'a>;
 
@@ -60,6 +107,7 @@ impl Tokenizer for LowercaseWords {
             text,
             cursor: 0,
             token: &mut self.token,
+            folder: self.folder.as_mut(),
             limit: self.limit,
             with_runs: self.with_runs,
             whole_position: None,
@@ -76,6 +124,7 @@ pub struct LowercaseWordsStream<'a> {
     /// Byte offset where the search for the next word starts.
     cursor: usize,
     token: &'a mut Token,
+    folder: Option<&'a mut Folder>,
     limit: usize,
     with_runs: bool,
     /// Position of the last mixed word, while its runs hold the token: given back to the
@@ -196,6 +245,9 @@ impl LowercaseWordsStream<'_> {
         token.offset_from = run.offset_from;
         token.offset_to = run.offset_to;
         token.position = run.position;
+        if let Some(folder) = self.folder.as_deref_mut() {
+            folder.fold(&mut token.text);
+        }
         true
     }
 
@@ -271,6 +323,11 @@ impl TokenStream for LowercaseWordsStream<'_> {
                     self.queue_runs();
                 }
             }
+            if seen & NON_ASCII != 0 {
+                if let Some(folder) = self.folder.as_deref_mut() {
+                    folder.fold(&mut self.token.text);
+                }
+            }
             return true;
         }
     }
@@ -313,7 +370,9 @@ mod tests {
     use crate::index::letter_digit::LetterDigitSplitter;
     use crate::index::{analyzed_tokens, schema};
     use proptest::prelude::*;
-    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+    use tantivy::tokenizer::{
+        AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    };
 
     type Tokens = Vec<(String, usize, usize, usize)>;
 
@@ -366,6 +425,46 @@ mod tests {
             analyzed_tokens(&mut fused, text),
             analyzed_tokens(&mut chain, text),
         ]
+    }
+
+    /// The tokens of the fused tokenizer folding to ASCII, with runs or not, and of tantivy's
+    /// chain followed by `LetterDigitSplitter` (or not) and `AsciiFoldingFilter`, for one text.
+    fn both_folded(text: &str, limit: usize, with_runs: bool) -> [Tokens; 2] {
+        let fused = if with_runs {
+            LowercaseWords::with_runs(limit)
+        } else {
+            LowercaseWords::new(limit)
+        };
+        let mut fused = TextAnalyzer::builder(fused.folding_to_ascii()).build();
+        let chain = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(limit))
+            .filter(LowerCaser);
+        let mut chain = if with_runs {
+            chain
+                .filter(LetterDigitSplitter)
+                .filter(AsciiFoldingFilter)
+                .build()
+        } else {
+            chain.filter(AsciiFoldingFilter).build()
+        };
+        [
+            analyzed_tokens(&mut fused, text),
+            analyzed_tokens(&mut chain, text),
+        ]
+    }
+
+    #[test]
+    fn folded_tokens_come_as_the_filter_folds_them() {
+        let texts = [
+            "Garantías naïve CAFÉ Straße œuvre ½x",
+            "Müller2 x ﬁ3 Ⅻ3 İ2 Москва2020 ص١٢",
+        ];
+        for text in texts {
+            for with_runs in [false, true] {
+                let [fused, chain] = both_folded(text, 20, with_runs);
+                assert_eq!(fused, chain, "{text:?}");
+            }
+        }
     }
 
     #[test]
@@ -476,6 +575,16 @@ mod tests {
             limit in 2usize..24,
         ) {
             let [fused, chain] = both_with_runs(&text, limit);
+            prop_assert_eq!(fused, chain);
+        }
+
+        #[test]
+        fn any_text_folds_like_the_chain(
+            text in "[a-zA-Z0-9 ,.'\\-_éÉßİıæœŒﬁ½²ÀàÇçÑñØøЖж東١٢Ⅻ\u{212a}\u{300}\u{200b}\t\n]{0,120}",
+            limit in 2usize..24,
+            with_runs in any::<bool>(),
+        ) {
+            let [fused, chain] = both_folded(&text, limit, with_runs);
             prop_assert_eq!(fused, chain);
         }
     }

@@ -516,14 +516,11 @@ pub(crate) const MAX_TOKEN_BYTES: usize = 40;
 pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     manager.register(
         NAMES_ANALYZER,
-        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES))
-            .filter(AsciiFoldingFilter)
-            .build(),
+        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES).folding_to_ascii()).build(),
     );
     manager.register(
         PLAIN_ANALYZER,
-        TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES))
-            .filter(AsciiFoldingFilter)
+        TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES).folding_to_ascii())
             .build(),
     );
     for code in &decl.languages {
@@ -567,7 +564,13 @@ fn stemming_analyzer(
             .filter(stemmer)
             .build(),
         (Some(stop_words), false) => split().filter(stop_words).filter(stemmer).build(),
-        (None, true) => split().filter(AsciiFoldingFilter).filter(stemmer).build(),
+        // Stop words are matched before folding (their lists are spelled with accents), so
+        // only the chains without them fold in the tokenizer.
+        (None, true) => {
+            TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES).folding_to_ascii())
+                .filter(stemmer)
+                .build()
+        }
         (None, false) => split().filter(stemmer).build(),
     }
 }
