@@ -11,6 +11,9 @@
 //! whole token and the runs. This is Lucene's word-delimiter "split on numerics" with the
 //! original token kept.
 //!
+//! The analyzers get the runs from `LowercaseWords::with_runs`, which adds them in the pass
+//! that finds the words, with the tokens of this filter after `LowercaseWords::new`.
+//!
 //! Chosen on the SciFact train queries (Python replica, `benches/scifact-lab/`, section
 //! `tokens`): nDCG@10 0.7092 → 0.7165 and Recall@100 0.9347 → 0.9439 with feedback; the
 //! bench figures are in BENCHMARKS.md.
@@ -79,7 +82,7 @@ fn has_digit(word: &str) -> bool {
 }
 
 /// The byte ranges of the letter and digit runs of `word`, or nothing when it has only one.
-fn runs(word: &str) -> Vec<(usize, usize)> {
+pub(crate) fn runs(word: &str) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let mut start = 0;
     let mut previous_is_digit = None;

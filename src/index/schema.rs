@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::index::letter_digit::LetterDigitSplitter;
 use crate::index::lowercase_words::LowercaseWords;
 use crate::index::stem::MemoStemmer;
 use serde::{Deserialize, Serialize};
@@ -517,15 +516,11 @@ pub(crate) const MAX_TOKEN_BYTES: usize = 40;
 pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
     manager.register(
         NAMES_ANALYZER,
-        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES))
-            .filter(AsciiFoldingFilter)
-            .build(),
+        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES).folding_to_ascii()).build(),
     );
     manager.register(
         PLAIN_ANALYZER,
-        TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES))
-            .filter(LetterDigitSplitter)
-            .filter(AsciiFoldingFilter)
+        TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES).folding_to_ascii())
             .build(),
     );
     for code in &decl.languages {
@@ -545,7 +540,8 @@ pub fn register_analyzers(manager: &TokenizerManager, decl: &SchemaDecl) {
 }
 
 /// Split, drop overlong tokens, lowercase, add the letter and digit runs of mixed tokens
-/// ("covid19" → "covid", "19"; see [`LetterDigitSplitter`]), optionally drop stop words, fold
+/// ("covid19" → "covid", "19"; see
+/// [`LetterDigitSplitter`](crate::index::letter_digit::LetterDigitSplitter)), optionally drop stop words, fold
 /// accents (Latin script only), stem.
 ///
 /// Folding before stemming makes "garantias" and "garantías" one word: people type queries
@@ -559,8 +555,7 @@ fn stemming_analyzer(
     let latin_script = !matches!(code, "ar" | "el" | "ru" | "ta");
     // Static chains, one per combination: a token goes through one dynamic call instead of
     // one per filter.
-    let split =
-        || TextAnalyzer::builder(LowercaseWords::new(MAX_TOKEN_BYTES)).filter(LetterDigitSplitter);
+    let split = || TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES));
     let stemmer = MemoStemmer::new(language);
     match (stop_words, latin_script) {
         (Some(stop_words), true) => split()
@@ -569,7 +564,13 @@ fn stemming_analyzer(
             .filter(stemmer)
             .build(),
         (Some(stop_words), false) => split().filter(stop_words).filter(stemmer).build(),
-        (None, true) => split().filter(AsciiFoldingFilter).filter(stemmer).build(),
+        // Stop words are matched before folding (their lists are spelled with accents), so
+        // only the chains without them fold in the tokenizer.
+        (None, true) => {
+            TextAnalyzer::builder(LowercaseWords::with_runs(MAX_TOKEN_BYTES).folding_to_ascii())
+                .filter(stemmer)
+                .build()
+        }
         (None, false) => split().filter(stemmer).build(),
     }
 }
