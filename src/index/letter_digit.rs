@@ -49,6 +49,7 @@ impl<T: Tokenizer> Tokenizer for LetterDigitSplitterFilter<T> {
             part: Token::default(),
             in_part: false,
             shift: 0,
+            tail_position: None,
         }
     }
 }
@@ -63,6 +64,10 @@ pub struct LetterDigitSplitterStream<T> {
     in_part: bool,
     /// Positions added so far by runs: every later token moves up by this much.
     shift: usize,
+    /// The tail's own position of the token last moved up, given back before the tail
+    /// advances: the tail counts its next token's position on from its token's, and would
+    /// otherwise count the shift again at every later token.
+    tail_position: Option<usize>,
 }
 
 /// Whether `word` may hold a digit: true for every word with an ASCII digit or another numeric
@@ -109,11 +114,15 @@ impl<T: TokenStream> TokenStream for LetterDigitSplitterStream<T> {
             return true;
         }
         self.in_part = false;
+        if let Some(position) = self.tail_position.take() {
+            self.tail.token_mut().position = position;
+        }
         if !self.tail.advance() {
             return false;
         }
         let shift = self.shift;
         let token = self.tail.token_mut();
+        self.tail_position = Some(token.position);
         token.position += shift;
         // Nearly every token has no digit at all and so no runs.
         if !has_digit(&token.text) {
@@ -224,6 +233,18 @@ mod tests {
                 ("1", 1, 2, 1),
                 ("n", 2, 3, 2),
                 ("1", 3, 4, 3),
+            ],
+        );
+        // Each later word moves up by the runs once, so a phrase after a mixed token matches.
+        check(
+            "COVID19 cases rose in",
+            &[
+                ("covid19", 0, 7, 0),
+                ("covid", 0, 5, 0),
+                ("19", 5, 7, 1),
+                ("cases", 8, 13, 2),
+                ("rose", 14, 18, 3),
+                ("in", 19, 21, 4),
             ],
         );
         check(

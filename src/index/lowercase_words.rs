@@ -110,7 +110,7 @@ impl Tokenizer for LowercaseWords {
             folder: self.folder.as_mut(),
             limit: self.limit,
             with_runs: self.with_runs,
-            whole_position: None,
+            word_position: usize::MAX,
             shift: 0,
             mixed_word: String::new(),
             pending_runs: Vec::new(),
@@ -127,9 +127,9 @@ pub struct LowercaseWordsStream<'a> {
     folder: Option<&'a mut Folder>,
     limit: usize,
     with_runs: bool,
-    /// Position of the last mixed word, while its runs hold the token: given back to the
-    /// token after them, as the next word's position counts on from the token's.
-    whole_position: Option<usize>,
+    /// Position of the last word as tantivy's tokenizer counts it, before any runs: one more
+    /// per word, overlong ones included.
+    word_position: usize,
     /// Positions added so far by runs: every later word moves up by this much.
     shift: usize,
     /// The last mixed word, lowercased: the filters after this tokenizer change the token's
@@ -234,9 +234,6 @@ impl LowercaseWordsStream<'_> {
     /// Emits the next pending run of the last mixed word, if any.
     fn next_run(&mut self) -> bool {
         let Some(run) = self.pending_runs.pop() else {
-            if let Some(position) = self.whole_position.take() {
-                self.token.position = position;
-            }
             return false;
         };
         let token = &mut *self.token;
@@ -259,7 +256,6 @@ impl LowercaseWordsStream<'_> {
             return;
         }
         self.shift += ranges.len() - 1;
-        self.whole_position = Some(token.position);
         self.mixed_word.clear();
         self.mixed_word.push_str(&token.text);
         // Lowercasing can change a word's length in bytes ("İ"); then the runs are highlighted
@@ -288,7 +284,7 @@ impl TokenStream for LowercaseWordsStream<'_> {
             return true;
         }
         loop {
-            self.token.position = self.token.position.wrapping_add(1);
+            self.word_position = self.word_position.wrapping_add(1);
             let Some((start, end, seen)) = self.next_word() else {
                 return false;
             };
@@ -310,9 +306,8 @@ impl TokenStream for LowercaseWordsStream<'_> {
             }
             token.offset_from = start;
             token.offset_to = end;
-            // As the chained filter moved up the tokenizer's own token, from whose position
-            // the next word's counts on: the shift adds up again at every later word.
-            token.position += self.shift;
+            // Every run added so far moves the word up, once.
+            token.position = self.word_position.wrapping_add(self.shift);
             if self.with_runs {
                 // An ASCII word has runs when it has a digit and a letter; another word, when
                 // it has a numeric character, and then `runs` tells.
@@ -465,6 +460,32 @@ mod tests {
                 assert_eq!(fused, chain, "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn words_after_a_mixed_word_move_up_by_its_runs_once() {
+        let [fused, _] = both_with_runs("COVID19 cases rose in H1N1 labs", 40);
+        let positions: Vec<(&str, usize)> = fused
+            .iter()
+            .map(|(text, _, _, position)| (text.as_str(), *position))
+            .collect();
+        assert_eq!(
+            positions,
+            [
+                ("covid19", 0),
+                ("covid", 0),
+                ("19", 1),
+                ("cases", 2),
+                ("rose", 3),
+                ("in", 4),
+                ("h1n1", 5),
+                ("h", 5),
+                ("1", 6),
+                ("n", 7),
+                ("1", 8),
+                ("labs", 9),
+            ]
+        );
     }
 
     #[test]

@@ -461,6 +461,8 @@ fn names_glued_to_numbers_match_their_spaced_and_hyphenated_spellings() {
         ("il6", "hyphen.txt"),
         ("il-6", "hyphen.txt"),
         ("\"il6 levels\"", "hyphen.txt"),
+        // A phrase after mixed words: each moved later words up by its runs once.
+        ("\"in the north of the country\"", "glued.txt"),
     ] {
         let found = sources(query);
         assert_eq!(found.len(), 1, "{query}: {found:?}");
