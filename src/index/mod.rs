@@ -56,8 +56,8 @@ pub struct ArticleIndex {
 const POOLED_ANALYZERS: usize = 4;
 
 /// An analyzer lent by [`ArticleIndex::lend_analyzer`], given back to the index's pool when
-/// dropped. A stemming analyzer remembers the stems it has made (see [`stem`]), so a process
-/// answering many queries stems the words of the articles it shows once, not once a query.
+/// dropped, so a query does not make its analyzers again. (The stems they make are remembered
+/// by the thread, see [`stem`], whichever analyzer asks.)
 pub struct PooledAnalyzer<'a> {
     index: &'a ArticleIndex,
     key: String,

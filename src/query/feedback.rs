@@ -108,7 +108,7 @@ pub fn expand(
 
     // Relevance model: term → weighted share of the feedback articles' words.
     let mut model: HashMap<(String, String), f64> = HashMap::new();
-    // One analyzer per language for all the articles: its stem memo then serves them all.
+    // One analyzer per language for all the articles, made once.
     let mut analyzers: HashMap<String, PooledAnalyzer> = HashMap::new();
     for (score, address) in top {
         let document: TantivyDocument = searcher.doc(address)?;
