@@ -50,6 +50,7 @@ impl<T: Tokenizer> Tokenizer for LetterDigitSplitterFilter<T> {
             in_part: false,
             shift: 0,
             tail_position: None,
+            runs: Vec::new(),
         }
     }
 }
@@ -68,6 +69,8 @@ pub struct LetterDigitSplitterStream<T> {
     /// advances: the tail counts its next token's position on from its token's, and would
     /// otherwise count the shift again at every later token.
     tail_position: Option<usize>,
+    /// Room for the runs of a token before they become tokens.
+    runs: Vec<Run>,
 }
 
 /// Whether `word` may hold a digit: true for every word with an ASCII digit or another numeric
@@ -83,6 +86,39 @@ fn has_digit(word: &str) -> bool {
         all_bits & 0x40 == 0
     } else {
         word.chars().any(char::is_numeric)
+    }
+}
+
+/// A letter or digit run of a mixed token, as it will be emitted.
+pub(crate) struct Run {
+    /// Byte range in the token's (lowercased) text.
+    pub start: usize,
+    pub end: usize,
+    /// Where the run is highlighted in the original text.
+    pub offset_from: usize,
+    pub offset_to: usize,
+    pub position: usize,
+}
+
+/// Pushes the runs `ranges` of the mixed `token` onto `pending`, last run first (so that
+/// popping emits them in order), each at the position after the one before it.
+pub(crate) fn push_runs(token: &Token, ranges: &[(usize, usize)], pending: &mut Vec<Run>) {
+    // Lowercasing can change a word's length in bytes ("İ"); then the runs are highlighted as
+    // the whole word.
+    let same_length = token.offset_to - token.offset_from == token.text.len();
+    for (run_idx, &(start, end)) in ranges.iter().enumerate().rev() {
+        let (offset_from, offset_to) = if same_length {
+            (token.offset_from + start, token.offset_from + end)
+        } else {
+            (token.offset_from, token.offset_to)
+        };
+        pending.push(Run {
+            start,
+            end,
+            offset_from,
+            offset_to,
+            position: token.position + run_idx,
+        });
     }
 }
 
@@ -130,20 +166,14 @@ impl<T: TokenStream> TokenStream for LetterDigitSplitterStream<T> {
         }
         let ranges = runs(&token.text);
         self.shift += ranges.len().saturating_sub(1);
-        // Lowercasing can change a word's length in bytes ("İ"); then the runs are highlighted
-        // as the whole word.
-        let same_length = token.offset_to - token.offset_from == token.text.len();
-        for (run_idx, &(start, end)) in ranges.iter().enumerate().rev() {
-            let (offset_from, offset_to) = if same_length {
-                (token.offset_from + start, token.offset_from + end)
-            } else {
-                (token.offset_from, token.offset_to)
-            };
+        let first_run = self.runs.len();
+        push_runs(token, &ranges, &mut self.runs);
+        for run in self.runs.drain(first_run..) {
             self.pending.push(Token {
-                offset_from,
-                offset_to,
-                position: token.position + run_idx,
-                text: token.text[start..end].to_string(),
+                offset_from: run.offset_from,
+                offset_to: run.offset_to,
+                position: run.position,
+                text: token.text[run.start..run.end].to_string(),
                 position_length: 1,
             });
         }

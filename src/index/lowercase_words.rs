@@ -136,17 +136,7 @@ pub struct LowercaseWordsStream<'a> {
     /// text, and the runs still to emit are cut from this copy.
     mixed_word: String,
     /// Runs of `mixed_word` still to emit, last run first.
-    pending_runs: Vec<Run>,
-}
-
-/// A letter or digit run of a mixed word, as it will be emitted.
-struct Run {
-    /// Byte range in the lowercased word.
-    start: usize,
-    end: usize,
-    offset_from: usize,
-    offset_to: usize,
-    position: usize,
+    pending_runs: Vec<letter_digit::Run>,
 }
 
 /// Bits of [`WORD_BYTES`]: what a byte of UTF-8 text is to a word.
@@ -258,23 +248,7 @@ impl LowercaseWordsStream<'_> {
         self.shift += ranges.len() - 1;
         self.mixed_word.clear();
         self.mixed_word.push_str(&token.text);
-        // Lowercasing can change a word's length in bytes ("İ"); then the runs are highlighted
-        // as the whole word.
-        let same_length = token.offset_to - token.offset_from == token.text.len();
-        for (run_idx, &(start, end)) in ranges.iter().enumerate().rev() {
-            let (offset_from, offset_to) = if same_length {
-                (token.offset_from + start, token.offset_from + end)
-            } else {
-                (token.offset_from, token.offset_to)
-            };
-            self.pending_runs.push(Run {
-                start,
-                end,
-                offset_from,
-                offset_to,
-                position: token.position + run_idx,
-            });
-        }
+        letter_digit::push_runs(token, &ranges, &mut self.pending_runs);
     }
 }
 
