@@ -304,6 +304,15 @@ fn latency(corpus: &Path, scratch_dir: &Path, n_latency_docs: usize) {
         plain_index
     };
     let index = idx::Index::open(&big_path).expect("open");
+    // idx searches its segments on one thread per core; plain tantivy gets the same number
+    // of search threads, so that the comparison is of the same machine's work.
+    let mut plain_index = plain_index;
+    let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if n_threads > 1 {
+        plain_index
+            .set_multithread_executor(n_threads)
+            .expect("plain search threads");
+    }
     let plain_reader = plain_index.reader().expect("reader");
     let plain_searcher = plain_reader.searcher();
     let plain_schema = plain_index.schema();

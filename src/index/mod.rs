@@ -92,6 +92,22 @@ impl Drop for PooledAnalyzer<'_> {
     }
 }
 
+/// The threads a search runs on: one per core (at most eight), each taking whole segments, so
+/// that counting facets over a large match set uses the machine and not one core. Shared by
+/// every index the process opens; single-threaded on a one-core machine or when the pool
+/// cannot start.
+fn search_executor() -> &'static tantivy::Executor {
+    static EXECUTOR: std::sync::OnceLock<tantivy::Executor> = std::sync::OnceLock::new();
+    EXECUTOR.get_or_init(|| {
+        let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        if n_threads < 2 {
+            return tantivy::Executor::single_thread();
+        }
+        tantivy::Executor::multi_thread(n_threads, "idx-search-")
+            .unwrap_or_else(|_| tantivy::Executor::single_thread())
+    })
+}
+
 /// How many bytes the tantivy writer may buffer before it flushes a segment. Two writer threads
 /// share it; 256 MB keeps a million-article build well under 2 GiB.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
@@ -220,6 +236,8 @@ impl ArticleIndex {
             });
         }
         schema::register_analyzers(tantivy.tokenizers(), &decl);
+        let mut tantivy = tantivy;
+        tantivy.set_executor(search_executor().clone());
         Ok(ArticleIndex {
             path: path.to_path_buf(),
             tantivy,
