@@ -1,16 +1,18 @@
 //! Facet counts over every matching article: actors, places, languages and publication years.
 //!
 //! The collector reads fast-field columns and counts term ordinals per segment, so counting
-//! costs one array increment per value of each matching article. At the end the counts are
-//! added up by global ordinal (see [`crate::index::ordinals`]) and only the top values are
-//! named.
+//! costs one array increment per value of each matching article. Matches are read in blocks
+//! of [`BLOCK`] articles, each column's values for a block in a few calls, not one lookup per
+//! article and value. At the end the counts are added up by global ordinal (see
+//! [`crate::index::ordinals`]) and only the top values are named.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::column_index::MultiValueIndex;
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -252,6 +254,139 @@ pub struct FacetSegmentCollector {
     published: Option<Column<DateTime>>,
     /// Counts per year, indexed like [`year_starts`]; dates outside its span are not counted.
     years: Vec<u64>,
+    /// The year (index into [`year_starts`]) of the last date counted, since news articles
+    /// come mostly from a few years.
+    last_year: usize,
+    /// Matches not yet counted, up to [`BLOCK`].
+    pending: Vec<DocId>,
+    rows: RowReader,
+    ordinals: Vec<u64>,
+    dates: Vec<DateTime>,
+}
+
+/// How many matching articles are counted at once.
+const BLOCK: usize = 64;
+
+/// Finds where a block of articles' values are stored in a column (their rows), with a few
+/// calls per block instead of a lookup per article.
+#[derive(Default)]
+struct RowReader {
+    /// The block's articles that have a value, and their ranks among the column's articles
+    /// that do.
+    present: Vec<DocId>,
+    ranks: Vec<u32>,
+    /// For a column of several values per article: each rank and the next, and the first row
+    /// of each.
+    bounds: Vec<u32>,
+    bound_rows: Vec<u32>,
+    /// The rows found, article by article, each article's values in order.
+    rows: Vec<u32>,
+}
+
+impl RowReader {
+    /// The rows of every value of `docs` (sorted) in a column with `index`. With `first_only`,
+    /// only each article's first value.
+    fn read(&mut self, index: &ColumnIndex, docs: &[DocId], first_only: bool) -> &[u32] {
+        self.rows.clear();
+        match index {
+            ColumnIndex::Empty { .. } => {}
+            ColumnIndex::Full => self.rows.extend_from_slice(docs),
+            ColumnIndex::Optional(optional) => {
+                self.present.clear();
+                optional.rank_if_exists_batch(docs, &mut self.present, &mut self.rows);
+            }
+            ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(multi)) => {
+                self.present.clear();
+                self.ranks.clear();
+                multi
+                    .optional_index
+                    .rank_if_exists_batch(docs, &mut self.present, &mut self.ranks);
+                self.bounds.clear();
+                for rank in &self.ranks {
+                    self.bounds.extend([*rank, rank + 1]);
+                }
+                self.bound_rows.clear();
+                self.bound_rows.resize(self.bounds.len(), 0);
+                multi
+                    .start_index_column
+                    .get_vals(&self.bounds, &mut self.bound_rows);
+                for pair in self.bound_rows.chunks_exact(2) {
+                    let end = if first_only {
+                        pair[1].min(pair[0] + 1)
+                    } else {
+                        pair[1]
+                    };
+                    self.rows.extend(pair[0]..end);
+                }
+            }
+            ColumnIndex::Multivalued(_) => {
+                for doc in docs {
+                    let range = index.value_row_ids(*doc);
+                    let end = if first_only {
+                        range.end.min(range.start + 1)
+                    } else {
+                        range.end
+                    };
+                    self.rows.extend(range.start..end);
+                }
+            }
+        }
+        &self.rows
+    }
+}
+
+impl FacetSegmentCollector {
+    /// Counts the values of `docs` (sorted) in every column.
+    fn count_block(&mut self, docs: &[DocId]) {
+        for column in &mut self.string_columns {
+            let ords = column.column.ords();
+            let rows = self.rows.read(&ords.index, docs, false);
+            self.ordinals.clear();
+            self.ordinals.resize(rows.len(), 0);
+            ords.values.get_vals(rows, &mut self.ordinals);
+            for ordinal in &self.ordinals {
+                if let Some(count) = column.counts.get_mut(*ordinal as usize) {
+                    *count += 1;
+                }
+            }
+        }
+        if let Some(published) = &self.published {
+            let rows = self.rows.read(&published.index, docs, true);
+            self.dates.clear();
+            self.dates.resize(rows.len(), DateTime::default());
+            published.values.get_vals(rows, &mut self.dates);
+            let starts = year_starts();
+            for datetime in &self.dates {
+                let seconds = datetime.into_timestamp_secs();
+                let last = self.last_year;
+                let year_idx = if last + 1 < starts.len()
+                    && starts[last] <= seconds
+                    && seconds < starts[last + 1]
+                {
+                    last
+                } else {
+                    match starts.partition_point(|start| *start <= seconds) {
+                        0 => continue,
+                        after if after == starts.len() => continue,
+                        after => after - 1,
+                    }
+                };
+                self.last_year = year_idx;
+                self.years[year_idx] += 1;
+            }
+        }
+    }
+
+    /// Counts the matches collected one at a time and not yet counted.
+    fn count_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.count_block(&pending);
+        self.pending = pending;
+        self.pending.clear();
+    }
 }
 
 impl Collector for FacetCollector {
@@ -297,6 +432,11 @@ impl Collector for FacetCollector {
             string_columns,
             published,
             years: vec![0; year_starts().len()],
+            last_year: 0,
+            pending: Vec::with_capacity(BLOCK),
+            rows: RowReader::default(),
+            ordinals: Vec::new(),
+            dates: Vec::new(),
         })
     }
 
@@ -328,26 +468,19 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetTally;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for column in &mut self.string_columns {
-            for ordinal in column.column.term_ords(doc) {
-                if let Some(count) = column.counts.get_mut(ordinal as usize) {
-                    *count += 1;
-                }
-            }
-        }
-        if let Some(published) = &self.published {
-            if let Some(datetime) = published.first(doc) {
-                let seconds = datetime.into_timestamp_secs();
-                let starts = year_starts();
-                let year_idx = starts.partition_point(|start| *start <= seconds);
-                if year_idx > 0 && year_idx < starts.len() {
-                    self.years[year_idx - 1] += 1;
-                }
-            }
+        self.pending.push(doc);
+        if self.pending.len() == BLOCK {
+            self.count_pending();
         }
     }
 
-    fn harvest(self) -> FacetTally {
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.count_pending();
+        self.count_block(docs);
+    }
+
+    fn harvest(mut self) -> FacetTally {
+        self.count_pending();
         let mut counts: HashMap<FacetKind, HashMap<String, u64>> = HashMap::new();
         if self.years.iter().any(|count| *count > 0) {
             let target = counts.entry(FacetKind::Year).or_default();

@@ -175,6 +175,83 @@ fn facet_counts_add_up_across_segments() {
     );
 }
 
+/// Facet counts equal the facts counted article by article over more articles than the
+/// collector counts at once (64), whether the matches arrive in blocks (`*`, no scores) or one
+/// at a time with scores (a word query), for all four facets.
+#[test]
+fn facet_counts_add_up_across_blocks_of_matches() {
+    let dir = temp_dir();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus_dir).expect("mkdir");
+    let people = ["Angela Merkel", "Emmanuel Macron", "Vladimir Putin"];
+    let places = ["Berlin", "Paris", "Moscow", "Madrid", "Warsaw"];
+    let mut lines = String::new();
+    for n in 0..230 {
+        let person = people[n % people.len()];
+        let place = places[n % places.len()];
+        let mut text = format!(
+            "{person} spoke about trade with reporters in {place} on the record, and officials \
+             said the talks on trade would go on."
+        );
+        if n % 7 == 0 {
+            text.push_str(" Later the European Union sent a delegation to Geneva.");
+        }
+        let published = if n % 11 == 0 {
+            String::new()
+        } else {
+            format!(r#","published":"{}-03-0{}""#, 2014 + n % 4, 1 + n % 9)
+        };
+        lines.push_str(&format!(
+            r#"{{"id":"a{n}","title":"Talks {n}","text":"{text}"{published}}}"#
+        ));
+        lines.push('\n');
+    }
+    let file = corpus_dir.join("articles.jsonl");
+    std::fs::write(&file, lines).expect("write corpus");
+    let index_path = dir.path().join("index");
+    idx::build(&idx::BuildOptions::new(&index_path, vec![file.clone()])).expect("builds");
+
+    type Counts = std::collections::BTreeMap<String, u64>;
+    let (mut actors, mut places_seen, mut langs, mut years) =
+        (Counts::new(), Counts::new(), Counts::new(), Counts::new());
+    idx::extract(&[file], &idx::Gazetteer::embedded(), |article| {
+        for entity in article.people.iter().chain(&article.organizations) {
+            *actors.entry(entity.name.clone()).or_default() += 1;
+        }
+        for entity in &article.places {
+            *places_seen.entry(entity.name.clone()).or_default() += 1;
+        }
+        *langs.entry(article.language.clone()).or_default() += 1;
+        if let Some(date) = article.published {
+            *years.entry(format!("{:04}", date.year())).or_default() += 1;
+        }
+    });
+    assert!(actors.len() >= 3 && places_seen.len() >= 5 && years.len() == 4);
+
+    let index = idx::Index::open(&index_path).expect("opens");
+    let as_map = |values: Option<Vec<idx::FacetValue>>| -> Counts {
+        values
+            .expect("facet asked for")
+            .into_iter()
+            .map(|value| (value.value, value.count))
+            .collect()
+    };
+    for (query, limit) in [("*", 0), ("*", 10), ("trade", 10)] {
+        let options = idx::SearchOptions {
+            limit,
+            facets: idx::FacetKind::ALL.to_vec(),
+            facet_limit: 10_000,
+            ..idx::SearchOptions::default()
+        };
+        let hits = index.search(query, &options).expect("searches");
+        assert_eq!(hits.total, 230, "{query}");
+        assert_eq!(as_map(hits.facets.actor), actors, "{query} {limit}");
+        assert_eq!(as_map(hits.facets.place), places_seen, "{query} {limit}");
+        assert_eq!(as_map(hits.facets.lang), langs, "{query} {limit}");
+        assert_eq!(as_map(hits.facets.year), years, "{query} {limit}");
+    }
+}
+
 /// Every article of the example corpus with its sorted sources, built with `configure`d
 /// options.
 fn sources_by_title(
