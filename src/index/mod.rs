@@ -305,23 +305,28 @@ impl ArticleIndex {
         Ok(self.cached_reader.get_or_init(|| reader).searcher())
     }
 
-    /// The global facet ordinals of `searcher`, read on first use and kept while the
+    /// The global facet ordinals of `searcher` for facet `groups` (see
+    /// [`ordinals::FACET_GROUPS`]), each group read on first use and kept while the
     /// searcher's segments stay the same.
     pub fn global_ordinals(
         &self,
         searcher: &tantivy::Searcher,
+        groups: &[&str],
     ) -> Result<std::sync::Arc<ordinals::GlobalOrdinals>> {
         let mut cached = self
             .cached_ordinals
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(ordinals) = cached
+        let current = cached
             .as_ref()
-            .filter(|ordinals| ordinals.matches(searcher))
-        {
+            .filter(|ordinals| ordinals.matches(searcher));
+        if let Some(ordinals) = current.filter(|ordinals| ordinals.has_groups(groups)) {
             return Ok(ordinals.clone());
         }
-        let ordinals = std::sync::Arc::new(ordinals::GlobalOrdinals::build(searcher)?);
+        let ordinals = std::sync::Arc::new(match current {
+            Some(ordinals) => ordinals.with_groups(searcher, groups)?,
+            None => ordinals::GlobalOrdinals::build(searcher, groups)?,
+        });
         *cached = Some(ordinals.clone());
         Ok(ordinals)
     }

@@ -349,10 +349,15 @@ fn facet_ordinals(
     searcher: &Searcher,
     kinds: &[FacetKind],
 ) -> Result<Option<std::sync::Arc<crate::index::ordinals::GlobalOrdinals>>> {
-    if kinds.iter().all(|kind| *kind == FacetKind::Year) {
+    let groups: Vec<&str> = kinds
+        .iter()
+        .filter(|kind| **kind != FacetKind::Year)
+        .map(|kind| kind.name())
+        .collect();
+    if groups.is_empty() {
         return Ok(None);
     }
-    index.global_ordinals(searcher).map(Some)
+    index.global_ordinals(searcher, &groups).map(Some)
 }
 
 /// Counts facets over every article in the index (used by `idx stats`).

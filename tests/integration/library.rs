@@ -229,6 +229,13 @@ fn facet_counts_add_up_across_blocks_of_matches() {
     assert!(actors.len() >= 3 && places_seen.len() >= 5 && years.len() == 4);
 
     let index = idx::Index::open(&index_path).expect("opens");
+    // One facet first: the values of the others are read when they are first asked for.
+    let lang_only = idx::SearchOptions {
+        facets: vec![idx::FacetKind::Lang],
+        ..idx::SearchOptions::default()
+    };
+    let first = index.search("trade", &lang_only).expect("searches");
+    assert!(first.facets.actor.is_none() && first.facets.lang.is_some());
     let as_map = |values: Option<Vec<idx::FacetValue>>| -> Counts {
         values
             .expect("facet asked for")
