@@ -196,10 +196,15 @@ pub fn search(
         && proximity_terms
             .iter()
             .all(|(_, terms)| proximity::tiered_word_count(terms.len()));
-    let facet_collector = facets::FacetCollector::new(
-        options.facets.clone(),
-        facet_ordinals(index, &searcher, &options.facets)?,
-    );
+    // No facet asked for: no collector, so nothing runs per match for them.
+    let facet_collector = if options.facets.is_empty() {
+        None
+    } else {
+        Some(facets::FacetCollector::new(
+            options.facets.clone(),
+            facet_ordinals(index, &searcher, &options.facets)?,
+        ))
+    };
     let page = options.limit;
     // Fetch one page beyond what is shown so that a tie at the page edge is broken by id,
     // not by where tantivy happened to store the article.
@@ -278,7 +283,9 @@ pub fn search(
     for (score, document) in loaded.into_iter().skip(options.offset).take(page) {
         hits.push(make_hit(index, &document, score, &mut snippets)?);
     }
-    let facets = facet_counts.top(options.facet_limit);
+    let facets = facet_counts
+        .map(|tally| tally.top(options.facet_limit))
+        .unwrap_or_default();
     Ok(Hits {
         query: query_text.to_string(),
         total,
