@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::column_index::MultiValueIndex;
-use tantivy::columnar::{Column, ColumnIndex, StrColumn};
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -283,17 +283,63 @@ struct RowReader {
     rows: Vec<u32>,
 }
 
+/// The rows of a block's values: one run of consecutive rows (a block of neighbouring
+/// articles, as a broad query gives), or a list.
+enum Rows<'a> {
+    Run(std::ops::Range<u32>),
+    List(&'a [u32]),
+}
+
+impl Rows<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Run(run) => run.len(),
+            Rows::List(rows) => rows.len(),
+        }
+    }
+
+    /// Reads the values at these rows of `values` into `output`, which is resized to fit.
+    fn values<T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + Default + 'static>(
+        &self,
+        values: &dyn ColumnValues<T>,
+        output: &mut Vec<T>,
+    ) {
+        output.clear();
+        output.resize(self.len(), T::default());
+        match self {
+            Rows::Run(run) => values.get_range(u64::from(run.start), output),
+            Rows::List(rows) => values.get_vals(rows, output),
+        }
+    }
+}
+
+/// Whether `numbers` are one run of consecutive numbers, each one more than the one before.
+fn consecutive(numbers: &[u32]) -> bool {
+    !numbers.is_empty()
+        && numbers
+            .windows(2)
+            .all(|pair| pair[0].checked_add(1) == Some(pair[1]))
+}
+
 impl RowReader {
     /// The rows of every value of `docs` (sorted) in a column with `index`. With `first_only`,
     /// only each article's first value.
-    fn read(&mut self, index: &ColumnIndex, docs: &[DocId], first_only: bool) -> &[u32] {
+    fn read(&mut self, index: &ColumnIndex, docs: &[DocId], first_only: bool) -> Rows<'_> {
         self.rows.clear();
         match index {
             ColumnIndex::Empty { .. } => {}
-            ColumnIndex::Full => self.rows.extend_from_slice(docs),
+            ColumnIndex::Full => {
+                if consecutive(docs) {
+                    return Rows::Run(docs[0]..docs[docs.len() - 1] + 1);
+                }
+                self.rows.extend_from_slice(docs);
+            }
             ColumnIndex::Optional(optional) => {
                 self.present.clear();
                 optional.rank_if_exists_batch(docs, &mut self.present, &mut self.rows);
+                if consecutive(&self.rows) {
+                    return Rows::Run(self.rows[0]..self.rows[self.rows.len() - 1] + 1);
+                }
             }
             ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(multi)) => {
                 self.present.clear();
@@ -301,6 +347,16 @@ impl RowReader {
                 multi
                     .optional_index
                     .rank_if_exists_batch(docs, &mut self.present, &mut self.ranks);
+                if consecutive(&self.ranks) && !first_only {
+                    // Neighbouring articles' values are neighbours too: one run from the first
+                    // article's first row to the last article's end.
+                    self.bound_rows.clear();
+                    self.bound_rows.resize(self.ranks.len() + 1, 0);
+                    multi
+                        .start_index_column
+                        .get_range(u64::from(self.ranks[0]), &mut self.bound_rows);
+                    return Rows::Run(self.bound_rows[0]..self.bound_rows[self.ranks.len()]);
+                }
                 self.bounds.clear();
                 for rank in &self.ranks {
                     self.bounds.extend([*rank, rank + 1]);
@@ -331,7 +387,7 @@ impl RowReader {
                 }
             }
         }
-        &self.rows
+        Rows::List(&self.rows)
     }
 }
 
@@ -340,10 +396,9 @@ impl FacetSegmentCollector {
     fn count_block(&mut self, docs: &[DocId]) {
         for column in &mut self.string_columns {
             let ords = column.column.ords();
-            let rows = self.rows.read(&ords.index, docs, false);
-            self.ordinals.clear();
-            self.ordinals.resize(rows.len(), 0);
-            ords.values.get_vals(rows, &mut self.ordinals);
+            self.rows
+                .read(&ords.index, docs, false)
+                .values(&*ords.values, &mut self.ordinals);
             for ordinal in &self.ordinals {
                 if let Some(count) = column.counts.get_mut(*ordinal as usize) {
                     *count += 1;
@@ -351,10 +406,9 @@ impl FacetSegmentCollector {
             }
         }
         if let Some(published) = &self.published {
-            let rows = self.rows.read(&published.index, docs, true);
-            self.dates.clear();
-            self.dates.resize(rows.len(), DateTime::default());
-            published.values.get_vals(rows, &mut self.dates);
+            self.rows
+                .read(&published.index, docs, true)
+                .values(&*published.values, &mut self.dates);
             let starts = year_starts();
             for datetime in &self.dates {
                 let seconds = datetime.into_timestamp_secs();
