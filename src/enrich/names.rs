@@ -51,26 +51,15 @@ struct Word {
     alphanumeric: bool,
 }
 
-/// Appends the folded form of `word` (`text`, a word that is not plain) to `buffer`: the folded
-/// forms of the words that are not plain share one buffer, so folding allocates nothing per
-/// word, and most words are plain and point into the body instead.
-fn fold_word_into(buffer: &mut String, word: &Word, text: &str) {
-    // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English words and
-    // fold to themselves; only other characters need the Unicode folding. Words of ASCII
-    // letters and digits, most capitalised words, need no check.
-    if word.alphanumeric
+/// Whether the folded form of a word is its text with the ASCII capitals lowercased: true of
+/// words of ASCII letters and digits (`alphanumeric`, most words), and of other words whose
+/// characters are all ASCII or curly apostrophes ("Ukraine’s"), the usual non-ASCII character in
+/// English words, which folds to itself. Only the other words need the Unicode folding.
+fn folds_by_ascii_lowercase(word: &Word, text: &str) -> bool {
+    word.alphanumeric
         || text
             .chars()
             .all(|character| character.is_ascii() || character == '’')
-    {
-        // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and costs
-        // less than pushing the characters one at a time.
-        let from = buffer.len();
-        buffer.push_str(text);
-        buffer[from..].make_ascii_lowercase();
-    } else {
-        buffer.push_str(&fold_name(text));
-    }
 }
 
 /// What one line of the body says about the capitals in it, computed in the word-splitting pass.
@@ -746,8 +735,8 @@ enum Piece {
 struct Scanner<'a> {
     text: &'a str,
     words: Vec<Word>,
-    /// The folded form of every word: the body's text for a plain word, else a slice of a
-    /// buffer of folded forms (see [`fold_word_into`]).
+    /// The folded form of every word: a slice of the body with its ASCII capitals lowercased
+    /// (see [`folds_by_ascii_lowercase`]), else of a buffer of folded forms.
     folded: Vec<&'a str>,
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate<'a>>,
@@ -2607,25 +2596,35 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let n_body_words = words.len();
     // One pass over the words folds them, lists the capitalised ones, and gathers where listed
     // names may start, in a plain loop: a flattened iterator of each word's starts costs more
-    // per word than the list, and nearly every word gives none. The folded forms of the words
-    // that are not plain go into one buffer, from which they are sliced once it is complete.
+    // per word than the list, and nearly every word gives none.
+    // Lowercasing ASCII letters keeps every byte in its place, so one lowercased copy of the
+    // body holds the folded form of nearly every word at the word's own span, and a word
+    // costs no copy of its own. The few other words are folded into one buffer, from which
+    // they are sliced once it is complete.
+    let lowercase_body = body.to_ascii_lowercase();
     let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
+    let mut folded_buffer = String::new();
+    // Per word folded into the buffer: its index and the span of its folded form there.
+    let mut buffer_spans: Vec<(u32, u32, u32)> = Vec::new();
     // Room for a capitalised word in four, more than most articles have, spares growing the
-    // lists a doubling at a time; listed names start mostly at capitalised words, and most
-    // words that are not plain are capitalised.
-    let mut folded_buffer = String::with_capacity(body.len() / 4);
-    // Per word that is not plain: its index and the span of its folded form in the buffer.
-    let mut buffer_spans: Vec<(u32, u32, u32)> = Vec::with_capacity(n_body_words / 4);
+    // lists a doubling at a time; listed names start mostly at capitalised words.
     let mut capitalised_words: Vec<u32> = Vec::with_capacity(n_body_words / 4);
     let mut candidate_starts = Vec::with_capacity(n_body_words / 4);
     for (word_idx, word) in words.iter().enumerate() {
-        let text = body.get(word.start..word.end).unwrap_or("");
-        let folded_word = if word.plain {
-            folded.push(text);
-            text
+        debug_assert!(
+            lowercase_body.is_char_boundary(word.start)
+                && lowercase_body.is_char_boundary(word.end)
+        );
+        // SAFETY: `split_words` starts and ends words only at character boundaries of the body,
+        // which are those of its lowercased copy, as ASCII lowercasing keeps every byte's
+        // place and class; unchecked, the slice costs no boundary tests at every word.
+        let lowercase = unsafe { lowercase_body.get_unchecked(word.start..word.end) };
+        let folded_word = if word.plain || folds_by_ascii_lowercase(word, lowercase) {
+            folded.push(lowercase);
+            lowercase
         } else {
             let from = folded_buffer.len();
-            fold_word_into(&mut folded_buffer, word, text);
+            folded_buffer.push_str(&fold_name(body.get(word.start..word.end).unwrap_or("")));
             buffer_spans.push((word_idx as u32, from as u32, folded_buffer.len() as u32));
             // Set once the buffer is complete.
             folded.push("");
