@@ -2680,29 +2680,29 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let n_words = scanner.words.len();
     let mut match_idx = 0;
     let mut word_idx = 0;
+    // The position in `capitalised_words` of the first capitalised word from `word_idx` on.
+    let mut capital_position = 0;
     let mut pieces: Vec<Piece> = Vec::new();
     while word_idx < n_words {
-        // Most words are lowercase and start no listed name, so they start no run either: pass
-        // over them before setting a run up. Only a word at or past the next match's start
-        // needs the matches read.
-        let mut next_match_start = matches
-            .get(match_idx)
-            .map_or(usize::MAX, |found| found.start);
-        while word_idx < n_words && !scanner.words[word_idx].capitalised {
-            let word_start = scanner.words[word_idx].start;
-            if word_start >= next_match_start {
-                while match_idx < matches.len() && matches[match_idx].start < word_start {
-                    match_idx += 1;
-                }
-                next_match_start = matches
-                    .get(match_idx)
-                    .map_or(usize::MAX, |found| found.start);
-                if next_match_start == word_start {
-                    break;
-                }
-            }
-            word_idx += 1;
+        // Most words are lowercase and start no listed name, so they start no run either: the
+        // walk jumps to the next capitalised word, or to a listed name starting before it.
+        let capitalised_words = &scanner.capitalised_words;
+        while capitalised_words
+            .get(capital_position)
+            .is_some_and(|&capital_idx| (capital_idx as usize) < word_idx)
+        {
+            capital_position += 1;
         }
+        let next_capitalised = capitalised_words
+            .get(capital_position)
+            .map_or(n_words, |&capital_idx| capital_idx as usize);
+        word_idx = first_listed_start(
+            &scanner.words,
+            &matches,
+            &mut match_idx,
+            word_idx,
+            next_capitalised,
+        );
         if word_idx >= n_words {
             break;
         }
@@ -2925,14 +2925,16 @@ fn type_places_listed_with_places(scanner: &mut Scanner<'_>) {
             continue;
         }
         let (start, end) = run.span;
-        let after_place = std::iter::once(&", ")
-            .chain(LIST_WORD_JOINERS)
-            .any(|joiner| {
-                start >= joiner.len()
-                    && text.is_char_boundary(start - joiner.len())
-                    && &text[start - joiner.len()..start] == *joiner
-                    && place_ends.binary_search(&(start - joiner.len())).is_ok()
-            });
+        let after_joiner = |joiner: &str| {
+            start >= joiner.len()
+                && text.is_char_boundary(start - joiner.len())
+                && &text[start - joiner.len()..start] == joiner
+                && place_ends.binary_search(&(start - joiner.len())).is_ok()
+        };
+        // A plain test of each joiner: the chained iterator over them, asked for every short
+        // untyped run, was not always inlined and then cost more than the tests.
+        let after_place =
+            after_joiner(", ") || LIST_WORD_JOINERS.iter().any(|joiner| after_joiner(joiner));
         if !after_place {
             continue;
         }
@@ -2973,6 +2975,44 @@ fn type_places_listed_with_places(scanner: &mut Scanner<'_>) {
 
 /// What a decoder writes for bytes it could not read.
 const REPLACEMENT: char = '\u{FFFD}';
+
+/// The first of words `from..to` at which a list match starts, or `to` when none does. Moves
+/// `match_idx` on past the matches that start before the words looked at, none of which is past
+/// the word returned.
+///
+/// Out of line: inlined into [`find_names`], it left the compiler less room to inline the rules
+/// there.
+#[inline(never)]
+fn first_listed_start(
+    words: &[Word],
+    matches: &[ListMatch],
+    match_idx: &mut usize,
+    from: usize,
+    to: usize,
+) -> usize {
+    let mut word_idx = from;
+    while word_idx < to {
+        let word_start = words[word_idx].start;
+        while matches
+            .get(*match_idx)
+            .is_some_and(|found| found.start < word_start)
+        {
+            *match_idx += 1;
+        }
+        let Some(found) = matches.get(*match_idx) else {
+            return to;
+        };
+        // Most matches start at a capitalised word, at `to` or past it.
+        if words.get(to).is_some_and(|word| found.start >= word.start) {
+            return to;
+        }
+        word_idx += words[word_idx..to].partition_point(|word| word.start < found.start);
+        if word_idx < to && words[word_idx].start == found.start {
+            return word_idx;
+        }
+    }
+    to
+}
 
 /// Whether a list match at or after `from_match` starts at byte `word_start`.
 fn starts_listed(matches: &[ListMatch], from_match: usize, word_start: usize) -> bool {
