@@ -430,9 +430,10 @@ fn split_words(text: &str) -> SplitBody {
                 ascii_counts = ascii_counts.wrapping_add(next_counts);
                 end += 1;
             }
-            let ends_here = match bytes.get(end) {
+            let after = bytes.get(end).copied();
+            let ends_here = match after {
                 None => true,
-                Some(&next) => next.is_ascii() && next != b'\'',
+                Some(next) => next.is_ascii() && next != b'\'',
             };
             if ends_here {
                 let word = ascii_word(
@@ -443,7 +444,10 @@ fn split_words(text: &str) -> SplitBody {
                     lines.len() as u32,
                     &mut counts,
                 );
-                idx = word.end;
+                // Most words are followed by one space, which counts for nothing in the line:
+                // it is passed here rather than read again by the loop. (Only a hyphen lets
+                // `ascii_word` take more than the letters read here.)
+                idx = word.end + usize::from(after == Some(b' '));
                 words.push(word);
                 continue;
             }
