@@ -26,6 +26,22 @@ impl WordHasher {
         const FACTOR: u64 = 0x517c_c1b7_2722_0a95;
         self.state = (self.state.rotate_left(5) ^ value).wrapping_mul(FACTOR);
     }
+
+    /// The hash of `bytes` alone, as [`Hasher::write`] and [`Hasher::finish`] give it. A key
+    /// shorter than eight bytes, as most words are, is hashed without setting up the chunks of
+    /// eight; the name finder hashes the words of every article for its own tables.
+    #[inline]
+    pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+        let mut hasher = WordHasher::default();
+        if bytes.len() < 8 {
+            if !bytes.is_empty() {
+                hasher.mix(tail_word(bytes));
+            }
+        } else {
+            hasher.write(bytes);
+        }
+        hasher.finish()
+    }
 }
 
 /// The last one to seven bytes of a key as one 64-bit word: the bytes in the low 56 bits, in

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -866,9 +866,7 @@ impl HashTable {
 
 /// The [`WordHasher`] hash of a folded word.
 fn word_hash(word: &str) -> u64 {
-    let mut hasher = WordHasher::default();
-    hasher.write(word.as_bytes());
-    hasher.finish()
+    WordHasher::hash_bytes(word.as_bytes())
 }
 
 /// The word lists of the gazetteer that are asked about single words, as the bit pairs of
