@@ -1018,6 +1018,21 @@ impl Gazetteer {
         Some(before.into_iter().chain(here))
     }
 
+    /// Whether a listed name may start at or just before the lowercase word at byte `start`
+    /// with the folded form `folded`: false, as for most lowercase words, when no alias that
+    /// starts in lowercase has its first byte and no leading punctuation of an alias ends with
+    /// the byte before it. [`Gazetteer::may_start_match`] gives the starts themselves.
+    #[inline]
+    pub(crate) fn may_start_at_lowercase(&self, text: &str, start: usize, folded: &str) -> bool {
+        folded
+            .as_bytes()
+            .first()
+            .is_some_and(|&byte| self.lowercase_first_bytes[usize::from(byte)])
+            || start.checked_sub(1).is_some_and(|previous| {
+                self.leading_punctuation_last_bytes[usize::from(text.as_bytes()[previous])]
+            })
+    }
+
     /// Whether the leading letters and digits of a folded word (up to an apostrophe) are an
     /// alias's first word, or are one with a glued function word after it ("Ukrainewhich").
     fn is_first_word(&self, word: &str) -> bool {

@@ -2635,14 +2635,17 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         if word.capitalised {
             capitalised_words.push(word_idx as u32);
         }
-        if let Some(starts) = gazetteer.may_start_match(
-            body,
-            word.start,
-            word.capitalised,
-            folded_word,
-            word.alphanumeric,
-        ) {
-            candidate_starts.extend(starts);
+        // Most words are lowercase, and two bytes tell that no listed name starts at them.
+        if word.capitalised || gazetteer.may_start_at_lowercase(body, word.start, folded_word) {
+            if let Some(starts) = gazetteer.may_start_match(
+                body,
+                word.start,
+                word.capitalised,
+                folded_word,
+                word.alphanumeric,
+            ) {
+                candidate_starts.extend(starts);
+            }
         }
     }
     for &(word_idx, from, to) in &buffer_spans {
