@@ -1802,10 +1802,13 @@ impl Scanner<'_> {
         // "D. Cox", "A. Stewart": an initial opens a person's name as a given name does.
         let starts_with_given_name =
             self.in_word_list(name_start, WordList::GivenNames) || self.words[name_start].initial;
-        let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
+        let has_title = || saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
-        let name_like = (name_start..to)
-            .all(|idx| self.words[idx].initial || (!self.is_common(idx) && !self.is_org_word(idx)));
+        let name_like = || {
+            (name_start..to).all(|idx| {
+                self.words[idx].initial || (!self.is_common(idx) && !self.is_org_word(idx))
+            })
+        };
         let is_speech_verb = |word: &str| {
             SPEECH_VERBS.contains(&word)
                 || is_spanish_speech_verb(word)
@@ -1820,11 +1823,13 @@ impl Scanner<'_> {
         // "Christmas Day", "Dakota Access Pipeline": a common noun at the end names a thing,
         // whatever precedes it; a given name and one such word ("Jerry Hall") is a person.
         let names_a_thing =
-            self.names_a_thing(name_start, to) && !(starts_with_given_name && n_words == 2);
+            || self.names_a_thing(name_start, to) && !(starts_with_given_name && n_words == 2);
+        // The word lists and titles are asked only of names of two to four words, which most
+        // runs, of one word, are not.
         if (2..=4).contains(&n_words)
-            && name_like
-            && !names_a_thing
-            && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
+            && name_like()
+            && !names_a_thing()
+            && (has_title() || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
         {
             let span = self.span_of(name_start, to);
             self.push(EntityKind::Person, None, span);
@@ -2009,8 +2014,9 @@ impl Scanner<'_> {
     /// ) , Jan Ove Pedersen ( 72nd )"): the name before the dash is the team that scored.
     fn opens_scorers_line(&self, span: (usize, usize), line: &Line) -> bool {
         let rest = &self.text[span.1..line.end];
-        self.text[line.start..span.0].trim().is_empty()
-            && rest.starts_with(" - ")
+        // The dash rules out nearly every name before the start of the line is read.
+        rest.starts_with(" - ")
+            && self.text[line.start..span.0].trim().is_empty()
             && ["st )", "nd )", "rd )", "th )"]
                 .iter()
                 .any(|ending| rest.contains(ending))
