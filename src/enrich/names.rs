@@ -2990,10 +2990,6 @@ const REPLACEMENT: char = '\u{FFFD}';
 /// The first of words `from..to` at which a list match starts, or `to` when none does. Moves
 /// `match_idx` on past the matches that start before the words looked at, none of which is past
 /// the word returned.
-///
-/// Out of line: inlined into [`find_names`], it left the compiler less room to inline the rules
-/// there.
-#[inline(never)]
 fn first_listed_start(
     words: &[Word],
     matches: &[ListMatch],
