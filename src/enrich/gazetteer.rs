@@ -26,6 +26,22 @@ impl WordHasher {
         const FACTOR: u64 = 0x517c_c1b7_2722_0a95;
         self.state = (self.state.rotate_left(5) ^ value).wrapping_mul(FACTOR);
     }
+
+    /// The hash of `bytes` alone, as [`Hasher::write`] and [`Hasher::finish`] give it. A key
+    /// shorter than eight bytes, as most words are, is hashed without setting up the chunks of
+    /// eight; the name finder hashes the words of every article for its own tables.
+    #[inline]
+    pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+        let mut hasher = WordHasher::default();
+        if bytes.len() < 8 {
+            if !bytes.is_empty() {
+                hasher.mix(tail_word(bytes));
+            }
+        } else {
+            hasher.write(bytes);
+        }
+        hasher.finish()
+    }
 }
 
 /// The last one to seven bytes of a key as one 64-bit word: the bytes in the low 56 bits, in
@@ -1000,6 +1016,21 @@ impl Gazetteer {
             return None;
         }
         Some(before.into_iter().chain(here))
+    }
+
+    /// Whether a listed name may start at or just before the lowercase word at byte `start`
+    /// with the folded form `folded`: false, as for most lowercase words, when no alias that
+    /// starts in lowercase has its first byte and no leading punctuation of an alias ends with
+    /// the byte before it. [`Gazetteer::may_start_match`] gives the starts themselves.
+    #[inline]
+    pub(crate) fn may_start_at_lowercase(&self, text: &str, start: usize, folded: &str) -> bool {
+        folded
+            .as_bytes()
+            .first()
+            .is_some_and(|&byte| self.lowercase_first_bytes[usize::from(byte)])
+            || start.checked_sub(1).is_some_and(|previous| {
+                self.leading_punctuation_last_bytes[usize::from(text.as_bytes()[previous])]
+            })
     }
 
     /// Whether the leading letters and digits of a folded word (up to an apostrophe) are an

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -51,26 +51,15 @@ struct Word {
     alphanumeric: bool,
 }
 
-/// Appends the folded form of `word` (`text`, a word that is not plain) to `buffer`: the folded
-/// forms of the words that are not plain share one buffer, so folding allocates nothing per
-/// word, and most words are plain and point into the body instead.
-fn fold_word_into(buffer: &mut String, word: &Word, text: &str) {
-    // Curly apostrophes ("Ukraine’s") are the usual non-ASCII character in English words and
-    // fold to themselves; only other characters need the Unicode folding. Words of ASCII
-    // letters and digits, most capitalised words, need no check.
-    if word.alphanumeric
+/// Whether the folded form of a word is its text with the ASCII capitals lowercased: true of
+/// words of ASCII letters and digits (`alphanumeric`, most words), and of other words whose
+/// characters are all ASCII or curly apostrophes ("Ukraine’s"), the usual non-ASCII character in
+/// English words, which folds to itself. Only the other words need the Unicode folding.
+fn folds_by_ascii_lowercase(word: &Word, text: &str) -> bool {
+    word.alphanumeric
         || text
             .chars()
             .all(|character| character.is_ascii() || character == '’')
-    {
-        // Lowercasing the ASCII bytes in place leaves the apostrophe's bytes alone and costs
-        // less than pushing the characters one at a time.
-        let from = buffer.len();
-        buffer.push_str(text);
-        buffer[from..].make_ascii_lowercase();
-    } else {
-        buffer.push_str(&fold_name(text));
-    }
 }
 
 /// What one line of the body says about the capitals in it, computed in the word-splitting pass.
@@ -441,9 +430,10 @@ fn split_words(text: &str) -> SplitBody {
                 ascii_counts = ascii_counts.wrapping_add(next_counts);
                 end += 1;
             }
-            let ends_here = match bytes.get(end) {
+            let after = bytes.get(end).copied();
+            let ends_here = match after {
                 None => true,
-                Some(&next) => next.is_ascii() && next != b'\'',
+                Some(next) => next.is_ascii() && next != b'\'',
             };
             if ends_here {
                 let word = ascii_word(
@@ -454,7 +444,10 @@ fn split_words(text: &str) -> SplitBody {
                     lines.len() as u32,
                     &mut counts,
                 );
-                idx = word.end;
+                // Most words are followed by one space, which counts for nothing in the line:
+                // it is passed here rather than read again by the loop. (Only a hyphen lets
+                // `ascii_word` take more than the letters read here.)
+                idx = word.end + usize::from(after == Some(b' '));
                 words.push(word);
                 continue;
             }
@@ -746,8 +739,8 @@ enum Piece {
 struct Scanner<'a> {
     text: &'a str,
     words: Vec<Word>,
-    /// The folded form of every word: the body's text for a plain word, else a slice of a
-    /// buffer of folded forms (see [`fold_word_into`]).
+    /// The folded form of every word: a slice of the body with its ASCII capitals lowercased
+    /// (see [`folds_by_ascii_lowercase`]), else of a buffer of folded forms.
     folded: Vec<&'a str>,
     gazetteer: &'a Gazetteer,
     candidates: Vec<Candidate<'a>>,
@@ -873,9 +866,7 @@ impl HashTable {
 
 /// The [`WordHasher`] hash of a folded word.
 fn word_hash(word: &str) -> u64 {
-    let mut hasher = WordHasher::default();
-    hasher.write(word.as_bytes());
-    hasher.finish()
+    WordHasher::hash_bytes(word.as_bytes())
 }
 
 /// The word lists of the gazetteer that are asked about single words, as the bit pairs of
@@ -1811,10 +1802,13 @@ impl Scanner<'_> {
         // "D. Cox", "A. Stewart": an initial opens a person's name as a given name does.
         let starts_with_given_name =
             self.in_word_list(name_start, WordList::GivenNames) || self.words[name_start].initial;
-        let has_title = saw_title || (name_start == run_start && self.title_before(run_start));
+        let has_title = || saw_title || (name_start == run_start && self.title_before(run_start));
         // Months, adjectives and organisation words do not occur inside a person's name.
-        let name_like = (name_start..to)
-            .all(|idx| self.words[idx].initial || (!self.is_common(idx) && !self.is_org_word(idx)));
+        let name_like = || {
+            (name_start..to).all(|idx| {
+                self.words[idx].initial || (!self.is_common(idx) && !self.is_org_word(idx))
+            })
+        };
         let is_speech_verb = |word: &str| {
             SPEECH_VERBS.contains(&word)
                 || is_spanish_speech_verb(word)
@@ -1829,11 +1823,13 @@ impl Scanner<'_> {
         // "Christmas Day", "Dakota Access Pipeline": a common noun at the end names a thing,
         // whatever precedes it; a given name and one such word ("Jerry Hall") is a person.
         let names_a_thing =
-            self.names_a_thing(name_start, to) && !(starts_with_given_name && n_words == 2);
+            || self.names_a_thing(name_start, to) && !(starts_with_given_name && n_words == 2);
+        // The word lists and titles are asked only of names of two to four words, which most
+        // runs, of one word, are not.
         if (2..=4).contains(&n_words)
-            && name_like
-            && !names_a_thing
-            && (has_title || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
+            && name_like()
+            && !names_a_thing()
+            && (has_title() || starts_with_given_name || (n_words <= 3 && beside_speech_verb()))
         {
             let span = self.span_of(name_start, to);
             self.push(EntityKind::Person, None, span);
@@ -2018,8 +2014,9 @@ impl Scanner<'_> {
     /// ) , Jan Ove Pedersen ( 72nd )"): the name before the dash is the team that scored.
     fn opens_scorers_line(&self, span: (usize, usize), line: &Line) -> bool {
         let rest = &self.text[span.1..line.end];
-        self.text[line.start..span.0].trim().is_empty()
-            && rest.starts_with(" - ")
+        // The dash rules out nearly every name before the start of the line is read.
+        rest.starts_with(" - ")
+            && self.text[line.start..span.0].trim().is_empty()
             && ["st )", "nd )", "rd )", "th )"]
                 .iter()
                 .any(|ending| rest.contains(ending))
@@ -2607,25 +2604,35 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let n_body_words = words.len();
     // One pass over the words folds them, lists the capitalised ones, and gathers where listed
     // names may start, in a plain loop: a flattened iterator of each word's starts costs more
-    // per word than the list, and nearly every word gives none. The folded forms of the words
-    // that are not plain go into one buffer, from which they are sliced once it is complete.
+    // per word than the list, and nearly every word gives none.
+    // Lowercasing ASCII letters keeps every byte in its place, so one lowercased copy of the
+    // body holds the folded form of nearly every word at the word's own span, and a word
+    // costs no copy of its own. The few other words are folded into one buffer, from which
+    // they are sliced once it is complete.
+    let lowercase_body = body.to_ascii_lowercase();
     let mut folded: Vec<&str> = Vec::with_capacity(n_body_words);
+    let mut folded_buffer = String::new();
+    // Per word folded into the buffer: its index and the span of its folded form there.
+    let mut buffer_spans: Vec<(u32, u32, u32)> = Vec::new();
     // Room for a capitalised word in four, more than most articles have, spares growing the
-    // lists a doubling at a time; listed names start mostly at capitalised words, and most
-    // words that are not plain are capitalised.
-    let mut folded_buffer = String::with_capacity(body.len() / 4);
-    // Per word that is not plain: its index and the span of its folded form in the buffer.
-    let mut buffer_spans: Vec<(u32, u32, u32)> = Vec::with_capacity(n_body_words / 4);
+    // lists a doubling at a time; listed names start mostly at capitalised words.
     let mut capitalised_words: Vec<u32> = Vec::with_capacity(n_body_words / 4);
     let mut candidate_starts = Vec::with_capacity(n_body_words / 4);
     for (word_idx, word) in words.iter().enumerate() {
-        let text = body.get(word.start..word.end).unwrap_or("");
-        let folded_word = if word.plain {
-            folded.push(text);
-            text
+        debug_assert!(
+            lowercase_body.is_char_boundary(word.start)
+                && lowercase_body.is_char_boundary(word.end)
+        );
+        // SAFETY: `split_words` starts and ends words only at character boundaries of the body,
+        // which are those of its lowercased copy, as ASCII lowercasing keeps every byte's
+        // place and class; unchecked, the slice costs no boundary tests at every word.
+        let lowercase = unsafe { lowercase_body.get_unchecked(word.start..word.end) };
+        let folded_word = if word.plain || folds_by_ascii_lowercase(word, lowercase) {
+            folded.push(lowercase);
+            lowercase
         } else {
             let from = folded_buffer.len();
-            fold_word_into(&mut folded_buffer, word, text);
+            folded_buffer.push_str(&fold_name(body.get(word.start..word.end).unwrap_or("")));
             buffer_spans.push((word_idx as u32, from as u32, folded_buffer.len() as u32));
             // Set once the buffer is complete.
             folded.push("");
@@ -2634,14 +2641,17 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
         if word.capitalised {
             capitalised_words.push(word_idx as u32);
         }
-        if let Some(starts) = gazetteer.may_start_match(
-            body,
-            word.start,
-            word.capitalised,
-            folded_word,
-            word.alphanumeric,
-        ) {
-            candidate_starts.extend(starts);
+        // Most words are lowercase, and two bytes tell that no listed name starts at them.
+        if word.capitalised || gazetteer.may_start_at_lowercase(body, word.start, folded_word) {
+            if let Some(starts) = gazetteer.may_start_match(
+                body,
+                word.start,
+                word.capitalised,
+                folded_word,
+                word.alphanumeric,
+            ) {
+                candidate_starts.extend(starts);
+            }
         }
     }
     for &(word_idx, from, to) in &buffer_spans {
@@ -2681,29 +2691,29 @@ pub fn find_names(body: &str, language: &str, gazetteer: &Gazetteer) -> FoundNam
     let n_words = scanner.words.len();
     let mut match_idx = 0;
     let mut word_idx = 0;
+    // The position in `capitalised_words` of the first capitalised word from `word_idx` on.
+    let mut capital_position = 0;
     let mut pieces: Vec<Piece> = Vec::new();
     while word_idx < n_words {
-        // Most words are lowercase and start no listed name, so they start no run either: pass
-        // over them before setting a run up. Only a word at or past the next match's start
-        // needs the matches read.
-        let mut next_match_start = matches
-            .get(match_idx)
-            .map_or(usize::MAX, |found| found.start);
-        while word_idx < n_words && !scanner.words[word_idx].capitalised {
-            let word_start = scanner.words[word_idx].start;
-            if word_start >= next_match_start {
-                while match_idx < matches.len() && matches[match_idx].start < word_start {
-                    match_idx += 1;
-                }
-                next_match_start = matches
-                    .get(match_idx)
-                    .map_or(usize::MAX, |found| found.start);
-                if next_match_start == word_start {
-                    break;
-                }
-            }
-            word_idx += 1;
+        // Most words are lowercase and start no listed name, so they start no run either: the
+        // walk jumps to the next capitalised word, or to a listed name starting before it.
+        let capitalised_words = &scanner.capitalised_words;
+        while capitalised_words
+            .get(capital_position)
+            .is_some_and(|&capital_idx| (capital_idx as usize) < word_idx)
+        {
+            capital_position += 1;
         }
+        let next_capitalised = capitalised_words
+            .get(capital_position)
+            .map_or(n_words, |&capital_idx| capital_idx as usize);
+        word_idx = first_listed_start(
+            &scanner.words,
+            &matches,
+            &mut match_idx,
+            word_idx,
+            next_capitalised,
+        );
         if word_idx >= n_words {
             break;
         }
@@ -2926,14 +2936,16 @@ fn type_places_listed_with_places(scanner: &mut Scanner<'_>) {
             continue;
         }
         let (start, end) = run.span;
-        let after_place = std::iter::once(&", ")
-            .chain(LIST_WORD_JOINERS)
-            .any(|joiner| {
-                start >= joiner.len()
-                    && text.is_char_boundary(start - joiner.len())
-                    && &text[start - joiner.len()..start] == *joiner
-                    && place_ends.binary_search(&(start - joiner.len())).is_ok()
-            });
+        let after_joiner = |joiner: &str| {
+            start >= joiner.len()
+                && text.is_char_boundary(start - joiner.len())
+                && &text[start - joiner.len()..start] == joiner
+                && place_ends.binary_search(&(start - joiner.len())).is_ok()
+        };
+        // A plain test of each joiner: the chained iterator over them, asked for every short
+        // untyped run, was not always inlined and then cost more than the tests.
+        let after_place =
+            after_joiner(", ") || LIST_WORD_JOINERS.iter().any(|joiner| after_joiner(joiner));
         if !after_place {
             continue;
         }
@@ -2974,6 +2986,40 @@ fn type_places_listed_with_places(scanner: &mut Scanner<'_>) {
 
 /// What a decoder writes for bytes it could not read.
 const REPLACEMENT: char = '\u{FFFD}';
+
+/// The first of words `from..to` at which a list match starts, or `to` when none does. Moves
+/// `match_idx` on past the matches that start before the words looked at, none of which is past
+/// the word returned.
+fn first_listed_start(
+    words: &[Word],
+    matches: &[ListMatch],
+    match_idx: &mut usize,
+    from: usize,
+    to: usize,
+) -> usize {
+    let mut word_idx = from;
+    while word_idx < to {
+        let word_start = words[word_idx].start;
+        while matches
+            .get(*match_idx)
+            .is_some_and(|found| found.start < word_start)
+        {
+            *match_idx += 1;
+        }
+        let Some(found) = matches.get(*match_idx) else {
+            return to;
+        };
+        // Most matches start at a capitalised word, at `to` or past it.
+        if words.get(to).is_some_and(|word| found.start >= word.start) {
+            return to;
+        }
+        word_idx += words[word_idx..to].partition_point(|word| word.start < found.start);
+        if word_idx < to && words[word_idx].start == found.start {
+            return word_idx;
+        }
+    }
+    to
+}
 
 /// Whether a list match at or after `from_match` starts at byte `word_start`.
 fn starts_listed(matches: &[ListMatch], from_match: usize, word_start: usize) -> bool {
