@@ -9,20 +9,19 @@
 //! from the segment's ordinals to global ones. A query then counts by segment ordinal, adds
 //! counts into one global array, and names only the values it shows.
 //!
-//! The dictionaries are read in parallel and merged as the sorted lists they are, so a new
-//! process (one `idx query`) pays for the groups it counts and little more than one read of
-//! their dictionaries.
+//! The dictionaries are read in parallel on the search threads and merged as the sorted lists
+//! they are, so a new process (one `idx query`) pays for the groups it counts and little more
+//! than one read of their dictionaries.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use tantivy::index::SegmentId;
 use tantivy::Searcher;
 
 use crate::index::schema::names;
-use crate::{Error, Result};
+use crate::Result;
 
 /// The string fast fields counted together as one facet ("actor" counts people and
 /// organisations).
@@ -121,23 +120,26 @@ impl Terms {
 }
 
 impl GroupOrdinals {
-    /// Reads the dictionaries of `fields` in every segment (in parallel) and merges them.
+    /// Reads the dictionaries of `fields` in every segment (in parallel, on the searcher's
+    /// threads) and merges them.
     fn build(searcher: &Searcher, fields: &[&'static str]) -> Result<GroupOrdinals> {
-        let columns: Vec<(&tantivy::SegmentReader, &'static str)> = searcher
+        let columns = searcher
             .segment_readers()
             .iter()
-            .flat_map(|segment| fields.iter().map(move |field| (segment, *field)))
-            .collect();
-        let read: Vec<Option<Terms>> = columns
-            .par_iter()
-            .map(|(segment, field)| read_terms(segment, field))
-            .collect::<Result<_>>()?;
+            .flat_map(|segment| fields.iter().map(move |field| (segment, *field)));
+        let read = searcher
+            .index()
+            .search_executor()
+            .map(|(segment, field)| read_terms(segment, field), columns)?;
         Ok(merge(read.into_iter().flatten().collect()))
     }
 }
 
 /// The terms of `field`'s dictionary in `segment`, or `None` when the segment has no column.
-fn read_terms(segment: &tantivy::SegmentReader, field: &'static str) -> Result<Option<Terms>> {
+fn read_terms(
+    segment: &tantivy::SegmentReader,
+    field: &'static str,
+) -> tantivy::Result<Option<Terms>> {
     let Some(column) = segment.fast_fields().str(field)? else {
         return Ok(None);
     };
@@ -146,10 +148,7 @@ fn read_terms(segment: &tantivy::SegmentReader, field: &'static str) -> Result<O
         bytes: Vec::new(),
         ends: Vec::with_capacity(column.num_terms()),
     };
-    let mut stream = column
-        .dictionary()
-        .stream()
-        .map_err(|error| Error::Internal(error.to_string()))?;
+    let mut stream = column.dictionary().stream()?;
     while stream.advance() {
         terms.bytes.extend_from_slice(stream.key());
         terms.ends.push(terms.bytes.len());
