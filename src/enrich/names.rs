@@ -3250,8 +3250,22 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     } else {
         scanner.lone_words
     };
+    // Equal words, Russian case forms and close surnames all share their first byte, so a lone
+    // word whose first byte starts no surname finds no owner. A word starting with an ASCII
+    // byte folds to one starting with that byte lowercased.
+    let mut surname_first_bytes = [false; 256];
+    for (_, last) in &person_surnames {
+        if let Some(&first) = last.as_bytes().first() {
+            surname_first_bytes[usize::from(first)] = true;
+        }
+    }
     for span in lone_words {
         let text = &scanner.text[span.0..span.1];
+        if text.as_bytes().first().is_some_and(|&first| {
+            first.is_ascii() && !surname_first_bytes[usize::from(first.to_ascii_lowercase())]
+        }) {
+            continue;
+        }
         let owner = *owner_by_word.entry(text).or_insert_with(|| {
             // A lone word is one word of the body; when it is ASCII, its folded form is the one
             // the scanner already made.
