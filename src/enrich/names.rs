@@ -3114,11 +3114,12 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
             if !candidates[candidate_idx].lone_surname {
                 continue;
             }
-            let named_in_full = candidates
-                .iter()
-                .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname);
             let surname = fold_name(candidates[candidate_idx].surface);
-            if !named_in_full && unknown_surnames.contains(&surname) {
+            if unknown_surnames.contains(&surname)
+                && !candidates
+                    .iter()
+                    .any(|other| other.entity_idx == Some(entity_idx) && !other.lone_surname)
+            {
                 candidates[candidate_idx].entity_idx = None;
                 candidate_words[candidate_idx] = name_words(candidates[candidate_idx].surface);
             }
@@ -3243,8 +3244,28 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         .collect();
     let mut owner_by_word: FxHashMap<&str, Option<usize>> =
         FxHashMap::with_capacity_and_hasher(scanner.lone_words.len(), Default::default());
-    for span in scanner.lone_words {
+    // Without people to attach to, no lone word finds an owner.
+    let lone_words = if person_surnames.is_empty() {
+        Vec::new()
+    } else {
+        scanner.lone_words
+    };
+    // Equal words, Russian case forms and close surnames all share their first byte, so a lone
+    // word whose first byte starts no surname finds no owner. A word starting with an ASCII
+    // byte folds to one starting with that byte lowercased.
+    let mut surname_first_bytes = [false; 256];
+    for (_, last) in &person_surnames {
+        if let Some(&first) = last.as_bytes().first() {
+            surname_first_bytes[usize::from(first)] = true;
+        }
+    }
+    for span in lone_words {
         let text = &scanner.text[span.0..span.1];
+        if text.as_bytes().first().is_some_and(|&first| {
+            first.is_ascii() && !surname_first_bytes[usize::from(first.to_ascii_lowercase())]
+        }) {
+            continue;
+        }
         let owner = *owner_by_word.entry(text).or_insert_with(|| {
             // A lone word is one word of the body; when it is ASCII, its folded form is the one
             // the scanner already made.
@@ -3268,9 +3289,11 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
                 if word.chars().count() < 6 {
                     return None;
                 }
-                person_surnames
-                    .iter()
-                    .find(|(_, last)| surname_close(last, &word))
+                // Close surnames share their first letter, so most are ruled out by their
+                // first byte without a call.
+                person_surnames.iter().find(|(_, last)| {
+                    last.as_bytes().first() == word.as_bytes().first() && surname_close(last, &word)
+                })
             };
             same_surname
                 .or_else(close_surname)
@@ -3302,31 +3325,46 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
     // context suggests; weak runs (unconfirmed sentence starts, shouted lines) only join.
     // An article repeats its unknown names, so each surface is split into words once, and the
     // words are copied only into a new group.
-    let mut words_by_surface: HashMap<&str, Vec<String>, BuildHasherDefault<WordHasher>> =
+    // The loop only adds surfaces and groups: a group's words never change, so a surface that
+    // joined a group joins it again, and one that joined none is compared only with the groups
+    // added since.
+    let mut words_by_surface: HashMap<&str, SurfaceJoin, BuildHasherDefault<WordHasher>> =
         HashMap::with_capacity_and_hasher(unknown_runs.len(), Default::default());
     for run in unknown_runs {
         if attached.binary_search(&run.span).is_ok() {
             continue;
         }
         let surface = &scanner.text[run.span.0..run.span.1];
-        let words = words_by_surface
+        let join = words_by_surface
             .entry(surface)
-            .or_insert_with(|| name_words(surface));
-        if words.is_empty() {
-            continue;
+            .or_insert_with(|| SurfaceJoin {
+                words: name_words(surface),
+                n_groups_compared: 0,
+                group_idx: None,
+            });
+        if join.group_idx.is_none() {
+            let words = &join.words;
+            if words.is_empty() {
+                continue;
+            }
+            let initial = last_initial(words);
+            let first_new = join.n_groups_compared;
+            join.group_idx = groups[first_new..]
+                .iter()
+                .position(|group| {
+                    group.last_initial == initial
+                        && (same_words(&group.folded_words, words)
+                            || (group.kind == EntityKind::Person
+                                && words.len() == 1
+                                && group
+                                    .folded_words
+                                    .last()
+                                    .is_some_and(|last| russian::same_word(last, &words[0]))))
+                })
+                .map(|offset| first_new + offset);
+            join.n_groups_compared = groups.len();
         }
-        let initial = last_initial(words);
-        let existing = groups.iter().position(|group| {
-            group.last_initial == initial
-                && (same_words(&group.folded_words, words)
-                    || (group.kind == EntityKind::Person
-                        && words.len() == 1
-                        && group
-                            .folded_words
-                            .last()
-                            .is_some_and(|last| russian::same_word(last, &words[0]))))
-        });
-        if let Some(group_idx) = existing {
+        if let Some(group_idx) = join.group_idx {
             groups[group_idx].surfaces.push(surface);
             groups[group_idx].spans.push(run.span);
             continue;
@@ -3342,21 +3380,25 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         // Street" and "Grand Prix" have ordinary words).
         if kind == EntityKind::Person
             && run.after_article
-            && !words
+            && !join
+                .words
                 .last()
                 .is_some_and(|last| single_words().contains(last))
         {
             continue;
         }
+        // The new group has the surface's words, so the surface joins it from now on, and
+        // the words move into it.
         groups.push(Group {
             kind,
             entity_idx: None,
             name: surface.to_string(),
-            last_initial: initial,
-            folded_words: Cow::Owned(words.clone()),
+            last_initial: last_initial(&join.words),
+            folded_words: Cow::Owned(std::mem::take(&mut join.words)),
             surfaces: first_mention(surface),
             spans: first_mention(run.span),
         });
+        join.group_idx = Some(groups.len() - 1);
     }
     let mut found = FoundNames::default();
     // Most mentions repeat the canonical name or an earlier surface exactly; only new surfaces
@@ -3404,6 +3446,14 @@ fn merge<'a>(scanner: Scanner<'a>) -> FoundNames {
         list.sort_by_key(|entity| entity.spans.first().copied().unwrap_or((usize::MAX, 0)));
     }
     found
+}
+
+/// An unknown run's surface in [`merge`]: its folded name words, and the group it joins among
+/// the first `n_groups_compared` groups, if any.
+struct SurfaceJoin {
+    words: Vec<String>,
+    n_groups_compared: usize,
+    group_idx: Option<usize>,
 }
 
 /// A group's list of mentions, holding its first: an article names an entity once or a few
