@@ -321,6 +321,15 @@ fn consecutive(numbers: &[u32]) -> bool {
             .all(|pair| pair[0].checked_add(1) == Some(pair[1]))
 }
 
+/// An article's rows, or with `first_only` only its first row.
+fn kept_rows(rows: std::ops::Range<u32>, first_only: bool) -> std::ops::Range<u32> {
+    if first_only {
+        rows.start..rows.end.min(rows.start + 1)
+    } else {
+        rows
+    }
+}
+
 impl RowReader {
     /// The rows of every value of `docs` (sorted) in a column with `index`. With `first_only`,
     /// only each article's first value.
@@ -367,23 +376,13 @@ impl RowReader {
                     .start_index_column
                     .get_vals(&self.bounds, &mut self.bound_rows);
                 for pair in self.bound_rows.chunks_exact(2) {
-                    let end = if first_only {
-                        pair[1].min(pair[0] + 1)
-                    } else {
-                        pair[1]
-                    };
-                    self.rows.extend(pair[0]..end);
+                    self.rows.extend(kept_rows(pair[0]..pair[1], first_only));
                 }
             }
             ColumnIndex::Multivalued(_) => {
                 for doc in docs {
-                    let range = index.value_row_ids(*doc);
-                    let end = if first_only {
-                        range.end.min(range.start + 1)
-                    } else {
-                        range.end
-                    };
-                    self.rows.extend(range.start..end);
+                    self.rows
+                        .extend(kept_rows(index.value_row_ids(*doc), first_only));
                 }
             }
         }
