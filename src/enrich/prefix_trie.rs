@@ -21,9 +21,16 @@ struct Node {
     /// The name that ends here: the lowest index among names equal up to ASCII case, or
     /// [`NONE`].
     name_at: u32,
-    /// The first of the `n_children` consecutive children in `nodes`, or, when `n_children`
-    /// is [`DENSE`], the start of this node's table in `dense_children`.
+    /// The first of the `n_children` consecutive children in `nodes`; when `n_children` is
+    /// [`DENSE`], the start of this node's table in `dense_children`; and when `chain_len` is
+    /// not zero, the node that the chain leads to.
     children: u32,
+    /// Where the chain starts in `chain_bytes`.
+    chain_start: u32,
+    /// The number of bytes of the chain: the lowercase bytes that every name going on from
+    /// this node has next, up to where a name ends or the names part. A node with a chain has
+    /// no other children.
+    chain_len: u16,
     /// The lowercase byte that leads from the parent to this node.
     byte: u8,
     n_children: u8,
@@ -32,11 +39,26 @@ struct Node {
 /// The `n_children` of a node whose children are found through a table by byte.
 const DENSE: u8 = u8::MAX;
 
+impl Node {
+    /// A node reached by `byte`, with no name and no children yet.
+    fn new(byte: u8) -> Node {
+        Node {
+            name_at: NONE,
+            children: 0,
+            chain_start: 0,
+            chain_len: 0,
+            byte,
+            n_children: 0,
+        }
+    }
+}
+
 /// Names sharing a prefix share the nodes of that prefix. The children of each node are
 /// consecutive and sorted by byte, and the blocks of children are laid out depth first: the
-/// block of a node's first child follows right after the node's own block, so the single
-/// children along the tail of a name, which most steps of a walk go through, lie side by side
-/// in memory.
+/// block of a node's first child follows right after the node's own block. The bytes that
+/// lead from a node through no ending name and no parting of names, as the tail of most names
+/// does, are one chain of the node, compared with the text at once, rather than one node per
+/// byte: most steps of a walk went through such nodes.
 #[derive(Debug, Clone)]
 pub(crate) struct PrefixTrie {
     /// Node 0 is the root.
@@ -47,6 +69,8 @@ pub(crate) struct PrefixTrie {
     /// children have one (the first letters of names have dozens of second letters), where it
     /// spares reading the children one by one.
     dense_children: Vec<NodeId>,
+    /// The chains of the nodes, one after another.
+    chain_bytes: Vec<u8>,
 }
 
 /// The number of children from which a node gets a table of its children by byte.
@@ -112,14 +136,10 @@ impl PrefixTrie {
         let key = |idx: usize| sorted[idx].1;
 
         let mut trie = PrefixTrie {
-            nodes: vec![Node {
-                name_at: NONE,
-                children: 0,
-                byte: 0,
-                n_children: 0,
-            }],
+            nodes: vec![Node::new(0)],
             root_children: Box::new([NONE; 256]),
             dense_children: Vec::new(),
+            chain_bytes: Vec::new(),
         };
         // Each node is the run `sorted[lo..hi]` of names that share its first `depth` bytes.
         // Within a run, the name that ends at the node sorts first, and the names going on
@@ -134,6 +154,29 @@ impl PrefixTrie {
                 }
                 idx += 1;
             }
+            // The names left all go on with the same byte: the bytes they share from here on
+            // are a chain, up to the node where the shortest of them ends or where they part.
+            // Sorted, they share what the first and the last share. The root keeps its
+            // children, as its table by byte answers for capitals too.
+            if node != 0 && idx < hi && key(idx)[depth] == key(hi - 1)[depth] {
+                let shared = key(idx)[depth..]
+                    .iter()
+                    .zip(&key(hi - 1)[depth..])
+                    .take_while(|(first, last)| first == last)
+                    .count()
+                    .min(usize::from(u16::MAX));
+                let chain_start = trie.chain_bytes.len();
+                trie.chain_bytes
+                    .extend_from_slice(&key(idx)[depth..depth + shared]);
+                let next = trie.nodes.len();
+                trie.nodes.push(Node::new(key(idx)[depth + shared - 1]));
+                pending.push((idx, hi, depth + shared, next));
+                let record = &mut trie.nodes[node];
+                record.children = next as u32;
+                record.chain_start = chain_start as u32;
+                record.chain_len = shared as u16;
+                continue;
+            }
             let first_child = trie.nodes.len();
             let pending_before = pending.len();
             while idx < hi {
@@ -143,12 +186,7 @@ impl PrefixTrie {
                     idx += 1;
                 }
                 pending.push((run_start, idx, depth + 1, trie.nodes.len()));
-                trie.nodes.push(Node {
-                    name_at: NONE,
-                    children: 0,
-                    byte,
-                    n_children: 0,
-                });
+                trie.nodes.push(Node::new(byte));
             }
             // The first child is visited next, so its block follows this one.
             pending[pending_before..].reverse();
@@ -196,6 +234,20 @@ impl PrefixTrie {
             let record = self.nodes[node as usize];
             if record.name_at != NONE {
                 longest = Some((record.name_at, end));
+            }
+            if record.chain_len != 0 {
+                let chain_start = record.chain_start as usize;
+                let chain =
+                    &self.chain_bytes[chain_start..chain_start + usize::from(record.chain_len)];
+                // No name ends inside a chain, so a text that leaves it, or ends in it, holds
+                // no longer name than the one found.
+                match text.get(end..end + chain.len()) {
+                    Some(following) if following.eq_ignore_ascii_case(chain) => {}
+                    _ => break,
+                }
+                end += chain.len();
+                node = record.children;
+                continue;
             }
             let Some(&byte) = text.get(end) else {
                 break;
@@ -266,6 +318,16 @@ mod tests {
         assert_eq!(trie.longest_at(b"in York", 3), Some((2, 7)));
         assert_eq!(trie.longest_at(b"in York", 2), None);
         assert_eq!(trie.longest_at(b"", 0), None);
+    }
+
+    #[test]
+    fn a_text_that_leaves_or_ends_inside_a_chain_keeps_the_shorter_name() {
+        let trie = trie_of(&names(&["Sergei", "Sergei Lavrov", "Sergei Lavrentiev"]));
+        assert_eq!(trie.longest_at(b"Sergei Lav", 0), Some((0, 6)));
+        assert_eq!(trie.longest_at(b"Sergei Lavrovich", 0), Some((1, 13)));
+        assert_eq!(trie.longest_at(b"SERGEI LAVRENTIEV", 0), Some((2, 17)));
+        assert_eq!(trie.longest_at(b"Sergei Lavrentyev", 0), Some((0, 6)));
+        assert_eq!(trie.longest_at(b"Serge", 0), None);
     }
 
     #[test]
