@@ -155,6 +155,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::prefix_trie::{NameTexts, PrefixTrie};
 use super::russian;
+use super::word_table::WordTable;
 use super::EntityKind;
 
 /// A bad line in one of the name lists, named by file and 1-based line number.
@@ -263,14 +264,14 @@ pub struct Gazetteer {
     patterns: Vec<PatternInfo>,
     /// Folded first words (letters and digits up to the first other character) of every alias:
     /// a word that is none of them starts no match, which one lookup tells.
-    first_words: WordSet,
+    first_words: WordTable<()>,
     /// First bytes of the folded first words of aliases that start in lowercase ("von der
     /// Leyen", "al-Qaeda"): most lowercase words are ruled out by their first byte alone.
     lowercase_first_bytes: [bool; 256],
     /// The folded first words of aliases that start in lowercase. A set, not a list: over a third
     /// of lowercase words pass the first-byte test, and comparing each with every listed word
     /// cost more than one lookup.
-    lowercase_first_words: WordSet,
+    lowercase_first_words: WordTable<()>,
     /// The shapes of `lowercase_first_words`.
     lowercase_first_word_shapes: WordShapes,
     /// Leading punctuation of aliases that start with it ("«Большая семерка»").
@@ -299,7 +300,7 @@ pub struct Gazetteer {
     /// Romance languages and Russian ("Ministerul Educației", "Partido Popular", "Правительство
     /// Китая", with their Russian case forms), the common words, the demonyms, and the first
     /// words of `person_titles` (so most capitalised words are ruled out in one lookup).
-    word_lists: WordMap<WordListBits>,
+    word_lists: WordTable<WordListBits>,
     /// The shapes of the words of `word_lists`, which rule out most words before a lookup.
     word_list_shapes: WordShapes,
 }
@@ -675,9 +676,9 @@ impl Gazetteer {
             WordMap::with_capacity_and_hasher(n_names, Default::default());
         let mut pattern_texts = NameTexts::default();
         let mut patterns = Vec::new();
-        let mut first_words = WordSet::with_capacity_and_hasher(n_names, Default::default());
+        let mut first_words = WordTable::with_capacity(n_names);
         let mut lowercase_first_bytes = [false; 256];
-        let mut lowercase_first_words = WordSet::default();
+        let mut lowercase_first_words = WordTable::default();
         let mut leading_punctuation = Vec::new();
         for (entity_idx, record) in entities.iter().enumerate() {
             let entity_idx = entity_idx as u32;
@@ -721,10 +722,10 @@ impl Gazetteer {
                         if let Some(&byte) = first_word.as_bytes().first() {
                             lowercase_first_bytes[usize::from(byte)] = true;
                         }
-                        lowercase_first_words.insert(first_word.clone());
+                        lowercase_first_words.insert(&first_word);
                     }
                 }
-                first_words.insert(first_word);
+                first_words.insert(&first_word);
                 pattern_texts.push(name);
                 patterns.push(info);
                 // Diacritics are often dropped in English copy ("Erdogan"), so list both forms.
@@ -763,7 +764,7 @@ impl Gazetteer {
                             unlisted.insert(entity_idx);
                         }
                     }
-                    first_words.insert(fold_name(leading_alphanumeric(&form)));
+                    first_words.insert(&fold_name(leading_alphanumeric(&form)));
                     patterns.push(PatternInfo {
                         entity_idx,
                         exact_case: false,
@@ -806,12 +807,10 @@ impl Gazetteer {
             .iter()
             .map(|(_, text, _)| text.bytes().filter(|&byte| byte == b'\n').count())
             .sum();
-        let mut word_lists: WordMap<WordListBits> = WordMap::with_capacity_and_hasher(
-            n_lines + title_first_words.len(),
-            Default::default(),
-        );
+        let mut word_lists: WordTable<WordListBits> =
+            WordTable::with_capacity(n_lines + title_first_words.len());
         let mut file_word = |list: u16, word: String| {
-            *word_lists.entry(word).or_insert(ALL_LISTS_KNOWN) |= 2 << (2 * list);
+            *word_lists.entry(&word) |= ALL_LISTS_KNOWN | (2 << (2 * list));
         };
         for (list, text, with_case_forms) in single_word_lists {
             if with_case_forms {
@@ -823,7 +822,7 @@ impl Gazetteer {
         for word in &title_first_words {
             file_word(TITLE_FIRST_WORDS_LIST, word.clone());
         }
-        let word_list_shapes = WordShapes::of(word_lists.keys());
+        let word_list_shapes = WordShapes::of(word_lists.iter().map(|(word, _)| word));
         let mut surnames_by_initial: FxHashMap<char, Vec<(String, u32)>> = FxHashMap::default();
         let mut surnames_by_initials: FxHashMap<(char, u8), Vec<(String, u32)>> =
             FxHashMap::default();
@@ -859,7 +858,9 @@ impl Gazetteer {
             patterns,
             first_words,
             lowercase_first_bytes,
-            lowercase_first_word_shapes: WordShapes::of(&lowercase_first_words),
+            lowercase_first_word_shapes: WordShapes::of(
+                lowercase_first_words.iter().map(|(word, _)| word),
+            ),
             lowercase_first_words,
             leading_punctuation_last_bytes: {
                 let mut last_bytes = [false; 256];
@@ -1108,10 +1109,7 @@ impl Gazetteer {
         if !self.word_list_shapes.may_contain(word) {
             return ALL_LISTS_KNOWN;
         }
-        self.word_lists
-            .get(word)
-            .copied()
-            .unwrap_or(ALL_LISTS_KNOWN)
+        self.word_lists.get(word).unwrap_or(ALL_LISTS_KNOWN)
     }
 
     /// Whether the folded word `word` is in list number `list` of [`WordListBits`].

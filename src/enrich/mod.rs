@@ -16,6 +16,7 @@ mod language;
 mod names;
 mod prefix_trie;
 pub(crate) mod russian;
+mod word_table;
 
 pub use dates::{find_dates, find_published_date};
 pub use gazetteer::{fold_name, Gazetteer, KnownEntity, ListError, ListTexts};

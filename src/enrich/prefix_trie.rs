@@ -12,25 +12,65 @@ type NodeId = u32;
 /// No node, or no name ending at a node.
 const NONE: u32 = u32::MAX;
 
-/// Names sharing a prefix share the nodes of that prefix. Nodes are numbered breadth first, so
-/// the children of each node are consecutive and sorted by byte.
+/// One node of the trie: everything a search reads at a node, in one place, so that a step
+/// touches one record rather than one entry of several tables. The tables took a cache miss
+/// each on every step of a walk, and the walks, though few, cost more time than their
+/// instructions then.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// The name that ends here: the lowest index among names equal up to ASCII case, or
+    /// [`NONE`].
+    name_at: u32,
+    /// The first of the `n_children` consecutive children in `nodes`; when `n_children` is
+    /// [`DENSE`], the start of this node's table in `dense_children`; and when `chain_len` is
+    /// not zero, the node that the chain leads to.
+    children: u32,
+    /// Where the chain starts in `chain_bytes`.
+    chain_start: u32,
+    /// The number of bytes of the chain: the lowercase bytes that every name going on from
+    /// this node has next, up to where a name ends or the names part. A node with a chain has
+    /// no other children.
+    chain_len: u16,
+    /// The lowercase byte that leads from the parent to this node.
+    byte: u8,
+    n_children: u8,
+}
+
+/// The `n_children` of a node whose children are found through a table by byte.
+const DENSE: u8 = u8::MAX;
+
+impl Node {
+    /// A node reached by `byte`, with no name and no children yet.
+    fn new(byte: u8) -> Node {
+        Node {
+            name_at: NONE,
+            children: 0,
+            chain_start: 0,
+            chain_len: 0,
+            byte,
+            n_children: 0,
+        }
+    }
+}
+
+/// Names sharing a prefix share the nodes of that prefix. The children of each node are
+/// consecutive and sorted by byte, and the blocks of children are laid out depth first: the
+/// block of a node's first child follows right after the node's own block. The bytes that
+/// lead from a node through no ending name and no parting of names, as the tail of most names
+/// does, are one chain of the node, compared with the text at once, rather than one node per
+/// byte: most steps of a walk went through such nodes.
 #[derive(Debug, Clone)]
 pub(crate) struct PrefixTrie {
-    /// The children of node `n` are `child_bytes[first_child[n]..first_child[n + 1]]`, with the
-    /// nodes `child_nodes` at the same positions.
-    first_child: Vec<u32>,
-    child_bytes: Vec<u8>,
-    child_nodes: Vec<NodeId>,
-    /// The name that ends at each node: the lowest index among names equal up to ASCII case.
-    name_at: Vec<u32>,
+    /// Node 0 is the root.
+    nodes: Vec<Node>,
     /// The children of the root by byte, which most searches end in.
     root_children: Box<[NodeId; 256]>,
-    /// Per node, the start in `dense_children` of its children by byte, or [`NONE`]. Only
-    /// nodes with many children have one (the first letters of names have dozens of second
-    /// letters), where it spares reading the children one by one.
-    dense_start: Vec<u32>,
-    /// Tables of 256 children by byte, [`NONE`] for a byte no child has.
+    /// Tables of 256 children by byte, [`NONE`] for a byte no child has. Only nodes with many
+    /// children have one (the first letters of names have dozens of second letters), where it
+    /// spares reading the children one by one.
     dense_children: Vec<NodeId>,
+    /// The chains of the nodes, one after another.
+    chain_bytes: Vec<u8>,
 }
 
 /// The number of children from which a node gets a table of its children by byte.
@@ -96,67 +136,84 @@ impl PrefixTrie {
         let key = |idx: usize| sorted[idx].1;
 
         let mut trie = PrefixTrie {
-            first_child: Vec::new(),
-            child_bytes: Vec::new(),
-            child_nodes: Vec::new(),
-            name_at: Vec::new(),
+            nodes: vec![Node::new(0)],
             root_children: Box::new([NONE; 256]),
-            dense_start: Vec::new(),
             dense_children: Vec::new(),
+            chain_bytes: Vec::new(),
         };
         // Each node is the run `sorted[lo..hi]` of names that share its first `depth` bytes.
         // Within a run, the name that ends at the node sorts first, and the names going on
-        // with the same byte are consecutive.
-        let mut runs = std::collections::VecDeque::from([(0, sorted.len(), 0)]);
-        let mut n_nodes: u32 = 1;
-        while let Some((lo, hi, depth)) = runs.pop_front() {
+        // with the same byte are consecutive. A stack visits the nodes depth first, the first
+        // child first, and each visit appends the node's block of children.
+        let mut pending = vec![(0usize, sorted.len(), 0usize, 0usize)];
+        while let Some((lo, hi, depth, node)) = pending.pop() {
             let mut idx = lo;
-            let mut name_at = NONE;
             while idx < hi && key(idx).len() == depth {
-                if name_at == NONE {
-                    name_at = sorted[idx].2;
+                if trie.nodes[node].name_at == NONE {
+                    trie.nodes[node].name_at = sorted[idx].2;
                 }
                 idx += 1;
             }
-            trie.name_at.push(name_at);
-            trie.first_child.push(trie.child_bytes.len() as u32);
+            // The names left all go on with the same byte: the bytes they share from here on
+            // are a chain, up to the node where the shortest of them ends or where they part.
+            // Sorted, they share what the first and the last share. The root keeps its
+            // children, as its table by byte answers for capitals too.
+            if node != 0 && idx < hi && key(idx)[depth] == key(hi - 1)[depth] {
+                let shared = key(idx)[depth..]
+                    .iter()
+                    .zip(&key(hi - 1)[depth..])
+                    .take_while(|(first, last)| first == last)
+                    .count()
+                    .min(usize::from(u16::MAX));
+                let chain_start = trie.chain_bytes.len();
+                trie.chain_bytes
+                    .extend_from_slice(&key(idx)[depth..depth + shared]);
+                let next = trie.nodes.len();
+                trie.nodes.push(Node::new(key(idx)[depth + shared - 1]));
+                pending.push((idx, hi, depth + shared, next));
+                let record = &mut trie.nodes[node];
+                record.children = next as u32;
+                record.chain_start = chain_start as u32;
+                record.chain_len = shared as u16;
+                continue;
+            }
+            let first_child = trie.nodes.len();
+            let pending_before = pending.len();
             while idx < hi {
                 let byte = key(idx)[depth];
                 let run_start = idx;
                 while idx < hi && key(idx)[depth] == byte {
                     idx += 1;
                 }
-                trie.child_bytes.push(byte);
-                trie.child_nodes.push(n_nodes);
-                n_nodes += 1;
-                runs.push_back((run_start, idx, depth + 1));
+                pending.push((run_start, idx, depth + 1, trie.nodes.len()));
+                trie.nodes.push(Node::new(byte));
             }
-        }
-        trie.first_child.push(trie.child_bytes.len() as u32);
-        trie.dense_start = vec![NONE; trie.name_at.len()];
-        for node in 0..trie.name_at.len() {
-            let children = trie.first_child[node] as usize..trie.first_child[node + 1] as usize;
-            if children.len() < DENSE_MIN_CHILDREN {
-                continue;
+            // The first child is visited next, so its block follows this one.
+            pending[pending_before..].reverse();
+            let n_children = trie.nodes.len() - first_child;
+            let (children, n_children) = if n_children >= DENSE_MIN_CHILDREN {
+                let table_start = trie.dense_children.len();
+                trie.dense_children.resize(table_start + 256, NONE);
+                for (child_idx, child) in trie.nodes[first_child..].iter().enumerate() {
+                    trie.dense_children[table_start + usize::from(child.byte)] =
+                        (first_child + child_idx) as NodeId;
+                }
+                (table_start, DENSE)
+            } else {
+                (first_child, n_children as u8)
+            };
+            trie.nodes[node].children = children as u32;
+            trie.nodes[node].n_children = n_children;
+            if node == 0 {
+                for (child_idx, child) in trie.nodes[first_child..].iter().enumerate() {
+                    let child_id = (first_child + child_idx) as NodeId;
+                    trie.root_children[usize::from(child.byte)] = child_id;
+                    // The trie is lowercase; a search lowercases the text's bytes as it reads
+                    // them, but the root's table is asked first, so it answers for capitals
+                    // itself.
+                    trie.root_children[usize::from(child.byte.to_ascii_uppercase())] = child_id;
+                }
             }
-            let table_start = trie.dense_children.len();
-            trie.dense_start[node] = table_start as u32;
-            trie.dense_children.resize(table_start + 256, NONE);
-            for (&byte, &child) in trie.child_bytes[children.clone()]
-                .iter()
-                .zip(&trie.child_nodes[children])
-            {
-                trie.dense_children[table_start + usize::from(byte)] = child;
-            }
-        }
-        for (&byte, &node) in trie.child_bytes[..trie.first_child[1] as usize]
-            .iter()
-            .zip(&trie.child_nodes)
-        {
-            trie.root_children[usize::from(byte)] = node;
-            // The trie is lowercase; a search lowercases the text's bytes as it reads them, but
-            // the root's table is asked first, so it answers for capitals itself.
-            trie.root_children[usize::from(byte.to_ascii_uppercase())] = node;
         }
         trie
     }
@@ -166,32 +223,45 @@ impl PrefixTrie {
     /// the lowest index.
     #[inline]
     pub(crate) fn longest_at(&self, text: &[u8], start: usize) -> Option<(u32, usize)> {
-        let mut longest = (self.name_at[0] != NONE).then_some((self.name_at[0], start));
+        let root_name = self.nodes[0].name_at;
+        let mut longest = (root_name != NONE).then_some((root_name, start));
         let Some(&first) = text.get(start) else {
             return longest;
         };
         let mut node = self.root_children[usize::from(first)];
         let mut end = start + 1;
         while node != NONE {
-            let name_idx = self.name_at[node as usize];
-            if name_idx != NONE {
-                longest = Some((name_idx, end));
+            let record = self.nodes[node as usize];
+            if record.name_at != NONE {
+                longest = Some((record.name_at, end));
+            }
+            if record.chain_len != 0 {
+                let chain_start = record.chain_start as usize;
+                let chain =
+                    &self.chain_bytes[chain_start..chain_start + usize::from(record.chain_len)];
+                // No name ends inside a chain, so a text that leaves it, or ends in it, holds
+                // no longer name than the one found.
+                match text.get(end..end + chain.len()) {
+                    Some(following) if following.eq_ignore_ascii_case(chain) => {}
+                    _ => break,
+                }
+                end += chain.len();
+                node = record.children;
+                continue;
             }
             let Some(&byte) = text.get(end) else {
                 break;
             };
             let byte = byte.to_ascii_lowercase();
-            let dense_start = self.dense_start[node as usize];
-            node = if dense_start != NONE {
-                self.dense_children[dense_start as usize + usize::from(byte)]
+            let children = record.children as usize;
+            node = if record.n_children == DENSE {
+                self.dense_children[children + usize::from(byte)]
             } else {
-                let children = self.first_child[node as usize] as usize
-                    ..self.first_child[node as usize + 1] as usize;
-                match self.child_bytes[children.clone()]
+                match self.nodes[children..children + usize::from(record.n_children)]
                     .iter()
-                    .position(|&child| child == byte)
+                    .position(|child| child.byte == byte)
                 {
-                    Some(position) => self.child_nodes[children.start + position],
+                    Some(position) => (children + position) as NodeId,
                     None => NONE,
                 }
             };
@@ -248,6 +318,16 @@ mod tests {
         assert_eq!(trie.longest_at(b"in York", 3), Some((2, 7)));
         assert_eq!(trie.longest_at(b"in York", 2), None);
         assert_eq!(trie.longest_at(b"", 0), None);
+    }
+
+    #[test]
+    fn a_text_that_leaves_or_ends_inside_a_chain_keeps_the_shorter_name() {
+        let trie = trie_of(&names(&["Sergei", "Sergei Lavrov", "Sergei Lavrentiev"]));
+        assert_eq!(trie.longest_at(b"Sergei Lav", 0), Some((0, 6)));
+        assert_eq!(trie.longest_at(b"Sergei Lavrovich", 0), Some((1, 13)));
+        assert_eq!(trie.longest_at(b"SERGEI LAVRENTIEV", 0), Some((2, 17)));
+        assert_eq!(trie.longest_at(b"Sergei Lavrentyev", 0), Some((0, 6)));
+        assert_eq!(trie.longest_at(b"Serge", 0), None);
     }
 
     #[test]
