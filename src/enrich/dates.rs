@@ -14,7 +14,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 use rustc_hash::FxHashMap;
 
-use super::byte_class::{ByteClass, BYTE_CLASSES};
+use super::byte_class::{classify_block, ByteClass, BLOCK_LEN, BYTE_CLASSES};
 use super::DateMention;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -279,8 +279,6 @@ struct WordStarts {
     number_starts: Vec<usize>,
 }
 
-/// The bytes one step of [`scan_words`] classifies, one bit of a `u64` mask each.
-const BLOCK_LEN: usize = 64;
 /// A block and the bytes after it that the keys of its word starts read.
 const WINDOW_LEN: usize = BLOCK_LEN + 4;
 
@@ -446,90 +444,6 @@ fn search_word_start(text: &str, keywords: &DateKeywords, idx: usize, found: &mu
         }
     }
     found.extend(longest);
-}
-
-/// The classes of the bytes of a block: bit i of each mask is set when byte i is in the class.
-/// A digit is a byte in the first class but not the second.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct ByteClasses {
-    /// ASCII letters and digits.
-    alphanumeric: u64,
-    /// ASCII letters and the bytes of non-ASCII characters.
-    letters_or_non_ascii: u64,
-}
-
-/// Classifies the bytes of `block` sixteen at a time with SSE2, which every x86-64 processor
-/// has: a few instructions per sixteen bytes, where the byte loop
-/// ([`classify_block_bytewise`]) costs several per byte.
-///
-/// Adding `0x80 - low` to a byte moves the range `low..low + n` onto the `n` smallest signed
-/// bytes, so one signed comparison tests it; setting bit 5 first folds ASCII capitals onto
-/// lowercase letters and no other byte onto one. `classify_block_agrees_with_a_byte_loop`
-/// checks every byte value in every position.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-fn classify_block(block: &[u8; BLOCK_LEN]) -> ByteClasses {
-    // SAFETY: this is compiled only for targets with SSE2, which every x86-64 processor has.
-    unsafe { classify_block_sse2(block) }
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-#[inline]
-fn classify_block_sse2(block: &[u8; BLOCK_LEN]) -> ByteClasses {
-    use std::arch::x86_64::{
-        _mm_add_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_set_epi64x,
-    };
-    let eight_bytes = |start: usize| {
-        i64::from_le_bytes(
-            block[start..start + 8]
-                .try_into()
-                .expect("a block holds whole groups of eight bytes"),
-        )
-    };
-    let mut classes = ByteClasses {
-        alphanumeric: 0,
-        letters_or_non_ascii: 0,
-    };
-    for start in (0..BLOCK_LEN).step_by(16) {
-        let bytes = _mm_set_epi64x(eight_bytes(start + 8), eight_bytes(start));
-        let folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
-        let letters = _mm_cmplt_epi8(
-            _mm_add_epi8(folded, _mm_set1_epi8(0x80u8.wrapping_sub(b'a') as i8)),
-            _mm_set1_epi8(i8::MIN + 26),
-        );
-        let digits = _mm_cmplt_epi8(
-            _mm_add_epi8(bytes, _mm_set1_epi8(0x80u8.wrapping_sub(b'0') as i8)),
-            _mm_set1_epi8(i8::MIN + 10),
-        );
-        // The sign bit of each byte, which `_mm_movemask_epi8` gathers, is set in a byte of a
-        // comparison's result when the comparison holds, and in a non-ASCII byte.
-        let mask = |bytes| u64::from(_mm_movemask_epi8(bytes) as u16) << start;
-        classes.alphanumeric |= mask(_mm_or_si128(letters, digits));
-        classes.letters_or_non_ascii |= mask(_mm_or_si128(letters, bytes));
-    }
-    classes
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn classify_block(block: &[u8; BLOCK_LEN]) -> ByteClasses {
-    classify_block_bytewise(block)
-}
-
-/// What [`classify_block`] computes, one byte at a time.
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn classify_block_bytewise(block: &[u8; BLOCK_LEN]) -> ByteClasses {
-    let mut classes = ByteClasses {
-        alphanumeric: 0,
-        letters_or_non_ascii: 0,
-    };
-    for (position, byte) in block.iter().enumerate() {
-        classes.alphanumeric |= u64::from(byte.is_ascii_alphanumeric()) << position;
-        classes.letters_or_non_ascii |=
-            u64::from(byte.is_ascii_alphabetic() || !byte.is_ascii()) << position;
-    }
-    classes
 }
 
 /// What a date mention says before it is placed on the calendar.
@@ -1503,24 +1417,6 @@ mod tests {
                 assert!(
                     ["this ", "last "].contains(&&text[3..8]),
                     "{text:?} has a space third and no \"this\" or \"last\" after it"
-                );
-            }
-        }
-    }
-
-    // Elsewhere `classify_block` is the byte loop itself.
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    #[test]
-    fn classify_block_agrees_with_a_byte_loop() {
-        for byte in 0..=u8::MAX {
-            for position in 0..BLOCK_LEN {
-                let mut block =
-                    *b"aZ0zA9mQ ,.\x80\xff-'\"@[`{/:AZaz09\x7f\x00\xc3\xa9Mai 2022, \xd0\xbc\xd0\xb0\xd1\x8f; 12.02. x\x1f\x01ZzQ9";
-                block[position] = byte;
-                assert_eq!(
-                    classify_block(&block),
-                    classify_block_bytewise(&block),
-                    "byte {byte:#04x} at {position}"
                 );
             }
         }

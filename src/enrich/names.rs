@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::byte_class::{classify_block, BlockClasses, BLOCK_LEN};
 use super::gazetteer::{
     fold_name, name_words, names_close, surname_close, Gazetteer, ListMatch, WordHasher,
     WordShapes, COMMON_WORDS_LIST, DEMONYMS_LIST, GIVEN_NAMES_LIST, ORG_HEADS_LIST, ORG_WORDS_LIST,
@@ -36,6 +37,7 @@ pub struct FoundNames {
 /// One word of the body: letters and digits, with inner apostrophes ("O'Brien") but not a
 /// possessive "'s", which ends the word.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(test, derive(PartialEq))]
 struct Word {
     start: usize,
     end: usize,
@@ -64,6 +66,7 @@ fn folds_by_ascii_lowercase(word: &Word, text: &str) -> bool {
 
 /// What one line of the body says about the capitals in it, computed in the word-splitting pass.
 #[derive(Debug, Clone, Copy, Default)]
+#[cfg_attr(test, derive(PartialEq))]
 struct Line {
     /// Byte span of the line, its line end included.
     start: usize,
@@ -267,54 +270,43 @@ fn is_alphanumeric(character: char) -> bool {
 #[derive(Debug, Clone, Copy, Default)]
 struct LineCounts {
     start: usize,
-    /// The line's ASCII letters and digits, packed as in [`ASCII_LETTER_COUNTS`]: every word
-    /// adds its own packed counts in one step, and only the line unpacks them.
-    ascii_counts: u64,
-    /// Letters other than those in `ascii_counts`.
+    /// Capitals and small letters, ASCII or not.
     n_upper: usize,
     n_lower: usize,
-    /// The letters of hyphenated given-name syllables ("Geun-hye"), which are lowercase ASCII
-    /// but outside the words' packed counts.
-    n_syllable_lower: usize,
+    /// An ASCII digit.
+    has_digit: bool,
     n_long_words: usize,
     long_word_in_lowercase: bool,
-    /// A comma or an opening parenthesis, which list lines have and headlines rarely do.
-    has_list_punctuation: bool,
 }
 
 impl LineCounts {
+    /// Counts the ASCII letters and digits among the bytes of a block that `bytes` selects,
+    /// all on this line. Every ASCII letter of a line is counted here, in a word or not, so
+    /// the words count only their other letters.
+    fn count_block_bytes(&mut self, classes: &BlockClasses, bytes: u64) {
+        let capitals = classes.capitals & bytes;
+        self.n_upper += capitals.count_ones() as usize;
+        self.n_lower += (classes.letters & !capitals & bytes).count_ones() as usize;
+        self.has_digit |= classes.alphanumeric & !classes.letters & bytes != 0;
+    }
+
+    /// Counts a character that is not ASCII, in a word or not, as a capital or a small letter.
+    fn count_case(&mut self, character: char) {
+        if character.is_uppercase() {
+            self.n_upper += 1;
+        } else if character.is_lowercase() {
+            self.n_lower += 1;
+        }
+    }
+
     fn finish(&self, text: &str, end: usize) -> Line {
-        // Every ASCII letter and digit is in a word, so a line holds no more of them than its
-        // bytes; a line too long for the packed counts (only in a body longer than enrichment
-        // reads) is counted again byte by byte.
-        let (n_ascii_upper, n_ascii_lower, has_digit) = if end - self.start <= COUNT_MASK as usize {
-            (
-                (self.ascii_counts & COUNT_MASK) as usize,
-                ((self.ascii_counts >> COUNT_BITS) & COUNT_MASK) as usize + self.n_syllable_lower,
-                self.ascii_counts >> (2 * COUNT_BITS) != 0,
-            )
-        } else {
-            let line_bytes = &text.as_bytes()[self.start..end];
-            (
-                line_bytes
-                    .iter()
-                    .filter(|byte| byte.is_ascii_uppercase())
-                    .count(),
-                line_bytes
-                    .iter()
-                    .filter(|byte| byte.is_ascii_lowercase())
-                    .count(),
-                line_bytes.iter().any(u8::is_ascii_digit),
-            )
-        };
-        let n_upper = self.n_upper + n_ascii_upper;
-        let n_lower = self.n_lower + n_ascii_lower;
+        let line_text = &text[self.start..end];
         // The openings are ASCII, so comparing bytes without case needs no lowercased copy.
-        let opening_text = text[self.start..end].trim_start().as_bytes();
+        let opening_text = line_text.trim_start().as_bytes();
         Line {
             start: self.start,
             end,
-            has_digit,
+            has_digit: self.has_digit,
             furniture: FURNITURE_OPENINGS.iter().any(|opening| {
                 opening_text.len() >= opening.len()
                     && opening_text[..opening.len()].eq_ignore_ascii_case(opening.as_bytes())
@@ -326,55 +318,18 @@ impl LineCounts {
             // Draws without seedings ("Magnus Larsson ( Sweden ) vs. Alexander Volkov ( Russia
             // )") and leaderboard lines that go on from the line above ("Wood , Loren Roberts ,
             // Steve Stricker") have no digit, but two commas or parentheses, which headlines
-            // rarely have; the line is read again only when it looks like a headline.
-            headline: self.n_long_words >= 5
-                && !self.long_word_in_lowercase
-                && !(self.has_list_punctuation
-                    && (has_digit || text[self.start..end].matches([',', '(']).count() >= 2)),
-            capitals: n_upper > 3 && n_lower * 4 < n_upper,
+            // rarely have; the line is read for them only when it looks like a headline.
+            headline: self.n_long_words >= 5 && !self.long_word_in_lowercase && {
+                let n_list_punctuation = line_text.matches([',', '(']).count();
+                !(n_list_punctuation >= 1 && (self.has_digit || n_list_punctuation >= 2))
+            },
+            capitals: self.n_upper > 3 && self.n_lower * 4 < self.n_upper,
         }
     }
 }
 
-/// Bits of [`ASCII_LETTER_COUNTS`]: 21 bits per count. A word of more than [`COUNT_MASK`]
-/// bytes (only in a body longer than enrichment reads) is counted again letter by letter.
-const COUNT_BITS: u32 = 21;
-const COUNT_MASK: u64 = (1 << COUNT_BITS) - 1;
-
-/// Per byte, what an ASCII letter or digit adds to a word's packed counts of upper-case letters,
-/// lower-case letters and digits (in that order from the low bits); zero for every other byte.
-/// The word scan adds one entry per byte instead of testing each class in turn.
-const ASCII_LETTER_COUNTS: [u64; 256] = {
-    let mut table = [0u64; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        let ascii = byte as u8;
-        table[byte] = if ascii.is_ascii_uppercase() {
-            1
-        } else if ascii.is_ascii_lowercase() {
-            1 << COUNT_BITS
-        } else if ascii.is_ascii_digit() {
-            1 << (2 * COUNT_BITS)
-        } else {
-            0
-        };
-        byte += 1;
-    }
-    table
-};
-
-/// Counts a letter or digit that is not ASCII into a word's counts of upper- and lower-case
-/// letters, and notes a letter only Romanian writes.
-fn count_case(character: char, n_upper: &mut usize, n_lower: &mut usize, romanian: &mut bool) {
-    *romanian |= ROMANIAN_LETTERS.contains(&character);
-    if character.is_uppercase() {
-        *n_upper += 1;
-    } else if character.is_lowercase() {
-        *n_lower += 1;
-    }
-}
-
 /// What [`split_words`] finds in one pass over a body.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct SplitBody {
     words: Vec<Word>,
     lines: Vec<Line>,
@@ -384,110 +339,146 @@ struct SplitBody {
     has_replacement: bool,
 }
 
-/// Splits the body into words and lines in one pass over its characters, and says whether a
-/// word has a letter only Romanian writes and whether the body has a replacement character.
+/// The bits of a block's mask from bit `offset` on; none when `offset` is past the block.
+fn bits_from(offset: usize) -> u64 {
+    u64::MAX.checked_shl(offset as u32).unwrap_or(0)
+}
+
+/// Splits the body into words and lines in one pass, and says whether a word has a letter
+/// only Romanian writes and whether the body has a replacement character.
+///
+/// The body is classified a block of [`BLOCK_LEN`] bytes at a time into bit masks (see
+/// [`classify_block`]): the bytes between words are passed over in one step, the lines' ASCII
+/// letters and digits are counted from the masks, and only the first byte of a word, the line
+/// ends and the characters beyond ASCII are visited.
 ///
 /// Out of line: inlined into [`find_names`], the scan shared the registers with the rest of
-/// it and read its values back from memory at every byte.
+/// it and read its values back from memory.
 #[inline(never)]
 fn split_words(text: &str) -> SplitBody {
-    let mut romanian = false;
-    let mut has_replacement = false;
+    split_words_with(text, classify_block)
+}
+
+/// [`split_words`] with the block classifier `classify`, so that a test can hold the SIMD
+/// classifier and the byte loop to the same words and lines.
+#[inline(always)]
+fn split_words_with(text: &str, classify: impl Fn(&[u8; BLOCK_LEN]) -> BlockClasses) -> SplitBody {
+    let bytes = text.as_bytes();
     let mut words = Vec::with_capacity(text.len() / 5);
     let mut lines = Vec::new();
+    let mut romanian = false;
+    let mut has_replacement = false;
     let mut counts = LineCounts::default();
-    let bytes = text.as_bytes();
-    let mut idx = 0;
-    while idx < text.len() {
-        // ASCII spaces and punctuation, the most common bytes between words, need no character
-        // decoding; only the line end and list punctuation count for the line.
-        let byte = bytes[idx];
-        let letter_counts = ASCII_LETTER_COUNTS[usize::from(byte)];
-        if byte.is_ascii() && letter_counts == 0 {
-            if byte == b'\n' {
-                lines.push(counts.finish(text, idx + 1));
-                counts = LineCounts {
-                    start: idx + 1,
-                    ..LineCounts::default()
-                };
-            } else if byte == b',' || byte == b'(' {
-                counts.has_list_punctuation = true;
+    // Where the next word or character starts: one read from a block may end in a later one.
+    let mut next: usize = 0;
+    for block_start in (0..bytes.len()).step_by(BLOCK_LEN) {
+        let classes = match bytes.get(block_start..block_start + BLOCK_LEN) {
+            Some(block) => classify(block.try_into().expect("the block has its length")),
+            None => {
+                // The last bytes, padded with zero bytes, which are in none of the classes.
+                let mut block = [0; BLOCK_LEN];
+                block[..bytes.len() - block_start].copy_from_slice(&bytes[block_start..]);
+                classify(&block)
             }
-            idx += 1;
-            continue;
-        }
-        // Most words are ASCII letters and digits ended by a space or punctuation: they are
-        // read here, and the others, which may go on past their ASCII letters, from the start
-        // again by `scan_word`.
-        if letter_counts != 0 {
-            let mut end = idx + 1;
-            let mut ascii_counts = letter_counts;
-            while let Some(&next) = bytes.get(end) {
-                let next_counts = ASCII_LETTER_COUNTS[usize::from(next)];
-                if next_counts == 0 {
-                    break;
+        };
+        let alphanumeric = classes.alphanumeric;
+        // The bytes that are read one by one: line ends and characters beyond ASCII.
+        let rare = classes.non_ascii | classes.line_ends;
+        // The bytes from `next` on that start a word of ASCII letters and digits, a line or
+        // a character beyond ASCII. A letter or digit right after another is part of its
+        // word, and `next` lies past a word that runs on from an earlier block.
+        let mut pending = (alphanumeric & !(alphanumeric << 1) | rare)
+            & bits_from(next.saturating_sub(block_start));
+        // The bytes of the block not yet counted for a line.
+        let mut uncounted = u64::MAX;
+        while pending != 0 {
+            let offset = pending.trailing_zeros() as usize;
+            let idx = block_start + offset;
+            if rare >> offset & 1 != 0 {
+                if classes.line_ends >> offset & 1 != 0 {
+                    let line_bytes = uncounted & !bits_from(offset + 1);
+                    counts.count_block_bytes(&classes, line_bytes);
+                    uncounted &= !line_bytes;
+                    lines.push(counts.finish(text, idx + 1));
+                    counts = LineCounts {
+                        start: idx + 1,
+                        ..LineCounts::default()
+                    };
+                    pending &= pending - 1;
+                    continue;
                 }
-                ascii_counts = ascii_counts.wrapping_add(next_counts);
-                end += 1;
-            }
-            let after = bytes.get(end).copied();
-            let ends_here = match after {
-                None => true,
-                Some(next) => next.is_ascii() && next != b'\'',
-            };
-            if ends_here {
-                let word = ascii_word(
-                    text,
-                    idx,
-                    end,
-                    ascii_counts,
-                    lines.len() as u32,
-                    &mut counts,
-                );
-                // Most words are followed by one space, which counts for nothing in the line:
-                // it is passed here rather than read again by the loop. (Only a hyphen lets
-                // `ascii_word` take more than the letters read here.)
-                idx = word.end + usize::from(after == Some(b' '));
-                words.push(word);
+                let (character, len) = char_at(text, idx);
+                next = if is_alphanumeric(character) {
+                    let line_idx = lines.len() as u32;
+                    let word = scan_word(text, idx, character, len, line_idx, &mut counts);
+                    romanian |= word.romanian;
+                    words.push(word.word);
+                    word.word.end
+                } else {
+                    // A replacement character is never part of a word, so every one passes
+                    // here.
+                    has_replacement |= character == REPLACEMENT;
+                    counts.count_case(character);
+                    idx + len
+                };
+                pending &= bits_from(next - block_start);
                 continue;
             }
-        }
-        // An ASCII byte here is a letter or digit: the bytes between words were passed above.
-        let (ch, len) = if byte.is_ascii() {
-            (char::from(byte), 1)
-        } else {
-            char_at(text, idx)
-        };
-        if !byte.is_ascii() && !is_alphanumeric(ch) {
-            // A replacement character is never part of a word, so every one passes here.
-            has_replacement |= ch == REPLACEMENT;
-            if ch == '\n' {
-                lines.push(counts.finish(text, idx + 1));
-                counts = LineCounts {
-                    start: idx + 1,
-                    ..LineCounts::default()
-                };
-            } else if ch == ',' || ch == '(' {
-                counts.has_list_punctuation = true;
-            } else if ch.is_uppercase() {
-                counts.n_upper += 1;
-            } else if ch.is_lowercase() {
-                counts.n_lower += 1;
+            // The words before the next line end or character beyond ASCII, most of the
+            // block, are read in one tight loop up to the first that needs more than the masks.
+            let rare_ahead = pending & rare;
+            let word_starts = pending & rare_ahead.wrapping_sub(1) & !rare_ahead;
+            let left = push_ascii_words(
+                &mut words,
+                bytes,
+                block_start,
+                word_starts,
+                &classes,
+                lines.len() as u32,
+                &mut counts,
+            );
+            pending = pending & !word_starts | left;
+            if left == 0 {
+                continue;
             }
-            idx += len;
-            continue;
+            let offset = left.trailing_zeros() as usize;
+            let idx = block_start + offset;
+            pending &= pending - 1;
+            // The word's run of ASCII letters and digits ends at the first byte after it that
+            // is none, which the mask shows unless the run goes on into the next block.
+            let run_end = match !alphanumeric & (u64::MAX << offset) {
+                0 => ascii_run_end(bytes, block_start + BLOCK_LEN),
+                ends => block_start + ends.trailing_zeros() as usize,
+            };
+            let line_idx = lines.len() as u32;
+            // A word that an apostrophe or a character beyond ASCII may go on with is read
+            // again from its start by `scan_word`; the others left here run on past the block
+            // or may take in a given name's second syllable.
+            let word = if bytes
+                .get(run_end)
+                .is_none_or(|&after| after.is_ascii() && after != b'\'')
+            {
+                let end_offset = run_end - block_start;
+                let has_capital = if end_offset < BLOCK_LEN {
+                    classes.capitals & (u64::MAX << offset) & !(u64::MAX << end_offset) != 0
+                } else {
+                    bytes[idx..run_end].iter().any(u8::is_ascii_uppercase)
+                };
+                ascii_word(text, idx, run_end, has_capital, line_idx, &mut counts)
+            } else {
+                let word = scan_word(text, idx, char::from(bytes[idx]), 1, line_idx, &mut counts);
+                romanian |= word.romanian;
+                word.word
+            };
+            words.push(word);
+            next = word.end;
+            // Only a hyphenated given name or a word read by `scan_word` takes in another
+            // word start.
+            if next != run_end {
+                pending &= bits_from(next - block_start);
+            }
         }
-        let word = scan_word(
-            text,
-            idx,
-            ch,
-            len,
-            lines.len() as u32,
-            &mut counts,
-            &mut romanian,
-        );
-        idx = word.end;
-        words.push(word);
+        counts.count_block_bytes(&classes, uncounted);
     }
     lines.push(counts.finish(text, text.len()));
     SplitBody {
@@ -496,6 +487,77 @@ fn split_words(text: &str) -> SplitBody {
         romanian,
         has_replacement,
     }
+}
+
+/// Pushes onto `words` the words of ASCII letters and digits that start at the bits
+/// `starts` of the block at byte `block_start` on line number `line_idx`, up to the first
+/// that its masks and the byte after it do not tell: one that runs on past the block, one
+/// that an apostrophe or a character beyond ASCII may go on with, and a capitalised one
+/// before a hyphen, which may take in a given name's second syllable. Returns the starts
+/// left from that word on, for the general reading of [`split_words_with`].
+///
+/// Out of line, so that the loop has the registers to itself: in the general loop, the
+/// values of the rarer cases were read back from memory at every word.
+#[inline(never)]
+fn push_ascii_words(
+    words: &mut Vec<Word>,
+    bytes: &[u8],
+    block_start: usize,
+    mut starts: u64,
+    classes: &BlockClasses,
+    line_idx: u32,
+    counts: &mut LineCounts,
+) -> u64 {
+    let capitals = classes.capitals;
+    let lowercase = classes.letters & !capitals;
+    let mut n_long_words = 0;
+    let mut long_word_in_lowercase = false;
+    // The first byte after each word: a byte that is no ASCII letter or digit after one that
+    // is. The words of `starts` follow one another, so their ends do too, from the first on.
+    let mut ends = !classes.alphanumeric
+        & classes.alphanumeric << 1
+        & u64::MAX.checked_shl(starts.trailing_zeros()).unwrap_or(0);
+    while starts != 0 && ends != 0 {
+        let offset = starts.trailing_zeros();
+        let end_offset = ends.trailing_zeros();
+        let end = block_start + end_offset as usize;
+        // The end of the body reads as a space.
+        let after = bytes.get(end).map_or(b' ', |&after| after);
+        let capitalised = capitals >> offset & 1 != 0;
+        if !after.is_ascii() || after == b'\'' || (capitalised && after == b'-') {
+            break;
+        }
+        let len = end_offset - offset;
+        if len >= 4 {
+            n_long_words += 1;
+            long_word_in_lowercase |= lowercase >> offset & 1 != 0;
+        }
+        words.push(Word {
+            start: block_start + offset as usize,
+            end,
+            capitalised,
+            initial: capitalised && len == 1 && after == b'.',
+            line_idx,
+            // The first capital from the word's start on lies past its end.
+            plain: (capitals >> offset).trailing_zeros() >= len,
+            alphanumeric: true,
+        });
+        starts &= starts - 1;
+        ends &= ends - 1;
+    }
+    counts.n_long_words += n_long_words;
+    counts.long_word_in_lowercase |= long_word_in_lowercase;
+    starts
+}
+
+/// Where the run of ASCII letters and digits that goes on at byte `from` ends, for the few
+/// words that run on past the end of a block.
+#[inline(never)]
+fn ascii_run_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|byte| !byte.is_ascii_alphanumeric())
+        .map_or(bytes.len(), |n_alphanumeric| from + n_alphanumeric)
 }
 
 /// The length of the lowercase second syllable of a hyphenated given name ("Geun-hye") after
@@ -513,38 +575,27 @@ fn given_name_syllable_after(text: &str, hyphen: usize) -> Option<usize> {
 }
 
 /// [`scan_word`] for a word of ASCII letters and digits only, bytes `start..end`, that an
-/// ASCII byte other than an apostrophe or the end of the body ends, with `ascii_counts` the
-/// packed counts of its letters: the same word and line counts, without the decoding and the
-/// counts of other characters that such a word has no need of.
-#[inline]
+/// ASCII byte other than an apostrophe or the end of the body ends, with `has_capital` telling
+/// whether it has an ASCII capital: the same word and line counts, without the decoding that
+/// such a word has no need of.
+#[inline(always)]
 fn ascii_word(
     text: &str,
     start: usize,
     mut end: usize,
-    ascii_counts: u64,
+    has_capital: bool,
     line_idx: u32,
     counts: &mut LineCounts,
 ) -> Word {
     let first = text.as_bytes()[start];
     let capitalised = first.is_ascii_uppercase();
     let mut n_chars = end - start;
-    let n_ascii_upper = if n_chars <= COUNT_MASK as usize {
-        (ascii_counts & COUNT_MASK) as usize
-    } else {
-        // The packed counts may have carried from one field into the next.
-        text.as_bytes()[start..end]
-            .iter()
-            .filter(|byte| byte.is_ascii_uppercase())
-            .count()
-    };
-    counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
     let mut glued = false;
     if capitalised && text.as_bytes().get(end) == Some(&b'-') {
         if let Some(syllable_len) = given_name_syllable_after(text, end) {
             end += 1 + syllable_len;
             glued = true;
             n_chars += 1 + syllable_len;
-            counts.n_syllable_lower += syllable_len;
         }
     }
     if n_chars >= 4 {
@@ -558,16 +609,24 @@ fn ascii_word(
         capitalised,
         initial,
         line_idx,
-        plain: n_ascii_upper == 0,
+        plain: !has_capital,
         alphanumeric: !glued,
     }
 }
 
+/// A word read by [`scan_word`].
+struct ScannedWord {
+    word: Word,
+    /// The word has a letter only Romanian writes.
+    romanian: bool,
+}
+
 /// Reads the word starting at byte `idx` with its first character `ch` (`len` bytes), a letter
-/// or digit, on line number `line_idx`: adds its letters to the line's `counts`, and notes a
-/// letter only Romanian writes. Words of ASCII letters and digits alone take the shorter way
-/// of [`ascii_word`]; this general reading, for words with other characters or an apostrophe,
-/// stays out of the loop of [`split_words`], which then keeps its values in registers.
+/// or digit, on line number `line_idx`: adds its letters beyond ASCII and its length to the
+/// line's `counts`, and notes a letter only Romanian writes. Words of ASCII letters and digits
+/// alone take the shorter way of [`ascii_word`]; this general reading, for words with other
+/// characters or an apostrophe, stays out of the loop of [`split_words`], which then keeps its
+/// values in registers.
 #[inline(never)]
 fn scan_word(
     text: &str,
@@ -576,45 +635,40 @@ fn scan_word(
     len: usize,
     line_idx: u32,
     counts: &mut LineCounts,
-    romanian: &mut bool,
-) -> Word {
+) -> ScannedWord {
     let bytes = text.as_bytes();
     let start = idx;
     let mut end = idx + len;
-    // The word's letters and digits; the ASCII ones are added from `ascii_counts` once the
-    // word ends. Its capitals and small letters other than ASCII ones.
-    let mut n_chars = 0;
-    let (mut n_upper, mut n_lower) = (0, 0);
-    let mut ascii = true;
+    let mut romanian = false;
+    // The word's letters and digits.
+    let mut n_chars = 1;
+    let mut ascii = ch.is_ascii();
+    let mut has_ascii_capital = ch.is_ascii_uppercase();
     // An apostrophe or a hyphen was taken into the word.
     let mut glued = false;
-    // The counts of the word's ASCII letters and digits, packed as in
-    // `ASCII_LETTER_COUNTS`.
-    let mut ascii_counts: u64 = 0;
-    if ch.is_ascii() {
-        ascii_counts += ASCII_LETTER_COUNTS[usize::from(bytes[idx])];
-    } else {
-        ascii = false;
-        n_chars += 1;
-        count_case(ch, &mut n_upper, &mut n_lower, romanian);
+    if !ascii {
+        romanian |= ROMANIAN_LETTERS.contains(&ch);
+        counts.count_case(ch);
     }
     while end < text.len() {
-        let letter_counts = ASCII_LETTER_COUNTS[usize::from(bytes[end])];
-        if letter_counts != 0 {
-            ascii_counts = ascii_counts.wrapping_add(letter_counts);
+        let byte = bytes[end];
+        if byte.is_ascii_alphanumeric() {
+            has_ascii_capital |= byte.is_ascii_uppercase();
+            n_chars += 1;
             end += 1;
             continue;
         }
         // Most words end at an ASCII space or punctuation mark, which only an apostrophe
         // among them can continue.
-        if bytes[end].is_ascii() && bytes[end] != b'\'' {
+        if byte.is_ascii() && byte != b'\'' {
             break;
         }
         let (next, next_len) = char_at(text, end);
         if is_alphanumeric(next) {
             // Past the ASCII bytes, so `next` is not ASCII.
             ascii = false;
-            count_case(next, &mut n_upper, &mut n_lower, romanian);
+            romanian |= ROMANIAN_LETTERS.contains(&next);
+            counts.count_case(next);
             end += next_len;
             n_chars += 1;
         } else if next == '\'' || next == '’' {
@@ -635,31 +689,6 @@ fn scan_word(
             break;
         }
     }
-    let (n_ascii_upper, n_ascii_chars) = if end - start <= COUNT_MASK as usize {
-        // The multiplication adds the three packed counts up in the top field; none of
-        // them, nor their sum, exceeds the word's length, so no field carries into another.
-        const FIELD_SUM: u64 = 1 | (1 << COUNT_BITS) | (1 << (2 * COUNT_BITS));
-        (
-            (ascii_counts & COUNT_MASK) as usize,
-            ((ascii_counts.wrapping_mul(FIELD_SUM) >> (2 * COUNT_BITS)) & COUNT_MASK) as usize,
-        )
-    } else {
-        // The packed counts may have carried from one field into the next.
-        let word_bytes = &text.as_bytes()[start..end];
-        (
-            word_bytes
-                .iter()
-                .filter(|byte| byte.is_ascii_uppercase())
-                .count(),
-            word_bytes
-                .iter()
-                .filter(|byte| byte.is_ascii_alphanumeric())
-                .count(),
-        )
-    };
-    n_chars += n_ascii_chars;
-    // The line unpacks its sum of the words' counts (see `LineCounts::finish`).
-    counts.ascii_counts = counts.ascii_counts.wrapping_add(ascii_counts);
     // "Park Geun-hye", "Tsai Ing-wen": the hyphenated given names of Korea and Taiwan write
     // their second syllable in lowercase, which would otherwise end the name at the hyphen
     // ("Park Geun"). Only listed syllables join, so "Paris-based" and "Iran-backed" stay
@@ -669,15 +698,7 @@ fn scan_word(
             end += 1 + syllable_len;
             glued = true;
             n_chars += 1 + syllable_len;
-            // Counted apart from the line's packed counts, which a line too long for them
-            // replaces by a count of its bytes that takes these letters in.
-            counts.n_syllable_lower += syllable_len;
         }
-    }
-    // Only letters other than ASCII ones are counted here, and most words have none.
-    if !ascii {
-        counts.n_upper += n_upper;
-        counts.n_lower += n_lower;
     }
     if n_chars >= 4 {
         counts.n_long_words += 1;
@@ -685,14 +706,17 @@ fn scan_word(
     }
     let capitalised = ch.is_uppercase();
     let initial = capitalised && end == start + len && text[end..].starts_with('.');
-    Word {
-        start,
-        end,
-        capitalised,
-        initial,
-        line_idx,
-        plain: ascii && n_ascii_upper == 0,
-        alphanumeric: ascii && !glued,
+    ScannedWord {
+        word: Word {
+            start,
+            end,
+            capitalised,
+            initial,
+            line_idx,
+            plain: ascii && !has_ascii_capital,
+            alphanumeric: ascii && !glued,
+        },
+        romanian,
     }
 }
 
@@ -3993,9 +4017,9 @@ mod tests {
     }
 
     #[test]
-    fn counts_the_letters_of_words_longer_than_the_packed_counts_hold() {
-        // 2^21 capitals would carry into the count of lowercase letters, 2^22 digits past the
-        // top of the packed counts.
+    fn counts_the_letters_of_words_longer_than_a_block() {
+        // Words and lines of millions of bytes, as the scan once packed its counts into 21
+        // bits each; and words that run over several blocks of the scan.
         let capitals = "A".repeat(1 << 21);
         let digits = "7".repeat(1 << 22);
         let text = format!("{capitals} {digits} x");
@@ -4004,7 +4028,44 @@ mod tests {
         assert!(!words[0].plain, "a word of capitals is not plain");
         assert!(words[1].plain, "a word of digits has no capital");
         assert!(lines[0].capitals, "a line of capitals and digits");
+        let text = format!("{}Q {}", "a".repeat(200), "b".repeat(130));
+        let SplitBody { words, .. } = split_words(&text);
+        assert_eq!(words.len(), 2);
+        assert_eq!((words[0].end, words[0].plain), (201, false));
+        assert_eq!((words[1].start, words[1].plain), (202, true));
     }
+
+    // Elsewhere `classify_block` is the byte loop itself.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    proptest::proptest! {
+        #[test]
+        fn splits_words_alike_with_the_simd_classifier_and_the_byte_loop(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(SPLIT_PIECES),
+                0..200,
+            ),
+        ) {
+            let text = pieces.concat();
+            let simd = split_words(&text);
+            let bytewise = split_words_with(&text, super::super::byte_class::classify_block_bytewise);
+            proptest::prop_assert_eq!(simd, bytewise);
+        }
+    }
+
+    /// Pieces of text for the word splitter: ASCII words and punctuation, accented Latin,
+    /// Romanian, Cyrillic, apostrophes, hyphenated given names, line ends, replacement
+    /// characters, and runs long enough to cross blocks.
+    #[rustfmt::skip]
+    const SPLIT_PIECES: &[&str] = &[
+        " ", " ", " ", "  ", "\n", "\n\n", ", ", "(", ")", ".", "-", "'", "’", "'s", "’s", "\"",
+        "the", "Minister", "said", "AND", "J.", "St.", "U.S.", "2024", "3rd", "iPhone", "O'Brien",
+        "don't", "Ukraine’s", "Park Geun-hye", "Tsai Ing-wen", "Paris-based", "Geun-", "-hye",
+        "José", "Müller", "ÉCOLE", "București", "Știri", "Москва", "ПУТИН", "é", "Ⅻ", "Ⓐ",
+        "\u{FFFD}", "\u{FFFD}\u{FFFD}", "—", "“", "”", "\t", "\r\n", "x",
+        "Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        "see also", "Read more:", "1 - Pete Sampras ( U.S. ) vs. Adrian Voinea",
+    ];
 
     #[test]
     fn lists_the_given_name_syllables_in_order() {
