@@ -516,7 +516,7 @@ fn push_ascii_words(
     // is. The words of `starts` follow one another, so their ends do too, from the first on.
     let mut ends = !classes.alphanumeric
         & classes.alphanumeric << 1
-        & u64::MAX.checked_shl(starts.trailing_zeros()).unwrap_or(0);
+        & bits_from(starts.trailing_zeros() as usize);
     while starts != 0 && ends != 0 {
         let offset = starts.trailing_zeros();
         let end_offset = ends.trailing_zeros();
